@@ -1,0 +1,145 @@
+"""The Django admin as a stop-gap UI: reads go through visible_to, history is read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from legation.core import access
+from legation.core.audit import RestoreError, restore_deleted
+from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
+
+
+class VisibleAdmin(SimpleHistoryAdmin):
+    """Admin for a domain model: lists what the user may see, and restores deleted records."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        qs = super().get_queryset(request)
+        return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        related = db_field.related_model._default_manager
+        if hasattr(related.get_queryset(), "visible_to"):
+            kwargs["queryset"] = related.get_queryset().visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self) -> list[Any]:
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="{}_{}_deleted".format(*info),
+            ),
+            path(
+                "deleted/<int:pk>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="{}_{}_restore".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def deleted_rows(self, request: HttpRequest) -> list[Any]:
+        live = set(self.model._default_manager.values_list("pk", flat=True))
+        rows = self.model.history.filter(history_type="-").order_by("-history_date")[:200]
+        visible_missions = access.mission_ids(request.user)
+        out = []
+        for row in rows:
+            if row.id in live:
+                continue
+            mission_id = getattr(row, "mission_id", None)
+            if (
+                mission_id is not None
+                and not access.sees_all_missions(request.user)
+                and mission_id not in visible_missions
+            ):
+                continue
+            out.append(row)
+        return out
+
+    def deleted_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Deleted {self.model._meta.verbose_name_plural}",
+            "rows": self.deleted_rows(request),
+        }
+        return TemplateResponse(request, "admin/legation_deleted.html", context)
+
+    def restore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST" or not self.has_delete_permission(request):
+            raise PermissionDenied
+        if pk not in {row.id for row in self.deleted_rows(request)}:
+            raise PermissionDenied
+        try:
+            obj = restore_deleted(self.model, pk, actor=request.user, source="web")
+        except RestoreError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect("../../")
+        from legation.core.signals import security_event
+
+        security_event(
+            SecurityEvent.Kind.RESTORE,
+            user=request.user,
+            request=request,
+            model=self.model._meta.label,
+            pk=pk,
+        )
+        messages.success(request, f"Restored {obj}.")
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit and security logs: visible to superusers, never editable or deletable."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Operation)
+class OperationAdmin(ReadOnlyAdmin):
+    list_display = ("created", "actor_name", "source", "description", "remote_addr")
+    list_filter = ("source",)
+    search_fields = ("actor_name", "description")
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ("created", "kind", "username", "source", "remote_addr")
+    list_filter = ("kind", "source")
+    search_fields = ("username",)
+
+
+@admin.register(Sector)
+class SectorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "label_en", "label_zh", "position")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_zh", "kind", "is_state")
+    list_filter = ("country", "kind", "is_state")
+    search_fields = ("code", "name_en", "name_zh")
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "clearance", "language")

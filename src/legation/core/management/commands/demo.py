@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from legation.core.management.base import LegationCommand
+from legation.core.management.commands.init import initialise
+from legation.core.models import Sensitivity
+
+DEMO_USER = "demo"
+
+
+def ensure_demo_login(mission: Any) -> str | None:
+    """Create the demo login (head of mission, full clearance); return its new password."""
+    from legation.core.management.commands.createuser import create_user
+
+    User = get_user_model()
+    if User.objects.filter(username=DEMO_USER).exists():
+        return None
+    password = secrets.token_urlsafe(9)
+    create_user(
+        DEMO_USER,
+        role="head_of_mission",
+        password=password,
+        missions=[mission],
+        clearance=Sensitivity.RESTRICTED,
+    )
+    return password
+
+
+class Command(LegationCommand):
+    help = (
+        "Create the database if needed, fill it with the invented demo mission, create a demo "
+        "login, and serve the web application on 127.0.0.1."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--size", choices=["small", "large"], default="small")
+        parser.add_argument("--seed", type=int, default=2021)
+        parser.add_argument("--no-serve", action="store_true", help="fill the database and stop")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def run(self, actor: Any, **options: Any) -> None:
+        from legation.demo.generator import DEMO_MISSION_REF, generate
+        from legation.engagements.models import Mission
+
+        initialise()
+        mission = Mission.objects.filter(ref=DEMO_MISSION_REF).first()
+        if mission is None:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                disable=options["verbosity"] == 0,
+            ) as progress:
+                task = progress.add_task(f"Generating the {options['size']} demo", total=100)
+
+                def report(fraction: float, what: str) -> None:
+                    progress.update(
+                        task, completed=fraction * 100, description=f"Generating: {what}"
+                    )
+
+                summary = generate(size=options["size"], seed=options["seed"], progress=report)
+            mission = Mission.objects.get(ref=DEMO_MISSION_REF)
+            self.stdout.write(
+                f"Demo mission created: {summary['people']:,} people, "
+                f"{summary['organisations']:,} organisations, "
+                f"{summary['engagements']:,} engagements."
+            )
+        else:
+            self.stdout.write("The demo mission is already in the database.")
+        password = ensure_demo_login(mission)
+        if password:
+            self.stdout.write(f"Login: {DEMO_USER} / {password}")
+        else:
+            self.stdout.write(
+                f"Login: {DEMO_USER} (password set earlier; change it with "
+                f"`legation changepassword {DEMO_USER}`)"
+            )
+        if options["no_serve"]:
+            return
+        from legation.core.management.commands.serve import serve
+
+        address = f"http://127.0.0.1:{options['port']}/"
+        self.stdout.write(f"Serving the demo on {address} (Ctrl+C to stop)")
+        try:
+            serve("127.0.0.1", options["port"], 8)
+        except OSError as exc:
+            raise CommandError(f"Cannot serve on port {options['port']}: {exc}") from None

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+
+from legation.core.access import sync_roles
+from legation.core.management.base import LegationCommand
+from legation.core.vocab import seed_regions, seed_sectors
+
+
+def initialise(verbosity: int = 0) -> dict[str, int]:
+    """Create or migrate the database and seed vocabularies and roles; safe to repeat."""
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    sectors = seed_sectors()
+    regions = seed_regions("US")
+    sync_roles()
+    return {"sectors": sectors, "regions": regions}
+
+
+class Command(LegationCommand):
+    help = "Create or migrate the database and seed the vocabularies and roles (safe to rerun)."
+
+    def run(self, actor: Any, **options: Any) -> None:
+        from django.conf import settings
+
+        created = initialise(verbosity=max(options["verbosity"] - 1, 0))
+        db = settings.DATABASES["default"]
+        where = db["NAME"] if "sqlite" in db["ENGINE"] else f"{db.get('HOST')}/{db['NAME']}"
+        self.stdout.write(
+            f"Database ready at {where}: {created['sectors']} sectors and "
+            f"{created['regions']} regions added; roles up to date."
+        )

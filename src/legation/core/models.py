@@ -1,0 +1,166 @@
+"""Vocabularies (sectors, regions), clearance, and the audit and security logs."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Sensitivity(models.IntegerChoices):
+    """How restricted a record is; compared with a user's clearance (higher sees more)."""
+
+    PUBLIC = 0, _("public")
+    INTERNAL = 1, _("internal")
+    RESTRICTED = 2, _("restricted")
+
+
+class Operation(models.Model):
+    """One audited change set: who did it, when, from where, and why.
+
+    Every historical row written by django-simple-history points at the operation it belongs to,
+    so an import of 500 rows is one operation with its 500 rows, and a delete with its cascade can be
+    restored as a whole.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("web page")
+        API = "api", _("API")
+        COMMAND = "command", _("command line")
+        IMPORT = "import", _("import")
+        SYSTEM = "system", _("system")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("who (name)"), max_length=150, blank=True)
+    source = models.CharField(_("from where"), max_length=10, choices=Source.choices)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    description = models.CharField(_("what"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("audited operation")
+        verbose_name_plural = _("audited operations")
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.description}"
+
+
+class AuditedHistory(models.Model):
+    """Extra columns of every historical table: the operation and the channel it came from."""
+
+    operation = models.ForeignKey(
+        Operation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def audited(**kwargs) -> HistoricalRecords:
+    """The history tracker every domain model uses: field-level history tied to an operation."""
+    return HistoricalRecords(bases=[AuditedHistory], **kwargs)
+
+
+class Sector(models.Model):
+    """The part of society a person or organisation belongs to; an editable vocabulary."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_en = models.CharField(_("English label"), max_length=100)
+    label_zh = models.CharField(_("Chinese label"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = audited()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.label_en
+
+
+class Region(models.Model):
+    """An ISO 3166-2 subdivision of a host country (a US state, district or territory)."""
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=10, unique=True)
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    name_en = models.CharField(_("English name"), max_length=120)
+    name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=60, help_text=_("ISO type: State, District…"))
+    is_state = models.BooleanField(
+        _("counts as a state"),
+        default=False,
+        help_text=_("True for states and provinces; a district or territory is not a state."),
+    )
+
+    class Meta:
+        ordering = ["country", "name_en"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class SecurityEvent(models.Model):
+    """Logins, failed logins, lockouts, exports and letter merges."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("login")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
+        LOCKOUT = "lockout", _("lockout")
+        EXPORT = "export", _("export")
+        MERGE = "merge", _("letter merge")
+        RESTORE = "restore", _("record restored")
+
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    source = models.CharField(_("from where"), max_length=10, blank=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+class Profile(models.Model):
+    """What the access rules need to know about a user beyond Django's groups."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="legation_profile"
+    )
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Sensitivity.choices, default=Sensitivity.PUBLIC
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    history = audited()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_clearance_display()})"

@@ -1,0 +1,364 @@
+"""Missions, postings, engagements, commitments and facts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from legation.core.models import Region, Sensitivity, audited
+from legation.core.querysets import VisibleQuerySet
+from legation.people.models import Organisation, Person, Tag
+
+
+class MissionQuerySet(VisibleQuerySet):
+    mission_path = "pk"
+
+
+class Mission(models.Model):
+    """An embassy, consulate or office: owns its people, postings, letterhead and settings."""
+
+    class PageSize(models.TextChoices):
+        A4 = "a4", "A4"
+        LETTER = "us-letter", _("US Letter")
+
+    ref = models.CharField(_("reference"), max_length=64, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    host_country = models.CharField(_("host country (ISO code)"), max_length=2, default="US")
+    address = models.TextField(_("address"), blank=True)
+    letterhead_emblem = models.CharField(_("emblem image path"), max_length=300, blank=True)
+    letterhead_font = models.CharField(_("letterhead font"), max_length=100, blank=True)
+    page_size = models.CharField(
+        _("page size"), max_length=10, choices=PageSize.choices, default=PageSize.LETTER
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="legation_missions",
+        verbose_name=_("members"),
+    )
+    history = audited()
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class PostingQuerySet(VisibleQuerySet):
+    mission_path = "mission_id"
+
+    def in_force(self, on) -> PostingQuerySet:
+        return self.filter(arrival__lte=on).filter(
+            models.Q(departure__isnull=True) | models.Q(departure__gte=on)
+        )
+
+
+class Posting(models.Model):
+    """One staff member's tenure at a mission."""
+
+    class Role(models.TextChoices):
+        HEAD = "head_of_mission", _("head of mission")
+        DEPUTY = "deputy", _("deputy head of mission")
+        COUNSELLOR = "counsellor", _("counsellor")
+        OFFICER = "officer", _("officer")
+        ATTACHE = "attache", _("attaché")
+        OTHER = "other", _("other")
+
+    ref = models.CharField(_("reference"), max_length=64, unique=True, null=True, blank=True)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="postings")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="postings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="legation_postings",
+        verbose_name=_("login"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    title = models.CharField(
+        _("title"), max_length=100, blank=True, help_text=_("Ambassador, Consul General…")
+    )
+    title_zh = models.CharField(_("title (Chinese)"), max_length=100, blank=True)
+    arrival = models.DateField(_("arrival"))
+    departure = models.DateField(_("departure"), null=True, blank=True)
+    history = audited()
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-arrival"]
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(departure__isnull=True)
+                | models.Q(departure__gte=models.F("arrival")),
+                name="posting_departure_after_arrival",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} ({self.mission.ref})"
+
+
+class Kind(models.TextChoices):
+    MEETING = "meeting", _("meeting")
+    CALL = "call", _("call")
+    SITE_VISIT = "site_visit", _("site visit")
+    EVENT = "event", _("event")
+    SPEECH = "speech", _("speech")
+    INTERVIEW = "interview", _("interview")
+    LETTER_SENT = "letter_sent", _("letter sent")
+    LETTER_RECEIVED = "letter_received", _("letter received")
+    EMAIL = "email", _("email")
+    OTHER = "other", _("other")
+
+
+# Kinds that put the mission's people physically in a region: they count as visits.
+IN_PERSON_KINDS = (Kind.MEETING, Kind.SITE_VISIT, Kind.EVENT, Kind.SPEECH, Kind.INTERVIEW)
+
+
+class SiteType(models.TextChoices):
+    NONE = "", _("not a visit")
+    ENTERPRISE = "enterprise", _("enterprise")
+    FACTORY = "factory", _("factory")
+    PORT = "port", _("port")
+    FARM = "farm", _("farm")
+    SCHOOL = "school", _("school")
+    UNIVERSITY = "university", _("university")
+    SPORTS = "sports_venue", _("sports venue")
+    GOVERNMENT = "government_office", _("government office")
+    OTHER = "other", _("other")
+
+
+class EngagementQuerySet(VisibleQuerySet):
+    mission_path = "mission_id"
+    sensitivity_paths = ("sensitivity",)
+
+
+class Engagement(models.Model):
+    """Any contact: a meeting, call, visit, event, speech, interview, letter or email."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="engagements")
+    ref = models.CharField(_("reference"), max_length=64, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    start = models.DateTimeField(_("start"))
+    duration = models.DurationField(_("duration"), default=timedelta(hours=1))
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    site_type = models.CharField(
+        _("site type"), max_length=20, choices=SiteType.choices, blank=True
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    sensitivity = models.PositiveSmallIntegerField(
+        _("sensitivity"), choices=Sensitivity.choices, default=Sensitivity.INTERNAL
+    )
+    people = models.ManyToManyField(
+        Person,
+        through="EngagementParticipant",
+        related_name="engagements",
+        verbose_name=_("their participants"),
+    )
+    staff = models.ManyToManyField(
+        Posting,
+        through="EngagementStaff",
+        related_name="engagements",
+        verbose_name=_("our participants"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="EngagementOrganisation",
+        related_name="engagements",
+        verbose_name=_("organisations"),
+        blank=True,
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="engagements")
+    history = audited()
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        indexes = [
+            models.Index(fields=["mission", "start"]),
+            models.Index(fields=["region", "start"]),
+            models.Index(fields=["kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d} {self.get_kind_display()}: {self.subject}"
+
+
+class EngagementParticipant(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    history = audited()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "person"], name="participant_once")
+        ]
+        indexes = [models.Index(fields=["person", "engagement"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.engagement_id}"
+
+
+class EngagementStaff(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE)
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="staffings")
+    history = audited()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["engagement", "posting"], name="staff_once")]
+        indexes = [models.Index(fields=["posting", "engagement"])]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} in {self.engagement_id}"
+
+
+class EngagementOrganisation(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="involvements"
+    )
+    history = audited()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "organisation"], name="org_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} in {self.engagement_id}"
+
+
+class CommitmentQuerySet(VisibleQuerySet):
+    mission_path = "engagement__mission_id"
+    # A commitment reveals the engagement it was raised in, so both must be visible.
+    sensitivity_paths = ("sensitivity", "engagement__sensitivity")
+
+
+class Commitment(models.Model):
+    """A follow-up promised or requested in an engagement, tracked to its resolution."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    class Direction(models.TextChoices):
+        OURS = "ours", _("we promised")
+        THEIRS = "theirs", _("they asked")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="commitments")
+    description = models.TextField(_("what"))
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.OURS
+    )
+    requested_by = models.ForeignKey(
+        Person,
+        verbose_name=_("asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        Posting,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    sensitivity = models.PositiveSmallIntegerField(
+        _("sensitivity"), choices=Sensitivity.choices, default=Sensitivity.INTERNAL
+    )
+    history = audited()
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class FactQuerySet(VisibleQuerySet):
+    def visible_to(self, user):
+        # Facts without a mission are shared by every mission.
+        from legation.core import access
+
+        if access.clearance(user) < 0:
+            return self.none()
+        if access.sees_all_missions(user):
+            return self
+        return self.filter(
+            models.Q(mission__isnull=True) | models.Q(mission_id__in=access.mission_ids(user))
+        )
+
+
+class Fact(models.Model):
+    """A dated event or a quantity that letters cite, with its source."""
+
+    mission = models.ForeignKey(
+        Mission,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="facts",
+        help_text=_("Empty: shared by every mission."),
+    )
+    key = models.SlugField(_("key"), max_length=80)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=6, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    history = audited()
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "key"], name="fact_key_per_mission"),
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(mission__isnull=True), name="shared_fact_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label_en

@@ -1,0 +1,284 @@
+"""Writes to missions, postings, engagements, commitments and facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from legation.core import access
+from legation.core.models import Sensitivity
+from legation.core.services import apply_fields, require_visible, writing
+from legation.core.vocab import resolve_region
+from legation.engagements.models import (
+    Commitment,
+    Engagement,
+    EngagementOrganisation,
+    EngagementParticipant,
+    EngagementStaff,
+    Fact,
+    Mission,
+    Posting,
+)
+from legation.people.models import Organisation, Person
+from legation.people.services import tags_from
+
+MISSION_FIELDS = (
+    "ref",
+    "name_en",
+    "name_zh",
+    "host_country",
+    "address",
+    "letterhead_emblem",
+    "letterhead_font",
+    "page_size",
+)
+POSTING_FIELDS = ("ref", "role", "title", "title_zh", "arrival", "departure", "user")
+ENGAGEMENT_FIELDS = (
+    "ref",
+    "kind",
+    "start",
+    "duration",
+    "region",
+    "city",
+    "site_type",
+    "subject",
+    "summary",
+    "notes",
+    "sensitivity",
+)
+COMMITMENT_FIELDS = (
+    "description",
+    "direction",
+    "requested_by",
+    "owner",
+    "due",
+    "status",
+    "resolution",
+    "closed_on",
+    "sensitivity",
+)
+FACT_FIELDS = ("key", "label_en", "label_zh", "date", "value", "unit", "aliases", "source")
+
+
+def mission_create(*, actor: Any, **fields: Any) -> Mission:
+    from legation.core.vocab import seed_regions
+
+    with writing(actor, "engagements.add_mission", description="create mission"):
+        mission = Mission()
+        apply_fields(mission, fields, MISSION_FIELDS)
+        mission.host_country = (mission.host_country or "US").upper()
+        mission.full_clean()
+        mission.save()
+        seed_regions(mission.host_country)
+        if getattr(actor, "is_authenticated", False):
+            mission.members.add(actor)
+            access.forget(actor)
+        return mission
+
+
+def mission_add_member(*, actor: Any, mission: Mission, user: Any) -> None:
+    with writing(actor, "engagements.change_mission", description="add mission member"):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        mission.members.add(user)
+        access.forget(user)
+
+
+def _check_posting_dates(posting: Posting) -> None:
+    if posting.departure and posting.arrival and posting.departure < posting.arrival:
+        raise ValidationError({"departure": "The departure is before the arrival."})
+
+
+def posting_create(*, actor: Any, mission: Mission, person: Person, **fields: Any) -> Posting:
+    with writing(actor, "engagements.add_posting", description="create posting"):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        require_visible(Person.objects, actor, [person], "person")
+        posting = Posting(mission=mission, person=person)
+        apply_fields(posting, fields, POSTING_FIELDS)
+        posting.ref = posting.ref or None
+        posting.full_clean(exclude=["mission", "person"], validate_constraints=False)
+        _check_posting_dates(posting)
+        posting.save()
+        return posting
+
+
+def posting_update(*, actor: Any, posting: Posting, **fields: Any) -> Posting:
+    with writing(actor, "engagements.change_posting", description=f"update posting {posting.pk}"):
+        posting = Posting.objects.visible_to(actor).get(pk=posting.pk)
+        apply_fields(posting, fields, POSTING_FIELDS)
+        posting.full_clean(validate_constraints=False)
+        _check_posting_dates(posting)
+        posting.save()
+        return posting
+
+
+def _check_engagement(engagement: Engagement, actor: Any) -> None:
+    if isinstance(engagement.start, str):
+        try:
+            engagement.start = Engagement._meta.get_field("start").to_python(engagement.start)
+        except ValidationError as exc:
+            raise ValidationError({"start": exc.messages}) from None
+        if engagement.start is None:
+            raise ValidationError({"start": "A start date is required."})
+    if isinstance(engagement.start, dt.date) and not isinstance(engagement.start, dt.datetime):
+        engagement.start = dt.datetime.combine(engagement.start, dt.time(12, 0))
+    if isinstance(engagement.start, dt.datetime) and timezone.is_naive(engagement.start):
+        engagement.start = timezone.make_aware(engagement.start)
+    engagement.full_clean(exclude=["mission"])
+    if engagement.sensitivity > access.clearance(actor):
+        raise ValidationError(
+            {"sensitivity": "You cannot record an engagement above your own clearance."}
+        )
+
+
+def engagement_create(
+    *,
+    actor: Any,
+    mission: Mission,
+    people: Sequence[Person] = (),
+    staff: Sequence[Posting] = (),
+    organisations: Sequence[Organisation] = (),
+    tags: Sequence[str] = (),
+    commitments: Sequence[dict[str, Any]] = (),
+    **fields: Any,
+) -> Engagement:
+    """Record an engagement with its participants and the commitments raised in it."""
+    with writing(actor, "engagements.add_engagement", description="record engagement"):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        require_visible(Person.objects, actor, people, "people")
+        require_visible(Posting.objects, actor, staff, "staff")
+        require_visible(Organisation.objects, actor, organisations, "organisations")
+        for group, label in (
+            (people, "people"),
+            (staff, "staff"),
+            (organisations, "organisations"),
+        ):
+            if any(o.mission_id != mission.pk for o in group):
+                raise ValidationError({label: "Every participant must belong to this mission."})
+        if "region" in fields and not hasattr(fields["region"], "pk"):
+            fields["region"] = resolve_region(fields["region"], mission.host_country)
+        engagement = Engagement(mission=mission)
+        apply_fields(engagement, fields, ENGAGEMENT_FIELDS)
+        engagement.ref = engagement.ref or None
+        _check_engagement(engagement, actor)
+        engagement.save()
+        for person in dict.fromkeys(people):
+            EngagementParticipant.objects.create(engagement=engagement, person=person)
+        for posting in dict.fromkeys(staff):
+            EngagementStaff.objects.create(engagement=engagement, posting=posting)
+        for org in dict.fromkeys(organisations):
+            EngagementOrganisation.objects.create(engagement=engagement, organisation=org)
+        if tags:
+            engagement.tags.set(tags_from(tags))
+        for data in commitments:
+            commitment_create(actor=actor, engagement=engagement, **data)
+        return engagement
+
+
+def engagement_update(
+    *,
+    actor: Any,
+    engagement: Engagement,
+    people: Sequence[Person] | None = None,
+    staff: Sequence[Posting] | None = None,
+    **fields: Any,
+) -> Engagement:
+    with writing(
+        actor, "engagements.change_engagement", description=f"update engagement {engagement.pk}"
+    ):
+        engagement = Engagement.objects.visible_to(actor).get(pk=engagement.pk)
+        if "region" in fields and not hasattr(fields["region"], "pk"):
+            fields["region"] = resolve_region(fields["region"], engagement.mission.host_country)
+        apply_fields(engagement, fields, ENGAGEMENT_FIELDS)
+        _check_engagement(engagement, actor)
+        engagement.save()
+        if people is not None:
+            require_visible(Person.objects, actor, people, "people")
+            wanted = {p.pk for p in people}
+            for row in EngagementParticipant.objects.filter(engagement=engagement):
+                if row.person_id not in wanted:
+                    row.delete()
+            have = set(engagement.people.values_list("pk", flat=True))
+            for pk in wanted - have:
+                EngagementParticipant.objects.create(engagement=engagement, person_id=pk)
+        if staff is not None:
+            require_visible(Posting.objects, actor, staff, "staff")
+            wanted = {p.pk for p in staff}
+            for row in EngagementStaff.objects.filter(engagement=engagement):
+                if row.posting_id not in wanted:
+                    row.delete()
+            have = set(engagement.staff.values_list("pk", flat=True))
+            for pk in wanted - have:
+                EngagementStaff.objects.create(engagement=engagement, posting_id=pk)
+        return engagement
+
+
+def engagement_delete(*, actor: Any, engagement: Engagement) -> None:
+    with writing(
+        actor, "engagements.delete_engagement", description=f"delete engagement {engagement.pk}"
+    ):
+        Engagement.objects.visible_to(actor).get(pk=engagement.pk).delete()
+
+
+def _close_if_finished(commitment: Commitment) -> None:
+    finished = commitment.status in (Commitment.Status.DONE, Commitment.Status.DROPPED)
+    if finished and commitment.closed_on is None:
+        commitment.closed_on = timezone.localdate()
+    if not finished:
+        commitment.closed_on = None
+
+
+def commitment_create(*, actor: Any, engagement: Engagement, **fields: Any) -> Commitment:
+    with writing(actor, "engagements.add_commitment", description="record commitment"):
+        require_visible(Engagement.objects, actor, [engagement], "engagement")
+        commitment = Commitment(engagement=engagement)
+        fields.setdefault("sensitivity", engagement.sensitivity)
+        apply_fields(commitment, fields, COMMITMENT_FIELDS)
+        _close_if_finished(commitment)
+        commitment.full_clean(exclude=["engagement"])
+        if commitment.sensitivity > access.clearance(actor):
+            raise ValidationError({"sensitivity": "Above your own clearance."})
+        commitment.save()
+        return commitment
+
+
+def commitment_update(*, actor: Any, commitment: Commitment, **fields: Any) -> Commitment:
+    with writing(
+        actor, "engagements.change_commitment", description=f"update commitment {commitment.pk}"
+    ):
+        commitment = Commitment.objects.visible_to(actor).get(pk=commitment.pk)
+        apply_fields(commitment, fields, COMMITMENT_FIELDS)
+        _close_if_finished(commitment)
+        commitment.full_clean()
+        commitment.save()
+        return commitment
+
+
+def fact_create(*, actor: Any, mission: Mission | None = None, **fields: Any) -> Fact:
+    with writing(actor, "engagements.add_fact", description="record fact"):
+        if mission is not None:
+            require_visible(Mission.objects, actor, [mission], "mission")
+        fact = Fact(mission=mission)
+        apply_fields(fact, fields, FACT_FIELDS)
+        if isinstance(fact.aliases, str):
+            fact.aliases = [a.strip() for a in fact.aliases.split(";") if a.strip()]
+        fact.full_clean()
+        fact.save()
+        return fact
+
+
+__all__ = [
+    "Sensitivity",
+    "commitment_create",
+    "commitment_update",
+    "engagement_create",
+    "engagement_delete",
+    "engagement_update",
+    "fact_create",
+    "mission_create",
+    "posting_create",
+    "posting_update",
+]

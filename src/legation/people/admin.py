@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from legation.core.admin import VisibleAdmin
+from legation.people.models import (
+    Affiliation,
+    EmailAddress,
+    Organisation,
+    Person,
+    PersonNote,
+    PhoneNumber,
+    PostalAddress,
+    Relationship,
+    Tag,
+)
+
+
+class EmailInline(admin.TabularInline):
+    model = EmailAddress
+    extra = 0
+
+
+class PhoneInline(admin.TabularInline):
+    model = PhoneNumber
+    extra = 0
+
+
+class AddressInline(admin.StackedInline):
+    model = PostalAddress
+    extra = 0
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class NoteInline(admin.StackedInline):
+    model = PersonNote
+    extra = 0
+
+    def get_queryset(self, request: Any) -> Any:
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Person)
+class PersonAdmin(VisibleAdmin):
+    list_display = ("__str__", "name_zh", "pinyin", "title", "office", "sector", "region")
+    list_filter = ("sector", "region", "mission")
+    search_fields = ("search_keys", "ref")
+    readonly_fields = ("pinyin",)
+    inlines = [EmailInline, PhoneInline, AddressInline, AffiliationInline, NoteInline]
+    list_select_related = ("sector", "region")
+
+    def save_model(self, request: Any, obj: Person, form: Any, change: bool) -> None:
+        obj.refresh_derived()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(VisibleAdmin):
+    list_display = ("name_en", "name_zh", "sector", "region")
+    list_filter = ("sector", "region")
+    search_fields = ("name_en", "name_zh", "ref")
+    list_select_related = ("sector", "region")
+
+
+@admin.register(PersonNote)
+class PersonNoteAdmin(VisibleAdmin):
+    list_display = ("person", "sensitivity", "created", "__str__")
+    list_filter = ("sensitivity",)
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(VisibleAdmin):
+    list_display = ("source", "kind", "target")
+
+
+@admin.register(Tag)
+class TagAdmin(VisibleAdmin):
+    search_fields = ("name",)

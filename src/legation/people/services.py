@@ -1,0 +1,301 @@
+"""Writes to people and organisations. Every change goes through these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from legation.core.models import Sensitivity
+from legation.core.services import apply_fields, require_visible, writing
+from legation.core.vocab import resolve_region, resolve_sector
+from legation.people import names
+from legation.people.models import (
+    Affiliation,
+    EmailAddress,
+    Organisation,
+    Person,
+    PersonNote,
+    PhoneNumber,
+    PostalAddress,
+    Relationship,
+    Tag,
+)
+
+PERSON_FIELDS = (
+    "ref",
+    "family_name",
+    "given_name",
+    "name_zh",
+    "name_order",
+    "gender",
+    "title",
+    "office",
+    "former",
+    "salutation_en",
+    "salutation_zh",
+    "address_block_en",
+    "address_block_zh",
+    "sector",
+    "region",
+)
+ORGANISATION_FIELDS = (
+    "ref",
+    "name_en",
+    "name_zh",
+    "sector",
+    "region",
+    "parent",
+    "website",
+    "notes",
+)
+
+
+def normalise_phone(raw: str, country: str = "US") -> str:
+    """E.164 form of a phone number, or a ValidationError naming the field."""
+    try:
+        parsed = phonenumbers.parse(raw, country or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError({"phone": f"Cannot read {raw!r} as a phone number ({exc})."}) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError({"phone": f"{raw!r} is not a valid phone number."})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str) -> str:
+    email = raw.strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": f"{raw!r} is not a valid email address."}) from exc
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def tags_from(values: Iterable[str | Tag]) -> list[Tag]:
+    out = []
+    for value in values:
+        if isinstance(value, Tag):
+            out.append(value)
+        elif value and value.strip():
+            out.append(Tag.objects.get_or_create(name=value.strip()[:60])[0])
+    return out
+
+
+def _prepare_person(person: Person, country: str) -> None:
+    if isinstance(person.sector, str):  # pragma: no cover - resolved by callers
+        person.sector = resolve_sector(person.sector)
+    if not (person.family_name or person.given_name or person.name_zh):
+        raise ValidationError({"family_name": "A person needs a name in at least one script."})
+    if person.name_zh and not person.family_name and not person.given_name:
+        # A Chinese name alone: fill the Latin names from its pinyin, family name first.
+        family_zh, given_zh = names.split_chinese_name(person.name_zh)
+        person.family_name = names.pinyin(family_zh)
+        person.given_name = names.pinyin(given_zh).replace(" ", "")
+    person.ref = person.ref or None
+    person.refresh_derived()
+    person.full_clean(exclude=["mission"])
+
+
+def _resolve_vocab(fields: dict[str, Any], country: str) -> dict[str, Any]:
+    if "sector" in fields and not hasattr(fields["sector"], "pk"):
+        fields["sector"] = resolve_sector(fields["sector"])
+    if "region" in fields and not hasattr(fields["region"], "pk"):
+        fields["region"] = resolve_region(fields["region"], country)
+    return fields
+
+
+def person_create(
+    *,
+    actor: Any,
+    mission: Any,
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    addresses: Sequence[dict[str, Any]] = (),
+    tags: Sequence[str | Tag] = (),
+    notes: Sequence[tuple[str, int] | str] = (),
+    **fields: Any,
+) -> Person:
+    """Create a person with their contact details, tags and notes, in one audited step."""
+    from legation.engagements.models import Mission
+
+    with writing(actor, "people.add_person", description="create person"):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        fields = _resolve_vocab(dict(fields), mission.host_country)
+        person = Person(mission=mission)
+        apply_fields(person, fields, PERSON_FIELDS)
+        if "name_order" not in fields:
+            person.name_order = names.infer_name_order(
+                name_zh=person.name_zh,
+                family_name=person.family_name,
+                given_name=person.given_name,
+            )
+        _prepare_person(person, mission.host_country)
+        person.save()
+        _add_contacts(person, emails, phones, addresses, mission.host_country)
+        if tags:
+            person.tags.set(tags_from(tags))
+        for note in notes:
+            text, level = (note, Sensitivity.INTERNAL) if isinstance(note, str) else note
+            person_add_note(actor=actor, person=person, text=text, sensitivity=level)
+        return person
+
+
+def _add_contacts(
+    person: Person,
+    emails: Sequence[str],
+    phones: Sequence[str],
+    addresses: Sequence[dict[str, Any]],
+    country: str,
+) -> None:
+    has_primary = person.emails.filter(primary=True).exists() if person.pk else False
+    for i, raw in enumerate(e for e in emails if e and e.strip()):
+        EmailAddress.objects.create(
+            person=person, email=normalise_email(raw), primary=(i == 0 and not has_primary)
+        )
+    for raw in (p for p in phones if p and p.strip()):
+        PhoneNumber.objects.create(person=person, number=normalise_phone(raw, country))
+    for addr in addresses:
+        data = dict(addr)
+        if "region" in data:
+            data["region"] = resolve_region(data["region"], country)
+        postal = PostalAddress(person=person, **data)
+        postal.full_clean(exclude=["person"])
+        postal.save()
+
+
+def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+    """Change a person's fields; derived names (pinyin, search keys) follow."""
+    with writing(actor, "people.change_person", description=f"update person {person.pk}"):
+        person = Person.objects.visible_to(actor).select_for_update().get(pk=person.pk)
+        fields = _resolve_vocab(dict(fields), person.mission.host_country)
+        changed = apply_fields(person, fields, PERSON_FIELDS)
+        if "name_zh" in changed and "name_order" not in fields:
+            person.name_order = names.infer_name_order(
+                name_zh=person.name_zh,
+                family_name=person.family_name,
+                given_name=person.given_name,
+            )
+        _prepare_person(person, person.mission.host_country)
+        person.save()
+        return person
+
+
+def person_add_contacts(
+    *,
+    actor: Any,
+    person: Person,
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    addresses: Sequence[dict[str, Any]] = (),
+) -> Person:
+    with writing(actor, "people.change_person", description=f"add contacts to {person.pk}"):
+        person = Person.objects.visible_to(actor).get(pk=person.pk)
+        _add_contacts(person, emails, phones, addresses, person.mission.host_country)
+        return person
+
+
+def person_delete(*, actor: Any, person: Person) -> None:
+    """Delete a person and what hangs on them; restorable from the audit trail."""
+    with writing(actor, "people.delete_person", description=f"delete person {person.pk}"):
+        person = Person.objects.visible_to(actor).get(pk=person.pk)
+        person.delete()
+
+
+def person_add_note(
+    *, actor: Any, person: Person, text: str, sensitivity: int = Sensitivity.INTERNAL
+) -> PersonNote:
+    from legation.core import access
+
+    with writing(actor, "people.add_personnote", description=f"note on person {person.pk}"):
+        if sensitivity > access.clearance(actor):
+            raise ValidationError(
+                {"sensitivity": "You cannot write a note above your own clearance."}
+            )
+        note = PersonNote(
+            person=person,
+            text=text.strip(),
+            sensitivity=sensitivity,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        note.full_clean()
+        note.save()
+        return note
+
+
+def organisation_create(
+    *, actor: Any, mission: Any, tags: Sequence[str] = (), **fields: Any
+) -> Organisation:
+    from legation.engagements.models import Mission
+
+    with writing(actor, "people.add_organisation", description="create organisation"):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        fields = _resolve_vocab(dict(fields), mission.host_country)
+        org = Organisation(mission=mission)
+        apply_fields(org, fields, ORGANISATION_FIELDS)
+        org.ref = org.ref or None
+        if org.parent is not None and org.parent.mission_id != mission.pk:
+            raise ValidationError({"parent": "The parent belongs to another mission."})
+        org.full_clean(exclude=["mission"])
+        org.save()
+        if tags:
+            org.tags.set(tags_from(tags))
+        return org
+
+
+def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+    with writing(
+        actor, "people.change_organisation", description=f"update organisation {organisation.pk}"
+    ):
+        org = Organisation.objects.visible_to(actor).get(pk=organisation.pk)
+        fields = _resolve_vocab(dict(fields), org.mission.host_country)
+        apply_fields(org, fields, ORGANISATION_FIELDS)
+        org.ref = org.ref or None
+        org.full_clean(exclude=["mission"])
+        org.save()
+        return org
+
+
+def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
+    with writing(
+        actor, "people.delete_organisation", description=f"delete organisation {organisation.pk}"
+    ):
+        Organisation.objects.visible_to(actor).get(pk=organisation.pk).delete()
+
+
+def affiliation_create(
+    *,
+    actor: Any,
+    person: Person,
+    organisation: Organisation,
+    role: str = "",
+    start: Any = None,
+    end: Any = None,
+) -> Affiliation:
+    with writing(actor, "people.add_affiliation", description="affiliate person"):
+        require_visible(Person.objects, actor, [person], "person")
+        require_visible(Organisation.objects, actor, [organisation], "organisation")
+        if person.mission_id != organisation.mission_id:
+            raise ValidationError({"organisation": "The organisation belongs to another mission."})
+        aff = Affiliation(person=person, organisation=organisation, role=role, start=start, end=end)
+        if aff.start and aff.end and aff.end < aff.start:
+            raise ValidationError({"end": "The end date is before the start date."})
+        aff.full_clean()
+        aff.save()
+        return aff
+
+
+def relationship_create(
+    *, actor: Any, source: Person, target: Person, kind: str, note: str = ""
+) -> Relationship:
+    with writing(actor, "people.add_relationship", description="relate people"):
+        require_visible(Person.objects, actor, [source, target], "target")
+        rel = Relationship(source=source, target=target, kind=kind, note=note)
+        if source.pk == target.pk:
+            raise ValidationError({"target": "A person cannot be related to themselves."})
+        rel.full_clean()
+        rel.save()
+        return rel

@@ -1,0 +1,99 @@
+"""Fixed personas with and without access, and a seeded database, for every test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from legation.core.models import Sensitivity
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # The test client speaks plain HTTP; production settings would redirect it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def seeded(db):
+    """Vocabularies and roles, as `legation init` leaves them."""
+    from legation.core.access import sync_roles
+    from legation.core.vocab import seed_regions, seed_sectors
+
+    seed_sectors()
+    seed_regions("US")
+    sync_roles()
+
+
+@pytest.fixture
+def mission(seeded):
+    return factories.MissionFactory(
+        ref="EMB-US", name_en="Embassy in the United States", name_zh="驻美国大使馆"
+    )
+
+
+@pytest.fixture
+def other_mission(seeded):
+    return factories.MissionFactory(
+        ref="CG-SF", name_en="Consulate General in San Francisco", name_zh="驻旧金山总领事馆"
+    )
+
+
+@pytest.fixture
+def head(mission):
+    return factories.user_with_role("head", "head_of_mission", [mission], Sensitivity.PUBLIC)
+
+
+@pytest.fixture
+def officer(mission):
+    return factories.user_with_role("officer", "officer", [mission], Sensitivity.RESTRICTED)
+
+
+@pytest.fixture
+def internal_officer(mission):
+    return factories.user_with_role("officer2", "officer", [mission], Sensitivity.INTERNAL)
+
+
+@pytest.fixture
+def assistant(mission):
+    return factories.user_with_role("assistant", "assistant", [mission], Sensitivity.RESTRICTED)
+
+
+@pytest.fixture
+def reader(mission):
+    return factories.user_with_role("reader", "reader", [mission], Sensitivity.RESTRICTED)
+
+
+@pytest.fixture
+def public_reader(mission):
+    return factories.user_with_role("public", "reader", [mission], Sensitivity.PUBLIC)
+
+
+@pytest.fixture
+def outsider(other_mission):
+    """An officer of another mission, fully cleared there."""
+    return factories.user_with_role("outsider", "officer", [other_mission], Sensitivity.RESTRICTED)
+
+
+@pytest.fixture
+def ambassador_posting(mission):
+    person = factories.PersonFactory(
+        mission=mission,
+        family_name="Qin",
+        given_name="Gang",
+        name_zh="秦刚",
+        name_order="eastern",
+        title="Ambassador",
+    )
+    return factories.PostingFactory(
+        mission=mission,
+        person=person,
+        ref="P-HOM",
+        role="head_of_mission",
+        title="Ambassador",
+        arrival=dt.date(2021, 7, 28),
+        departure=dt.date(2022, 12, 30),
+    )
