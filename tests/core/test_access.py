@@ -186,3 +186,24 @@ def test_roles_grant_documented_permissions(ledger, head, officer, assistant, re
 def test_postings_are_mission_scoped(ledger, officer, outsider):
     assert Posting.objects.visible_to(officer).count() == 1
     assert Posting.objects.visible_to(outsider).count() == 0
+
+
+def test_admin_history_of_an_invisible_record_is_not_found(client, ledger, public_reader):
+    client.force_login(public_reader)
+    hidden = Engagement.objects.get(subject="talk-2")
+    visible = Engagement.objects.get(subject="talk-0")
+    assert client.get(f"/admin/engagements/engagement/{visible.pk}/history/").status_code == 200
+    page = client.get(f"/admin/engagements/engagement/{hidden.pk}/history/")
+    assert page.status_code == 404
+    assert b"talk-2" not in page.content
+
+
+def test_admin_history_of_a_deleted_restricted_record_is_not_found(client, ledger,
+                                                                     public_reader):
+    from legation.engagements.services import engagement_delete
+
+    hidden = Engagement.objects.get(subject="talk-2")
+    engagement_delete(actor=access.SYSTEM, engagement=hidden)
+    client.force_login(public_reader)
+    assert client.get(f"/admin/engagements/engagement/{hidden.pk}/history/").status_code == 404
+    assert b"talk-2" not in client.get("/admin/engagements/engagement/deleted/").content

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -45,23 +46,44 @@ class VisibleAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
+    def history_row_visible(self, request: HttpRequest, row: Any) -> bool:
+        """Whether a deleted record's last state is one the user could have seen."""
+        user = request.user
+        if access.sees_all_missions(user):
+            return True
+        if not hasattr(row, "mission_id") or row.mission_id not in access.mission_ids(user):
+            return False
+        return getattr(row, "sensitivity", 0) <= access.clearance(user)
+
     def deleted_rows(self, request: HttpRequest) -> list[Any]:
         live = set(self.model._default_manager.values_list("pk", flat=True))
         rows = self.model.history.filter(history_type="-").order_by("-history_date")[:200]
-        visible_missions = access.mission_ids(request.user)
-        out = []
-        for row in rows:
-            if row.id in live:
-                continue
-            mission_id = getattr(row, "mission_id", None)
-            if (
-                mission_id is not None
-                and not access.sees_all_missions(request.user)
-                and mission_id not in visible_missions
-            ):
-                continue
-            out.append(row)
-        return out
+        return [r for r in rows if r.id not in live and self.history_row_visible(request, r)]
+
+    def _require_history_access(self, request: HttpRequest, object_id: str) -> None:
+        """The history of a record the user cannot see is 'not found', like the record."""
+        from django.http import Http404
+
+        pk = self.model._meta.pk.to_python(unquote(object_id))
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return
+        last = self.model.history.filter(id=pk).order_by("-history_date").first()
+        if last is None or self.model._default_manager.filter(pk=pk).exists():
+            raise Http404
+        if not self.history_row_visible(request, last):
+            raise Http404
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._require_history_access(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        self._require_history_access(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def deleted_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_delete_permission(request):
