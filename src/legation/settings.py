@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "legation.core",
     "legation.people",
     "legation.engagements",
+    "legation.intake",
+    "legation.letters",
     "legation.web",
 ]
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("intake/", include("legation.intake.urls")),
+    path("letters/", include("legation.letters.urls")),
 ]
