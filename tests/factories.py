@@ -103,3 +103,12 @@ def user_with_role(username: str, role: str, missions: list[Mission], clearance:
     for mission in missions:
         mission.members.add(user)
     return user
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Affiliation"
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "Member"

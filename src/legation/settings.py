@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_filters",
     "legation.core",
     "legation.people",
     "legation.engagements",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "legation.web.middleware.UserLanguageMiddleware",
     "legation.core.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,7 +139,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Brute-force protection: lock a username+address pair after 5 failures for one hour.
 AXES_FAILURE_LIMIT = 5

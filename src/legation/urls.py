@@ -1,12 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from legation.web import views
+from legation.web import history, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("language/", views.language, name="language"),
+    path("history/<str:label>/<int:pk>/", history.history, name="history"),
+    path("history/<str:label>/<int:pk>/restore/", history.restore, name="history_restore"),
+    path("people/", include("legation.people.urls")),
+    path("engagements/", include("legation.engagements.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("intake/", include("legation.intake.urls")),
     path("letters/", include("legation.letters.urls")),

@@ -198,8 +198,7 @@ def test_admin_history_of_an_invisible_record_is_not_found(client, ledger, publi
     assert b"talk-2" not in page.content
 
 
-def test_admin_history_of_a_deleted_restricted_record_is_not_found(client, ledger,
-                                                                     public_reader):
+def test_admin_history_of_a_deleted_restricted_record_is_not_found(client, ledger, public_reader):
     from legation.engagements.services import engagement_delete
 
     hidden = Engagement.objects.get(subject="talk-2")

@@ -12,8 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from legation.core import access
-from legation.core.audit import RestoreError, restore_deleted
+from legation.core.audit import (
+    RestoreError,
+    history_row_visible,
+    history_visible,
+    restore_deleted,
+)
 from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
 
 
@@ -46,31 +50,17 @@ class VisibleAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def history_row_visible(self, request: HttpRequest, row: Any) -> bool:
-        """Whether a deleted record's last state is one the user could have seen."""
-        user = request.user
-        if access.sees_all_missions(user):
-            return True
-        if not hasattr(row, "mission_id") or row.mission_id not in access.mission_ids(user):
-            return False
-        return getattr(row, "sensitivity", 0) <= access.clearance(user)
-
     def deleted_rows(self, request: HttpRequest) -> list[Any]:
         live = set(self.model._default_manager.values_list("pk", flat=True))
         rows = self.model.history.filter(history_type="-").order_by("-history_date")[:200]
-        return [r for r in rows if r.id not in live and self.history_row_visible(request, r)]
+        return [r for r in rows if r.id not in live and history_row_visible(r, request.user)]
 
     def _require_history_access(self, request: HttpRequest, object_id: str) -> None:
         """The history of a record the user cannot see is 'not found', like the record."""
         from django.http import Http404
 
         pk = self.model._meta.pk.to_python(unquote(object_id))
-        if self.get_queryset(request).filter(pk=pk).exists():
-            return
-        last = self.model.history.filter(id=pk).order_by("-history_date").first()
-        if last is None or self.model._default_manager.filter(pk=pk).exists():
-            raise Http404
-        if not self.history_row_visible(request, last):
+        if not history_visible(self.model, pk, request.user):
             raise Http404
 
     def history_view(

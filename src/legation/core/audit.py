@@ -171,3 +171,49 @@ def restore_deleted(model: type, pk: Any, *, actor: Any = None, source: str = "c
                 )
             pending = failed
     return model._default_manager.get(pk=pk)
+
+
+def _mission_of_history_row(row: Any) -> int | None:
+    """The mission a historical row belonged to, through its parent if it has no mission."""
+    if hasattr(row, "mission_id"):
+        return row.mission_id
+    for parent_field in ("engagement", "person", "source"):
+        parent_id = getattr(row, f"{parent_field}_id", None)
+        if parent_id is None:
+            continue
+        parent_model = type(row)._meta.get_field(parent_field).related_model
+        parent = (
+            parent_model.history.filter(id=parent_id).order_by("-history_date").first()
+            if hasattr(parent_model, "history")
+            else None
+        )
+        if parent is not None:
+            return _mission_of_history_row(parent)
+    return None
+
+
+def history_row_visible(row: Any, user: Any) -> bool:
+    """Whether a historical state is one the user could have seen: mission and clearance."""
+    from legation.core import access
+
+    if access.clearance(user) < 0:
+        return False
+    if access.sees_all_missions(user):
+        return True
+    if _mission_of_history_row(row) not in access.mission_ids(user):
+        return False
+    return getattr(row, "sensitivity", 0) <= access.clearance(user)
+
+
+def history_visible(model: type, pk: Any, user: Any) -> bool:
+    """A live record's history follows visible_to; a deleted one follows its last state."""
+    from legation.core import access
+
+    if not hasattr(model._default_manager.all(), "visible_to"):  # vocabularies: no owner
+        return access.clearance(user) >= 0
+    if model._default_manager.visible_to(user).filter(pk=pk).exists():
+        return True
+    if model._default_manager.filter(pk=pk).exists():
+        return False
+    last = model.history.filter(id=pk).order_by("-history_date").first()
+    return last is not None and history_row_visible(last, user)

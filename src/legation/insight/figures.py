@@ -154,3 +154,49 @@ def ledger_counts(user: Any) -> dict[str, int]:
         .count(),
         "facts": Fact.objects.visible_to(user).count(),
     }
+
+
+class QuietRelationship(TypedDict):
+    person: Any
+    engagements: int
+    last: dt.datetime
+    days_quiet: int
+
+
+def quiet_relationships(
+    user: Any,
+    *,
+    as_of: dt.date,
+    limit: int = 10,
+    min_engagements: int = 4,
+    quiet_days: int = 180,
+) -> list[QuietRelationship]:
+    """People engaged often who have not been engaged for `quiet_days` or more.
+
+    A first, simple rule for the home page: frequency (at least `min_engagements` visible
+    engagements) and recency (none in the last `quiet_days`). The insight reports refine it into
+    a relationship strength score.
+    """
+    from legation.people.models import Person
+
+    cutoff = day_end(as_of - dt.timedelta(days=quiet_days))
+    visible = Engagement.objects.visible_to(user).values("id")
+    rows = (
+        Engagement.people.through.objects.filter(engagement_id__in=visible)
+        .values("person_id")
+        .annotate(n=Count("id"), last=Max("engagement__start"))
+        .filter(n__gte=min_engagements, last__lt=cutoff)
+        .order_by("-n", "last")[:limit]
+    )
+    rows = list(rows)
+    people = Person.objects.visible_to(user).in_bulk([r["person_id"] for r in rows])
+    return [
+        {
+            "person": people[r["person_id"]],
+            "engagements": r["n"],
+            "last": r["last"],
+            "days_quiet": (as_of - timezone.localtime(r["last"]).date()).days,
+        }
+        for r in rows
+        if r["person_id"] in people
+    ]

@@ -1,15 +1,91 @@
-"""Page chrome. Until the workspace pages exist, home sends people to the admin."""
+"""Page chrome: home, search, language, health."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from legation.core.models import Profile
+from legation.engagements.models import Commitment, Engagement
+from legation.insight.figures import day_end, quiet_relationships
+from legation.web.search import search_all
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("admin:index")
+    user = request.user
+    today = timezone.localdate()
+    week_start = today - dt.timedelta(days=today.weekday())
+    commitments = (
+        Commitment.objects.visible_to(user)
+        .filter(
+            status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS],
+            due__lte=today + dt.timedelta(days=14),
+        )
+        .select_related("engagement", "owner__person")
+        .order_by("due")[:12]
+    )
+    this_week = (
+        Engagement.objects.visible_to(user)
+        .filter(
+            start__gte=day_end(week_start - dt.timedelta(days=1)),
+            start__lt=day_end(week_start + dt.timedelta(days=6)),
+        )
+        .select_related("region")
+        .order_by("start")[:20]
+    )
+    recent = Engagement.objects.visible_to(user).select_related("region").order_by("-pk")[:8]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "commitments": commitments,
+            "this_week": this_week,
+            "recent": recent,
+            "quiet": quiet_relationships(user, as_of=today, limit=8),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = search_all(request.user, query) if query else None
+    return render(request, "web/search.html", {"query": query, "results": results})
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the language, and remember it for the user on every device."""
+    code = request.POST.get("language", "")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if code not in {c for c, _ in settings.LANGUAGES}:
+        return response
+    if request.user.is_authenticated:
+        Profile.objects.update_or_create(user=request.user, defaults={"language": code})
+    translation.activate(code)
+    response.set_cookie(
+        "django_language",
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from legation.core.models import Region, Sector
+from legation.engagements.models import (
+    Commitment,
+    Engagement,
+    EngagementParticipant,
+    Kind,
+    Posting,
+)
+from legation.people.models import Tag
+from legation.web.forms import DateInput
+
+
+class EngagementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Subject"), field_name="subject", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), method="by_sector"
+    )
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.all()
+    )
+    staff = django_filters.ModelChoiceFilter(
+        label=_("Our participant"),
+        queryset=Posting.objects.none(),
+        field_name="engagementstaff__posting",
+    )
+    since = django_filters.DateFilter(
+        label=_("From"), field_name="start", lookup_expr="date__gte", widget=DateInput
+    )
+    until = django_filters.DateFilter(
+        label=_("Until"), field_name="start", lookup_expr="date__lte", widget=DateInput
+    )
+
+    class Meta:
+        model = Engagement
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["staff"].queryset = Posting.objects.visible_to(user).select_related("person")
+
+    def by_sector(self, queryset, name, value):
+        met = EngagementParticipant.objects.filter(engagement=OuterRef("pk"), person__sector=value)
+        return queryset.filter(Exists(met))
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Commitment.Status.choices)
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=Posting.objects.none())
+    due_before = django_filters.DateFilter(
+        label=_("Due by"), field_name="due", lookup_expr="lte", widget=DateInput
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due from"), field_name="due", lookup_expr="gte", widget=DateInput
+    )
+
+    class Meta:
+        model = Commitment
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = Posting.objects.visible_to(user).select_related("person")

@@ -1,0 +1,307 @@
+"""Pages for engagements and commitments. Reads through visible_to, writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legation.core import access
+from legation.engagements import services
+from legation.engagements.filters import CommitmentFilter, EngagementFilter
+from legation.engagements.forms import CommitmentForm, CommitmentFormSet, EngagementForm
+from legation.engagements.models import Commitment, Engagement, Mission, Posting
+from legation.people.models import Person
+from legation.web.forms import attach_errors
+from legation.web.lists import csv_response, paginate, querystring, sort
+
+ENGAGEMENT_SORTS = {"start": "start", "kind": "kind,start", "subject": "subject"}
+COMMITMENT_SORTS = {"due": "due", "status": "status,due"}
+
+
+def _visible(queryset: Any, user: Any, pk: int) -> Any:
+    obj = queryset.visible_to(user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+@login_required
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    base = Engagement.objects.visible_to(request.user).select_related("region")
+    filterset = EngagementFilter(request.GET, queryset=base, user=request.user)
+    qs, current = sort(filterset.qs, request, ENGAGEMENT_SORTS, "-start")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            request,
+            name="engagements",
+            header=[
+                "id",
+                "ref",
+                "start",
+                "kind",
+                "region",
+                "city",
+                "site_type",
+                "subject",
+                "summary",
+            ],
+            rows=qs.iterator(chunk_size=2000),
+            row=lambda e: [
+                e.pk,
+                e.ref,
+                timezone.localtime(e.start).isoformat(),
+                e.kind,
+                e.region.code if e.region else "",
+                e.city,
+                e.site_type,
+                e.subject,
+                e.summary,
+            ],
+        )
+    return render(
+        request,
+        "engagements/engagement_list.html",
+        {
+            "section": "engagements",
+            "filter": filterset,
+            "page": paginate(qs, request),
+            "sort": current,
+            "qs": querystring(request, page=None),
+            "csv_qs": querystring(request, page=None, format="csv"),
+        },
+    )
+
+
+@login_required
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    engagement = _visible(
+        Engagement.objects.select_related("region", "mission").prefetch_related(
+            Prefetch("people", Person.objects.select_related("sector")),
+            Prefetch("staff", Posting.objects.select_related("person")),
+            "organisations",
+            "tags",
+        ),
+        user,
+        pk,
+    )
+    commitments = (
+        Commitment.objects.visible_to(user)
+        .filter(engagement=engagement)
+        .select_related("owner__person")
+    )
+    return render(
+        request,
+        "engagements/engagement_detail.html",
+        {
+            "section": "engagements",
+            "e": engagement,
+            "commitments": commitments,
+            "can_change": access.has_perm(user, "engagements.change_engagement"),
+        },
+    )
+
+
+def _mission_for(user: Any) -> Mission:
+    mission = Mission.objects.visible_to(user).first()
+    if mission is None:
+        raise PermissionDenied(_("You are not a member of any mission."))
+    return mission
+
+
+@login_required
+def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The quick form: who, where, what, notes and the commitments raised, in one page."""
+    user = request.user
+    engagement = _visible(Engagement.objects, user, pk) if pk else None
+    access.require(
+        user, "engagements.change_engagement" if engagement else "engagements.add_engagement"
+    )
+    initial: dict[str, Any] = {}
+    if engagement:
+        initial = {
+            f: getattr(engagement, f)
+            for f in (
+                "kind",
+                "start",
+                "region",
+                "city",
+                "site_type",
+                "subject",
+                "summary",
+                "notes",
+                "sensitivity",
+            )
+        }
+        initial["start"] = timezone.localtime(engagement.start)
+        initial["people"] = list(engagement.people.all())
+        initial["staff"] = list(engagement.staff.all())
+        initial["tags"] = ", ".join(t.name for t in engagement.tags.all())
+    else:
+        own = (
+            Posting.objects.visible_to(user)
+            .filter(user=user)
+            .in_force(timezone.localdate())
+            .first()
+        )
+        if own:
+            initial["staff"] = [own]
+        if request.GET.get("person"):
+            initial["people"] = list(
+                Person.objects.visible_to(user).filter(pk=request.GET["person"])
+            )
+    form = EngagementForm(request.POST or None, initial=initial, user=user)
+    formset = CommitmentFormSet(request.POST or None, prefix="c")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        people, staff, tags = data.pop("people"), data.pop("staff"), form.split_tags()
+        data.pop("tags")
+        commitments = [
+            {
+                "description": c["description"],
+                "direction": c["direction"],
+                "due": c["due"],
+                "owner": staff[0] if staff and c["direction"] == "ours" else None,
+            }
+            for c in formset.cleaned_data
+            if c.get("description")
+        ]
+        try:
+            if engagement:
+                engagement = services.engagement_update(
+                    actor=user,
+                    engagement=engagement,
+                    people=list(people),
+                    staff=list(staff),
+                    **data,
+                )
+                engagement.tags.set(services.tags_from(tags))
+                for c in commitments:
+                    services.commitment_create(actor=user, engagement=engagement, **c)
+            else:
+                engagement = services.engagement_create(
+                    actor=user,
+                    mission=_mission_for(user),
+                    people=list(people),
+                    staff=list(staff),
+                    tags=tags,
+                    commitments=commitments,
+                    **data,
+                )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Engagement recorded."))
+            return redirect("engagements:detail", engagement.pk)
+    chosen = form["people"].value() or []
+    chosen_people = Person.objects.visible_to(user).filter(
+        pk__in=[getattr(p, "pk", p) for p in chosen]
+    )
+    return render(
+        request,
+        "engagements/engagement_form.html",
+        {
+            "section": "engagements",
+            "form": form,
+            "formset": formset,
+            "engagement": engagement,
+            "chosen_people": chosen_people,
+        },
+    )
+
+
+@login_required
+def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _visible(Engagement.objects, request.user, pk)
+    if request.method == "POST":
+        services.engagement_delete(actor=request.user, engagement=engagement)
+        messages.success(request, _("Deleted. It can be restored from its history."))
+        return redirect("engagements:list")
+    return render(
+        request, "web/confirm_delete.html", {"object": engagement, "section": "engagements"}
+    )
+
+
+@login_required
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    base = Commitment.objects.visible_to(request.user).select_related("engagement", "owner__person")
+    filterset = CommitmentFilter(request.GET, queryset=base, user=request.user)
+    qs, current = sort(filterset.qs, request, COMMITMENT_SORTS, "due")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            request,
+            name="commitments",
+            header=["id", "description", "status", "due", "owner", "engagement", "closed_on"],
+            rows=qs.iterator(chunk_size=2000),
+            row=lambda c: [
+                c.pk,
+                c.description,
+                c.status,
+                c.due,
+                c.owner.person if c.owner else "",
+                c.engagement.subject,
+                c.closed_on,
+            ],
+        )
+    return render(
+        request,
+        "engagements/commitment_list.html",
+        {
+            "section": "commitments",
+            "filter": filterset,
+            "page": paginate(qs, request),
+            "sort": current,
+            "qs": querystring(request, page=None),
+            "csv_qs": querystring(request, page=None, format="csv"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    commitment = _visible(
+        Commitment.objects.select_related("engagement", "owner__person", "requested_by"), user, pk
+    )
+    can_change = access.has_perm(user, "engagements.change_commitment")
+    form = CommitmentForm(
+        request.POST or None,
+        user=user,
+        initial={
+            "description": commitment.description,
+            "status": commitment.status,
+            "owner": commitment.owner,
+            "due": commitment.due,
+            "resolution": commitment.resolution,
+        },
+    )
+    if request.method == "POST":
+        access.require(user, "engagements.change_commitment")
+        if form.is_valid():
+            try:
+                services.commitment_update(actor=user, commitment=commitment, **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("engagements:commitment", commitment.pk)
+    return render(
+        request,
+        "engagements/commitment_detail.html",
+        {
+            "section": "commitments",
+            "c": commitment,
+            "form": form,
+            "can_change": can_change,
+            "today": timezone.localdate(),
+        },
+    )

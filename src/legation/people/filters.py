@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from legation.core.models import Region, Sector
+from legation.people.models import Organisation, Person, Tag
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="by_name")
+    sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
+    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.all()
+    )
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def by_name(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="by_name")
+    sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
+    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.all()
+    )
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def by_name(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(name_en__icontains=value) | Q(name_zh__icontains=value))

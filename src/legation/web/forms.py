@@ -1,0 +1,35 @@
+"""Form helpers shared by the domain apps' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's validation errors next to the fields they name."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def describe_errors(form: forms.BaseForm) -> dict[str, Any]:
+    return {"described_by": {name: f"id_{name}_error" for name in form.errors}}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value: Any) -> str | None:
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return value

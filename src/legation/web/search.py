@@ -1,0 +1,60 @@
+"""One search box over people, organisations and engagements, ranked, within visible_to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from legation.engagements.models import Engagement
+from legation.people import names
+from legation.people.models import Organisation, Person
+
+
+@dataclass
+class SearchResults:
+    people: list[Person]
+    organisations: list[Organisation]
+    engagements: list[Engagement]
+
+    @property
+    def total(self) -> int:
+        return len(self.people) + len(self.organisations) + len(self.engagements)
+
+
+def _rank_people(people: list[Person], query: str) -> list[Person]:
+    q = names.normalise_query(query)
+
+    def score(p: Person) -> tuple[int, str]:
+        full = names.normalise_query(f"{p.full_name} {p.name_zh} {p.pinyin}")
+        exact = q in (
+            names.normalise_query(p.full_name),
+            p.name_zh,
+            names.normalise_query(p.pinyin),
+            names.normalise_query(p.family_name),
+        )
+        return (0 if exact else 1 if full.startswith(q) else 2, p.family_name)
+
+    return sorted(people, key=score)
+
+
+def search_all(user: Any, query: str, limit: int = 20) -> SearchResults:
+    people = list(
+        Person.objects.visible_to(user)
+        .search(query)
+        .select_related("sector", "region")[: limit * 3]
+    )
+    text = query.strip()
+    orgs = list(
+        Organisation.objects.visible_to(user)
+        .filter(Q(name_en__icontains=text) | Q(name_zh__icontains=text))
+        .select_related("sector", "region")[:limit]
+    )
+    engagements = list(
+        Engagement.objects.visible_to(user)
+        .filter(Q(subject__icontains=text) | Q(summary__icontains=text) | Q(notes__icontains=text))
+        .select_related("region")
+        .order_by("-start")[:limit]
+    )
+    return SearchResults(_rank_people(people, query)[:limit], orgs, engagements)

@@ -1,0 +1,143 @@
+"""Writing from the pages: through the services, with errors next to the fields."""
+
+from __future__ import annotations
+
+from legation.core.models import Profile
+from legation.engagements.models import Commitment, Engagement
+from legation.people.models import Person
+
+
+def test_creating_a_person_from_the_page(client, officer, ledger):
+    client.force_login(officer)
+    page = client.post(
+        "/people/new/",
+        {
+            "family_name": "",
+            "given_name": "",
+            "name_zh": "李明",
+            "name_order": "eastern",
+            "title": "Dr.",
+            "email": "li.ming@example.org",
+            "phone": "+1 202 555 0147",
+        },
+    )
+    person = Person.objects.get(name_zh="李明")
+    assert page.status_code == 302 and page["Location"] == f"/people/{person.pk}/"
+    assert person.full_name == "Li Ming"
+    assert person.emails.get().email == "li.ming@example.org"
+    assert Person.history.get(id=person.pk).history_user == officer
+
+
+def test_validation_errors_appear_next_to_the_field_and_nothing_is_saved(client, officer, ledger):
+    client.force_login(officer)
+    before = Person.objects.count()
+    page = client.post(
+        "/people/new/", {"family_name": "Bad", "name_order": "western", "phone": "12"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="id_phone_error"' in html and "not a valid phone number" in html
+    assert Person.objects.count() == before
+
+
+def test_logging_an_engagement_with_a_commitment(client, officer, ledger, ambassador_posting):
+    client.force_login(officer)
+    page = client.post(
+        "/engagements/log/",
+        {
+            "kind": "meeting",
+            "start": "2022-11-02T10:30",
+            "region": "",
+            "city": "Plains",
+            "site_type": "",
+            "subject": "Farewell call",
+            "people": [ledger["carter"].pk],
+            "staff": [ambassador_posting.pk],
+            "summary": "",
+            "notes": "Talked about peanuts",
+            "sensitivity": "1",
+            "tags": "farewell",
+            "c-TOTAL_FORMS": "2",
+            "c-INITIAL_FORMS": "0",
+            "c-MIN_NUM_FORMS": "0",
+            "c-MAX_NUM_FORMS": "10",
+            "c-0-description": "Send the book",
+            "c-0-direction": "ours",
+            "c-0-due": "2022-12-01",
+            "c-1-description": "",
+            "c-1-direction": "ours",
+            "c-1-due": "",
+        },
+    )
+    engagement = Engagement.objects.get(subject="Farewell call")
+    assert page.status_code == 302
+    assert list(engagement.people.all()) == [ledger["carter"]]
+    commitment = engagement.commitments.get()
+    assert commitment.description == "Send the book"
+    assert commitment.owner == ambassador_posting
+    timeline = client.get(f"/people/{ledger['carter'].pk}/").content.decode()
+    assert "Farewell call" in timeline
+
+
+def test_reader_cannot_log_engagements(client, reader, ledger):
+    client.force_login(reader)
+    assert client.get("/engagements/log/").status_code == 403
+    assert client.post("/engagements/log/", {"subject": "x"}).status_code == 403
+
+
+def test_closing_a_commitment_from_its_page(client, officer, ledger):
+    client.force_login(officer)
+    commitment = Commitment.objects.get(description="Follow up 1")
+    client.post(
+        f"/engagements/commitments/{commitment.pk}/",
+        {
+            "description": commitment.description,
+            "status": "done",
+            "owner": "",
+            "due": "",
+            "resolution": "Sent",
+        },
+    )
+    commitment.refresh_from_db()
+    assert commitment.status == "done" and commitment.closed_on is not None
+
+
+def test_history_tab_shows_changes_and_restores_a_deleted_person(client, officer, ledger):
+    client.force_login(officer)
+    wang = ledger["wang"]
+    client.post(
+        f"/people/{wang.pk}/edit/",
+        {
+            "family_name": "Wang",
+            "given_name": "Xiaoming",
+            "name_zh": "王小明",
+            "name_order": "eastern",
+            "title": "Professor",
+            "tags": "",
+        },
+    )
+    page = client.get(f"/history/people.person/{wang.pk}/").content.decode()
+    assert "Professor" in page and "officer" in page
+    client.post(f"/people/{wang.pk}/delete/")
+    assert not Person.objects.filter(pk=wang.pk).exists()
+    page = client.get(f"/history/people.person/{wang.pk}/").content.decode()
+    assert "This record has been deleted." in page
+    restored = client.post(f"/history/people.person/{wang.pk}/restore/")
+    assert restored.status_code == 302
+    assert Person.objects.get(pk=wang.pk).title == "Professor"
+
+
+def test_language_choice_is_remembered_for_the_user(client, officer, ledger):
+    client.force_login(officer)
+    client.post("/language/", {"language": "zh-hans", "next": "/"})
+    assert Profile.objects.get(user=officer).language == "zh-hans"
+    other_device = type(client)()
+    other_device.force_login(officer)
+    page = other_device.get("/").content.decode()
+    assert '<html lang="zh-Hans">' in page
+
+
+def test_language_switch_refuses_foreign_redirects(client, officer):
+    client.force_login(officer)
+    page = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
+    assert page["Location"] == "/"
