@@ -206,3 +206,16 @@ def test_admin_history_of_a_deleted_restricted_record_is_not_found(client, ledge
     client.force_login(public_reader)
     assert client.get(f"/admin/engagements/engagement/{hidden.pk}/history/").status_code == 404
     assert b"talk-2" not in client.get("/admin/engagements/engagement/deleted/").content
+
+
+def test_every_domain_model_has_an_admin_page(admin_client, ledger):
+    from django.apps import apps
+
+    for app in ("core", "people", "engagements"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical") or model._meta.auto_created:
+                continue
+            if model.__name__.startswith("Engagement") and model.__name__ != "Engagement":
+                continue  # participants, staff and organisations are inlines of the engagement
+            url = f"/admin/{app}/{model._meta.model_name}/"
+            assert admin_client.get(url).status_code == 200, url

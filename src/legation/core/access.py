@@ -105,7 +105,8 @@ ROLES: dict[str, Role] = {
             Sensitivity.RESTRICTED,
             tuple(
                 _perms(_ALL, _DOMAIN)
-                + _perms(("view", "change"), {"engagements": ["mission", "posting"]})
+                + _perms(_ALL, {"engagements": ["posting"]})
+                + _perms(("view", "change"), {"engagements": ["mission"]})
             ),
             full_clearance=True,
         ),

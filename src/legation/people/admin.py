@@ -83,3 +83,28 @@ class RelationshipAdmin(VisibleAdmin):
 @admin.register(Tag)
 class TagAdmin(VisibleAdmin):
     search_fields = ("name",)
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(VisibleAdmin):
+    list_display = ("person", "organisation", "role", "start", "end")
+    raw_id_fields = ["person", "organisation"]
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(VisibleAdmin):
+    list_display = ("email", "person", "primary")
+    search_fields = ("email",)
+    raw_id_fields = ["person"]
+
+
+@admin.register(PhoneNumber)
+class PhoneNumberAdmin(VisibleAdmin):
+    list_display = ("number", "person", "label")
+    raw_id_fields = ["person"]
+
+
+@admin.register(PostalAddress)
+class PostalAddressAdmin(VisibleAdmin):
+    list_display = ("__str__", "person", "region")
+    raw_id_fields = ["person"]
