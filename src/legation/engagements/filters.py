@@ -12,6 +12,7 @@ from legation.engagements.models import (
     Kind,
     Posting,
 )
+from legation.engagements.search import matching_text
 from legation.people.models import Tag
 from legation.web.forms import DateInput
 
@@ -45,6 +46,9 @@ class EngagementFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["staff"].queryset = Posting.objects.visible_to(user).select_related("person")
+
+    def by_text(self, queryset, name, value):
+        return matching_text(queryset, value)
 
     def by_sector(self, queryset, name, value):
         met = EngagementParticipant.objects.filter(engagement=OuterRef("pk"), person__sector=value)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from legation.engagements.models import Engagement
+from legation.engagements.search import matching_text
 from legation.people import names
 from legation.people.models import Organisation, Person
 
@@ -52,8 +53,7 @@ def search_all(user: Any, query: str, limit: int = 20) -> SearchResults:
         .select_related("sector", "region")[:limit]
     )
     engagements = list(
-        Engagement.objects.visible_to(user)
-        .filter(Q(subject__icontains=text) | Q(summary__icontains=text) | Q(notes__icontains=text))
+        matching_text(Engagement.objects.visible_to(user), text)
         .select_related("region")
         .order_by("-start")[:limit]
     )
