@@ -1,0 +1,159 @@
+"""List and detail pages under 8 concurrent clients, against `legation serve` (waitress).
+
+Baseline: the health check, which goes through the same server and middleware but reads
+nothing from the ledger.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+
+from bench.common import Figure, Report, bench_home, p95
+
+PORT = 8765
+CLIENTS = 8
+PASSWORD = "bench-password-for-pages"  # noqa: S105
+
+
+def _session(home) -> tuple[str, str]:
+    """Log in as the bench user through the login page; return the session and CSRF cookies."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    resp = conn.getresponse()
+    body = resp.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", resp.getheader("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    form = urllib.parse.urlencode(
+        {"username": "bench", "password": PASSWORD, "csrfmiddlewaretoken": token, "next": "/"}
+    )
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": f"http://127.0.0.1:{PORT}/accounts/login/",
+        },
+    )
+    resp = conn.getresponse()
+    resp.read()
+    session = re.search(r"sessionid=([^;]+)", resp.getheader("Set-Cookie", "")).group(1)
+    return session, csrf_cookie
+
+
+def _get(path: str, cookie: str) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"Cookie": cookie})
+    resp = conn.getresponse()
+    resp.read()
+    elapsed = (time.perf_counter() - start) * 1000
+    if resp.status != 200:
+        raise RuntimeError(f"{path}: HTTP {resp.status}")
+    conn.close()
+    return elapsed
+
+
+def run(size: str) -> Report:
+    home = bench_home(size)
+    env = {**os.environ, "LEGATION_HOME": str(home), "LEGATION_SECURE_COOKIES": "0"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "legation",
+            "createuser",
+            "bench",
+            "--role",
+            "head_of_mission",
+            "--mission",
+            "DEMO-US",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        text=True,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    ids = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','legation.settings');"
+            "django.setup();from legation.people.models import Person as P, Organisation as O;"
+            "from legation.engagements.models import Engagement as E, Commitment as C;"
+            "print(P.objects.filter(participations__isnull=False).order_by('pk').first().pk,"
+            "O.objects.order_by('pk').first().pk, E.objects.order_by('-pk').first().pk,"
+            "C.objects.order_by('pk').first().pk)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    person, org, engagement, commitment = ids
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os,django;os.environ.setdefault('DJANGO_SETTINGS_MODULE','legation.settings');"
+            "django.setup();from legation.core.management.commands.serve import serve;"
+            f"serve('127.0.0.1', {PORT}, {CLIENTS})",
+        ],
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        session, csrf = _session(home)
+        cookie = f"sessionid={session}; csrftoken={csrf}"
+        pages = {
+            "home": "/",
+            "people list": "/people/",
+            "people list, filtered": "/people/?sector=2",
+            "organisations list": "/people/organisations/",
+            "engagements list": "/engagements/",
+            "engagements list, page 50": "/engagements/?page=50",
+            "commitments list": "/engagements/commitments/?status=open",
+            "person page": f"/people/{person}/",
+            "organisation page": f"/people/organisations/{org}/",
+            "engagement page": f"/engagements/{engagement}/",
+            "commitment page": f"/engagements/commitments/{commitment}/",
+            "search": "/search/?q=wang",
+        }
+        report = Report(f"pages ({size} demo, {CLIENTS} concurrent clients)")
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            base = list(pool.map(lambda _: _get("/healthz", cookie), range(80)))
+            baseline = p95(base)
+            for label, path in pages.items():
+                _get(path, cookie)
+                samples = list(pool.map(lambda _, p=path: _get(p, cookie), range(80)))
+                value = p95(samples)
+                report.add(
+                    Figure(
+                        f"{label} (p95)",
+                        value,
+                        "ms",
+                        target="< 300 ms",
+                        baseline=baseline,
+                        ok=value < 300,
+                    )
+                )
+        return report
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
