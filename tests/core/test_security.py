@@ -45,9 +45,41 @@ def test_csrf_is_enforced(mission, officer):
     assert page.status_code == 403
 
 
-def test_production_settings_pass_check_deploy(settings):
-    settings.SECURE_SSL_REDIRECT = True
+@pytest.fixture
+def production(settings, monkeypatch):
+    """The settings module's production values (other tests relax some for plain HTTP)."""
+    import importlib
+
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set by the browser tests
+
+    import legation.settings as module
+
+    fresh = importlib.reload(module)
+    for name in (
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "X_FRAME_OPTIONS",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+    ):
+        setattr(settings, name, getattr(fresh, name))
     settings.SECRET_KEY = "k" * 20 + "s3cr3t-" * 6
+    return settings
+
+
+def test_production_defaults_are_secure(production):
+    assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
+    assert production.SESSION_COOKIE_HTTPONLY
+    assert production.SECURE_SSL_REDIRECT and production.SECURE_HSTS_SECONDS > 0
+    assert not production.DEBUG
+
+
+def test_production_settings_pass_check_deploy(production):
     call_command("check", "--deploy", "--fail-level", "WARNING")
 
 
@@ -59,16 +91,12 @@ def test_production_settings_pass_check_deploy(settings):
         ("SECRET_KEY", "django-insecure-default", "secret key"),
     ],
 )
-def test_serve_refuses_an_insecure_configuration(settings, setting, value, reason):
-    settings.SECURE_SSL_REDIRECT = True
-    settings.SECRET_KEY = "k" * 20 + "s3cr3t-" * 6
-    setattr(settings, setting, value)
+def test_serve_refuses_an_insecure_configuration(production, setting, value, reason):
+    setattr(production, setting, value)
     with pytest.raises(CommandError, match=reason):
         call_command("serve", "--check-only")
 
 
-def test_serve_accepts_the_default_production_configuration(settings, capsys):
-    settings.SECURE_SSL_REDIRECT = True
-    settings.SECRET_KEY = "k" * 20 + "s3cr3t-" * 6
+def test_serve_accepts_the_default_production_configuration(production, capsys):
     call_command("serve", "--check-only")
     assert "fit for production" in capsys.readouterr().out
