@@ -35,3 +35,13 @@ def test_pages_speak_chinese_when_chosen(client, officer, ledger):
     assert "人员" in page and "People</a>" not in page
     page = client.get(f"/people/{ledger['carter'].pk}/").content.decode()
     assert "历史记录" in page
+
+
+def test_regions_and_sectors_show_their_chinese_names_in_chinese(client, officer, ledger):
+    client.force_login(officer)
+    client.post("/language/", {"language": "zh-hans", "next": "/"})
+    page = client.get(f"/people/{ledger['carter'].pk}/").content.decode()
+    assert "佐治亚州" in page and "行政部门" in page
+    client.post("/language/", {"language": "en", "next": "/"})
+    page = client.get(f"/people/{ledger['carter'].pk}/").content.decode()
+    assert "Georgia" in page and "Executive government" in page

@@ -6,8 +6,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def _chinese() -> bool:
+    """Whether the active language is Chinese: vocabularies then show their Chinese labels."""
+    return (get_language() or "").startswith("zh")
 
 
 class Sensitivity(models.IntegerChoices):
@@ -89,7 +95,7 @@ class Sector(models.Model):
         verbose_name_plural = _("sectors")
 
     def __str__(self) -> str:
-        return self.label_en
+        return self.label_zh if _chinese() and self.label_zh else self.label_en
 
 
 class Region(models.Model):
@@ -112,7 +118,7 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name_zh if _chinese() and self.name_zh else self.name_en
 
 
 class SecurityEvent(models.Model):
