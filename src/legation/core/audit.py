@@ -120,7 +120,7 @@ def historical_models() -> list[type]:
     ]
 
 
-LEGATION_APPS = {"core", "people", "engagements"}
+LEGATION_APPS = {"core", "people", "engagements", "letters", "intake"}
 
 
 class RestoreError(Exception):

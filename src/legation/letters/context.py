@@ -1,0 +1,343 @@
+"""The letter context: what a template may read, built from the ledger for one user.
+
+Every read goes through ``visible_to(user)``; the figures come from ``legation.insight.figures``.
+The context holds plain dictionaries, lists, strings and numbers only (never model instances), so
+the sandbox has nothing to reach through and the context can be sent to a worker process.
+Everything that is the same for every recipient of a merge (sender, mission, posting figures,
+facts, layout) is computed once, in ``LetterBasis``; recipients are loaded in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+
+from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
+from legation.insight.figures import posting_figures
+from legation.letters.compose import Layout
+from legation.letters.filters import format_date
+from legation.people.address import TITLE_ZH, normalise_title
+from legation.people.models import Affiliation, Person, PersonNote, PostalAddress
+
+PERSONAL_NOTE_PREFIX = "personal:"
+
+# How each sector reads in a sentence ("engage with the media"), by sector code.
+SECTOR_PHRASES = {
+    "executive": ("the government", "政府"),
+    "legislature": ("the legislature", "立法机构"),
+    "business": ("the business community", "工商界"),
+    "think_tank": ("think tanks", "智库"),
+    "media": ("the media", "媒体"),
+    "subnational": ("people at the sub-national level", "地方"),
+    "academia": ("academia and schools", "学术教育界"),
+    "civil_society": ("civil society", "民间团体"),
+    "culture_sports": ("the cultural and sports communities", "文化体育界"),
+    "public": ("the public", "公众"),
+}
+KIND_PHRASES = {
+    "meeting": ("meeting", "会见"),
+    "call": ("call", "通话"),
+    "site_visit": ("visit", "参观访问"),
+    "event": ("event", "活动"),
+    "speech": ("speech", "演讲"),
+    "interview": ("interview", "采访"),
+    "letter_sent": ("letter", "信函"),
+    "letter_received": ("letter", "来信"),
+    "email": ("correspondence", "通信"),
+    "other": ("conversation", "交流"),
+}
+# (the country, its adjective, Chinese name): "leaving the United States", "22 American states".
+COUNTRIES = {
+    "US": ("the United States", "American", "美国"),
+    "GB": ("the United Kingdom", "British", "英国"),
+    "CA": ("Canada", "Canadian", "加拿大"),
+    "AU": ("Australia", "Australian", "澳大利亚"),
+    "DE": ("Germany", "German", "德国"),
+    "FR": ("France", "French", "法国"),
+    "CN": ("China", "Chinese", "中国"),
+}
+
+
+def country_names(code: str) -> tuple[str, str, str]:
+    if code.upper() in COUNTRIES:
+        return COUNTRIES[code.upper()]
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=code.upper())
+    name = getattr(found, "name", code)
+    return name, name, name
+
+
+def _pick(language: str, en: str, zh: str) -> str:
+    return (zh or en) if language == "zh" else (en or zh)
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass
+class LetterBasis:
+    """The part of the context shared by every recipient: sender, mission, figures, facts."""
+
+    posting: Posting
+    letter_date: dt.date
+    figures: dict[str, Any]
+    facts: list[Fact]
+    layout: Layout
+
+    @classmethod
+    def build(cls, posting: Posting, *, actor: Any, letter_date: dt.date) -> LetterBasis:
+        mission = posting.mission
+        figures = dict(posting_figures(posting, user=actor, as_of=letter_date))
+        facts_by_key: dict[str, Fact] = {}
+        for fact in (
+            Fact.objects.visible_to(actor)
+            .filter(Q(mission__isnull=True) | Q(mission=mission))
+            .order_by("mission_id")  # NULLs (shared) first: the mission's own fact wins
+        ):
+            facts_by_key[fact.key] = fact
+        return cls(
+            posting=posting,
+            letter_date=letter_date,
+            figures=figures,
+            facts=list(facts_by_key.values()),
+            layout=mission_layout(mission),
+        )
+
+    def shared(self, language: str) -> dict[str, Any]:
+        """Sender, mission, date, posting figures and facts in the given language."""
+        posting, mission, figures = self.posting, self.posting.mission, self.figures
+        country, adjective, country_zh = country_names(mission.host_country)
+        person = posting.person
+        title_en = posting.title or posting.get_role_display()
+        title_zh = posting.title_zh or TITLE_ZH.get(normalise_title(posting.title), "")
+        idx = 1 if language == "zh" else 0
+        sender = {
+            "name": _pick(language, person.full_name, person.name_zh),
+            "name_en": person.full_name,
+            "name_zh": person.name_zh,
+            "title": _pick(language, title_en, title_zh),
+            "mission": _pick(language, mission.name_en, mission.name_zh),
+        }
+        regions = figures["regions"]
+        return {
+            "language": language,
+            "date": format_date(self.letter_date, language),
+            "date_iso": self.letter_date.isoformat(),
+            "sender": sender,
+            "mission": {
+                "name": _pick(language, mission.name_en, mission.name_zh),
+                "name_en": mission.name_en,
+                "name_zh": mission.name_zh,
+                "address": [line for line in mission.address.splitlines() if line.strip()],
+                "country": country_zh if language == "zh" else country,
+                "country_adjective": country_zh if language == "zh" else adjective,
+            },
+            "posting": {
+                "days_in_post": figures["days_in_post"],
+                "arrival": format_date(posting.arrival, language),
+                "regions_visited": [_pick(language, r["name_en"], r["name_zh"]) for r in regions],
+                "states_visited": figures["states_visited"],
+                "engagements": figures["engagements"],
+                "people_met": figures["people_met"],
+                "organisations_met": figures["organisations_met"],
+                "sectors_engaged": [
+                    SECTOR_PHRASES.get(code, (code, code))[idx]
+                    for code in figures["sectors_engaged"]
+                ],
+            },
+            "facts": {
+                fact.key: {
+                    "key": fact.key,
+                    "label": _pick(language, fact.label_en, fact.label_zh),
+                    "date": format_date(fact.date, language) if fact.date else "",
+                    "date_iso": fact.date.isoformat() if fact.date else "",
+                    "value": _number(fact.value),
+                    "unit": fact.unit,
+                    "source": fact.source,
+                }
+                for fact in self.facts
+            },
+        }
+
+
+def mission_layout(mission: Mission) -> Layout:
+    emblem = ""
+    if mission.letterhead_emblem:
+        path = Path(mission.letterhead_emblem)
+        if not path.is_absolute():
+            path = Path(settings.MEDIA_ROOT) / path
+        emblem = str(path) if path.is_file() else ""
+    return Layout(
+        letterhead_zh=mission.name_zh,
+        letterhead_en=mission.name_en,
+        address_lines=tuple(line for line in mission.address.splitlines() if line.strip()),
+        page_size=str(mission.page_size or Mission.PageSize.LETTER.value),
+        font=mission.letterhead_font,
+        emblem=emblem,
+    )
+
+
+def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def recipients_queryset(actor: Any) -> Any:
+    """People with what a letter needs, prefetched: emails, addresses, current affiliations."""
+    today = timezone.localdate()
+    current = Affiliation.objects.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related(
+        "organisation"
+    )
+    return (
+        Person.objects.visible_to(actor)
+        .select_related("region", "sector")
+        .prefetch_related(
+            "emails",
+            Prefetch("addresses", queryset=PostalAddress.objects.select_related("region")),
+            Prefetch("affiliations", queryset=current),
+            "tags",
+        )
+    )
+
+
+def last_engagements(person_ids: Sequence[int], actor: Any) -> dict[int, Engagement]:
+    """Each person's most recent engagement the actor may see (letters sent excluded)."""
+    visible = Engagement.objects.visible_to(actor).exclude(kind=Kind.LETTER_SENT)
+    latest = visible.filter(engagementparticipant__person=OuterRef("pk")).order_by("-start", "-pk")
+    pairs: dict[int, int] = {}
+    for chunk in _chunks(list(person_ids)):
+        rows = (
+            Person.objects.filter(pk__in=chunk)
+            .annotate(last=Subquery(latest.values("pk")[:1]))
+            .values_list("pk", "last")
+        )
+        pairs.update({pk: last for pk, last in rows if last})
+    engagements = Engagement.objects.select_related("region").in_bulk(list(pairs.values()))
+    return {pk: engagements[e] for pk, e in pairs.items() if e in engagements}
+
+
+def personal_notes(person_ids: Sequence[int], actor: Any) -> dict[int, str]:
+    """The latest visible note starting "personal:" on each person (its text is the line)."""
+    out: dict[int, str] = {}
+    for chunk in _chunks(list(person_ids)):
+        notes = (
+            PersonNote.objects.visible_to(actor)
+            .filter(person_id__in=chunk, text__istartswith=PERSONAL_NOTE_PREFIX)
+            .order_by("person_id", "-created", "-pk")
+            .values_list("person_id", "text")
+        )
+        for person_id, text in notes:
+            out.setdefault(person_id, text[len(PERSONAL_NOTE_PREFIX) :].strip())
+    return out
+
+
+def postal_lines(person: Person) -> list[str]:
+    """The first postal address, as printed on an envelope ("Atlanta, GA 30307")."""
+    addresses = list(person.addresses.all())
+    if not addresses:
+        return []
+    a = addresses[0]
+    region = a.region.code.split("-")[-1] if a.region else ""
+    last = " ".join(
+        p for p in [f"{a.city}," if a.city and region else a.city, region, a.postal_code] if p
+    )
+    return [*(line for line in a.lines.splitlines() if line.strip()), *([last] if last else [])]
+
+
+def engagement_context(engagement: Engagement | None, language: str) -> dict[str, Any] | None:
+    if engagement is None:
+        return None
+    day = timezone.localtime(engagement.start).date()
+    region = engagement.region
+    return {
+        "date": format_date(day, language),
+        "date_iso": day.isoformat(),
+        "kind": KIND_PHRASES.get(engagement.kind, (engagement.kind, engagement.kind))[
+            1 if language == "zh" else 0
+        ],
+        "subject": engagement.subject,
+        "region": _pick(language, region.name_en, region.name_zh) if region else "",
+        "city": engagement.city,
+    }
+
+
+def file_stem(person: Person) -> str:
+    """A file name after the person: "carter-jimmy-12" (the id keeps namesakes apart)."""
+    name = slugify(f"{person.family_name} {person.given_name}") or slugify(person.pinyin)
+    return f"{name or 'person'}-{person.pk}"
+
+
+def recipient_context(person: Person, language: str) -> dict[str, Any]:
+    forms = person.forms_of_address()
+    zh = language == "zh"
+    salutation = forms.salutation_zh if zh else forms.salutation_en
+    if zh:
+        name = salutation.removeprefix("尊敬的").rstrip("：:")
+    else:
+        name = salutation.removeprefix("Dear ").rstrip(",")
+    affiliations = list(person.affiliations.all())
+    org = affiliations[0].organisation if affiliations else None
+    block = list(forms.address_block_zh if zh else forms.address_block_en)
+    emails = list(person.emails.all())
+    return {
+        "salutation": salutation,
+        "name": name,
+        "full_name": _pick(language, person.full_name, person.name_zh),
+        "name_en": person.full_name,
+        "name_zh": person.name_zh,
+        "title": TITLE_ZH.get(normalise_title(person.title), person.title) if zh else person.title,
+        "office": person.office,
+        "organisation": _pick(language, org.name_en, org.name_zh) if org else "",
+        "address_lines": block + postal_lines(person),
+        "email": emails[0].email if emails else "",
+        "language": language,
+        "file_stem": file_stem(person),
+    }
+
+
+def letter_context(
+    basis: LetterBasis,
+    person: Person,
+    *,
+    language: str,
+    personal: str = "",
+    last: Engagement | None = None,
+    shared: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The full context of one letter (``shared`` is ``basis.shared(language)``, reused)."""
+    context = dict(shared if shared is not None else basis.shared(language))
+    context["recipient"] = recipient_context(person, language)
+    context["last_engagement"] = engagement_context(last, language)
+    context["personal"] = personal.strip()
+    return context
+
+
+def person_language(person: Person, default: str) -> str:
+    """A recipient's language from a tag "lang:zh" / "lang:en", else the default."""
+    for tag in person.tags.all():
+        if tag.name.lower().startswith("lang:"):
+            code = tag.name.split(":", 1)[1].strip().lower()
+            if code in ("en", "zh"):
+                return code
+    return default
+
+
+def load_people(person_ids: Iterable[int], actor: Any) -> list[Person]:
+    ids = list(person_ids)
+    found: dict[int, Person] = {}
+    for chunk in _chunks(ids):
+        found.update({p.pk: p for p in recipients_queryset(actor).filter(pk__in=chunk)})
+    return [found[pk] for pk in ids if pk in found]

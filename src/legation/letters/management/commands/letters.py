@@ -1,0 +1,270 @@
+"""`legation letters`: render one letter, merge a segment, list templates, save segments."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from legation.core.management.base import LegationCommand, parse_date
+from legation.engagements.selectors import default_posting, find_mission, find_person, find_posting
+from legation.letters import merge as merging
+from legation.letters.models import Segment
+from legation.letters.render_docx import DocxError
+from legation.letters.render_pdf import PdfError
+from legation.letters.sandbox import LetterTemplateError
+from legation.letters.segments import KEYS, SegmentError, resolve_segment
+from legation.letters.services import segment_create, segment_delete
+from legation.letters.templates import available_templates, find_template, variants
+
+FORMATS_RENDER = ("pdf", "docx", "txt", "eml")
+FORMATS_MERGE = ("pdf", "docx", "eml", "txt")
+
+
+class Command(LegationCommand):
+    help = "Letters: render one, merge many, list templates, save segments (see docs/letters.md)."
+    accepts_as = True
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+        def common(p: Any) -> None:
+            p.add_argument("template", help="a template name (farewell, farewell.zh) or a file")
+            p.add_argument("--from", dest="posting", help="the sender's posting (id, ref, email)")
+            p.add_argument("--date", help="the letter's date, YYYY-MM-DD (default: today)")
+            p.add_argument("--draft", action="store_true", help="do not record the letters as sent")
+            p.add_argument("--as", dest="as_user", metavar="USER", help="act as this user")
+
+        render = sub.add_parser("render", help="one letter to one person")
+        common(render)
+        render.add_argument("--to", required=True, help="the person (id, ref or email)")
+        render.add_argument("--personal", help="the personal line for this recipient")
+        render.add_argument("--format", choices=FORMATS_RENDER, default="pdf")
+        render.add_argument("-o", "--output", required=True, help="the file to write")
+
+        merge = sub.add_parser("merge", help="one letter per person of a segment")
+        common(merge)
+        merge.add_argument("--to", required=True, help="a saved segment or a filter (quoted)")
+        merge.add_argument(
+            "--personal-csv", help="CSV with columns person (id, ref or email), personal"
+        )
+        merge.add_argument("--format", choices=FORMATS_MERGE, default="pdf")
+        merge.add_argument("--out", required=True, help="the folder to write into")
+        merge.add_argument("--combined", action="store_true", help="also one PDF for printing")
+        merge.add_argument(
+            "--language",
+            choices=("template", "auto"),
+            default="template",
+            help="auto: each recipient's language (tag lang:zh) when the template exists in it",
+        )
+        merge.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1, help="processes that typeset"
+        )
+
+        sub.add_parser("templates", help="list the templates").add_argument(
+            "--as", dest="as_user", metavar="USER"
+        )
+        segment = sub.add_parser("segment", help="save, list or delete segments")
+        segment.add_argument("segment_action", choices=("list", "save", "delete", "show"))
+        segment.add_argument("name", nargs="?")
+        segment.add_argument("filter", nargs="?", help="key=value words, quoted as one argument")
+        segment.add_argument("--mission", help="mission ref (default: the sender's)")
+        segment.add_argument("--description", default="")
+        segment.add_argument("--as", dest="as_user", metavar="USER")
+
+    def run(self, actor: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"do_{options['action']}")(actor, options)
+        except (LetterTemplateError, SegmentError, PdfError, DocxError) as exc:
+            raise CommandError(str(exc)) from None
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _posting(self, actor: Any, options: dict[str, Any]) -> Any:
+        if options.get("posting"):
+            return find_posting(options["posting"], actor)
+        posting = default_posting(actor)
+        if posting is None:
+            raise CommandError("No sender: name the posting with --from.")
+        return posting
+
+    def _date(self, options: dict[str, Any]) -> Any:
+        return (
+            parse_date(options["date"], "--date") if options.get("date") else timezone.localdate()
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+    def do_templates(self, actor: Any, options: dict[str, Any]) -> None:
+        for t in available_templates(merging.template_dirs()):
+            self.stdout.write(f"{t.label:<20} {t.kind:<11} {t.path}")
+
+    def do_render(self, actor: Any, options: dict[str, Any]) -> None:
+        fmt = options["format"]
+        template = find_template(options["template"], dirs=merging.template_dirs())
+        person = find_person(options["to"], actor)
+        posting = self._posting(actor, options)
+        out = Path(options["output"])
+        if out.parent and not out.parent.is_dir():
+            raise CommandError(f"-o: the folder {out.parent} does not exist.")
+        done, engagement = merging.render_one(
+            actor=actor,
+            template=template,
+            person=person,
+            posting=posting,
+            letter_date=self._date(options),
+            fmt=fmt,
+            out=out,
+            personal=options.get("personal"),
+            draft=options["draft"],
+        )
+        if done.error:
+            raise CommandError(done.error)
+        note = (
+            "draft, not recorded"
+            if engagement is None
+            else f"recorded as engagement {engagement.pk}"
+        )
+        self.stdout.write(f"Wrote {out} ({done.size:,} bytes, {note}).")
+
+    def do_merge(self, actor: Any, options: dict[str, Any]) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        fmt = options["format"]
+        if options["workers"] < 1:
+            raise CommandError("--workers: give 1 or more.")
+        template = find_template(options["template"], dirs=merging.template_dirs())
+        templates = (
+            variants(template, merging.template_dirs())
+            if options["language"] == "auto"
+            else {template.language: template}
+        )
+        posting = self._posting(actor, options)
+        filter_text, people = resolve_segment(options["to"], actor, mission=posting.mission)
+        people = list(people.filter(mission=posting.mission))
+        if not people:
+            raise CommandError(f"Nobody you can see matches {filter_text!r}.")
+        personal = self._personal_csv(options.get("personal_csv"), people)
+        from legation.letters.context import person_language
+
+        auto = options["language"] == "auto"
+        recipients = [
+            merging.Recipient(
+                p,
+                personal=personal.get(p.pk),
+                language=person_language(p, template.language) if auto else template.language,
+            )
+            for p in people
+        ]
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=_console(self.stderr),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("letters", total=len(recipients))
+            result = merging.produce(
+                actor=actor,
+                templates=templates,
+                recipients=recipients,
+                posting=posting,
+                letter_date=self._date(options),
+                fmt=fmt,
+                out_dir=Path(options["out"]),
+                draft=options["draft"],
+                combined=options["combined"],
+                workers=options["workers"],
+                progress=lambda n, total: bar.update(task, completed=n),
+                segment=filter_text,
+            )
+        self.stdout.write(
+            f"{len(result.rendered)} letters in {result.out_dir}; manifest {result.manifest}"
+            + (f"; combined {result.combined}" if result.combined else "")
+            + (
+                "; draft, nothing recorded."
+                if options["draft"]
+                else f"; {result.recorded} recorded."
+            )
+        )
+        for o in result.missing:
+            self.stdout.write(f"  no letter: {o.person} (#{o.person.pk}): {o.status}")
+        for o in result.failed:
+            self.stdout.write(f"  failed: {o.person} (#{o.person.pk}): {o.status}")
+
+    def _personal_csv(self, path: str | None, people: list[Any]) -> dict[int, str]:
+        if not path:
+            return {}
+        keys: dict[str, int] = {}
+        for p in people:
+            keys[str(p.pk)] = p.pk
+            if p.ref:
+                keys[p.ref] = p.pk
+            for e in p.emails.all():
+                keys[e.email.lower()] = p.pk
+        out: dict[int, str] = {}
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                reader = csv.DictReader(fh)
+                if not reader.fieldnames or not {"person", "personal"} <= set(reader.fieldnames):
+                    raise CommandError(
+                        "--personal-csv: the columns must include person and personal."
+                    )
+                for number, row in enumerate(reader, 2):
+                    key = (row.get("person") or "").strip()
+                    pk = keys.get(key) or keys.get(key.lower())
+                    if pk is None:
+                        raise CommandError(
+                            f"--personal-csv, line {number}: {key!r} is not among the recipients."
+                        )
+                    out[pk] = (row.get("personal") or "").strip()
+        except OSError as exc:
+            raise CommandError(f"--personal-csv: cannot read {path}: {exc.strerror}.") from None
+        return out
+
+    def do_segment(self, actor: Any, options: dict[str, Any]) -> None:
+        action, name = options["segment_action"], options.get("name")
+        if action == "list":
+            for s in Segment.objects.visible_to(actor).select_related("mission"):
+                self.stdout.write(f"{s.mission.ref:<10} {s.name:<24} {s.filter}")
+            return
+        if not name:
+            raise CommandError(f"segment {action}: give the segment's name.")
+        if options.get("mission"):
+            mission = find_mission(options["mission"], actor)
+        else:
+            mission = self._posting(actor, {"posting": None}).mission
+        if action == "save":
+            if not options.get("filter"):
+                keys = ", ".join(KEYS)
+                raise CommandError(
+                    f"segment save: give the filter, for example 'tag=farewell' ({keys})."
+                )
+            segment_create(
+                actor=actor,
+                mission=mission,
+                name=name,
+                filter=options["filter"],
+                description=options["description"],
+            )
+            self.stdout.write(f"Saved segment {name}.")
+            return
+        segment = Segment.objects.visible_to(actor).filter(mission=mission, name=name).first()
+        if segment is None:
+            raise CommandError(f"No segment {name!r} in {mission.ref}.")
+        if action == "delete":
+            segment_delete(actor=actor, segment=segment)
+            self.stdout.write(f"Deleted segment {name}.")
+        else:
+            _text, people = resolve_segment(segment.filter, actor, mission=mission)
+            for p in people[:1000]:
+                self.stdout.write(f"{p.pk:>8} {p}")
+
+
+def _console(stream: Any) -> Any:
+    from rich.console import Console
+
+    return Console(file=getattr(stream, "_out", stream), stderr=True)

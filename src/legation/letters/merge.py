@@ -1,0 +1,355 @@
+"""Producing letters: one recipient (``render_one``) or many (``produce``), then recording them.
+
+The database work (recipients, context, recording) happens in the calling process; placeholders,
+typesetting and writing files happen in ``worker`` functions, in a process pool when more than
+one worker is asked for (one Typst compiler per process, fonts loaded once per process).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from legation.core.access import require
+from legation.core.signals import security_event
+from legation.engagements.models import Posting
+from legation.letters import context as ctx
+from legation.letters import services, worker
+from legation.letters.render_pdf import render_combined
+from legation.letters.templates import LetterTemplate
+from legation.people.models import Person
+
+CHANNEL_OF_FORMAT = {"pdf": "address", "docx": "address", "eml": "email", "txt": "none"}
+BATCH = 40
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Recipient:
+    """One addressee, with what the officer chose for them (None: computed)."""
+
+    person: Person
+    personal: str | None = None
+    salutation: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Outcome:
+    person: Person
+    language: str = ""
+    path: str = ""
+    checksum: str = ""
+    status: str = "rendered"
+    engagement_id: int | None = None
+
+
+@dataclass
+class MergeResult:
+    out_dir: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    manifest: Path | None = None
+    combined: Path | None = None
+    recorded: int = 0
+
+    @property
+    def rendered(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "rendered"]
+
+    @property
+    def missing(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status.startswith("skipped")]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status.startswith("error")]
+
+
+def docx_template_for(posting: Posting) -> str:
+    """The mission's Word template ($LEGATION_HOME/letters/<MISSION REF>.docx), else the default."""
+    own = Path(settings.LEGATION_HOME) / "letters" / f"{posting.mission.ref}.docx"
+    return str(own) if own.is_file() else ""
+
+
+def template_dirs() -> list[Path]:
+    """The installation's own templates ($LEGATION_HOME/letters/templates) come first."""
+    return [Path(settings.LEGATION_HOME) / "letters" / "templates"]
+
+
+def has_channel(person: Person, fmt: str) -> bool:
+    channel = CHANNEL_OF_FORMAT[fmt]
+    if channel == "address":
+        return bool(list(person.addresses.all()))
+    if channel == "email":
+        return bool(list(person.emails.all()))
+    return True
+
+
+def _run(
+    jobs: Iterable[worker.Job], total: int, workers: int, progress: Progress | None
+) -> list[worker.Done]:
+    """Produce the letters; with several workers, batches go to the pool as they are built, so
+    building contexts here overlaps typesetting there."""
+    done: list[worker.Done] = []
+    if workers <= 1 or total <= BATCH:
+        worker.init()
+        for job in jobs:
+            done.append(worker.produce(job))
+            if progress:
+                progress(len(done), total)
+        return done
+    # "spawn": workers import only the Django-free rendering modules, and never share the
+    # parent's database connections.
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=worker.init
+    ) as pool:
+        futures = []
+        batch: list[worker.Job] = []
+        for job in jobs:
+            batch.append(job)
+            if len(batch) == BATCH:
+                futures.append(pool.submit(worker.produce_batch, batch))
+                batch = []
+        if batch:
+            futures.append(pool.submit(worker.produce_batch, batch))
+        for future in futures:
+            done.extend(future.result())
+            if progress:
+                progress(len(done), total)
+    return done
+
+
+def produce(
+    *,
+    actor: Any,
+    templates: dict[str, LetterTemplate],
+    recipients: Sequence[Recipient],
+    posting: Posting,
+    letter_date: dt.date,
+    fmt: str,
+    out_dir: Path,
+    draft: bool = False,
+    combined: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+    job: Any = None,
+    segment: str = "",
+) -> MergeResult:
+    """Render letters for ``recipients`` into ``out_dir``, record them unless ``draft``.
+
+    ``templates`` maps a language to the template in that language; a recipient's language is
+    theirs if a template exists in it, else the first template's. People with no address for the
+    channel are listed in the result and the manifest, never silently skipped.
+    """
+    if not draft:
+        require(actor, services.SEND_PERMISSION)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    default_language = next(iter(templates))
+    basis = ctx.LetterBasis.build(posting, actor=actor, letter_date=letter_date)
+    ids = [r.person.pk for r in recipients]
+    people = {p.pk: p for p in ctx.load_people(ids, actor)}
+    last = ctx.last_engagements(ids, actor)
+    notes = ctx.personal_notes(ids, actor)
+    shared = {lang: basis.shared(lang) for lang in templates}
+    docx_path = docx_template_for(posting) if fmt == "docx" else ""
+    sender_email = getattr(settings, "DEFAULT_FROM_EMAIL", "")
+    result = MergeResult(out_dir=out_dir)
+    todo: list[tuple[int, Recipient, Person]] = []
+    for r in recipients:
+        person = people.get(r.person.pk)
+        if person is None:  # not visible to the actor: never written to
+            continue
+        language = r.language if r.language in templates else default_language
+        result.outcomes.append(Outcome(person=person, language=language))
+        if not has_channel(person, fmt):
+            result.outcomes[-1].status = f"skipped: no {CHANNEL_OF_FORMAT[fmt]}"
+        else:
+            todo.append((len(result.outcomes) - 1, r, person))
+
+    def jobs() -> Iterator[worker.Job]:
+        for index, r, person in todo:
+            language = result.outcomes[index].language
+            personal = r.personal if r.personal is not None else notes.get(person.pk, "")
+            context = ctx.letter_context(
+                basis,
+                person,
+                language=language,
+                personal=personal,
+                last=last.get(person.pk),
+                shared=shared[language],
+            )
+            yield worker.Job(
+                index=index,
+                template=templates[language],
+                context=context,
+                layout=basis.layout,
+                format=fmt,
+                path=str(out_dir / f"{context['recipient']['file_stem']}.{fmt}"),
+                salutation=r.salutation,
+                draft=draft,
+                docx_template=docx_path,
+                sender_email=sender_email,
+                keep_letter=combined,
+            )
+
+    done = _run(jobs(), len(todo), workers, progress)
+    sent: list[tuple[Outcome, services.SentLetter]] = []
+    letters_for_print = []
+    for item in done:
+        outcome = result.outcomes[item.index]
+        if item.error:
+            outcome.status = f"error: {item.error}"
+            continue
+        outcome.path, outcome.checksum = item.path, item.checksum
+        if item.letter is not None:
+            letters_for_print.append(item.letter)
+        template = templates[outcome.language]
+        sent.append(
+            (
+                outcome,
+                services.SentLetter(
+                    person=outcome.person,
+                    path=item.path,
+                    checksum=item.checksum,
+                    size=item.size,
+                    subject=item.subject,
+                    language=outcome.language,
+                    template_name=template.label,
+                    template_checksum=template.checksum,
+                    format=fmt,
+                ),
+            )
+        )
+    if combined and letters_for_print:
+        result.combined = out_dir / "combined.pdf"
+        result.combined.write_bytes(render_combined(letters_for_print))
+    if not draft and sent:
+        engagements = services.letters_record_bulk(
+            actor=actor,
+            posting=posting,
+            letters=[s for _, s in sent],
+            letter_date=letter_date,
+            job=job,
+            description=f"letters merge {next(iter(templates.values())).name}",
+        )
+        for (outcome, _), engagement in zip(sent, engagements, strict=True):
+            outcome.engagement_id = engagement.pk
+        result.recorded = len(engagements)
+    result.manifest = write_manifest(out_dir / "manifest.csv", result.outcomes)
+    security_event(
+        "merge",
+        user=actor,
+        username=actor.get_username(),
+        template=next(iter(templates.values())).name,
+        languages=sorted(templates),
+        segment=segment,
+        format=fmt,
+        draft=draft,
+        rendered=len(result.rendered),
+        skipped=len(result.missing),
+        failed=len(result.failed),
+        recorded=result.recorded,
+        job=getattr(job, "pk", None),
+    )
+    return result
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that no spreadsheet will run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_manifest(path: Path, outcomes: Sequence[Outcome]) -> Path:
+    """Who got what: one row per recipient, with the file, its checksum and the engagement."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(
+            ["person_id", "ref", "name", "name_zh", "language", "status", "file", "sha256",
+             "engagement_id"]
+        )  # fmt: skip
+        for o in outcomes:
+            out.writerow(
+                _cell(v)
+                for v in (
+                    o.person.pk,
+                    o.person.ref or "",
+                    o.person.full_name,
+                    o.person.name_zh,
+                    o.language,
+                    o.status,
+                    Path(o.path).name if o.path else "",
+                    o.checksum,
+                    o.engagement_id or "",
+                )
+            )
+    return path
+
+
+def render_one(
+    *,
+    actor: Any,
+    template: LetterTemplate,
+    person: Person,
+    posting: Posting,
+    letter_date: dt.date,
+    fmt: str,
+    out: Path,
+    personal: str | None = None,
+    draft: bool = False,
+) -> tuple[worker.Done, Any]:
+    """One letter to one person; recorded through ``engagement_create`` unless ``draft``."""
+    if not draft:
+        require(actor, services.SEND_PERMISSION)
+    person = ctx.load_people([person.pk], actor)[0]
+    basis = ctx.LetterBasis.build(posting, actor=actor, letter_date=letter_date)
+    if personal is None:
+        personal = ctx.personal_notes([person.pk], actor).get(person.pk, "")
+    context = ctx.letter_context(
+        basis,
+        person,
+        language=template.language,
+        personal=personal,
+        last=ctx.last_engagements([person.pk], actor).get(person.pk),
+    )
+    worker.init() if fmt in ("pdf", "eml") else None
+    done = worker.produce(
+        worker.Job(
+            index=0,
+            template=template,
+            context=context,
+            layout=basis.layout,
+            format=fmt,
+            path=str(out),
+            draft=draft,
+            docx_template=docx_template_for(posting) if fmt == "docx" else "",
+            sender_email=getattr(settings, "DEFAULT_FROM_EMAIL", ""),
+        )
+    )
+    engagement = None
+    if not done.error and not draft:
+        engagement = services.letter_record(
+            actor=actor,
+            posting=posting,
+            letter=services.SentLetter(
+                person=person,
+                path=done.path,
+                checksum=done.checksum,
+                size=done.size,
+                subject=done.subject,
+                language=template.language,
+                template_name=template.label,
+                template_checksum=template.checksum,
+                format=fmt,
+            ),
+            letter_date=letter_date,
+        )
+    return done, engagement

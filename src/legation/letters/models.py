@@ -1,0 +1,183 @@
+"""Segments (saved recipient filters), letters sent, and merge jobs under review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from legation.core.models import audited
+from legation.core.querysets import VisibleQuerySet
+
+
+class SegmentQuerySet(VisibleQuerySet):
+    mission_path = "mission_id"
+
+
+class Segment(models.Model):
+    """A saved filter of people, the addressees of a merge ("sector=legislature tag=farewell")."""
+
+    mission = models.ForeignKey(
+        "engagements.Mission", on_delete=models.CASCADE, related_name="segments"
+    )
+    name = models.SlugField(_("name"), max_length=80)
+    filter = models.TextField(
+        _("filter"), help_text=_("For example: sector=legislature region=US-CA")
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audited()
+
+    objects = SegmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "name"], name="segment_name_per_mission")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Format(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "DOCX"
+    EML = "eml", _("email")
+    TXT = "txt", _("text")
+
+
+class MergeJobQuerySet(VisibleQuerySet):
+    mission_path = "mission_id"
+
+
+class MergeJob(models.Model):
+    """A merge waiting for review: one row per recipient, produced once rows are approved.
+
+    The template's text is kept on the job, so what is produced is what was reviewed even if the
+    template file changes meanwhile.
+    """
+
+    class Status(models.TextChoices):
+        REVIEW = "review", _("in review")
+        PRODUCED = "produced", _("produced")
+        CANCELLED = "cancelled", _("cancelled")
+
+    mission = models.ForeignKey(
+        "engagements.Mission", on_delete=models.CASCADE, related_name="merge_jobs"
+    )
+    posting = models.ForeignKey(
+        "engagements.Posting", on_delete=models.PROTECT, related_name="merge_jobs"
+    )
+    template_name = models.CharField(_("template"), max_length=120)
+    template_text = models.TextField(_("template text"))
+    language = models.CharField(_("language"), max_length=5, default="en")
+    letter_date = models.DateField(_("letter date"))
+    format = models.CharField(_("format"), max_length=5, choices=Format.choices, default=Format.PDF)
+    segment = models.TextField(_("recipients (segment)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REVIEW
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    produced_at = models.DateTimeField(_("produced"), null=True, blank=True)
+    history = audited()
+
+    objects = MergeJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("merge job")
+        verbose_name_plural = _("merge jobs")
+
+    def __str__(self) -> str:
+        return f"{self.template_name} {self.letter_date} ({self.get_status_display()})"
+
+
+class MergeRowQuerySet(VisibleQuerySet):
+    mission_path = "job__mission_id"
+
+
+class MergeRow(models.Model):
+    """One recipient of a merge job: salutation and personal line as the officer left them."""
+
+    job = models.ForeignKey(MergeJob, on_delete=models.CASCADE, related_name="rows")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=5, default="en")
+    salutation = models.CharField(_("salutation"), max_length=200, blank=True)
+    personal = models.TextField(_("personal line"), blank=True)
+    suggestion_source = models.CharField(
+        _("suggested from"), max_length=300, blank=True, help_text=_("What the line came from.")
+    )
+    channel_missing = models.BooleanField(_("no address for the channel"), default=False)
+    approved = models.BooleanField(_("approved"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("letter sent"),
+    )
+    history = audited()
+
+    objects = MergeRowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["job", "pk"]
+        verbose_name = _("merge recipient")
+        verbose_name_plural = _("merge recipients")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "person"], name="merge_row_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in job {self.job_id}"
+
+
+class LetterRecordQuerySet(VisibleQuerySet):
+    mission_path = "mission_id"
+    sensitivity_paths = ("engagement__sensitivity",)
+
+
+class LetterRecord(models.Model):
+    """The file of a letter sent, attached to its "letter sent" engagement."""
+
+    engagement = models.OneToOneField(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="letter"
+    )
+    mission = models.ForeignKey(
+        "engagements.Mission", on_delete=models.CASCADE, related_name="letters"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="letters")
+    template_name = models.CharField(_("template"), max_length=120)
+    template_checksum = models.CharField(_("template checksum"), max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=5)
+    format = models.CharField(_("format"), max_length=5, choices=Format.choices)
+    file = models.FileField(_("file"), upload_to="letters/", max_length=300)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    job = models.ForeignKey(
+        MergeJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audited()
+
+    objects = LetterRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("letter sent")
+        verbose_name_plural = _("letters sent")
+        indexes = [models.Index(fields=["person", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.template_name} to {self.person_id}"

@@ -1,0 +1,235 @@
+"""The review queue: a merge laid out recipient by recipient before anything is produced.
+
+``merge_job_create`` makes a job with one row per recipient (salutation, a personal line
+suggested from the last engagement the officer may see, language); the officer edits rows
+(``merge_row_update``), approves them one by one or all at once, and ``merge_job_produce`` renders
+and records only the approved ones. These are plain service functions taking the acting user, so
+the web page (and its background job) call them exactly as the command line would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from legation.core.services import require_visible, writing
+from legation.engagements.models import Engagement, Mission, Posting
+from legation.letters import context as ctx
+from legation.letters.merge import MergeResult, Recipient, has_channel, produce
+from legation.letters.models import MergeJob, MergeRow
+from legation.letters.segments import SegmentError, resolve_segment
+from legation.letters.services import SEND_PERMISSION
+from legation.letters.templates import LetterTemplate, parse_template, variants
+
+SUGGESTION_LIMIT = 280
+
+
+def suggest_personal(engagement: Engagement | None, language: str) -> tuple[str, str]:
+    """A personal line from an engagement the user may see, and what it came from.
+
+    The line names the occasion ("I remember with gratitude our meeting on May 3, 2022 about
+    trade."); the source shows the officer the summary's first sentence to build on. The caller
+    passes an engagement read through ``visible_to``, so restricted notes never reach a user
+    without clearance.
+    """
+    if engagement is None:
+        return "", ""
+    data = ctx.engagement_context(engagement, language)
+    assert data is not None
+    about = engagement.subject.strip().rstrip(".")
+    if language == "zh":
+        line = f"我至今记得{data['date']}与您的{data['kind']}（{about}），受益良多。"
+    else:
+        line = f"I remember with gratitude our {data['kind']} on {data['date']} about {about}."
+    text = (engagement.summary or engagement.notes or "").strip()
+    first = text.split(". ")[0].strip()
+    source = f"{data['date_iso']} {engagement.get_kind_display()}: {engagement.subject}"
+    if first:
+        source += f" — {first}"
+    return line[:SUGGESTION_LIMIT], source[:300]
+
+
+def merge_job_create(
+    *,
+    actor: Any,
+    template: LetterTemplate,
+    segment: str,
+    posting: Posting,
+    letter_date: dt.date,
+    fmt: str = "pdf",
+    auto_language: bool = False,
+    dirs: list[Path] | None = None,
+) -> MergeJob:
+    """A job in review with one row per recipient of the segment the actor may see."""
+    with writing(actor, SEND_PERMISSION, description=f"merge job {template.label}"):
+        require_visible(Mission.objects, actor, [posting.mission], "mission")
+        require_visible(Posting.objects, actor, [posting], "posting")
+        try:
+            filter_text, people = resolve_segment(segment, actor, mission=posting.mission)
+        except SegmentError as exc:
+            raise ValidationError({"segment": str(exc)}) from None
+        people = people.filter(mission=posting.mission)
+        languages = variants(template, dirs) if auto_language else {template.language: template}
+        job = MergeJob.objects.create(
+            mission=posting.mission,
+            posting=posting,
+            template_name=template.name,
+            template_text=_texts(languages),
+            language="auto" if auto_language else template.language,
+            letter_date=letter_date,
+            format=fmt,
+            segment=filter_text,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        ids = list(people.values_list("pk", flat=True))
+        last = ctx.last_engagements(ids, actor)
+        notes = ctx.personal_notes(ids, actor)
+        rows = []
+        for person in ctx.load_people(ids, actor):
+            language = ctx.person_language(person, template.language)
+            language = language if language in languages else template.language
+            forms = person.forms_of_address()
+            personal, source = notes.get(person.pk, ""), "note on the person"
+            if not personal:
+                personal, source = suggest_personal(last.get(person.pk), language)
+            rows.append(
+                MergeRow(
+                    job=job,
+                    person=person,
+                    language=language,
+                    salutation=forms.salutation_zh if language == "zh" else forms.salutation_en,
+                    personal=personal,
+                    suggestion_source=source if personal else "",
+                    channel_missing=not has_channel(person, fmt),
+                )
+            )
+        for row in rows:  # one by one, so every row has its historical "+" entry
+            row.save()
+        return job
+
+
+_SEPARATOR = "\n\x1e\n"  # between the languages of a job's template text
+
+
+def _texts(languages: dict[str, LetterTemplate]) -> str:
+    return _SEPARATOR.join(template.source for template in languages.values())
+
+
+def job_templates(job: MergeJob) -> dict[str, LetterTemplate]:
+    """The job's templates as they were when it was created, by language."""
+    out = {}
+    for text in job.template_text.split(_SEPARATOR):
+        if text.strip():
+            template = parse_template(text, default_name=job.template_name)
+            out[template.language] = template
+    return out
+
+
+def _row(actor: Any, row: MergeRow) -> MergeRow:
+    row = MergeRow.objects.visible_to(actor).select_related("job").get(pk=row.pk)
+    if row.job.status != MergeJob.Status.REVIEW:
+        raise ValidationError({"job": "This merge has been produced or cancelled already."})
+    return row
+
+
+def merge_row_update(
+    *, actor: Any, row: MergeRow, salutation: str | None = None, personal: str | None = None
+) -> MergeRow:
+    """Edit a row in place; an edited row must be approved again."""
+    with writing(actor, SEND_PERMISSION, description=f"edit merge row {row.pk}"):
+        row = _row(actor, row)
+        if salutation is not None:
+            row.salutation = salutation.strip()[:200]
+        if personal is not None:
+            row.personal = personal.strip()
+        row.approved, row.approved_by, row.approved_at = False, None, None
+        row.full_clean()
+        row.save()
+        return row
+
+
+def merge_row_approve(*, actor: Any, row: MergeRow, approved: bool = True) -> MergeRow:
+    with writing(actor, SEND_PERMISSION, description=f"approve merge row {row.pk}"):
+        row = _row(actor, row)
+        _approve(actor, row, approved)
+        return row
+
+
+def merge_job_approve_all(*, actor: Any, job: MergeJob) -> int:
+    """Approve every row that can be sent (rows without an address for the channel stay out)."""
+    with writing(actor, SEND_PERMISSION, description=f"approve merge job {job.pk}"):
+        rows = MergeRow.objects.visible_to(actor).filter(
+            job=job, approved=False, channel_missing=False
+        )
+        count = 0
+        for row in rows.select_related("job"):
+            if row.job.status != MergeJob.Status.REVIEW:
+                raise ValidationError({"job": "This merge has been produced or cancelled already."})
+            _approve(actor, row, True)
+            count += 1
+        return count
+
+
+def _approve(actor: Any, row: MergeRow, approved: bool) -> None:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    row.approved = approved
+    row.approved_by = user if approved else None
+    row.approved_at = timezone.now() if approved else None
+    row.save()
+
+
+def merge_job_produce(
+    *,
+    actor: Any,
+    job: MergeJob,
+    out_dir: Path,
+    draft: bool = False,
+    combined: bool = False,
+    workers: int = 1,
+    progress: Any = None,
+) -> MergeResult:
+    """Render and record the approved rows only, with their salutations and personal lines."""
+    job = MergeJob.objects.visible_to(actor).select_related("posting__mission").get(pk=job.pk)
+    if job.status != MergeJob.Status.REVIEW:
+        raise ValidationError({"job": "This merge has been produced or cancelled already."})
+    rows = list(
+        MergeRow.objects.visible_to(actor).filter(job=job, approved=True).select_related("person")
+    )
+    if not rows:
+        raise ValidationError({"job": "No recipient is approved yet."})
+    result = produce(
+        actor=actor,
+        templates=job_templates(job),
+        recipients=[
+            Recipient(r.person, personal=r.personal, salutation=r.salutation, language=r.language)
+            for r in rows
+        ],
+        posting=job.posting,
+        letter_date=job.letter_date,
+        fmt=job.format,
+        out_dir=out_dir,
+        draft=draft,
+        combined=combined,
+        workers=workers,
+        progress=progress,
+        job=None if draft else job,
+        segment=job.segment,
+    )
+    if not draft:
+        by_person = {o.person.pk: o.engagement_id for o in result.outcomes}
+        with (
+            writing(actor, SEND_PERMISSION, description=f"produced merge job {job.pk}"),
+            transaction.atomic(),
+        ):
+            for row in rows:
+                row.engagement_id = by_person.get(row.person_id)
+                row.save(update_fields=["engagement"])
+            job.status = MergeJob.Status.PRODUCED
+            job.produced_at = timezone.now()
+            job.save()
+    return result

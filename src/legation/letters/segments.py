@@ -1,0 +1,171 @@
+"""Segments: who a merge goes to, as a saved name or a filter of ``key=value`` words.
+
+``sector=legislature region=US-CA tag=farewell met-since=2021-07-28``: different keys must all
+hold; a key given twice, or values separated by commas (``tag=farewell,new-year``), match any of
+them. Values with spaces are quoted (``organisation="Carter Center"``). Every lookup starts from
+``Person.objects.visible_to(user)``, so a segment never reaches a person the user cannot see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from legation.core.vocab import resolve_region, resolve_sector
+from legation.engagements.models import Engagement, Kind
+from legation.engagements.selectors import find_posting
+from legation.people.models import Person
+
+KEYS = {
+    "sector": "the person's sector, or the sector of an organisation they belong to",
+    "region": "the person's home region or a postal address's region (US-CA, CA, California)",
+    "tag": "a tag on the person",
+    "not-tag": "no such tag on the person",
+    "met-since": "an engagement with them on or after the date (YYYY-MM-DD)",
+    "met-before": "an engagement with them before the date",
+    "met-by": "an engagement with them staffed by this posting (id, ref or email)",
+    "title": "the honorific, as written (Senator, Governor…)",
+    "name": "any form of the name (Latin, pinyin, characters)",
+    "organisation": "a current or past affiliation with this organisation (ref or name)",
+    "has": "email or address: only people reachable by that channel",
+    "person": "these people (id or ref)",
+    "all": "everyone the user can see (all=yes)",
+}
+
+
+class SegmentError(ValueError):
+    """The filter cannot be read; the message says which word and why."""
+
+
+def parse_filter(text: str) -> dict[str, list[str]]:
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise SegmentError(f"Cannot read the filter: {exc}.") from None
+    if not words:
+        raise SegmentError("An empty filter; give at least one key=value (or all=yes).")
+    terms: dict[str, list[str]] = defaultdict(list)
+    for word in words:
+        key, sep, value = word.partition("=")
+        key = key.strip().lower()
+        if not sep or not value.strip():
+            raise SegmentError(f"{word!r} is not key=value (for example sector=legislature).")
+        if key not in KEYS:
+            raise SegmentError(f"Unknown filter key {key!r}; known keys: {', '.join(KEYS)}.")
+        terms[key] += [v.strip() for v in value.split(",") if v.strip()]
+    return dict(terms)
+
+
+def _date(value: str, key: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise SegmentError(f"{key}: {value!r} is not a date (use YYYY-MM-DD).") from None
+
+
+def _any(values: list[str], make: Any) -> Q:
+    query = Q(pk__in=[])
+    for value in values:
+        query |= make(value)
+    return query
+
+
+def _resolve(fn: Any, value: str, key: str, *args: Any) -> Any:
+    try:
+        found = fn(value, *args)
+    except ValidationError as exc:
+        raise SegmentError(f"{key}: {' '.join(exc.messages)}") from None
+    if found is None:
+        raise SegmentError(f"{key}: unknown value {value!r}.")
+    return found
+
+
+def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
+    """The people a filter selects, among those the user may see, in a stable order."""
+    terms = parse_filter(text)
+    people = Person.objects.visible_to(user)
+    engagements = Engagement.objects.visible_to(user).exclude(kind=Kind.LETTER_SENT)
+
+    def met(query: Q) -> Q:
+        ids = engagements.filter(query).values("engagementparticipant__person_id")
+        return Q(pk__in=ids)
+
+    for key, values in terms.items():
+        if key == "sector":
+            sectors = [_resolve(resolve_sector, v, key) for v in values]
+            people = people.filter(
+                Q(sector__in=sectors) | Q(affiliations__organisation__sector__in=sectors)
+            )
+        elif key == "region":
+            regions = [_resolve(resolve_region, v, key, country) for v in values]
+            people = people.filter(Q(region__in=regions) | Q(addresses__region__in=regions))
+        elif key == "tag":
+            people = people.filter(tags__name__in=values)
+        elif key == "not-tag":
+            people = people.exclude(tags__name__in=values)
+        elif key == "met-since":
+            days = [_date(v, key) for v in values]
+            people = people.filter(_any(days, lambda d: met(Q(start__date__gte=d))))
+        elif key == "met-before":
+            days = [_date(v, key) for v in values]
+            people = people.filter(_any(days, lambda d: met(Q(start__date__lt=d))))
+        elif key == "met-by":
+            postings = [find_posting(v, user) for v in values]
+            people = people.filter(met(Q(engagementstaff__posting__in=postings)))
+        elif key == "title":
+            people = people.filter(_any(values, lambda v: Q(title__iexact=v)))
+        elif key == "name":
+            for value in values:
+                people = people.search(value)
+        elif key == "organisation":
+            people = people.filter(
+                _any(
+                    values,
+                    lambda v: (
+                        Q(affiliations__organisation__ref=v)
+                        | Q(affiliations__organisation__name_en__iexact=v)
+                        | Q(affiliations__organisation__name_zh=v)
+                    ),
+                )
+            )
+        elif key == "has":
+            for value in values:
+                if value not in ("email", "address"):
+                    raise SegmentError("has: give email or address.")
+                people = people.filter(
+                    **{f"{value}{'es' if value == 'address' else 's'}__isnull": False}
+                )
+        elif key == "person":
+            people = people.filter(
+                _any(values, lambda v: Q(ref=v) | (Q(pk=int(v)) if v.isdigit() else Q(pk__in=[])))
+            )
+        elif key == "all" and values != ["yes"]:
+            raise SegmentError("all: write all=yes.")
+    return people.distinct().order_by("family_name", "given_name", "pk")
+
+
+def resolve_segment(spec: str, user: Any, *, mission: Any = None) -> tuple[str, Any]:
+    """A saved segment's name or a filter; returns (the filter text, the people)."""
+    from legation.letters.models import Segment
+
+    text = spec.strip()
+    if "=" not in text:
+        segments = Segment.objects.visible_to(user).filter(name=text)
+        if mission is not None:
+            segments = segments.filter(mission=mission)
+        found = list(segments[:2])
+        if not found:
+            raise SegmentError(
+                f"No saved segment named {text!r}; give a name or a filter such as "
+                "sector=legislature region=US-CA."
+            )
+        if len(found) > 1:
+            raise SegmentError(f"{text!r} names segments of several missions; use --from.")
+        text = found[0].filter
+    country = mission.host_country if mission is not None else "US"
+    return text, resolve_filter(text, user, country=country)

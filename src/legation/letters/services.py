@@ -1,0 +1,238 @@
+"""Writes of the letters app: segments, and letters recorded as sent.
+
+A letter sent is an engagement of kind "letter sent" on the recipient's timeline, staffed by the
+sender's posting, with a ``LetterRecord`` holding the file (under MEDIA_ROOT), the template and the
+file's SHA-256. One letter goes through ``engagement_create``; a merge records all its letters in
+bulk, in one transaction and one audited operation (historical rows included), because a merge of
+thousands would otherwise spend more time recording than typesetting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from legation.core import audit
+from legation.core.models import Sensitivity
+from legation.core.services import require_visible, writing
+from legation.engagements.models import (
+    Engagement,
+    EngagementParticipant,
+    EngagementStaff,
+    Kind,
+    Mission,
+    Posting,
+)
+from legation.engagements.services import engagement_create
+from legation.letters.models import LetterRecord, MergeJob, Segment
+from legation.letters.segments import SegmentError, resolve_filter
+from legation.people.models import Person
+
+SEND_PERMISSION = "engagements.add_engagement"
+
+
+def segment_create(
+    *, actor: Any, mission: Mission, name: str, filter: str, description: str = ""
+) -> Segment:
+    """Save a filter under a name; the filter is checked by resolving it for the actor."""
+    with writing(actor, SEND_PERMISSION, description=f"save segment {name}"):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        _check_filter(filter, actor, mission)
+        segment = Segment(
+            mission=mission, name=name, filter=filter.strip(), description=description
+        )
+        segment.full_clean()
+        segment.save()
+        return segment
+
+
+def segment_update(*, actor: Any, segment: Segment, **fields: Any) -> Segment:
+    with writing(actor, SEND_PERMISSION, description=f"update segment {segment.pk}"):
+        segment = Segment.objects.visible_to(actor).get(pk=segment.pk)
+        for key in ("name", "filter", "description"):
+            if key in fields:
+                setattr(segment, key, fields.pop(key))
+        if fields:
+            raise ValidationError(dict.fromkeys(fields, "This field cannot be set here."))
+        _check_filter(segment.filter, actor, segment.mission)
+        segment.full_clean()
+        segment.save()
+        return segment
+
+
+def segment_delete(*, actor: Any, segment: Segment) -> None:
+    with writing(actor, SEND_PERMISSION, description=f"delete segment {segment.pk}"):
+        Segment.objects.visible_to(actor).get(pk=segment.pk).delete()
+
+
+def _check_filter(text: str, actor: Any, mission: Mission) -> None:
+    try:
+        resolve_filter(text, actor, country=mission.host_country).exists()
+    except SegmentError as exc:
+        raise ValidationError({"filter": str(exc)}) from None
+
+
+@dataclass
+class SentLetter:
+    """A letter produced for sending, ready to be recorded."""
+
+    person: Person
+    path: str
+    checksum: str
+    size: int
+    subject: str
+    language: str
+    template_name: str
+    template_checksum: str
+    format: str
+
+
+def _media_copy(source: str, folder: str) -> str:
+    """Place the file under MEDIA_ROOT (a hard link when possible); returns the storage name."""
+    name = f"letters/{folder}/{Path(source).name}"
+    target = Path(settings.MEDIA_ROOT) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return name
+
+
+def _folder(day: dt.date) -> str:
+    return f"{day:%Y/%m}/{uuid.uuid4().hex[:12]}"
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def _subject(letter: SentLetter) -> str:
+    return (letter.subject or f"Letter ({letter.template_name})")[:300]
+
+
+def letter_record(
+    *, actor: Any, posting: Posting, letter: SentLetter, letter_date: dt.date, job: Any = None
+) -> Engagement:
+    """Record one letter sent: its engagement (through ``engagement_create``) and its file."""
+    with writing(actor, SEND_PERMISSION, description=f"letter to person {letter.person.pk}"):
+        engagement = engagement_create(
+            actor=actor,
+            mission=posting.mission,
+            people=[letter.person],
+            staff=[posting],
+            kind=Kind.LETTER_SENT,
+            start=_start(letter_date),
+            duration=dt.timedelta(0),
+            subject=_subject(letter),
+            summary=f"{letter.template_name} ({letter.format})",
+            sensitivity=Sensitivity.INTERNAL,
+        )
+        LetterRecord.objects.create(
+            engagement=engagement,
+            mission=posting.mission,
+            person=letter.person,
+            template_name=letter.template_name,
+            template_checksum=letter.template_checksum,
+            language=letter.language,
+            format=letter.format,
+            file=_media_copy(letter.path, _folder(letter_date)),
+            checksum=letter.checksum,
+            size=letter.size,
+            job=job,
+        )
+        return engagement
+
+
+def letters_record_bulk(
+    *,
+    actor: Any,
+    posting: Posting,
+    letters: Sequence[SentLetter],
+    letter_date: dt.date,
+    job: MergeJob | None = None,
+    description: str = "letters merge",
+) -> list[Engagement]:
+    """Record many letters sent in one transaction and one audited operation.
+
+    The same checks as ``engagement_create``: the actor's permission, every recipient visible to
+    them and of the sender's mission.
+    """
+    if not letters:
+        return []
+    mission = posting.mission
+    with writing(actor, SEND_PERMISSION, description=description):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        require_visible(Posting.objects, actor, [posting], "staff")
+        people = [letter.person for letter in letters]
+        require_visible(Person.objects, actor, people, "people")
+        if any(p.mission_id != mission.pk for p in people):
+            raise ValidationError(
+                {"people": "Every recipient must belong to the sender's mission."}
+            )
+        ctx = audit.current()
+        assert ctx is not None  # opened by writing()
+        stamp = {"operation": ctx.ensure_operation(), "source": ctx.source}
+        user = ctx.actor
+        start = _start(letter_date)
+        engagements = [
+            Engagement(
+                mission=mission,
+                kind=Kind.LETTER_SENT,
+                start=start,
+                duration=dt.timedelta(0),
+                subject=_subject(letter),
+                summary=f"{letter.template_name} ({letter.format})",
+                sensitivity=Sensitivity.INTERNAL,
+            )
+            for letter in letters
+        ]
+        engagements[0].full_clean(exclude=["mission"])
+        history = {"default_user": user, "custom_historical_attrs": stamp, "batch_size": 500}
+        engagements = bulk_create_with_history(engagements, Engagement, **history)
+        bulk_create_with_history(
+            [
+                EngagementParticipant(engagement=e, person=letter.person)
+                for e, letter in zip(engagements, letters, strict=True)
+            ],
+            EngagementParticipant,
+            **history,
+        )
+        bulk_create_with_history(
+            [EngagementStaff(engagement=e, posting=posting) for e in engagements],
+            EngagementStaff,
+            **history,
+        )
+        folder = _folder(letter_date)
+        bulk_create_with_history(
+            [
+                LetterRecord(
+                    engagement=e,
+                    mission=mission,
+                    person=letter.person,
+                    template_name=letter.template_name,
+                    template_checksum=letter.template_checksum,
+                    language=letter.language,
+                    format=letter.format,
+                    file=_media_copy(letter.path, folder),
+                    checksum=letter.checksum,
+                    size=letter.size,
+                    job=job,
+                )
+                for e, letter in zip(engagements, letters, strict=True)
+            ],
+            LetterRecord,
+            **history,
+        )
+        return engagements
