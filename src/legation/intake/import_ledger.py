@@ -1,0 +1,334 @@
+"""Importing missions, organisations, postings, commitments and facts, row by row via services.
+
+These files are small (tens to thousands of rows), so each row goes through the domain service
+that a page would call, inside the import's one transaction and operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.utils.text import slugify
+
+from legation.engagements import services as ledger
+from legation.engagements.models import Commitment, Engagement, Fact, Mission, Posting
+from legation.engagements.selectors import NotFound, find_person, find_posting
+from legation.intake import services as intake
+from legation.intake.importers import Importer, Issue, Outcome, RowRejected
+from legation.intake.matching import fold
+from legation.intake.values import (
+    SENSITIVITY,
+    YES,
+    CellError,
+    Vocabulary,
+    choice_lookup,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    split_list,
+)
+from legation.people import services as people
+from legation.people.models import Organisation
+
+
+def _changed(instance: Model, fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if getattr(instance, k) != v}
+
+
+def _outcome(
+    line: int, label: str, instance: Model | None, fields: dict[str, Any], how: str
+) -> Outcome:
+    if instance is None:
+        return Outcome(line, "created", label, payload=(None, fields))
+    changed = _changed(instance, fields)
+    action = "updated" if changed else "matched"
+    detail = f"by {how}" + (f": {', '.join(changed)}" if changed else "")
+    return Outcome(line, action, label, detail, payload=(instance, changed))
+
+
+class _RowByRow(Importer):
+    def seen_once(self, key: Any, column: str, origin: dict[str, str]) -> None:
+        seen = self.__dict__.setdefault("_seen", {})
+        if key in seen:
+            raise RowRejected(
+                Issue(
+                    self._line,
+                    origin.get(column, column),
+                    f"The same {column} as line {seen[key]}.",
+                )
+            )
+        seen[key] = self._line
+
+    def lookup(self, fn: Any, token: str) -> Any:
+        try:
+            return fn(token, self.actor)
+        except NotFound as exc:
+            raise CellError(str(exc)) from None
+
+
+class MissionImporter(_RowByRow):
+    kind = "missions"
+    columns = ("ref", "name_en", "name_zh", "host_country", "address")
+    required = ("ref", "name_en")
+    needs_mission = False
+
+    def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
+        self.need(row, origin, "ref", "name_en")
+        self.too_long(row, origin, {"ref": 64, "name_en": 200, "name_zh": 200, "host_country": 2})
+        self.seen_once(row["ref"], "ref", origin)
+        fields = {k: row[k] for k in ("ref", "name_en", "name_zh", "address") if row.get(k)}
+        if row.get("host_country"):
+            fields["host_country"] = row["host_country"].upper()
+        existing = Mission.objects.visible_to(self.actor).filter(ref=row["ref"]).first()
+        if existing is None and Mission.objects.filter(ref=row["ref"]).exists():
+            raise RowRejected(
+                Issue(
+                    line, origin.get("ref", "ref"), "This ref is used by a mission you cannot see."
+                )
+            )
+        return _outcome(line, row["name_en"], existing, fields, "ref")
+
+    def write(self, outcome: Outcome) -> None:
+        instance, fields = outcome.payload
+        if instance is None:
+            ledger.mission_create(actor=self.actor, **fields)
+        else:
+            intake.mission_update(actor=self.actor, mission=instance, **fields)
+
+
+class OrganisationImporter(_RowByRow):
+    kind = "organisations"
+    columns = (
+        "ref",
+        "name_en",
+        "name_zh",
+        "sector",
+        "region",
+        "parent",
+        "website",
+        "notes",
+        "tags",
+    )
+    required = ("name_en",)
+
+    def prepare(self) -> None:
+        self.vocab = Vocabulary(self.mission.host_country)
+        self.orgs = Organisation.objects.visible_to(self.actor).filter(mission=self.mission)
+        self.names = {fold(n) for n in self.orgs.values_list("name_en", flat=True)}
+
+    def _find(self, token: str) -> Organisation | None:
+        return self.orgs.filter(ref=token).first() or next(
+            (o for o in self.orgs.filter(name_en__iexact=token.strip())), None
+        )
+
+    def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
+        self.need(row, origin, "name_en")
+        self.too_long(row, origin, {"ref": 64, "name_en": 200, "name_zh": 200, "website": 200})
+        self.seen_once(
+            row.get("ref") or fold(row["name_en"]), "ref" if row.get("ref") else "name_en", origin
+        )
+        fields: dict[str, Any] = {
+            k: row[k] for k in ("ref", "name_en", "name_zh", "website", "notes") if row.get(k)
+        }
+        for name in ("sector", "region"):
+            value = self.cell(row, origin, name, getattr(self.vocab, name))
+            if value is not None:
+                fields[name] = value
+        parent = row.get("parent", "")
+        if parent and fold(parent) not in self.names and self._find(parent) is None:
+            raise RowRejected(
+                Issue(
+                    line,
+                    origin.get("parent", "parent"),
+                    f"No organisation {parent!r} (it must come earlier in the file or exist).",
+                )
+            )
+        self.names.add(fold(row["name_en"]))
+        existing = (
+            self.orgs.filter(ref=row["ref"]).first() if row.get("ref") else None
+        ) or self._find(row["name_en"])
+        outcome = _outcome(line, row["name_en"], existing, fields, "ref or name")
+        outcome.payload = (*outcome.payload, parent, split_list(row.get("tags", "")))
+        return outcome
+
+    def write(self, outcome: Outcome) -> None:
+        instance, fields, parent, tags = outcome.payload
+        if parent:
+            fields["parent"] = self._find(parent)
+        if instance is None:
+            people.organisation_create(actor=self.actor, mission=self.mission, tags=tags, **fields)
+        elif fields:
+            people.organisation_update(actor=self.actor, organisation=instance, **fields)
+
+
+class PostingImporter(_RowByRow):
+    kind = "postings"
+    columns = ("ref", "person", "mission", "role", "title", "title_zh", "arrival", "departure")
+    required = ("person", "role", "arrival")
+    ROLES = choice_lookup(Posting.Role)
+
+    def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
+        self.need(row, origin, "person", "role", "arrival")
+        self.too_long(row, origin, {"ref": 64, "title": 100, "title_zh": 100})
+        person = self.cell(row, origin, "person", lambda t: self.lookup(find_person, t))
+        mission = (
+            self.cell(
+                row,
+                origin,
+                "mission",
+                lambda t: self.lookup(lambda v, u: Mission.objects.visible_to(u).get(ref=v), t),
+            )
+            or self.mission
+        )
+        fields: dict[str, Any] = {
+            "role": self.cell(row, origin, "role", lambda t: parse_choice(t, self.ROLES, "role")),
+            "arrival": self.cell(row, origin, "arrival", parse_date),
+            "departure": self.cell(row, origin, "departure", parse_date),
+        }
+        fields.update({k: row[k] for k in ("ref", "title", "title_zh") if row.get(k)})
+        if fields["departure"] and fields["departure"] < fields["arrival"]:
+            raise RowRejected(
+                Issue(
+                    line,
+                    origin.get("departure", "departure"),
+                    "The departure is before the arrival.",
+                )
+            )
+        postings = Posting.objects.visible_to(self.actor)
+        existing = (
+            postings.filter(ref=row["ref"]).first() if row.get("ref") else None
+        ) or postings.filter(person=person, mission=mission, arrival=fields["arrival"]).first()
+        self.seen_once(row.get("ref") or (person.pk, mission.pk, fields["arrival"]), "ref", origin)
+        outcome = _outcome(line, f"{person} at {mission.ref}", existing, fields, "ref or arrival")
+        outcome.payload = (*outcome.payload, person, mission)
+        return outcome
+
+    def write(self, outcome: Outcome) -> None:
+        instance, fields, person, mission = outcome.payload
+        if instance is None:
+            ledger.posting_create(actor=self.actor, mission=mission, person=person, **fields)
+        else:
+            ledger.posting_update(actor=self.actor, posting=instance, **fields)
+
+
+class CommitmentImporter(_RowByRow):
+    kind = "commitments"
+    columns = (
+        "engagement",
+        "description",
+        "direction",
+        "requested_by",
+        "owner",
+        "due",
+        "status",
+        "resolution",
+        "closed_on",
+        "sensitivity",
+    )
+    required = ("engagement", "description")
+    STATUS = choice_lookup(Commitment.Status)
+    DIRECTION = choice_lookup(Commitment.Direction)
+
+    def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
+        self.need(row, origin, "engagement", "description")
+        c = self.cell
+        engagement = c(row, origin, "engagement", lambda t: _engagement(t, self.actor))
+        fields: dict[str, Any] = {"description": row["description"]}
+        for name, fn in (
+            ("direction", lambda t: parse_choice(t, self.DIRECTION, "direction")),
+            ("status", lambda t: parse_choice(t, self.STATUS, "status")),
+            ("due", parse_date),
+            ("closed_on", parse_date),
+            ("sensitivity", lambda t: parse_choice(t, SENSITIVITY, "sensitivity")),
+            ("requested_by", lambda t: self.lookup(find_person, t)),
+            ("owner", lambda t: self.lookup(find_posting, t)),
+        ):
+            value = c(row, origin, name, fn)
+            if value is not None:
+                fields[name] = value
+        if row.get("resolution"):
+            fields["resolution"] = row["resolution"]
+        self.seen_once((engagement.pk, fold(row["description"])), "description", origin)
+        existing = next(
+            (
+                x
+                for x in Commitment.objects.visible_to(self.actor).filter(engagement=engagement)
+                if fold(x.description) == fold(row["description"])
+            ),
+            None,
+        )
+        outcome = _outcome(
+            line, row["description"][:60], existing, fields, "engagement and description"
+        )
+        outcome.payload = (*outcome.payload, engagement)
+        return outcome
+
+    def write(self, outcome: Outcome) -> None:
+        instance, fields, engagement = outcome.payload
+        if instance is None:
+            ledger.commitment_create(actor=self.actor, engagement=engagement, **fields)
+        else:
+            ledger.commitment_update(actor=self.actor, commitment=instance, **fields)
+
+
+def _engagement(token: str, actor: Any) -> Engagement:
+    found = Engagement.objects.visible_to(actor).filter(ref=token.strip()).first()
+    if found is None and token.strip().isdigit():
+        found = Engagement.objects.visible_to(actor).filter(pk=int(token)).first()
+    if found is None:
+        raise CellError(f"No engagement {token!r} (give its ref or id).")
+    return found
+
+
+class FactImporter(_RowByRow):
+    kind = "facts"
+    columns = (
+        "key",
+        "label_en",
+        "label_zh",
+        "date",
+        "value",
+        "unit",
+        "aliases",
+        "source",
+        "shared",
+    )
+    required = ("key", "label_en")
+
+    def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
+        self.need(row, origin, "key", "label_en")
+        self.too_long(
+            row, origin, {"key": 80, "label_en": 200, "label_zh": 200, "unit": 40, "source": 300}
+        )
+        key = slugify(row["key"])
+        if not key:
+            raise RowRejected(
+                Issue(line, origin.get("key", "key"), "A key is letters, digits, - and _.")
+            )
+        mission = None if row.get("shared", "").casefold() in YES else self.mission
+        self.seen_once((mission.pk if mission else None, key), "key", origin)
+        fields: dict[str, Any] = {"key": key, "label_en": row["label_en"]}
+        fields.update({k: row[k] for k in ("label_zh", "unit", "source") if row.get(k)})
+        for name, fn in (("date", parse_date), ("value", parse_decimal)):
+            value = self.cell(row, origin, name, fn)
+            if value is not None:
+                fields[name] = value
+        if row.get("aliases"):
+            fields["aliases"] = split_list(row["aliases"])
+        facts = Fact.objects.visible_to(self.actor).filter(key=key)
+        existing = (
+            facts.filter(mission=mission).first()
+            if mission
+            else facts.filter(mission__isnull=True).first()
+        )
+        outcome = _outcome(line, key, existing, fields, "key")
+        outcome.payload = (*outcome.payload, mission)
+        return outcome
+
+    def write(self, outcome: Outcome) -> None:
+        instance, fields, mission = outcome.payload
+        if instance is None:
+            ledger.fact_create(actor=self.actor, mission=mission, **fields)
+        else:
+            intake.fact_update(actor=self.actor, fact=instance, **fields)
