@@ -1,0 +1,94 @@
+"""Insight figures for the head of mission at the chosen demo size, each against 500 ms, and the
+coverage matrix beside a hand-written SQL GROUP BY over the same rows, measured in the same run.
+
+The figures are computed as the demo login (head of mission: mission filter and clearance apply).
+"""
+
+# ruff: noqa: S608  (the baseline is hand-written SQL; its only inlined values are integers)
+from __future__ import annotations
+
+import datetime as dt
+
+from bench.common import Figure, Report, bench_home, setup_django, timed
+
+
+def run(size: str) -> Report:
+    setup_django(bench_home(size))
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from legation.engagements.models import Engagement, Posting
+    from legation.insight import figures
+    from legation.insight.common import day_end, day_start
+
+    report = Report(f"insight figures ({size} demo, {Engagement.objects.count():,} engagements)")
+    user = get_user_model().objects.get(username="demo")
+    posting = Posting.objects.select_related("person", "mission").get(ref="DEMO-HOM")
+    as_of = timezone.localdate()
+    start = as_of - dt.timedelta(days=365)
+    top = figures.strengths(user, as_of=as_of, posting=posting, limit=1)[0]["person"]
+
+    def add(name: str, fn, note: str = "", target: float | None = 500) -> float:
+        ms = min(timed(fn, repeat=3))
+        ok = None if target is None else ms < target
+        report.add(Figure(name, ms, "ms", target=f"< {target:g} ms" if target else "", ok=ok,
+                          note=note))  # fmt: skip
+        return ms
+
+    t = figures.tenure(posting, user=user, as_of=as_of)
+    add("tenure (all figures, one posting)", lambda: figures.tenure(posting, user=user,
+        as_of=as_of), f"{t['engagements']:,} engagements, {t['states_visited']} states")  # fmt: skip
+    add("posting_figures (letters, stats)",
+        lambda: figures.posting_figures(posting, user=user, as_of=as_of))  # fmt: skip
+
+    mission_ids = list(user.legation_missions.values_list("pk", flat=True))
+    lo, hi = day_start(start), day_end(as_of)
+
+    def sql() -> None:
+        ids = ",".join(str(int(m)) for m in mission_ids)
+        scope = (
+            "SELECT e.id FROM engagements_engagement e JOIN engagements_engagementstaff s "
+            f"ON s.engagement_id = e.id WHERE s.posting_id = %s AND e.mission_id IN ({ids}) "
+            "AND e.start >= %s AND e.start < %s"
+        )
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT e.region_id, u.s, COUNT(*) FROM ("
+                "SELECT p.engagement_id AS e, pe.sector_id AS s "
+                "FROM engagements_engagementparticipant p JOIN people_person pe "
+                f"ON pe.id = p.person_id WHERE p.engagement_id IN ({scope}) "
+                "AND pe.sector_id IS NOT NULL UNION "
+                "SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o "
+                f"JOIN people_organisation og ON og.id = o.organisation_id "
+                f"WHERE o.engagement_id IN ({scope}) AND og.sector_id IS NOT NULL"
+                ") u JOIN engagements_engagement e ON e.id = u.e GROUP BY e.region_id, u.s",
+                [posting.pk, lo, hi, posting.pk, lo, hi],
+            )
+            cur.fetchall()
+
+    def matrix() -> None:
+        from legation.insight.common import scope
+        from legation.insight.coverage import matrix_rows
+
+        matrix_rows(scope(user, posting=posting, start=start, end=as_of))
+
+    sql_ms = min(timed(sql, repeat=3))
+    orm_ms = min(timed(matrix, repeat=3))
+    report.add(Figure("coverage matrix (one posting, 12 months)", orm_ms, "ms",
+                      target="within 2x of SQL", baseline=sql_ms, ok=orm_ms <= 2 * sql_ms))  # fmt: skip
+    c = figures.coverage(user, posting=posting, start=start, end=as_of)
+    add("coverage with gaps named", lambda: figures.coverage(user, posting=posting, start=start,
+        end=as_of), f"{c['total']:,} engagement-sector pairs, {len(c['gaps'])} gaps")  # fmt: skip
+    q = figures.quiet_relationships(user, as_of=as_of, posting=posting, limit=50)
+    add("quiet relationships (one posting)", lambda: figures.quiet_relationships(
+        user, as_of=as_of, posting=posting, limit=50), f"{len(q)} quiet")  # fmt: skip
+    add("strongest relationships (one posting, top 30)",
+        lambda: figures.strengths(user, as_of=as_of, posting=posting, limit=30))  # fmt: skip
+    add("network of the strongest contact", lambda: figures.person_network(top, user,
+        as_of=as_of), str(top))  # fmt: skip
+    add("handover brief (everything above, composed)",
+        lambda: figures.handover_brief(posting, user=user, as_of=as_of), target=None)  # fmt: skip
+    add("quiet relationships (whole mission, home page)", lambda: figures.quiet_relationships(
+        user, as_of=as_of, limit=8), target=None)  # fmt: skip
+    return report

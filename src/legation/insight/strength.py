@@ -1,0 +1,434 @@
+"""Relationship strength: an explainable score from frequency, kind, recency and seniority.
+
+score (0–100) = frequency (up to 40) + recency (up to 30) + seniority (up to 30)
+
+- frequency: each engagement weighs by its kind (a meeting, site visit or event 3, a speech,
+  interview or call 2, a letter 1, an email 0.5, other 1), plus 1 for an in-person engagement of
+  two hours or more (a dinner); the weighted sum W gives 40 × min(1, ln(1 + W) / ln(1 + 60)).
+- recency: 30 × 0.5 ^ (days since the last engagement / 180): halves every six months.
+- seniority: 30 × the weight of the person's title and office (a head of state 1.0, a governor
+  or senator 0.85, a representative or mayor 0.65, a director or professor 0.45, anyone else 0.25).
+
+A quiet relationship is a strong one gone silent: its *standing* (frequency + seniority, the score
+without recency, which a quiet relationship has lost by definition) is at least 35 of 70, it has
+at least four engagements, and the days since the last one exceed both twice its usual rhythm
+(the median interval between its engagements) and a floor of 90 days. See docs/insight.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+import statistics
+from collections import defaultdict
+from typing import Any, TypedDict
+
+from django.db.models import Case, Count, FloatField, Max, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.utils.translation import ngettext
+
+from legation.engagements.models import (
+    IN_PERSON_KINDS,
+    Engagement,
+    EngagementParticipant,
+    Kind,
+    Posting,
+)
+from legation.insight.common import day_end, local_date, scope
+from legation.people.models import Person
+
+KIND_WEIGHTS: dict[str, float] = {
+    Kind.MEETING: 3,
+    Kind.SITE_VISIT: 3,
+    Kind.EVENT: 3,
+    Kind.SPEECH: 2,
+    Kind.INTERVIEW: 2,
+    Kind.CALL: 2,
+    Kind.LETTER_SENT: 1,
+    Kind.LETTER_RECEIVED: 1,
+    Kind.EMAIL: 0.5,
+    Kind.OTHER: 1,
+}
+LONG_ENGAGEMENT = dt.timedelta(hours=2)
+FREQUENCY_POINTS, RECENCY_POINTS, SENIORITY_POINTS = 40, 30, 30
+FREQUENCY_SATURATION = 60.0
+RECENCY_HALF_LIFE = 180
+STRONG_STANDING = 35.0
+QUIET_FLOOR_DAYS = 90
+QUIET_RHYTHM_FACTOR = 2
+RHYTHM_BATCH = 200
+
+# (weight, pattern on "title office"), first match wins. Former office holders keep the weight:
+# a former president is still received as one.
+SENIORITY: list[tuple[float, str, re.Pattern[str]]] = [
+    (
+        1.0,
+        N_("head of state or government"),
+        re.compile(r"^(President|Prime Minister|King|Queen)\b|\bHead of State\b"),
+    ),
+    (
+        0.85,
+        N_("governor, senator, cabinet member or ambassador"),
+        re.compile(
+            r"^(Governor|Senator|Secretary|Speaker|Chief Justice|Vice President|Ambassador)\b"
+            r"|United States Senator|(?<!Lieutenant )\bGovernor of\b|^Secretary of\b"
+        ),
+    ),
+    (
+        0.65,
+        N_("representative, mayor, lieutenant governor or chief executive"),
+        re.compile(
+            r"^(Representative|Mayor|Lieutenant Governor|Under Secretary|Chief Executive)\b"
+            r"|\b(Mayor of|Chief Executive|CEO|Chair(man|woman)?|State Senator|President,)\b"
+        ),
+    ),
+    (
+        0.45,
+        N_("director, professor, editor or legislator of a state"),
+        re.compile(
+            r"^(Director|Professor|Dr\.|Assistant Secretary)\b"
+            r"|\b(Director|Professor|Editor|Dean|State Representative|Commissioner)\b"
+        ),
+    ),
+]
+DEFAULT_SENIORITY = (0.25, N_("other title or office"))
+
+
+class Strength(TypedDict):
+    person_id: int
+    engagements: int
+    weight: float
+    first: str
+    last: str
+    days_since: int
+    frequency: float
+    recency: float
+    seniority: float
+    seniority_label: str
+    score: float
+    standing: float
+
+
+def seniority_of(title: str, office: str) -> tuple[float, str]:
+    """The seniority weight of a title and office, and the rule that gave it."""
+    text = f"{title or ''} {office or ''}".strip()
+    for weight, label, pattern in SENIORITY:
+        if pattern.search(text):
+            return weight, label
+    return DEFAULT_SENIORITY
+
+
+def _kind_weight() -> Case:
+    """The weight of one engagement: its kind's, plus one for a long in-person engagement."""
+    long = [
+        When(engagement__kind=k, engagement__duration__gte=LONG_ENGAGEMENT, then=Value(w + 1.0))
+        for k, w in KIND_WEIGHTS.items()
+        if k in IN_PERSON_KINDS
+    ]
+    return Case(
+        *long,
+        *[When(engagement__kind=k, then=Value(float(w))) for k, w in KIND_WEIGHTS.items()],
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+
+
+def person_activity(engagements: Any, people: Any = None) -> Any:
+    """Per person: engagements, first and last start, and their weighted sum (one GROUP BY)."""
+    rows = EngagementParticipant.objects.filter(engagement__in=engagements.values("id"))
+    if people is not None:
+        rows = rows.filter(person__in=people)
+    return (
+        rows.values("person_id")
+        .annotate(
+            n=Count("id"),
+            last=Max("engagement__start"),
+            weight=Sum(_kind_weight()),
+        )
+        .order_by()
+    )
+
+
+def frequency_points(weight: float) -> float:
+    return FREQUENCY_POINTS * min(1.0, math.log1p(weight) / math.log1p(FREQUENCY_SATURATION))
+
+
+def recency_points(days: int) -> float:
+    return RECENCY_POINTS * 0.5 ** (max(days, 0) / RECENCY_HALF_LIFE)
+
+
+def score(
+    *, person_id: int, n: int, weight: float, last: dt.datetime, as_of: dt.date, seniority: tuple
+) -> Strength:
+    days = (as_of - local_date(last)).days
+    freq, rec = frequency_points(weight), recency_points(days)
+    sen = SENIORITY_POINTS * seniority[0]
+    return {
+        "person_id": person_id,
+        "engagements": n,
+        "weight": round(weight, 1),
+        "first": "",
+        "last": local_date(last).isoformat(),
+        "days_since": days,
+        "frequency": round(freq, 1),
+        "recency": round(rec, 1),
+        "seniority": round(sen, 1),
+        "seniority_label": seniority[1],
+        "score": round(freq + rec + sen, 1),
+        "standing": round(freq + sen, 1),
+    }
+
+
+def strengths(
+    user: Any,
+    *,
+    as_of: dt.date | None = None,
+    posting: Posting | None = None,
+    limit: int = 25,
+) -> list[dict[str, Any]]:
+    """The strongest relationships (of one posting, or of everything visible), with reasons.
+
+    Branch and bound: frequency and recency come from one GROUP BY; seniority (at most 30
+    points) needs the person, so people are read only while they can still enter the top.
+    """
+    as_of = as_of or timezone.localdate()
+    activity = list(person_activity(scope(user, posting=posting, end=as_of)))
+    partial = []
+    for row in activity:
+        days = (as_of - local_date(row["last"])).days
+        bound = frequency_points(row["weight"]) + recency_points(days) + SENIORITY_POINTS
+        partial.append((bound, row))
+    partial.sort(key=lambda item: -item[0])
+    people = Person.objects.visible_to(user)
+    best: list[Strength] = []
+    batch = max(limit * 4, 100)
+    for i in range(0, len(partial), batch):
+        chunk = partial[i : i + batch]
+        if len(best) >= limit and best[limit - 1]["score"] >= chunk[0][0]:
+            break
+        found = people.in_bulk([row["person_id"] for _, row in chunk])
+        for _bound, row in chunk:
+            person = found.get(row["person_id"])
+            if person is None:
+                continue
+            best.append(
+                score(
+                    person_id=person.pk,
+                    n=row["n"],
+                    weight=row["weight"],
+                    last=row["last"],
+                    as_of=as_of,
+                    seniority=seniority_of(person.title, person.office),
+                )
+            )
+        best.sort(key=lambda s: -s["score"])
+        best = best[:limit]
+    return explain(best, user, as_of=as_of, posting=posting)
+
+
+def explain(
+    rows: list[Strength], user: Any, *, as_of: dt.date, posting: Posting | None = None
+) -> list[dict[str, Any]]:
+    """Attach each person, their engagements by kind and the reasons in words."""
+    ids = [r["person_id"] for r in rows]
+    people = Person.objects.visible_to(user).select_related("sector", "region").in_bulk(ids)
+    kinds: dict[int, dict[str, int]] = defaultdict(dict)
+    for pid, kind, n in (
+        EngagementParticipant.objects.filter(
+            engagement__in=scope(user, posting=posting, end=as_of).values("id"), person_id__in=ids
+        )
+        .values_list("person_id", "engagement__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        kinds[pid][kind] = n
+    out = []
+    for r in rows:
+        by_kind = dict(sorted(kinds[r["person_id"]].items(), key=lambda kv: -kv[1]))
+        out.append(
+            {
+                **r,
+                "person": people.get(r["person_id"]),
+                "by_kind": by_kind,
+                "reasons": reasons(r, by_kind),
+            }
+        )
+    return out
+
+
+def reasons(r: Strength, by_kind: dict[str, int]) -> list[str]:
+    labels = dict(Kind.choices)
+    kinds = ", ".join(f"{n} {labels.get(k, k)}" for k, n in by_kind.items())
+    return [
+        ngettext(
+            "%(n)d engagement (%(kinds)s), weighted %(w)s: %(p)s of 40 for frequency",
+            "%(n)d engagements (%(kinds)s), weighted %(w)s: %(p)s of 40 for frequency",
+            r["engagements"],
+        )
+        % {"n": r["engagements"], "kinds": kinds, "w": r["weight"], "p": r["frequency"]},
+        ngettext(
+            "last engaged %(d)d day ago: %(p)s of 30 for recency",
+            "last engaged %(d)d days ago: %(p)s of 30 for recency",
+            r["days_since"],
+        )
+        % {"d": r["days_since"], "p": r["recency"]},
+        _("%(label)s: %(p)s of 30 for seniority")
+        % {"label": _(r["seniority_label"]), "p": r["seniority"]},
+    ]
+
+
+class QuietRelationship(TypedDict):
+    person: Any
+    engagements: int
+    last: dt.datetime
+    days_quiet: int
+
+
+def quiet_relationships(
+    user: Any,
+    *,
+    as_of: dt.date,
+    limit: int = 10,
+    min_engagements: int = 4,
+    quiet_days: int = QUIET_FLOOR_DAYS,
+    posting: Posting | None = None,
+) -> list[QuietRelationship]:
+    """Strong relationships not engaged for longer than their usual rhythm, strongest first.
+
+    Candidates come from one GROUP BY (enough engagements, none in the last `quiet_days`);
+    their standing needs the person's seniority, and their rhythm the dates of their
+    engagements, both read only for the candidates.
+    """
+    cutoff = day_end(as_of - dt.timedelta(days=quiet_days))
+    activity = person_activity(scope(user, posting=posting, end=as_of)).filter(
+        n__gte=min_engagements, last__lt=cutoff
+    )
+    # Standing is at most frequency + 30 (seniority): candidates are read by that bound,
+    # a batch at a time, and the search stops once the list cannot improve.
+    candidates = sorted(
+        (
+            (frequency_points(row["weight"]) + SENIORITY_POINTS, row)
+            for row in activity
+            if frequency_points(row["weight"]) + SENIORITY_POINTS >= STRONG_STANDING
+        ),
+        key=lambda item: -item[0],
+    )
+    found: list[QuietRelationship] = []
+    people_qs = Person.objects.visible_to(user)
+    for i in range(0, max(len(candidates), 1), RHYTHM_BATCH):
+        batch = candidates[i : i + RHYTHM_BATCH]
+        if len(found) >= limit and batch and found[limit - 1]["standing"] >= batch[0][0]:
+            break
+        # `or [0]`: the queries run even with no candidate, so a page's query count does not
+        # depend on the data (tests/web/test_query_counts.py).
+        people = people_qs.in_bulk([row["person_id"] for _, row in batch] or [0])
+        strong = []
+        for _bound, row in batch:
+            person = people.get(row["person_id"])
+            if person is None:
+                continue
+            st = score(
+                person_id=person.pk,
+                n=row["n"],
+                weight=row["weight"],
+                last=row["last"],
+                as_of=as_of,
+                seniority=seniority_of(person.title, person.office),
+            )
+            if st["standing"] >= STRONG_STANDING:
+                strong.append((st, row, person))
+        rhythm = _rhythms(user, [st["person_id"] for st, _, _ in strong], as_of, posting)
+        for st, row, person in strong:
+            usual = rhythm.get(person.pk)
+            threshold = max(quiet_days, QUIET_RHYTHM_FACTOR * usual) if usual else quiet_days
+            if st["days_since"] <= threshold:
+                continue
+            found.append(
+                {
+                    "person": person,
+                    "engagements": row["n"],
+                    "last": row["last"],
+                    "days_quiet": st["days_since"],
+                    "rhythm_days": usual,
+                    "threshold_days": threshold,
+                    "standing": st["standing"],
+                    "score": st["score"],
+                    "strength": st,
+                    "reason": quiet_reason(st, usual, threshold),
+                }  # type: ignore[typeddict-unknown-key]
+            )
+        found.sort(key=lambda q: (-q["standing"], q["person"].pk))  # type: ignore[typeddict-item]
+    return found[:limit]
+
+
+def _rhythms(
+    user: Any, ids: list[int], as_of: dt.date, posting: Posting | None
+) -> dict[int, float]:
+    """The median interval in days between each person's engagements."""
+    dates: dict[int, list[dt.date]] = defaultdict(list)
+    # Driven from the people (their few engagements), not from every engagement in scope.
+    rows = (
+        scope(user, posting=posting, end=as_of)
+        .filter(engagementparticipant__person_id__in=ids or [0])
+        .values_list("engagementparticipant__person_id", "start")
+        .order_by("engagementparticipant__person_id", "start")
+    )
+    for pid, start in rows:
+        dates[pid].append(local_date(start))
+    out = {}
+    for pid, ds in dates.items():
+        gaps = [(b - a).days for a, b in itertools.pairwise(ds)]
+        if gaps:
+            out[pid] = float(statistics.median(gaps))
+    return out
+
+
+def quiet_reason(s: Strength, usual: float | None, threshold: float) -> str:
+    if usual:
+        return _(
+            "standing %(standing)s of 70; usually engaged every %(usual)d days, "
+            "now quiet for %(days)d days (threshold %(threshold)d)"
+        ) % {
+            "standing": s["standing"],
+            "usual": round(usual),
+            "days": s["days_since"],
+            "threshold": round(threshold),
+        }
+    return _("standing %(standing)s of 70; quiet for %(days)d days") % {
+        "standing": s["standing"],
+        "days": s["days_since"],
+    }
+
+
+def last_engagement_with(person: Any, user: Any) -> Engagement | None:
+    """The most recent engagement with a person that the user may see."""
+    return (
+        Engagement.objects.visible_to(user)
+        .filter(engagementparticipant__person=person)
+        .order_by("-start")
+        .first()
+    )
+
+
+def relationship_strength(
+    person: Person, user: Any, *, as_of: dt.date | None = None, posting: Posting | None = None
+) -> dict[str, Any] | None:
+    """One person's strength with its reasons (None: no visible engagement)."""
+    as_of = as_of or timezone.localdate()
+    rows = list(person_activity(scope(user, posting=posting, end=as_of), people=[person.pk]))
+    if not rows:
+        return None
+    row = rows[0]
+    s = score(
+        person_id=person.pk,
+        n=row["n"],
+        weight=row["weight"],
+        last=row["last"],
+        as_of=as_of,
+        seniority=seniority_of(person.title, person.office),
+    )
+    return explain([s], user, as_of=as_of, posting=posting)[0]

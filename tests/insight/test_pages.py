@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from legation.insight import reports
+from tests.insight.conftest import AS_OF
+
+PAGES = ["/insight/", "/insight/coverage/", "/insight/quiet/", "/insight/handover/"]
+
+
+@pytest.fixture
+def logged_in(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def test_insight_pages_require_login(client, book):
+    for url in [*PAGES, f"/insight/people/{book['governor'].pk}/"]:
+        page = client.get(url)
+        assert page.status_code == 302 and page["Location"].startswith("/accounts/login/"), url
+
+
+def test_insight_pages_render_with_the_map_charts_and_heat_map(logged_in, book):
+    q = "?posting=P-HOM&as_of=2022-12-30&from=2022-01-01"
+    for url in PAGES:
+        assert logged_in.get(url + q).status_code == 200, url
+    tenure = logged_in.get("/insight/" + q).content.decode()
+    assert 'class="choropleth"' in tenure and "<title>Texas: 5 visits</title>" in tenure
+    assert "Puerto Rico" in tenure  # a territory, listed beside the map
+    assert 'aria-label="Engagements by month"' in tenure
+    cover = logged_in.get("/insight/coverage/" + q).content.decode()
+    assert 'class="heat"' in cover
+    assert "Insight</a>" in logged_in.get("/").content.decode()
+
+
+def test_the_page_json_is_the_report_json(logged_in, book, officer):
+    q = "?posting=P-HOM&as_of=2022-12-30&format=json"
+    page = json.loads(logged_in.get("/insight/" + q).content)
+    built = json.loads(
+        reports.to_json(reports.build("tenure", user=officer, posting=book["hom"], as_of=AS_OF))
+    )
+    assert page == built
+    assert logged_in.get("/insight/handover/?posting=P-HOM&format=pdf").content[:4] == b"%PDF"
+
+
+def test_reader_without_clearance_sees_figures_without_restricted_engagements(client, book):
+    from legation.core.models import Sensitivity
+    from tests import factories
+
+    internal = factories.user_with_role(
+        "int", "reader", [book["hom"].mission], Sensitivity.INTERNAL
+    )
+    client.force_login(internal)
+    page = client.get("/insight/?posting=P-HOM&as_of=2022-12-30").content.decode()
+    assert 'data-figure="engagements">6<' in page
+    assert "<title>Texas: 4 visits</title>" in page
+
+
+def test_network_page_shows_holders_and_hides_invisible_people(logged_in, client, book, outsider):
+    page = logged_in.get(f"/insight/people/{book['businessman'].pk}/").content.decode()
+    assert 'id="holders"' in page and "Counsellor" in page
+    client.force_login(outsider)
+    assert client.get(f"/insight/people/{book['businessman'].pk}/").status_code == 404
+    assert client.get("/insight/?posting=P-HOM").status_code == 404
