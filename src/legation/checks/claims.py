@@ -1,0 +1,352 @@
+"""Claims in a draft: every figure and date a reader could check, with its span in the text.
+
+Extraction reads the text only (no database): it finds the letter's date, then durations and
+anniversaries ("500-plus days", "42 years ago", "四十多年前", "the 45th anniversary"), counts
+("22 states", "more than 300 meetings", "22个州"), dated events ("on July 28, 2021", "last
+spring") and quantities ("1.7 billion … people"). What each claim is about is decided later, in
+``verify``, from the sentence around it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from legation.checks import numbers as num
+from legation.checks.dates import DateMention, find_dates, letter_date_in
+from legation.checks.nouns import COUNT_NOUNS_EN, COUNT_NOUNS_ZH, UNITS_EN, UNITS_ZH
+
+KINDS = ("duration", "anniversary", "count", "date", "quantity")
+
+
+@dataclass
+class Claim:
+    """One checkable statement: where it is, what it says, and how precisely."""
+
+    text: str
+    span: tuple[int, int]
+    kind: str
+    sentence: tuple[int, int]
+    language: str = "en"
+    value: float | None = None
+    interval: num.Interval | None = None
+    unit: str = ""  # day, week, month, year (durations, anniversaries)
+    noun: str = ""  # the counted thing's key (states, meetings…) or the quantity's words
+    ago: bool = False
+    ordinal: bool = False  # "the 45th anniversary"
+    date: DateMention | None = None
+
+
+@dataclass
+class Draft:
+    text: str
+    language: str
+    letter_date: dt.date | None
+    date_span: tuple[int, int] | None
+    claims: list[Claim] = field(default_factory=list)
+
+
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|Sen|Rep|Gov|Hon|Prof|Gen|Amb)|\b[A-Z]|"
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$"
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: split after . ! ? 。！？； and at line ends, but not after "Mr." or "U.S."."""
+    out, start = [], 0
+    for m in re.finditer(r"[.!?](?=\s)|[。！？；;]|\n", text):
+        end = m.end()
+        if m.group() == "." and _ABBREVIATIONS.search(text[max(0, end - 6) : end]):
+            continue
+        if text[start:end].strip():
+            out.append((start, end))
+        start = end
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+def language_of(text: str) -> str:
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "zh" if cjk > latin / 3 else "en"
+
+
+def extract(text: str, *, letter_date: dt.date | None = None) -> Draft:
+    """The draft's language, its date (given, else found in the text) and every claim in it."""
+    found = letter_date_in(text)
+    date_span = found[1] if found else None
+    draft = Draft(text, language_of(text), letter_date or (found[0] if found else None), date_span)
+    spans = sentences(text)
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        return next((s for s in spans if s[0] <= pos < s[1]), (0, len(text)))
+
+    taken: list[tuple[int, int]] = [date_span] if date_span else []
+    for mention in find_dates(text):
+        if mention.span == date_span:
+            continue
+        taken.append(mention.span)
+        draft.claims.append(
+            Claim(
+                text=mention.text,
+                span=mention.span,
+                kind="date",
+                sentence=sentence_of(mention.span[0]),
+                language="zh" if re.search(r"[\u4e00-\u9fff]", mention.text) else "en",
+                date=mention,
+            )
+        )
+    for claim in [*_english(text), *_chinese(text)]:
+        if all(claim.span[1] <= a or claim.span[0] >= b for a, b in taken):
+            claim.sentence = sentence_of(claim.span[0])
+            taken.append(claim.span)
+            draft.claims.append(claim)
+    draft.claims.sort(key=lambda c: c.span)
+    return draft
+
+
+# -- English ---------------------------------------------------------------------------------
+_MOD_EN = "|".join(sorted(num.MODIFIERS_EN, key=len, reverse=True))
+_FILLER = (
+    r"(?:(?:[A-Z][\w.'’-]*|different|major|more|other|key|new|distinct|large|small|big|local|"
+    r"individual|sitting|separate|in-person|face-to-face|and|of\s+the|U\.S\.)\s+){0,4}?"
+)
+_UNIT_EN = "|".join(sorted(UNITS_EN, key=len, reverse=True))
+_NOUN_EN = "|".join(sorted((p for p, _ in COUNT_NOUNS_EN), key=len, reverse=True))
+_VAGUE_EN = "|".join(k for k in num.VAGUE_AMOUNTS if k.isascii())
+_NUMBER_EN = re.compile(
+    rf"(?:\b(?P<mod>{_MOD_EN})\s+)?(?:(?P<vague>\b(?:{_VAGUE_EN}))|(?P<a>\ban?\b)"
+    rf"|(?P<cur>(?:US)?\$\s?)?(?P<num>{num.EN_NUMBER.pattern}))",
+    re.IGNORECASE,
+)
+_ORDINAL_EN = re.compile(
+    r"\b(?P<n>\d+(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?(?:th|st|nd|rd))\s+anniversary\b",
+    re.IGNORECASE,
+)
+
+
+def _english(text: str) -> list[Claim]:
+    out: list[Claim] = []
+    for m in _ORDINAL_EN.finditer(text):
+        value = _ordinal(m.group("n"))
+        if value:
+            out.append(_anniversary(text, m.span(), value, "en"))
+    for m in _NUMBER_EN.finditer(text):
+        claim = _english_number(text, m)
+        if claim is not None:
+            out.append(claim)
+    return out
+
+
+def _ordinal(token: str) -> float | None:
+    if token[:1].isdigit():
+        return float(re.sub(r"\D", "", token))
+    from number_parser import parse_ordinal
+
+    found = parse_ordinal(token.lower())
+    return None if found is None else float(found)
+
+
+def _anniversary(text: str, span: tuple[int, int], value: float, lang: str) -> Claim:
+    return Claim(
+        text=text[span[0] : span[1]],
+        span=span,
+        kind="anniversary",
+        sentence=span,
+        language=lang,
+        value=value,
+        interval=num.Interval(value, value),
+        unit="year",
+        ordinal=True,
+    )
+
+
+def _english_number(text: str, m: re.Match[str]) -> Claim | None:
+    modifier = num.MODIFIERS_EN.get((m.group("mod") or "").lower())
+    start, pos = m.start(), m.end()
+    vague, value = m.group("vague"), None
+    if vague:
+        lo, hi = num.VAGUE_AMOUNTS[vague.lower()]
+        value, interval = (lo + hi) / 2, num.Interval(lo, hi)
+    elif m.group("a"):
+        if not modifier:
+            return None
+        value = 1.0
+    else:
+        value = num.parse_en(m.group("num"))
+        if value is None or re.fullmatch(r"(19|20)\d\d", m.group("num")):
+            return None
+    rest = text[pos:]
+    plus = re.match(r"(?:-plus|\+|\s+plus)\b|\+", rest)
+    if plus:
+        pos += plus.end()
+        rest = text[pos:]
+    factor, length = num.trailing_magnitude(rest, "en")
+    pos += length
+    rest = text[pos:]
+    unit = re.match(rf"[\s-]+(?P<u>{_UNIT_EN})\b(?P<ago>\s+ago\b)?", rest, re.IGNORECASE)
+    if unit and factor == 1 and not m.group("cur"):
+        if not vague and value == 1 and not modifier and not plus and not unit.group("ago"):
+            return None  # "one year": too plain to be a figure anyone cites
+        if not vague:
+            interval = num.interval_for(value, modifier, plus=bool(plus), step=1)
+        end = pos + unit.end()
+        name = UNITS_EN[unit.group("u").lower()]
+        if name == "decade":
+            name, value = "year", value * 10
+            interval = num.Interval(
+                *(None if x is None else x * 10 for x in (interval.lo, interval.hi)),
+                lo_open=interval.lo_open,
+                hi_open=interval.hi_open,
+            )
+        return Claim(
+            text=text[start:end],
+            span=(start, end),
+            kind="anniversary" if unit.group("ago") else "duration",
+            sentence=(start, end),
+            value=value,
+            interval=interval,
+            unit=name,
+            ago=bool(unit.group("ago")),
+        )
+    if m.group("a"):
+        return None
+    noun = re.match(rf"\s+{_FILLER}(?P<n>{_NOUN_EN})\b", rest)
+    if noun and factor == 1 and not m.group("cur") and value < 1_000_000:
+        if value == 1 and not modifier and not vague:
+            return None
+        if not vague:
+            interval = num.interval_for(value, modifier, plus=bool(plus), step=0)
+        key = next(k for p, k in COUNT_NOUNS_EN if re.fullmatch(p, noun.group("n"), re.I))
+        end = pos + noun.end()
+        return Claim(
+            text=text[start:end],
+            span=(start, end),
+            kind="count",
+            sentence=(start, end),
+            value=value,
+            interval=interval,
+            noun=key,
+        )
+    words = re.match(r"[ \t]*((?:[\w$'’-]+[ \t]+){0,5}[\w'’-]+)", text[pos:])
+    if factor > 1 or m.group("cur") or (value >= 1000 and words is not None):
+        step = num.place_unit(value) * factor
+        value *= factor
+        if not vague:
+            interval = num.interval_for(value, modifier, plus=bool(plus), step=step)
+        currency = " dollars" if m.group("cur") else ""
+        return Claim(
+            text=text[start:pos],
+            span=(start, pos),
+            kind="quantity",
+            sentence=(start, pos),
+            value=value,
+            interval=interval,
+            noun=(words.group(1) if words else "") + currency,
+        )
+    return None
+
+
+# -- Chinese ---------------------------------------------------------------------------------
+_MOD_ZH = "|".join(sorted(num.MODIFIERS_ZH, key=len, reverse=True))
+_VAGUE_ZH = "|".join(k for k in num.VAGUE_AMOUNTS if not k.isascii())
+_UNIT_ZH = "|".join(sorted(UNITS_ZH, key=len, reverse=True))
+_NOUN_ZH = "|".join(sorted((p for p, _ in COUNT_NOUNS_ZH), key=len, reverse=True))
+_NUMBER_ZH = re.compile(
+    rf"(?P<mod>{_MOD_ZH})?(?:(?P<vague>{_VAGUE_ZH})|(?P<num>[0-9]+(?:\.[0-9]+)?|"
+    rf"[{num.ZH_DIGITS}]+))"
+)
+_MEASURE = "个|位|座|家|次|场|名|所|项|余位|多位"
+
+
+def _chinese(text: str) -> list[Claim]:
+    out: list[Claim] = []
+    for m in _NUMBER_ZH.finditer(text):
+        claim = _chinese_number(text, m)
+        if claim is not None:
+            out.append(claim)
+    return out
+
+
+def _chinese_number(text: str, m: re.Match[str]) -> Claim | None:
+    modifier = num.MODIFIERS_ZH.get(m.group("mod") or "")
+    start, pos = m.start(), m.end()
+    if m.group("vague"):
+        lo, hi = num.VAGUE_AMOUNTS[m.group("vague")]
+        value: float | None = (lo + hi) / 2
+        vague: num.Interval | None = num.Interval(lo, hi)
+    else:
+        value, vague = num.parse_zh(m.group("num")), None
+        if value is None:
+            return None
+    factor, length = num.trailing_magnitude(text[pos:], "zh")
+    pos += length
+    plus = text[pos : pos + 1] in ("多", "余")
+    pos += plus
+    rest = text[pos:]
+    anniv = re.match(r"周年", rest)
+    if anniv and factor == 1:
+        return _anniversary(text, (start, pos + anniv.end()), value, "zh")
+    unit = re.match(rf"(?:个)?(?P<u>{_UNIT_ZH})(?P<plus>多|余)?(?P<tail>前|以来|来)?", rest)
+    if unit and factor == 1:
+        plus = plus or bool(unit.group("plus"))
+        end = pos + unit.end()
+        modifier, end = _zh_after(text, end, modifier)
+        if value == 1 and not modifier and not plus and unit.group("tail") != "前":
+            return None  # "新的一年", "过去一年": not a figure
+        interval = vague or num.interval_for(value, modifier, plus=plus, step=1)
+        return Claim(
+            text=text[start:end],
+            span=(start, end),
+            kind="anniversary" if unit.group("tail") == "前" else "duration",
+            sentence=(start, end),
+            language="zh",
+            value=value,
+            interval=interval,
+            unit=UNITS_ZH[unit.group("u")],
+            ago=unit.group("tail") == "前",
+        )
+    noun = re.match(rf"(?:{_MEASURE})?(?:多|余)?(?:[\u4e00-\u9fff]{{0,4}}?)(?P<n>{_NOUN_ZH})", rest)
+    if noun and factor == 1 and (noun.group(0) != noun.group("n") or len(rest) > 0):
+        if noun.start("n") > 0 and not re.match(rf"(?:{_MEASURE}|多|余)", rest):
+            return None  # a bare number followed later by a noun: not a count of it
+        plus = plus or bool(re.match(r"(?:个|位|座|家|次|场|名|所|项)?[多余]", rest))
+        end = pos + noun.end()
+        modifier, end = _zh_after(text, end, modifier)
+        key = next(k for p, k in COUNT_NOUNS_ZH if re.fullmatch(p, noun.group("n")))
+        return Claim(
+            text=text[start:end],
+            span=(start, end),
+            kind="count",
+            sentence=(start, end),
+            language="zh",
+            value=value,
+            interval=vague or num.interval_for(value, modifier, plus=plus, step=0),
+            noun=key,
+        )
+    if factor > 1:
+        step = num.place_unit(value) * factor
+        value *= factor
+        words = re.match(r"(?:美元|元|吨|人)?[\u4e00-\u9fff]{0,8}", text[pos:])
+        return Claim(
+            text=text[start:pos],
+            span=(start, pos),
+            kind="quantity",
+            sentence=(start, pos),
+            language="zh",
+            value=value,
+            interval=num.interval_for(value, modifier, plus=plus, step=step),
+            noun=words.group(0) if words else "",
+        )
+    return None
+
+
+def _zh_after(text: str, end: int, modifier: str | None) -> tuple[str | None, int]:
+    """Modifiers written after the unit: "左右" (about), "以上" (at least)."""
+    for word, meaning in (("左右", "about"), ("以上", "at_least")):
+        if text.startswith(word, end):
+            return meaning, end + len(word)
+    return modifier, end

@@ -1,0 +1,286 @@
+"""Verdicts: each claim linked to what it is about, and compared with the ledger on the letter's date.
+
+A claim is **supported** when the ledger's figure falls in the interval the claim allows,
+**contradicted** when it does not (with the figure and how it was computed), and
+**unverifiable** when nothing in the ledger answers it (no matching fact, an ambiguous link, a
+statement about someone other than the sender). The reference date is always the letter's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from legation.checks import linking
+from legation.checks.claims import Claim, Draft, extract
+from legation.checks.dates import resolve
+from legation.checks.ledger import Ledger, completed, elapsed
+from legation.engagements.models import Posting
+
+SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
+UNIT_WORDS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+
+
+class CheckError(Exception):
+    """A draft that cannot be checked (no date); the message says what to do."""
+
+
+@dataclass
+class CheckedClaim:
+    claim: Claim
+    verdict: str
+    about: str = ""
+    expected: Any = None
+    explanation: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.claim
+        return {
+            "text": c.text,
+            "span": list(c.span),
+            "kind": c.kind,
+            "verdict": self.verdict,
+            "expected": self.expected,
+            "claimed": c.interval.describe(c.kind in ("count", "anniversary"))
+            if c.interval
+            else (c.date.text if c.date else None),
+            "about": self.about,
+            "explanation": self.explanation,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class CheckResult:
+    text: str
+    language: str
+    letter_date: dt.date
+    posting: str | None
+    claims: list[CheckedClaim]
+
+    @property
+    def contradicted(self) -> list[CheckedClaim]:
+        return [c for c in self.claims if c.verdict == CONTRADICTED]
+
+
+def check_text(
+    text: str,
+    *,
+    user: Any,
+    posting: Posting | None = None,
+    letter_date: dt.date | None = None,
+) -> CheckResult:
+    """Extract every claim of a draft and judge it against the ledger as ``user`` sees it."""
+    draft = extract(text, letter_date=letter_date)
+    if draft.letter_date is None:
+        raise CheckError(
+            "The draft has no date on a line of its own: give the letter's date with --date."
+        )
+    ledger = Ledger(user=user, posting=posting, as_of=draft.letter_date)
+    judge = _Judge(draft, ledger)
+    checked = [v for v in (judge.claim(c) for c in draft.claims) if v is not None]
+    return CheckResult(
+        text=text,
+        language=draft.language,
+        letter_date=draft.letter_date,
+        posting=(posting.ref or str(posting.pk)) if posting else None,
+        claims=checked,
+    )
+
+
+class _Judge:
+    def __init__(self, draft: Draft, ledger: Ledger) -> None:
+        self.draft, self.ledger = draft, ledger
+        self.as_of = ledger.as_of
+
+    def sentence(self, claim: Claim) -> str:
+        return self.draft.text[claim.sentence[0] : claim.sentence[1]]
+
+    def claim(self, claim: Claim) -> CheckedClaim | None:
+        return getattr(self, f"_{claim.kind}")(claim, self.sentence(claim))
+
+    def _no_sender(self, claim: Claim) -> CheckedClaim:
+        return CheckedClaim(claim, UNVERIFIABLE, explanation="no sender posting: give --from")
+
+    # -- durations and anniversaries ------------------------------------------------------
+    def _since(self, claim: Claim, start: dt.date, about: str, query: str) -> CheckedClaim:
+        end = self.ledger.tenure_end if about.startswith("tenure") else self.as_of
+        unit = claim.unit
+        whole = completed(unit, start, end)
+        if unit == "day" and about.startswith("tenure"):
+            whole = self.ledger.figures["days_in_post"]
+        measure = elapsed(unit, start, end) if unit != "day" else float(whole)
+        ok = claim.interval is not None and measure in claim.interval
+        how = (
+            f"completed {UNIT_WORDS[unit]} from {start.isoformat()} to {end.isoformat()}"
+            f"{' (the letter’s date)' if end == self.as_of else ' (the departure)'}: {whole}"
+        )
+        if unit != "day" and not ok:
+            how += f" ({measure:.2f} {UNIT_WORDS[unit]})"
+        return CheckedClaim(
+            claim,
+            SUPPORTED if ok else CONTRADICTED,
+            about=about,
+            expected=whole,
+            explanation=how,
+            evidence={"query": query, "records": [start.isoformat()]},
+        )
+
+    def _duration(self, claim: Claim, sentence: str) -> CheckedClaim:
+        posting = self.ledger.posting
+        if not linking.TENURE.search(sentence) and linking.SINCE.search(sentence):
+            found = linking.match_fact(sentence, self.ledger.facts, need="date")
+            if found.fact is not None:
+                return self._fact_since(claim, found.fact)
+        if linking.RELATIONSHIP.search(sentence):
+            return CheckedClaim(
+                claim, UNVERIFIABLE, explanation="about a relationship, not the sender's tenure"
+            )
+        if linking.TENURE.search(sentence) or linking.speaks_alone(sentence):
+            if posting is None:
+                return self._no_sender(claim)
+            return self._since(
+                claim,
+                posting.arrival,
+                f"tenure of {posting.ref or posting.pk} since arrival",
+                f"Posting {posting.ref or posting.pk}: arrival {posting.arrival.isoformat()}",
+            )
+        return CheckedClaim(
+            claim, UNVERIFIABLE, explanation="not linked: no fact named and not about the sender"
+        )
+
+    def _fact_since(self, claim: Claim, fact: Any) -> CheckedClaim:
+        return self._since(
+            claim, fact.date, f"fact {fact.key}", f"Fact {fact.key}: date {fact.date.isoformat()}"
+        )
+
+    def _anniversary(self, claim: Claim, sentence: str) -> CheckedClaim:
+        found = linking.match_fact(sentence, self.ledger.facts, need="date")
+        if found.fact is None and claim.ago and linking.ARRIVAL.search(sentence):
+            posting = self.ledger.posting
+            if posting is None:
+                return self._no_sender(claim)
+            return self._since(
+                claim,
+                posting.arrival,
+                f"arrival of {posting.ref or posting.pk}",
+                f"Posting {posting.ref or posting.pk}: arrival {posting.arrival.isoformat()}",
+            )
+        if found.fact is None:
+            return CheckedClaim(claim, UNVERIFIABLE, explanation=found.reason)
+        if not claim.ordinal:
+            return self._fact_since(claim, found.fact)
+        fact = found.fact
+        years = completed("year", fact.date, self.as_of)
+        ok = claim.value in (years, years + 1)
+        return CheckedClaim(
+            claim,
+            SUPPORTED if ok else CONTRADICTED,
+            about=f"fact {fact.key}",
+            expected=years,
+            explanation=f"completed years from {fact.date.isoformat()} to "
+            f"{self.as_of.isoformat()} (the letter’s date): {years}; the next anniversary is "
+            f"the {years + 1}th",
+            evidence={"query": f"Fact {fact.key}: date {fact.date.isoformat()}", "records": []},
+        )
+
+    # -- counts and quantities ------------------------------------------------------------
+    def _count(self, claim: Claim, sentence: str) -> CheckedClaim:
+        if linking.speaker(sentence, claim.language) != "sender":
+            return CheckedClaim(
+                claim, UNVERIFIABLE, explanation="not stated of the sender (no I, we, 我)"
+            )
+        if self.ledger.posting is None:
+            return self._no_sender(claim)
+        value, query, records = self.ledger.count(claim.noun)
+        ok = claim.interval is not None and value in claim.interval
+        return CheckedClaim(
+            claim,
+            SUPPORTED if ok else CONTRADICTED,
+            about=f"{claim.noun} of {self.ledger.posting.ref or self.ledger.posting.pk}",
+            expected=value,
+            explanation=f"{query} = {value} as of {self.as_of.isoformat()}",
+            evidence={"query": query, "records": records[:50]},
+        )
+
+    def _quantity(self, claim: Claim, sentence: str) -> CheckedClaim:
+        found = linking.match_fact(sentence, self.ledger.facts, need="value", noun=claim.noun)
+        if found.fact is None:
+            return CheckedClaim(claim, UNVERIFIABLE, explanation=found.reason)
+        fact = found.fact
+        value = float(fact.value)
+        ok = claim.interval is not None and value in claim.interval
+        shown = int(value) if value.is_integer() else value
+        return CheckedClaim(
+            claim,
+            SUPPORTED if ok else CONTRADICTED,
+            about=f"fact {fact.key}",
+            expected=shown,
+            explanation=f"fact {fact.key} ({fact.label_en}): {shown:,} {fact.unit}".strip()
+            + ("" if ok else f"; the text allows {claim.interval.describe(False)}"),  # type: ignore[union-attr]
+            evidence={"query": f"Fact {fact.key}", "records": [fact.source] if fact.source else []},
+        )
+
+    # -- dated events ---------------------------------------------------------------------
+    def _date(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        assert claim.date is not None
+        period = resolve(claim.date, self.as_of)
+        found = linking.match_fact(sentence, self.ledger.facts, need="date")
+        posting = self.ledger.posting
+        if found.fact is not None:
+            return self._on(claim, period, found.fact.date, f"fact {found.fact.key}")
+        if posting is not None and linking.ARRIVAL.search(sentence):
+            return self._on(claim, period, posting.arrival, f"arrival of {posting.ref}")
+        if posting is not None and linking.DEPARTURE.search(sentence) and posting.departure:
+            return self._on(claim, period, posting.departure, f"departure of {posting.ref}")
+        if posting is not None and linking.ENGAGEMENT.search(sentence):
+            return self._engagement(claim, sentence, period)
+        if claim.date.period is not None and claim.date.period.label.isdigit():
+            return None  # a bare year ("in 2022") that names no event is not a claim
+        return CheckedClaim(
+            claim, UNVERIFIABLE, explanation=f"{found.reason}, nor an arrival or engagement"
+        )
+
+    def _on(self, claim: Claim, period: Any, day: dt.date, about: str) -> CheckedClaim:
+        ok = day in period
+        return CheckedClaim(
+            claim,
+            SUPPORTED if ok else CONTRADICTED,
+            about=about,
+            expected=day.isoformat(),
+            explanation=f"{about}: {day.isoformat()}; the text names {period.label} "
+            f"({period.start.isoformat()} to {period.end.isoformat()})",
+            evidence={"query": about, "records": [day.isoformat()]},
+        )
+
+    def _engagement(self, claim: Claim, sentence: str, period: Any) -> CheckedClaim:
+        from legation.core.models import Region
+
+        regions = linking.regions_named(
+            sentence, list(Region.objects.values_list("code", "name_en", "name_zh"))
+        )
+        found = self.ledger.engagements_between(period.start, period.end, regions)
+        where = f" in {', '.join(regions)}" if regions else ""
+        records = [f"{e.start:%Y-%m-%d} {e.get_kind_display()}: {e.subject}" for e in found]
+        if found:
+            return CheckedClaim(
+                claim,
+                SUPPORTED,
+                about=f"engagements of {self.ledger.posting.ref}{where}",  # type: ignore[union-attr]
+                expected=found[0].start.date().isoformat(),
+                explanation=f"{len(found)} engagement(s){where} in {period.label}",
+                evidence={"query": f"engagements {period.start}..{period.end}{where}",
+                          "records": records},
+            )  # fmt: skip
+        latest = self.ledger.latest_engagement(regions)
+        return CheckedClaim(
+            claim,
+            UNVERIFIABLE,
+            about=f"engagements of {self.ledger.posting.ref}{where}",  # type: ignore[union-attr]
+            expected=None,
+            explanation=f"no engagement of the sender{where} recorded in {period.label}"
+            + (f"; the latest: {latest.start:%Y-%m-%d}" if latest else ""),
+            evidence={"query": f"engagements {period.start}..{period.end}{where}", "records": []},
+        )

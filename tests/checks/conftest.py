@@ -1,0 +1,37 @@
+"""The corpus ledger, built once per test from factories."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.world import build_world
+
+# The farewell scenario of the letters tests (President Carter with an address, 22 states), for
+# the merge gate.
+from tests.letters.conftest import carter, embassy, farewell_world, posting  # noqa: F401
+
+
+@pytest.fixture
+def world(seeded):
+    return build_world()
+
+
+@pytest.fixture
+def example_facts(db):
+    """The facts the example letter cites: diplomatic relations and the two peoples' number."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from legation.engagements.models import Fact
+
+    return [
+        Fact.objects.create(
+            key="diplomatic-relations", label_en="Diplomatic relations established",
+            label_zh="中美建交", date=dt.date(1979, 1, 1),
+        ),
+        Fact.objects.create(
+            key="population", label_en="Population of China and the United States",
+            label_zh="中美两国人口", value=Decimal("1740000000"), unit="people",
+            aliases=["Chinese and American people", "两国人民"],
+        ),
+    ]  # fmt: skip
