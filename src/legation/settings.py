@@ -66,11 +66,15 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "legation.core",
     "legation.people",
     "legation.engagements",
     "legation.intake",
     "legation.letters",
+    "legation.checks",
+    "legation.insight",
     "legation.web",
 ]
 
@@ -121,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (letter merges started from the web) queue in the database itself, so the
+# embedded set-up needs no extra server; `legation serve` and `legation demo` start the worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

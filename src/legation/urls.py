@@ -22,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("intake/", include("legation.intake.urls")),
     path("letters/", include("legation.letters.urls")),
+    path("insight/", include("legation.insight.urls")),
 ]

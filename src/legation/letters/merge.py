@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from legation.core.access import require
 from legation.core.signals import security_event
@@ -142,6 +143,7 @@ def produce(
     progress: Progress | None = None,
     job: Any = None,
     segment: str = "",
+    on_recorded: Callable[[MergeResult], None] | None = None,
 ) -> MergeResult:
     """Render letters for ``recipients`` into ``out_dir``, record them unless ``draft``.
 
@@ -232,17 +234,22 @@ def produce(
         result.combined = out_dir / "combined.pdf"
         result.combined.write_bytes(render_combined(letters_for_print))
     if not draft and sent:
-        engagements = services.letters_record_bulk(
-            actor=actor,
-            posting=posting,
-            letters=[s for _, s in sent],
-            letter_date=letter_date,
-            job=job,
-            description=f"letters merge {next(iter(templates.values())).name}",
-        )
-        for (outcome, _), engagement in zip(sent, engagements, strict=True):
-            outcome.engagement_id = engagement.pk
-        result.recorded = len(engagements)
+        # One transaction for the letters and whatever the caller records with them (a review
+        # job's status), so an interruption leaves either all of it or none.
+        with transaction.atomic():
+            engagements = services.letters_record_bulk(
+                actor=actor,
+                posting=posting,
+                letters=[s for _, s in sent],
+                letter_date=letter_date,
+                job=job,
+                description=f"letters merge {next(iter(templates.values())).name}",
+            )
+            for (outcome, _), engagement in zip(sent, engagements, strict=True):
+                outcome.engagement_id = engagement.pk
+            result.recorded = len(engagements)
+            if on_recorded is not None:
+                on_recorded(result)
     result.manifest = write_manifest(out_dir / "manifest.csv", result.outcomes)
     security_event(
         "merge",

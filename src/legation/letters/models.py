@@ -53,6 +53,14 @@ class MergeJobQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
 
 
+class RunStatus(models.TextChoices):
+    NONE = "", _("not started")
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
 class MergeJob(models.Model):
     """A merge waiting for review: one row per recipient, produced once rows are approved.
 
@@ -85,6 +93,16 @@ class MergeJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     produced_at = models.DateTimeField(_("produced"), null=True, blank=True)
+    # The background run of ``produce`` (see ``jobs.py``); progress is written without history.
+    run_status = models.CharField(
+        _("run"), max_length=10, choices=RunStatus.choices, default=RunStatus.NONE, blank=True
+    )
+    run_error = models.CharField(_("run error"), max_length=500, blank=True)
+    progress_done = models.PositiveIntegerField(_("letters done"), default=0)
+    progress_total = models.PositiveIntegerField(_("letters to do"), default=0)
+    run_started = models.DateTimeField(_("run started"), null=True, blank=True)
+    run_finished = models.DateTimeField(_("run finished"), null=True, blank=True)
+    result_file = models.CharField(_("result (zip)"), max_length=300, blank=True)
     history = audited()
 
     objects = MergeJobQuerySet.as_manager()

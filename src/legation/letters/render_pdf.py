@@ -70,6 +70,18 @@ class Typesetter:
     def pdf(self, letter: Letter) -> bytes:
         return self.compile(_prepare(letter))
 
+    def png(self, letter: Letter, ppi: float = 96.0) -> bytes:
+        """The letter's first page as a PNG image (for previews on a web page)."""
+        payload = json.dumps(_prepare(letter), ensure_ascii=False, separators=(",", ":"))
+        with self._lock:
+            try:
+                pages = self.compiler.compile(format="png", ppi=ppi, sys_inputs={"data": payload})
+            except self._typst.TypstError as exc:
+                raise PdfError(f"Typst could not set the letter: {exc.message}") from None
+        first = pages[0] if isinstance(pages, list) else pages
+        assert isinstance(first, bytes)
+        return first
+
     def combined(self, letters: Sequence[Letter]) -> bytes:
         """One PDF of many letters, each starting on a new page (for printing)."""
         if not letters:

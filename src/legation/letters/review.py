@@ -202,6 +202,20 @@ def merge_job_produce(
     )
     if not rows:
         raise ValidationError({"job": "No recipient is approved yet."})
+    marked = []
+
+    def mark_produced(result: MergeResult) -> None:
+        """Rows and job status, in the transaction that records the letters."""
+        by_person = {o.person.pk: o.engagement_id for o in result.outcomes}
+        with writing(actor, SEND_PERMISSION, description=f"produced merge job {job.pk}"):
+            for row in rows:
+                row.engagement_id = by_person.get(row.person_id)
+                row.save(update_fields=["engagement"])
+            job.status = MergeJob.Status.PRODUCED
+            job.produced_at = timezone.now()
+            job.save(update_fields=["status", "produced_at"])
+        marked.append(True)
+
     result = produce(
         actor=actor,
         templates=job_templates(job),
@@ -219,17 +233,9 @@ def merge_job_produce(
         progress=progress,
         job=None if draft else job,
         segment=job.segment,
+        on_recorded=None if draft else mark_produced,
     )
-    if not draft:
-        by_person = {o.person.pk: o.engagement_id for o in result.outcomes}
-        with (
-            writing(actor, SEND_PERMISSION, description=f"produced merge job {job.pk}"),
-            transaction.atomic(),
-        ):
-            for row in rows:
-                row.engagement_id = by_person.get(row.person_id)
-                row.save(update_fields=["engagement"])
-            job.status = MergeJob.Status.PRODUCED
-            job.produced_at = timezone.now()
-            job.save()
+    if not draft and not marked:  # nothing could be sent: the job is done all the same
+        with transaction.atomic():
+            mark_produced(result)
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -36,7 +37,9 @@ from legation.engagements.models import (
 )
 from legation.engagements.services import engagement_create
 from legation.letters.models import LetterRecord, MergeJob, Segment
+from legation.letters.sandbox import LetterTemplateError
 from legation.letters.segments import SegmentError, resolve_filter
+from legation.letters.templates import LetterTemplate, find_template, parse_template
 from legation.people.models import Person
 
 SEND_PERMISSION = "engagements.add_engagement"
@@ -236,3 +239,38 @@ def letters_record_bulk(
             **history,
         )
         return engagements
+
+
+TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+
+
+def letter_template_save(*, actor: Any, text: str) -> LetterTemplate:
+    """Check a template with the engine, then keep it with the installation's own templates.
+
+    It is written to ``$LEGATION_HOME/letters/templates/NAME.LANG.md``, where the engine looks
+    first, so a template of a shipped name takes its place. The save is an audited operation.
+    """
+    from legation.letters.merge import template_dirs
+
+    with writing(actor, SEND_PERMISSION, description="save letter template"):
+        text = text.replace("\r\n", "\n").rstrip() + "\n"
+        try:
+            template = parse_template(text, default_name="")
+        except LetterTemplateError as exc:
+            raise ValidationError({"text": str(exc)}) from None
+        if not TEMPLATE_NAME.fullmatch(template.name):
+            raise ValidationError(
+                {"text": "Give the template a name in the front matter (name: lower-case letters, "
+                 "digits, - or _)."}
+            )  # fmt: skip
+        folder = template_dirs()[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{template.name}.{template.language}.md"
+        tmp = path.with_name(f".{path.name}.part")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        ctx = audit.current()
+        assert ctx is not None
+        ctx.description = f"save letter template {template.label}"
+        ctx.ensure_operation()
+        return find_template(template.label, dirs=[folder])

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from legation.letters import views, views_jobs
 
 app_name = "letters"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("templates/save/", views.template_save, name="template_save"),
+    path("preview/", views.preview, name="preview"),
+    path("preview.pdf", views.preview_pdf, name="preview_pdf"),
+    path("jobs/", views_jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", views_jobs.job_detail, name="job"),
+    path("jobs/<int:pk>/approve-all/", views_jobs.approve_all, name="approve_all"),
+    path("jobs/<int:pk>/produce/", views_jobs.produce, name="produce"),
+    path("jobs/<int:pk>/progress/", views_jobs.progress, name="progress"),
+    path("jobs/<int:pk>/download/", views_jobs.download, name="download"),
+    path("jobs/<int:pk>/rows/<int:row_pk>/", views_jobs.row_update, name="row_update"),
+    path("jobs/<int:pk>/rows/<int:row_pk>/approve/", views_jobs.row_approve, name="row_approve"),
+    path("jobs/<int:pk>/rows/<int:row_pk>/preview/", views_jobs.row_preview, name="row_preview"),
+]

@@ -87,7 +87,7 @@ class Command(LegationCommand):
         from legation.core.management.commands.serve import serve
 
         address = f"http://127.0.0.1:{options['port']}/"
-        self.stdout.write(f"Serving the demo on {address} (Ctrl+C to stop)")
+        self.stdout.write(f"Serving the demo on {address} with its job worker (Ctrl+C to stop)")
         try:
             serve("127.0.0.1", options["port"], 8)
         except OSError as exc:

@@ -29,12 +29,19 @@ def insecure_reasons() -> list[str]:
     return reasons
 
 
-def serve(host: str, port: int, threads: int) -> None:
+def serve(host: str, port: int, threads: int, worker: bool = True) -> None:
+    """Serve, with the background job worker (letter merges) as a child process."""
     import waitress
 
+    from legation.letters.jobs import start_worker, stop_worker
     from legation.wsgi import application
 
-    waitress.serve(application, host=host, port=port, threads=threads, ident="legation")
+    child = start_worker() if worker else None
+    try:
+        waitress.serve(application, host=host, port=port, threads=threads, ident="legation")
+    finally:
+        if child is not None:
+            stop_worker(child)
 
 
 class Command(LegationCommand):
@@ -47,6 +54,9 @@ class Command(LegationCommand):
         parser.add_argument(
             "--check-only", action="store_true", help="check the configuration and exit"
         )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the background job worker"
+        )
 
     def run(self, actor: Any, **options: Any) -> None:
         reasons = insecure_reasons()
@@ -58,4 +68,4 @@ class Command(LegationCommand):
             self.stdout.write("Configuration is fit for production.")
             return
         self.stdout.write(f"Serving legation on http://{options['host']}:{options['port']}/")
-        serve(options["host"], options["port"], options["workers"])
+        serve(options["host"], options["port"], options["workers"], not options["no_worker"])

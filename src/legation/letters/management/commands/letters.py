@@ -64,6 +64,12 @@ class Command(LegationCommand):
         merge.add_argument(
             "--workers", type=int, default=os.cpu_count() or 1, help="processes that typeset"
         )
+        merge.add_argument(
+            "--force", action="store_true", help="merge even if the first letter fails the check"
+        )
+        from legation.checks.command import add_check_arguments
+
+        add_check_arguments(sub.add_parser("check", help="check a draft's figures and dates"))
 
         sub.add_parser("templates", help="list the templates").add_argument(
             "--as", dest="as_user", metavar="USER"
@@ -158,6 +164,14 @@ class Command(LegationCommand):
             )
             for p in people
         ]
+        if not options["force"]:  # the check of docs/checks.md, on the first letter
+            from legation.checks.gate import StaleLetter, refuse_contradicted
+
+            try:
+                refuse_contradicted(actor=actor, templates=templates, recipients=recipients,
+                                    posting=posting, letter_date=self._date(options))  # fmt: skip
+            except StaleLetter as exc:
+                raise CommandError(str(exc)) from None
         with Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -194,6 +208,18 @@ class Command(LegationCommand):
             self.stdout.write(f"  no letter: {o.person} (#{o.person.pk}): {o.status}")
         for o in result.failed:
             self.stdout.write(f"  failed: {o.person} (#{o.person.pk}): {o.status}")
+
+    def do_check(self, actor: Any, options: dict[str, Any]) -> None:
+        from legation.checks.command import run_check
+
+        posting = (
+            find_posting(options["posting"], actor)
+            if options.get("posting")
+            else default_posting(actor)
+        )
+        code = run_check(actor=actor, options=options, stdout=self.stdout, posting=posting)
+        if code:
+            raise SystemExit(code)  # 3: a claim is contradicted (docs/checks.md)
 
     def _personal_csv(self, path: str | None, people: list[Any]) -> dict[int, str]:
         if not path:

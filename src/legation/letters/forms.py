@@ -1,0 +1,105 @@
+"""Forms of the letters pages: they collect; the engine and the services validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from legation.engagements.models import Posting
+from legation.engagements.selectors import default_posting
+from legation.letters.merge import template_dirs
+from legation.letters.models import Format, Segment
+from legation.letters.templates import LetterTemplate, available_templates
+from legation.people.models import Person
+from legation.web.forms import DateInput
+
+
+def template_names() -> dict[str, list[LetterTemplate]]:
+    """Every template name, with the languages it exists in (the mission's own first)."""
+    names: dict[str, list[LetterTemplate]] = {}
+    for template in available_templates(template_dirs()):
+        names.setdefault(template.name, []).append(template)
+    return dict(sorted(names.items()))
+
+
+def template_choices() -> list[tuple[str, str]]:
+    return [
+        (name, f"{name} ({', '.join(t.language for t in found)})")
+        for name, found in template_names().items()
+    ]
+
+
+class _LetterForm(forms.Form):
+    """The sender's posting and the letter's date, shared by the preview and the job forms."""
+
+    posting = forms.ModelChoiceField(queryset=Posting.objects.none(), label=_("From"))
+    letter_date = forms.DateField(label=_("Letter date"), widget=DateInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        postings = Posting.objects.visible_to(user).select_related("person", "mission")
+        self.fields["posting"].queryset = postings.order_by("-arrival")
+        own = default_posting(user)
+        self.fields["posting"].initial = own.pk if own else None
+        self.fields["letter_date"].initial = timezone.localdate()
+
+
+class PreviewForm(_LetterForm):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(), label=_("Recipient"), widget=forms.HiddenInput
+    )
+    text = forms.CharField(
+        label=_("Template text"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+        help_text=_(
+            "The front matter between the --- lines (name, language, kind, subject, closing), "
+            "then the body with placeholders such as {{ recipient.name }}."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user)
+
+
+class TemplateForm(forms.Form):
+    text = forms.CharField(label=_("Template text"), strip=False, widget=forms.Textarea)
+
+
+class JobForm(_LetterForm):
+    field_order = ["template", "segment", "filter", "posting", "letter_date", "format"]
+    template = forms.ChoiceField(label=_("Template"))
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.none(), label=_("Saved segment"), required=False
+    )
+    filter = forms.CharField(
+        label=_("Or a filter"),
+        required=False,
+        help_text=_("For example: sector=legislature region=US-CA tag=farewell"),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=Format.choices, initial=Format.PDF)
+    auto_language = forms.BooleanField(
+        label=_("Each recipient in their language"),
+        required=False,
+        help_text=_("People tagged lang:zh get the Chinese version when it exists."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["template"].choices = template_choices()
+        self.fields["segment"].queryset = Segment.objects.visible_to(user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("segment") and not (data.get("filter") or "").strip():
+            raise forms.ValidationError(_("Choose a saved segment or write a filter."))
+        return data
+
+    def segment_text(self) -> str:
+        segment = self.cleaned_data.get("segment")
+        return segment.filter if segment else self.cleaned_data["filter"].strip()

@@ -1,0 +1,222 @@
+"""Merges run in the background: queued from the web page, produced by the database worker.
+
+The queue is django-tasks with its database backend (``django_tasks_db``), so the embedded
+set-up needs no extra server: ``legation serve`` and ``legation demo`` start ``legation worker``
+beside them. A run goes ``queued`` → ``running`` → ``done`` or ``failed``; progress is written to
+the ``MergeJob`` as letters are typeset, and the page polls it.
+
+A run never leaves half a merge behind: the letters, the rows' engagements and the job's status
+are recorded in one transaction at the end (``review.merge_job_produce``). A worker that dies in
+the middle leaves the job ``running``; the next worker to start marks it ``failed: interrupted``,
+discards its files, and the officer can run it again. A run still queued when the worker stopped
+is picked up by the next worker (it resumes).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.timezone import now
+from django_tasks import task
+
+from legation.core.audit import audit
+from legation.core.services import writing
+from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
+from legation.letters.review import merge_job_produce
+from legation.letters.services import SEND_PERMISSION
+
+log = logging.getLogger(__name__)
+INTERRUPTED = "interrupted"
+
+
+def job_folder(job: MergeJob | int) -> Path:
+    """Where a job's run writes (MEDIA_ROOT/letters/jobs/<id>/)."""
+    pk = job if isinstance(job, int) else job.pk
+    return Path(settings.MEDIA_ROOT) / "letters" / "jobs" / str(pk)
+
+
+def merge_job_start(*, actor: Any, job: MergeJob) -> MergeJob:
+    """Queue the production of a job's approved rows (a failed run may be started again)."""
+    with writing(actor, SEND_PERMISSION, description=f"queue merge job {job.pk}"):
+        job = MergeJob.objects.visible_to(actor).select_for_update().get(pk=job.pk)
+        if job.status != MergeJob.Status.REVIEW:
+            raise ValidationError({"job": "This merge has been produced or cancelled already."})
+        if job.run_status in (RunStatus.QUEUED, RunStatus.RUNNING):
+            raise ValidationError({"job": "This merge is already being produced."})
+        approved = MergeRow.objects.visible_to(actor).filter(job=job, approved=True).count()
+        if not approved:
+            raise ValidationError({"job": "No recipient is approved yet."})
+        job.run_status = RunStatus.QUEUED
+        job.run_error = ""
+        job.progress_done, job.progress_total = 0, approved
+        job.run_started = job.run_finished = None
+        job.result_file = ""
+        job.save()
+        user_id = actor.pk
+        transaction.on_commit(lambda: produce_merge_job.enqueue(job_id=job.pk, user_id=user_id))
+        return job
+
+
+@task()
+def produce_merge_job(job_id: int, user_id: int) -> str:
+    """The queued task: run the job as the officer who started it."""
+    return run_merge_job(job_id, user_id)
+
+
+def _set(job_id: int, **fields: Any) -> None:
+    """Run state and progress: plain updates, outside the audit trail (they are not records)."""
+    MergeJob.objects.filter(pk=job_id).update(**fields)
+
+
+def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> str:
+    """Produce a queued job: typeset, record in one transaction, zip. Returns the run status."""
+    claimed = MergeJob.objects.filter(pk=job_id, run_status=RunStatus.QUEUED).update(
+        run_status=RunStatus.RUNNING, run_started=timezone.now(), progress_done=0
+    )
+    if not claimed:
+        return "not queued"
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    job = MergeJob.objects.get(pk=job_id)
+    out_dir = job_folder(job) / "run"
+    shutil.rmtree(out_dir, ignore_errors=True)
+
+    def progress(done: int, total: int) -> None:
+        _set(job_id, progress_done=done, progress_total=total)
+
+    try:
+        if user is None:
+            raise PermissionDenied("The officer who started this merge has no active login.")
+        with audit(actor=user, source="web", description=f"letters merge job {job_id}"):
+            merge_job_produce(
+                actor=user,
+                job=job,
+                out_dir=out_dir,
+                workers=workers or os.cpu_count() or 1,
+                progress=progress,
+            )
+    except Exception as exc:  # a failed run is shown on the page, never left "running"
+        log.exception("merge job %s failed", job_id)
+        message = " ".join(getattr(exc, "messages", [])) or str(exc) or type(exc).__name__
+        _set(job_id, run_status=RunStatus.FAILED, run_error=message[:500], run_finished=now())
+        return RunStatus.FAILED
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    # Recorded: the run is done even if the zip cannot be written now (the download rebuilds it).
+    try:
+        name = write_zip(job, user)
+    except OSError:
+        log.exception("merge job %s: cannot write the zip", job_id)
+        name = ""
+    done = LetterRecord.objects.filter(job_id=job_id).count()
+    _set(
+        job_id, run_status=RunStatus.DONE, result_file=name, progress_done=done, run_finished=now()
+    )
+    return RunStatus.DONE
+
+
+def write_zip(job: MergeJob, user: Any) -> str:
+    """The letters recorded for the job (as the user may see them) and a manifest, in one zip.
+
+    Built from the recorded files, so the zip always holds exactly what was recorded.
+    """
+    import csv
+    import io
+
+    from legation.letters.merge import _cell
+
+    folder = job_folder(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"letters-{job.pk}.zip"
+    tmp = target.with_suffix(".zip.part")
+    records = {r.person_id: r for r in LetterRecord.objects.visible_to(user).filter(job_id=job.pk)}
+    manifest = io.StringIO()
+    out = csv.writer(manifest)
+    out.writerow(["person_id", "name", "language", "status", "file", "sha256", "engagement_id"])
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+        rows = MergeRow.objects.visible_to(user).filter(job_id=job.pk).select_related("person")
+        for row in rows:
+            record = records.get(row.person_id)
+            if record is not None:
+                arcname = Path(record.file.name).name
+                archive.write(Path(settings.MEDIA_ROOT) / record.file.name, arcname)
+                status, sha = "sent", record.checksum
+            else:
+                arcname, sha = "", ""
+                status = "not approved" if not row.approved else "not produced"
+                if row.channel_missing:
+                    status = "skipped: no address for the channel"
+            out.writerow(
+                _cell(v)
+                for v in (
+                    row.person_id,
+                    row.person.full_name,
+                    row.language,
+                    status,
+                    arcname,
+                    sha,
+                    row.engagement_id or "",
+                )
+            )
+        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+    os.replace(tmp, target)
+    return str(target.relative_to(settings.MEDIA_ROOT))
+
+
+def recover_interrupted() -> int:
+    """At worker start: runs left ``running`` by a worker that died are failed (or finished).
+
+    A run whose letters were recorded before the stop only lacks its zip, which is rebuilt; any
+    other is marked ``failed: interrupted`` and its files are discarded. Returns how many.
+    """
+    count = 0
+    for job in MergeJob.objects.filter(run_status=RunStatus.RUNNING):
+        shutil.rmtree(job_folder(job) / "run", ignore_errors=True)
+        if job.status == MergeJob.Status.PRODUCED and job.created_by is not None:
+            name = write_zip(job, job.created_by)
+            _set(job.pk, run_status=RunStatus.DONE, result_file=name, run_finished=timezone.now())
+        else:
+            _set(
+                job.pk,
+                run_status=RunStatus.FAILED,
+                run_error=INTERRUPTED,
+                run_finished=timezone.now(),
+            )
+        count += 1
+    return count
+
+
+def start_worker() -> subprocess.Popen:
+    """``legation worker`` as a child process that stops with its parent (serve, demo)."""
+    preexec = None
+    if sys.platform.startswith("linux"):
+
+        def preexec() -> None:  # the kernel sends SIGTERM to the worker when its parent dies
+            import ctypes
+            import signal
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "legation", "worker", "--verbosity", "0"],
+        preexec_fn=preexec,
+    )
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,244 @@
+"""Merge pages: create a review job, the review queue, produce in the background, download.
+
+Every change goes through ``legation.letters.review`` and ``legation.letters.jobs`` (audited,
+permission checked there); jobs and rows are read through ``visible_to(user)``, so another
+mission's job is "not found".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from legation.core.services import visible_or_404
+from legation.letters import jobs
+from legation.letters.forms import JobForm, template_names
+from legation.letters.merge import template_dirs
+from legation.letters.models import MergeJob, MergeRow, RunStatus
+from legation.letters.preview import compose_for
+from legation.letters.render_pdf import PdfError, render_pdf
+from legation.letters.review import (
+    job_templates,
+    merge_job_approve_all,
+    merge_job_create,
+    merge_row_approve,
+    merge_row_update,
+)
+from legation.letters.sandbox import LetterTemplateError
+from legation.letters.views import _require_sender
+from legation.web.forms import attach_errors
+from legation.web.lists import paginate
+
+ROWS_PER_PAGE = 100
+
+
+def _job(request: HttpRequest, pk: int) -> MergeJob:
+    _require_sender(request)
+    return visible_or_404(MergeJob.objects.select_related("posting__person"), request.user, pk)
+
+
+def _row(request: HttpRequest, job: MergeJob, row_pk: int) -> MergeRow:
+    row = MergeRow.objects.visible_to(request.user).filter(job=job, pk=row_pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """Start a merge for review (template, segment, sender, date, format); the merges so far."""
+    _require_sender(request)
+    user = request.user
+    form = JobForm(request.POST or None, user=user, initial={"template": "farewell"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = template_names().get(data["template"], [])
+        try:
+            template = next((t for t in found if t.language == "en"), found[0])
+            job = merge_job_create(
+                actor=user,
+                template=template,
+                segment=form.segment_text(),
+                posting=data["posting"],
+                letter_date=data["letter_date"],
+                fmt=data["format"],
+                auto_language=data["auto_language"],
+                dirs=template_dirs(),
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            count = job.rows.count()
+            messages.success(request, _("%(count)d recipients to review.") % {"count": count})
+            return redirect("letters:job", job.pk)
+    recent = MergeJob.objects.visible_to(user).select_related("posting__person")[:30]
+    return render(
+        request,
+        "letters/job_list.html",
+        {"section": "letters", "form": form, "jobs": recent},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review queue: every recipient with salutation, personal line, preview, approval."""
+    job = _job(request, pk)
+    rows = (
+        MergeRow.objects.visible_to(request.user)
+        .filter(job=job)
+        .select_related("person")
+        .order_by("pk")
+    )
+    counts = {
+        "total": rows.count(),
+        "approved": rows.filter(approved=True).count(),
+        "missing": rows.filter(channel_missing=True).count(),
+    }
+    return render(
+        request,
+        "letters/job_detail.html",
+        {
+            "section": "letters",
+            "job": job,
+            "page": paginate(rows, request, ROWS_PER_PAGE),
+            "counts": counts,
+            "editable": job.status == MergeJob.Status.REVIEW
+            and job.run_status not in (RunStatus.QUEUED, RunStatus.RUNNING),
+        },
+    )
+
+
+def _row_response(
+    request: HttpRequest, job: MergeJob, row: MergeRow, error: str = ""
+) -> HttpResponse:
+    if not _htmx(request):
+        if error:
+            messages.error(request, error)
+        return redirect("letters:job", job.pk)
+    row = MergeRow.objects.select_related("person").get(pk=row.pk)
+    return render(
+        request,
+        "letters/_row.html",
+        {"job": job, "row": row, "editable": job.status == MergeJob.Status.REVIEW, "error": error},
+    )
+
+
+@login_required
+@require_POST
+def row_update(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+    """Edit a recipient's salutation and personal line in place (the row must be re-approved)."""
+    job = _job(request, pk)
+    row = _row(request, job, row_pk)
+    try:
+        row = merge_row_update(
+            actor=request.user,
+            row=row,
+            salutation=request.POST.get("salutation"),
+            personal=request.POST.get("personal"),
+        )
+    except ValidationError as exc:
+        return _row_response(request, job, row, " ".join(exc.messages))
+    return _row_response(request, job, row)
+
+
+@login_required
+@require_POST
+def row_approve(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    row = _row(request, job, row_pk)
+    try:
+        row = merge_row_approve(
+            actor=request.user, row=row, approved=request.POST.get("approved", "1") == "1"
+        )
+    except ValidationError as exc:
+        return _row_response(request, job, row, " ".join(exc.messages))
+    return _row_response(request, job, row)
+
+
+@login_required
+@require_POST
+def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        count = merge_job_approve_all(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(count)d recipients approved.") % {"count": count})
+    return redirect("letters:job", job.pk)
+
+
+@login_required
+def row_preview(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+    """One recipient's letter as the officer left it (a draft PDF, never recorded)."""
+    job = _job(request, pk)
+    row = _row(request, job, row_pk)
+    templates = job_templates(job)
+    template = templates.get(row.language) or next(iter(templates.values()))
+    try:
+        letter = compose_for(
+            actor=request.user,
+            template=template,
+            person=row.person,
+            posting=job.posting,
+            letter_date=job.letter_date,
+            personal=row.personal,
+            salutation=row.salutation,
+        )
+        pdf = render_pdf(letter)
+    except (LetterTemplateError, PdfError) as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.filename}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def produce(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the production of the approved rows; the page then shows the progress."""
+    job = _job(request, pk)
+    try:
+        jobs.merge_job_start(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The letters are being produced."))
+    return redirect("letters:job", job.pk)
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment; it polls itself every second while the run is under way."""
+    job = _job(request, pk)
+    response = render(request, "letters/_progress.html", {"job": job})
+    if _htmx(request) and job.run_status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        response["HX-Refresh"] = "true"  # finished: the rows are read-only now
+    return response
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The produced letters and their manifest as one zip."""
+    job = _job(request, pk)
+    if job.run_status != RunStatus.DONE and job.status != MergeJob.Status.PRODUCED:
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / job.result_file if job.result_file else None
+    if path is None or not path.is_file():
+        path = Path(settings.MEDIA_ROOT) / jobs.write_zip(job, request.user)
+    name = f"letters-{slugify(job.template_name)}-{job.pk}.zip"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

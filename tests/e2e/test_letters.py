@@ -1,0 +1,98 @@
+"""Letters in a real browser: preview, review queue, a background merge with its progress bar."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from legation.letters.models import MergeJob
+from tests import factories
+from tests.e2e.conftest import login, shot
+from tests.letters import conftest as letters_fixtures
+from tests.letters.conftest import add_address
+
+# The letters tests' fixtures (an embassy, its ambassador, President Carter, 22 states…).
+embassy = letters_fixtures.embassy
+posting = letters_fixtures.posting
+carter = letters_fixtures.carter
+farewell_world = letters_fixtures.farewell_world
+letters_officer = letters_fixtures.letters_officer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def pelosi(embassy, posting):
+    person = factories.PersonFactory(
+        mission=embassy, family_name="Pelosi", given_name="Nancy", title="Speaker"
+    )
+    add_address(person, city="San Francisco", region="US-CA")
+    factories.EngagementFactory(
+        mission=embassy, people=[person], staff=[posting], subject="Trade and farming"
+    )
+    return person
+
+
+def test_preview_review_and_produce_a_farewell_merge(
+    page, site, farewell_world, pelosi, letters_officer
+):
+    login(page, site, "lofficer")
+    page.get_by_role("link", name="Letters", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Letters")
+
+    # Preview the farewell letter for President Carter, English beside Chinese.
+    page.get_by_label("Recipient").fill("carter")
+    page.locator("[data-pick-id]").first.click()
+    expect(page.locator("#person-chosen")).to_contain_text("Carter")
+    page.get_by_label("Letter date").fill("2022-12-30")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview-en")).to_contain_text("Dear President Carter,")
+    expect(page.locator("#preview-en")).to_contain_text("500-plus days")
+    expect(page.locator("#preview-zh")).to_contain_text("尊敬的卡特总统")
+    expect(page.locator("#preview-en img.letter-page")).to_be_visible()
+    shot(page, "letters-preview")
+
+    # A review job for a small segment: those the head of mission met.
+    page.get_by_role("link", name="Merges and review").click()
+    page.wait_for_url(f"{site}/letters/jobs/")
+    page.get_by_label("Or a filter").fill("met-by=P-QIN")
+    page.get_by_label("Letter date").fill("2022-12-30")
+    shot(page, "letters-new-merge")
+    page.get_by_role("button", name="Create the review queue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review queue")
+    job = MergeJob.objects.latest("pk")
+    row = job.rows.get(person=farewell_world)
+    other = job.rows.get(person=pelosi)
+    expect(page.locator(f"#salutation-{row.pk}")).to_have_value("Dear President Carter,")
+    expect(page.locator(f"#salutation-{other.pk}")).to_have_value("Dear Speaker Pelosi,")
+    expect(page.locator(f"#personal-{other.pk}")).to_have_value(
+        "I remember with gratitude our meeting on March 1, 2022 about Trade and farming."
+    )
+
+    # Edit a personal line in place; it is saved without leaving the page.
+    line = "Our conversation on hope stays with me."
+    page.locator(f"#personal-{row.pk}").fill(line)
+    with page.expect_response(lambda r: r.url.endswith(f"/rows/{row.pk}/")) as saved:
+        page.locator(f"#row-{row.pk}").get_by_role("button", name="Save line").click()
+    assert saved.value.ok
+    expect(page.locator(f"#personal-{row.pk}")).to_have_value(line)
+    row.refresh_from_db()
+    assert row.personal == line
+
+    page.get_by_role("button", name="Approve all").click()
+    expect(page.locator("#approved-count")).to_contain_text("2 of 2")
+    shot(page, "letters-review-queue")
+    page.get_by_role("button", name="Produce 2 approved letters").click()
+    expect(page.locator("#progress")).to_contain_text("Waiting for the worker")
+    expect(page.locator("#progress-bar")).to_be_visible()
+    shot(page, "letters-progress")
+    # The worker `legation serve` runs beside the server; here it runs in the test's thread,
+    # which shares the in-memory SQLite test database with the live server.
+    call_command("worker", batch=True, startup_delay=False, verbosity=0)
+    expect(page.locator("#download")).to_be_visible(timeout=30_000)
+    expect(page.locator("#progress")).to_contain_text("2 letters produced")
+    shot(page, "letters-produced")
+    with page.expect_download() as download:
+        page.locator("#download").click()
+    assert download.value.suggested_filename.endswith(".zip")
