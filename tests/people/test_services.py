@@ -144,3 +144,10 @@ def test_affiliation_end_before_start_is_refused(mission, officer):
             end=dt.date(2021, 1, 1),
         )
     assert "end" in err.value.message_dict
+
+
+def test_a_chinese_name_alone_gets_its_pinyin_as_latin_names(mission, officer):
+    wang = services.person_create(actor=officer, mission=mission, name_zh="王小明")
+    ouyang = services.person_create(actor=officer, mission=mission, name_zh="欧阳修")
+    assert (wang.family_name, wang.given_name) == ("Wang", "Xiaoming")
+    assert (ouyang.family_name, ouyang.given_name) == ("Ouyang", "Xiu")

@@ -92,9 +92,9 @@ def _prepare_person(person: Person, country: str) -> None:
         raise ValidationError({"family_name": "A person needs a name in at least one script."})
     if person.name_zh and not person.family_name and not person.given_name:
         # A Chinese name alone: fill the Latin names from its pinyin, family name first.
-        family_zh, given_zh = names.split_chinese_name(person.name_zh)
-        person.family_name = names.pinyin(family_zh)
-        person.given_name = names.pinyin(given_zh).replace(" ", "")
+        # The pinyin of the whole name is "Family Given" (surname readings, compound surnames).
+        family, _, given = names.pinyin(person.name_zh).partition(" ")
+        person.family_name, person.given_name = family, given
     person.ref = person.ref or None
     person.refresh_derived()
     person.full_clean(exclude=["mission"])
