@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legation.core import access
+from legation.core.services import visible_or_404
 from legation.engagements import services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
 from legation.engagements.forms import CommitmentForm, CommitmentFormSet, EngagementForm
@@ -24,13 +25,6 @@ from legation.web.lists import csv_response, paginate, querystring, sort
 
 ENGAGEMENT_SORTS = {"start": "start", "kind": "kind,start", "subject": "subject"}
 COMMITMENT_SORTS = {"due": "due", "status": "status,due"}
-
-
-def _visible(queryset: Any, user: Any, pk: int) -> Any:
-    obj = queryset.visible_to(user).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
 
 
 @login_required
@@ -83,7 +77,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    engagement = _visible(
+    engagement = visible_or_404(
         Engagement.objects.select_related("region", "mission").prefetch_related(
             Prefetch("people", Person.objects.select_related("sector")),
             Prefetch("staff", Posting.objects.select_related("person")),
@@ -121,7 +115,7 @@ def _mission_for(user: Any) -> Mission:
 def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The quick form: who, where, what, notes and the commitments raised, in one page."""
     user = request.user
-    engagement = _visible(Engagement.objects, user, pk) if pk else None
+    engagement = visible_or_404(Engagement.objects, user, pk) if pk else None
     access.require(
         user, "engagements.change_engagement" if engagement else "engagements.add_engagement"
     )
@@ -220,7 +214,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _visible(Engagement.objects, request.user, pk)
+    engagement = visible_or_404(Engagement.objects, request.user, pk)
     if request.method == "POST":
         services.engagement_delete(actor=request.user, engagement=engagement)
         messages.success(request, _("Deleted. It can be restored from its history."))
@@ -269,7 +263,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    commitment = _visible(
+    commitment = visible_or_404(
         Commitment.objects.select_related("engagement", "owner__person", "requested_by"), user, pk
     )
     can_change = access.has_perm(user, "engagements.change_commitment")

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from legation.core import access
+from legation.core.services import visible_or_404
 from legation.engagements.models import Commitment, Engagement, Mission
 from legation.people import services
 from legation.people.filters import OrganisationFilter, PersonFilter
@@ -21,13 +22,6 @@ from legation.web.lists import csv_response, paginate, querystring, sort
 
 PEOPLE_SORTS = {"name": "family_name,given_name", "pinyin": "pinyin", "created": "created"}
 ORG_SORTS = {"name": "name_en", "sector": "sector__position,name_en"}
-
-
-def _visible(queryset, user, pk):
-    obj = queryset.visible_to(user).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
 
 
 @login_required
@@ -82,7 +76,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    person = _visible(
+    person = visible_or_404(
         Person.objects.select_related("sector", "region", "mission").prefetch_related(
             "emails",
             "phones",
@@ -140,7 +134,7 @@ def _single_mission(user) -> Mission:
 @login_required
 def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
-    person = _visible(Person.objects, user, pk) if pk else None
+    person = visible_or_404(Person.objects, user, pk) if pk else None
     access.require(user, "people.change_person" if person else "people.add_person")
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +165,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def person_note(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _visible(Person.objects, request.user, pk)
+    person = visible_or_404(Person.objects, request.user, pk)
     form = NoteForm(request.POST)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,7 +178,7 @@ def person_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _visible(Person.objects, request.user, pk)
+    person = visible_or_404(Person.objects, request.user, pk)
     if request.method == "POST":
         services.person_delete(actor=request.user, person=person)
         messages.success(request, _("Deleted. It can be restored from its history."))
@@ -245,7 +239,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    org = _visible(Organisation.objects.select_related("sector", "region", "parent"), user, pk)
+    org = visible_or_404(
+        Organisation.objects.select_related("sector", "region", "parent"), user, pk
+    )
     members = (
         Affiliation.objects.visible_to(user)
         .filter(organisation=org)
@@ -276,7 +272,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
-    org = _visible(Organisation.objects, user, pk) if pk else None
+    org = visible_or_404(Organisation.objects, user, pk) if pk else None
     access.require(user, "people.change_organisation" if org else "people.add_organisation")
     form = OrganisationForm(request.POST or None, instance=org, user=user)
     if request.method == "POST" and form.is_valid():
