@@ -63,16 +63,6 @@ def posting_engagements(posting: Posting, user: Any, as_of: dt.date) -> QuerySet
     return scope(user, posting=posting, end=as_of)
 
 
-def compiled(queryset: QuerySet) -> tuple[str, tuple]:
-    """The SQL and parameters of a queryset, to nest in a statement the ORM cannot express.
-
-    Used only where a figure needs a UNION inside a GROUP BY; the rows still come from
-    `visible_to(user)` querysets.
-    """
-    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
-    return sql, tuple(params)
-
-
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     """The first day of each month from `first`'s month to `last`'s month, inclusive."""
     out = []
@@ -95,43 +85,17 @@ def iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def engagement_sectors(engagements: QuerySet) -> tuple[str, tuple]:
-    """SQL of distinct (engagement, region, sector) rows: each engagement once per sector.
+def engagement_sectors(engagements: QuerySet) -> QuerySet:
+    """Each engagement once per sector it reached, read from the derived table (models.py).
 
     An engagement is in the sector of each participant and each organisation involved; a sector
-    reached through two participants, or through a participant and their organisation, counts once
-    (the UNION removes the duplicates). Columns: e (engagement), r (region), s (sector), t (start).
+    reached through two participants, or through a participant and their organisation, counts
+    once. Rows are `EngagementSector`s; `engagement__region_id` and `engagement__start` reach
+    the engagement's place and time.
     """
-    from django.db.models import F
+    from legation.insight.models import EngagementSector
 
-    from legation.engagements.models import EngagementOrganisation, EngagementParticipant
-
-    ids = engagements.values("id")
-    people = (
-        EngagementParticipant.objects.filter(engagement__in=ids, person__sector__isnull=False)
-        .annotate(
-            e=F("engagement_id"),
-            r=F("engagement__region_id"),
-            s=F("person__sector_id"),
-            t=F("engagement__start"),
-        )
-        .values_list("e", "r", "s", "t")
-        .order_by()
-    )
-    organisations = (
-        EngagementOrganisation.objects.filter(
-            engagement__in=ids, organisation__sector__isnull=False
-        )
-        .annotate(
-            e=F("engagement_id"),
-            r=F("engagement__region_id"),
-            s=F("organisation__sector_id"),
-            t=F("engagement__start"),
-        )
-        .values_list("e", "r", "s", "t")
-        .order_by()
-    )
-    return compiled(people.union(organisations))
+    return EngagementSector.objects.filter(engagement__in=engagements.values("id")).order_by()
 
 
 def fetch(sql: str, params: tuple) -> list[tuple]:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypedDict
 
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from legation.core.models import Region, Sector
 from legation.engagements.models import Posting
-from legation.insight.common import engagement_sectors, fetch, local_date, scope
+from legation.insight.common import engagement_sectors, local_date, scope
 
 THIN_SHARE = 0.25
 MIN_EXPECTED = 2.0
@@ -58,10 +59,10 @@ class Coverage(TypedDict):
 
 def matrix_rows(engagements: Any) -> list[tuple[int | None, int, int, Any]]:
     """(region id, sector id, engagements, last start) for every non-empty cell."""
-    sql, params = engagement_sectors(engagements)
-    return fetch(
-        f"SELECT u.r, u.s, COUNT(*), MAX(u.t) FROM ({sql}) u GROUP BY u.r, u.s",  # noqa: S608
-        params,
+    return list(
+        engagement_sectors(engagements)
+        .values_list("engagement__region_id", "sector_id")
+        .annotate(n=Count("*"), last=Max("engagement__start"))
     )
 
 

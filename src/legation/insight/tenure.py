@@ -27,7 +27,6 @@ from legation.insight.common import (
     day_start,
     days_in_post,
     engagement_sectors,
-    fetch,
     local_date,
     month_label,
     months_between,
@@ -121,8 +120,7 @@ def region_visits(engagements: Any) -> list[RegionVisit]:
 
 def sector_counts(engagements: Any) -> list[SectorCount]:
     """Engagements per sector (each engagement once per sector of its people and organisations)."""
-    sql, params = engagement_sectors(engagements)
-    counts = dict(fetch(f"SELECT u.s, COUNT(*) FROM ({sql}) u GROUP BY u.s", params))  # noqa: S608
+    counts = dict(engagement_sectors(engagements).values_list("sector_id").annotate(n=Count("*")))
     return [
         {
             "code": s.code,

@@ -1,0 +1,98 @@
+"""The engagement-sector table the figures read stays equal to the ledger, whatever writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from legation.core.audit import restore_deleted
+from legation.core.models import Sector
+from legation.demo.generator import generate
+from legation.engagements import services as engagements
+from legation.engagements.models import Engagement, EngagementOrganisation
+from legation.insight import derived
+from legation.intake.services import person_merge
+from legation.people import services as people
+from legation.people.models import Person
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sector(code: str) -> Sector:
+    return Sector.objects.get(code=code)
+
+
+def assert_in_step() -> set[tuple[int, int]]:
+    stored, expected = derived.stored_rows(), derived.expected_rows()
+    assert stored == expected
+    return stored
+
+
+@pytest.fixture
+def ledger(mission, head, ambassador_posting):
+    gov = factories.PersonFactory(mission=mission, sector=sector("subnational"))
+    scholar = factories.PersonFactory(mission=mission, sector=sector("think_tank"))
+    nobody = factories.PersonFactory(mission=mission, sector=None)
+    firm = factories.OrganisationFactory(mission=mission, sector=sector("business"))
+    start = dt.datetime(2022, 3, 1, 10, tzinfo=dt.UTC)
+    both = engagements.engagement_create(
+        actor=head, mission=mission, kind="meeting", start=start, subject="Both",
+        people=[gov, scholar, nobody], staff=[ambassador_posting], organisations=[firm],
+    )  # fmt: skip
+    alone = engagements.engagement_create(
+        actor=head, mission=mission, kind="call", start=start, subject="Alone",
+        people=[nobody], staff=[ambassador_posting],
+    )  # fmt: skip
+    return {"gov": gov, "scholar": scholar, "nobody": nobody, "firm": firm, "both": both,
+            "alone": alone}  # fmt: skip
+
+
+def test_services_fill_it_once_per_sector(ledger):
+    rows = assert_in_step()
+    both = ledger["both"].pk
+    assert {s for e, s in rows if e == both} == {
+        sector("subnational").pk,
+        sector("think_tank").pk,
+        sector("business").pk,
+    }
+    assert not [r for r in rows if r[0] == ledger["alone"].pk]
+
+
+def test_a_sector_reached_twice_stays_while_one_way_remains(ledger, head):
+    # The scholar's sector moves to business: the firm gives business too, one row only.
+    people.person_update(actor=head, person=ledger["scholar"], sector=sector("business"))
+    rows = assert_in_step()
+    assert (ledger["both"].pk, sector("think_tank").pk) not in rows
+    # The firm leaves the engagement; business is still reached through the scholar.
+    EngagementOrganisation.objects.filter(engagement=ledger["both"]).delete()
+    rows = assert_in_step()
+    assert (ledger["both"].pk, sector("business").pk) in rows
+
+
+def test_organisation_sector_and_participants_changes(ledger, head):
+    people.organisation_update(actor=head, organisation=ledger["firm"], sector=sector("media"))
+    assert (ledger["both"].pk, sector("media").pk) in assert_in_step()
+    engagements.engagement_update(actor=head, engagement=ledger["alone"], people=[ledger["gov"]])
+    assert (ledger["alone"].pk, sector("subnational").pk) in assert_in_step()
+
+
+def test_delete_restore_and_merge(ledger, head):
+    engagements.engagement_delete(actor=head, engagement=ledger["both"])
+    rows = assert_in_step()
+    assert not [r for r in rows if r[0] == ledger["both"].pk]
+    restore_deleted(Engagement, ledger["both"].pk, actor=head)
+    assert len([r for r in assert_in_step() if r[0] == ledger["both"].pk]) == 3
+    # Merging the sectorless person into the governor puts "Alone" in the governor's sector.
+    person_merge(actor=head, keep=ledger["gov"], other=ledger["nobody"])
+    assert not Person.objects.filter(pk=ledger["nobody"].pk).exists()
+    assert (ledger["alone"].pk, sector("subnational").pk) in assert_in_step()
+
+
+def test_bulk_generated_demo_and_rebuild_agree(seeded):
+    generate(size="tiny", seed=7, today=dt.date(2026, 6, 30))
+    rows = assert_in_step()
+    assert len(rows) > 1_000
+    derived.rebuild()
+    assert derived.stored_rows() == rows
