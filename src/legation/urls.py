@@ -6,6 +6,7 @@ from legation.web import history, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/quiet/", views.home_quiet, name="home_quiet"),
     path("search/", views.search, name="search"),
     path("language/", views.language, name="language"),
     path("history/<str:label>/<int:pk>/", history.history, name="history"),

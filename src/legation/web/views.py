@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from legation.core.models import Profile
 from legation.engagements.models import Commitment, Engagement
+from legation.insight.cache import remembered
 from legation.insight.figures import day_end, quiet_relationships
 from legation.web.search import search_all
 
@@ -49,10 +50,27 @@ def home(request: HttpRequest) -> HttpResponse:
             "commitments": commitments,
             "this_week": this_week,
             "recent": recent,
-            "quiet": quiet_relationships(user, as_of=today, limit=8),
             "today": today,
         },
     )
+
+
+@login_required
+def home_quiet(request: HttpRequest) -> HttpResponse:
+    """The home page's quiet relationships, loaded after the page (htmx) and kept in the cache.
+
+    Whole-mission relationship strength reads every engagement; the page itself answers at
+    once, and the box fills in when the figure is ready (or from the cache, until the ledger
+    changes).
+    """
+    today = timezone.localdate()
+    quiet = remembered(
+        "home-quiet",
+        request.user,
+        (today,),
+        lambda: quiet_relationships(request.user, as_of=today, limit=8),
+    )
+    return render(request, "web/_quiet.html", {"quiet": quiet})
 
 
 @login_required

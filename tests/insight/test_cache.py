@@ -1,0 +1,54 @@
+"""Cached figures: the home page's quiet box, never older than the ledger, never shared."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from legation.engagements import services as engagements
+from legation.insight import cache as figure_cache
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_home_page_loads_the_quiet_box_afterwards_with_a_link_without_javascript(head):
+    html = client_for(head).get("/").content.decode()
+    assert 'hx-get="/home/quiet/"' in html
+    assert 'href="/insight/quiet/"' in html
+
+
+def test_quiet_box_names_the_quiet_governor_until_the_ledger_changes(book, head, mission):
+    c = client_for(head)
+    first = c.get("/home/quiet/").content.decode()
+    assert "Abbott" in first
+    # Served again from the cache: the same answer, and the key has not moved.
+    before = figure_cache.ledger_version()
+    assert c.get("/home/quiet/").content.decode() == first
+    # A new meeting with the governor: the ledger's version moves, and the box follows it.
+    engagements.engagement_create(
+        actor=head, mission=mission, kind="meeting", subject="Back in touch",
+        start=timezone.now() - dt.timedelta(days=1), people=[book["governor"]],
+        staff=[book["hom"]],
+    )  # fmt: skip
+    assert figure_cache.ledger_version() != before
+    assert "Abbott" not in c.get("/home/quiet/").content.decode()
+
+
+def test_a_cached_answer_is_never_served_to_someone_else(book, head, outsider):
+    assert "Abbott" in client_for(head).get("/home/quiet/").content.decode()
+    assert "Abbott" not in client_for(outsider).get("/home/quiet/").content.decode()
+
+
+def test_the_quiet_box_needs_a_login(book):
+    response = Client().get("/home/quiet/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
