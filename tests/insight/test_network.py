@@ -16,16 +16,14 @@ def test_network_lists_affiliations_colleagues_and_holders(book):
 
 
 def test_network_counts_people_met_together_and_relationships(book, mission):
-    from legation.people.models import Relationship
+    from legation.people.services import relationship_create
 
     aide = factories.PersonFactory(mission=mission, family_name="Aide")
     factories.EngagementFactory(
         mission=mission, people=[book["governor"], aide], start=at("2022-04-20")
     )
-    # bulk_create: a Relationship's "source" clashes with the history's "source" column when a
-    # historical row is written (reported to the lead engineer).
-    Relationship.objects.bulk_create(
-        [Relationship(source=aide, target=book["governor"], kind="chief_of_staff")]
+    relationship_create(
+        actor=SYSTEM, from_person=aide, to_person=book["governor"], kind="chief_of_staff"
     )
     net = person_network(book["governor"], SYSTEM, as_of=AS_OF)
     assert [(s["person"], s["engagements"]) for s in net["shared"]] == [(aide, 1)]

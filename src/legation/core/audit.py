@@ -177,7 +177,7 @@ def _mission_of_history_row(row: Any) -> int | None:
     """The mission a historical row belonged to, through its parent if it has no mission."""
     if hasattr(row, "mission_id"):
         return row.mission_id
-    for parent_field in ("engagement", "person", "source"):
+    for parent_field in ("engagement", "person", "from_person"):
         parent_id = getattr(row, f"{parent_field}_id", None)
         if parent_id is None:
             continue

@@ -1577,7 +1577,7 @@ class _Generator:
         self._insert(PersonNote, ("person", "text", "sensitivity", "created"), notes)
         self._insert(Affiliation, ("person", "organisation", "role", "start", "end"), affiliations)
         self._insert(Person.tags.through, ("person", "tag"), tags)
-        self._insert(Relationship, ("source", "target", "kind", "note"), relationships)
+        self._insert(Relationship, ("from_person", "to_person", "kind", "note"), relationships)
 
     def _email(self, local: str, domain: str) -> str:
         local = local.strip(".") or "contact"

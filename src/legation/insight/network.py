@@ -103,8 +103,8 @@ def person_network(person: Person, user: Any, *, as_of: dt.date | None = None) -
     )
     relationships = list(
         Relationship.objects.visible_to(user)
-        .filter(Q(source=person) | Q(target=person))
-        .select_related("source", "target")
+        .filter(Q(from_person=person) | Q(to_person=person))
+        .select_related("from_person", "to_person")
     )
     theirs = scope(user, end=as_of).filter(engagementparticipant__person=person)
     shared = list(
@@ -134,9 +134,9 @@ def person_network(person: Person, user: Any, *, as_of: dt.date | None = None) -
         ],
         "relationships": [
             {
-                "other": r.target if r.source_id == person.pk else r.source,
+                "other": r.to_person if r.from_person_id == person.pk else r.from_person,
                 "kind": r.get_kind_display(),
-                "direction": "out" if r.source_id == person.pk else "in",
+                "direction": "out" if r.from_person_id == person.pk else "in",
                 "note": r.note,
             }
             for r in relationships

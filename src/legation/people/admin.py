@@ -77,7 +77,8 @@ class PersonNoteAdmin(VisibleAdmin):
 
 @admin.register(Relationship)
 class RelationshipAdmin(VisibleAdmin):
-    list_display = ("source", "kind", "target")
+    list_display = ("from_person", "kind", "to_person")
+    raw_id_fields = ["from_person", "to_person"]
 
 
 @admin.register(Tag)

@@ -307,7 +307,7 @@ class Affiliation(models.Model):
 
 
 class RelationshipQuerySet(VisibleQuerySet):
-    mission_path = "source__mission_id"
+    mission_path = "from_person__mission_id"
 
 
 class Relationship(models.Model):
@@ -321,8 +321,10 @@ class Relationship(models.Model):
         FRIEND = "friend", _("friend of")
         OTHER = "other", _("other")
 
-    source = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
-    target = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Not "source"/"target": every historical table has its own "source" column (the audit
+    # channel: web, api, command, import, system), which a field of that name would replace.
+    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
+    to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = audited()
@@ -334,9 +336,10 @@ class Relationship(models.Model):
         verbose_name_plural = _("relationships")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(source=models.F("target")), name="relationship_not_self"
+                condition=~models.Q(from_person=models.F("to_person")),
+                name="relationship_not_self",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} {self.get_kind_display()} {self.target}"
+        return f"{self.from_person} {self.get_kind_display()} {self.to_person}"

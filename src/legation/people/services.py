@@ -289,13 +289,24 @@ def affiliation_create(
 
 
 def relationship_create(
-    *, actor: Any, source: Person, target: Person, kind: str, note: str = ""
+    *, actor: Any, from_person: Person, to_person: Person, kind: str, note: str = ""
 ) -> Relationship:
+    """Record that `from_person` is `kind` (spouse of, chief of staff of…) `to_person`."""
     with writing(actor, "people.add_relationship", description="relate people"):
-        require_visible(Person.objects, actor, [source, target], "target")
-        rel = Relationship(source=source, target=target, kind=kind, note=note)
-        if source.pk == target.pk:
-            raise ValidationError({"target": "A person cannot be related to themselves."})
+        require_visible(Person.objects, actor, [from_person, to_person], "to_person")
+        if from_person.pk == to_person.pk:
+            raise ValidationError({"to_person": "A person cannot be related to themselves."})
+        if from_person.mission_id != to_person.mission_id:
+            raise ValidationError({"to_person": "The two people belong to different missions."})
+        rel = Relationship(from_person=from_person, to_person=to_person, kind=kind, note=note)
         rel.full_clean()
         rel.save()
         return rel
+
+
+def relationship_delete(*, actor: Any, relationship: Relationship) -> None:
+    """Remove a relationship; restorable from the audit trail."""
+    with writing(
+        actor, "people.delete_relationship", description=f"delete relationship {relationship.pk}"
+    ):
+        Relationship.objects.visible_to(actor).get(pk=relationship.pk).delete()

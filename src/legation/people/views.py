@@ -103,8 +103,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     relationships = (
         Relationship.objects.visible_to(user)
-        .filter(Q(source=person) | Q(target=person))
-        .select_related("source", "target")
+        .filter(Q(from_person=person) | Q(to_person=person))
+        .select_related("from_person", "to_person")
     )
     notes = PersonNote.objects.visible_to(user).filter(person=person)
     return render(
