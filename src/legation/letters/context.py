@@ -101,18 +101,11 @@ class LetterBasis:
     def build(cls, posting: Posting, *, actor: Any, letter_date: dt.date) -> LetterBasis:
         mission = posting.mission
         figures = dict(posting_figures(posting, user=actor, as_of=letter_date))
-        facts_by_key: dict[str, Fact] = {}
-        for fact in (
-            Fact.objects.visible_to(actor)
-            .filter(Q(mission__isnull=True) | Q(mission=mission))
-            .order_by("mission_id")  # NULLs (shared) first: the mission's own fact wins
-        ):
-            facts_by_key[fact.key] = fact
         return cls(
             posting=posting,
             letter_date=letter_date,
             figures=figures,
-            facts=list(facts_by_key.values()),
+            facts=mission_facts(mission, actor),
             layout=mission_layout(mission),
         )
 
@@ -171,6 +164,20 @@ class LetterBasis:
                 for fact in self.facts
             },
         }
+
+
+def mission_facts(mission: Mission, actor: Any) -> list[Fact]:
+    """The facts a letter of the mission may cite, by key: the mission's own fact wins over a
+    shared one (mission empty) of the same key.
+
+    The choice is made here, not by the database's order: NULLs sort first on SQLite and last on
+    PostgreSQL, so ``order_by("mission_id")`` picked a different fact on each.
+    """
+    by_key: dict[str, Fact] = {}
+    for fact in Fact.objects.visible_to(actor).filter(Q(mission__isnull=True) | Q(mission=mission)):
+        if fact.key not in by_key or fact.mission_id is not None:
+            by_key[fact.key] = fact
+    return sorted(by_key.values(), key=lambda f: f.key)
 
 
 def mission_layout(mission: Mission) -> Layout:
