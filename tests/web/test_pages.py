@@ -143,3 +143,17 @@ def test_csv_export_is_exactly_what_is_shown_and_neutralises_formulas(logged_in,
     assert len(lines) == 2
     assert "'=HYPERLINK(1)" in lines[1]
     assert SecurityEvent.objects.filter(kind="export").exists()
+
+
+def test_a_name_too_short_for_the_text_index_finds_the_engagements_with_that_person(
+    client, internal_officer, ledger
+):
+    """卡特 (two characters) is in no engagement's text: the talks are found through Carter."""
+    client.force_login(internal_officer)
+    page = client.get(reverse("search"), {"q": "卡特"}).content.decode()
+    assert "Jimmy Carter" in page
+    assert "Talk 1" in page
+    assert "Talk 2" not in page  # restricted: never shown without clearance
+    # A longer term still searches the text itself, not the people.
+    assert "Talk 1" in client.get(reverse("search"), {"q": "talk"}).content.decode()
+    assert "Talk 1" not in client.get(reverse("search"), {"q": "xyz"}).content.decode()

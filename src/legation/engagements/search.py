@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 TEXT_SQL = "(subject || ' ' || summary || ' ' || notes)"
+# The shortest term a trigram index can answer.
+MIN_TEXT_TERM = 3
 
 
 def _fts_phrase(term: str) -> str:
@@ -21,7 +23,7 @@ def _fts_phrase(term: str) -> str:
 def matching_text(queryset: QuerySet, text: str) -> QuerySet:
     """Engagements whose subject, summary or notes contain every word of `text`."""
     for term in text.split():
-        if len(term) < 3:
+        if len(term) < MIN_TEXT_TERM:
             queryset = queryset.filter(
                 Q(subject__icontains=term) | Q(summary__icontains=term) | Q(notes__icontains=term)
             )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from legation.engagements.models import Engagement
-from legation.engagements.search import matching_text
+from legation.engagements.search import MIN_TEXT_TERM, matching_text
 from legation.people import names
 from legation.people.models import Organisation, Person
 
@@ -52,9 +52,13 @@ def search_all(user: Any, query: str, limit: int = 20) -> SearchResults:
         .filter(Q(name_en__icontains=text) | Q(name_zh__icontains=text))
         .select_related("sector", "region")[:limit]
     )
-    engagements = list(
-        matching_text(Engagement.objects.visible_to(user), text)
-        .select_related("region")
-        .order_by("-start")[:limit]
-    )
-    return SearchResults(_rank_people(people, query)[:limit], orgs, engagements)
+    ranked = _rank_people(people, query)[:limit]
+    visible = Engagement.objects.visible_to(user)
+    if any(len(term) >= MIN_TEXT_TERM for term in text.split()):
+        found = matching_text(visible, text)
+    else:
+        # Terms too short for the text index (a name in two characters, 秦刚, or initials)
+        # would scan every engagement: the engagements of the people found stand in for them.
+        found = visible.filter(engagementparticipant__person__in=[p.pk for p in ranked])
+    engagements = list(found.select_related("region").order_by("-start")[:limit])
+    return SearchResults(ranked, orgs, engagements)
