@@ -60,6 +60,7 @@ STRONG_STANDING = 35.0
 QUIET_FLOOR_DAYS = 90
 QUIET_RHYTHM_FACTOR = 2
 RHYTHM_BATCH = 200
+SENIORITY_CHUNK = 5000
 
 # (weight, pattern on "title office"), first match wins. Former office holders keep the weight:
 # a former president is still received as one.
@@ -354,62 +355,68 @@ def quiet_relationships(
     activity = person_activity(
         scope(user, posting=posting, end=as_of), min_engagements=min_engagements, last_before=cutoff
     )
-    # Standing is at most frequency + 30 (seniority): candidates are read by that bound,
-    # a batch at a time, and the search stops once the list cannot improve.
-    candidates = sorted(
-        (
-            (frequency_points(row["weight"]) + SENIORITY_POINTS, row)
-            for row in activity
-            if frequency_points(row["weight"]) + SENIORITY_POINTS >= STRONG_STANDING
-        ),
-        key=lambda item: -item[0],
-    )
-    found: list[QuietRelationship] = []
+    # Standing is at most frequency + 30 (seniority): only candidates that bound lets through
+    # have their title and office read (a few columns, in large chunks), and only the strong
+    # ones, strongest first, have their rhythm read, a batch at a time until the list is full.
+    candidates = [
+        row
+        for row in activity
+        if frequency_points(row["weight"]) + SENIORITY_POINTS >= STRONG_STANDING
+    ]
     people_qs = Person.objects.visible_to(user)
-    for i in range(0, max(len(candidates), 1), RHYTHM_BATCH):
-        batch = candidates[i : i + RHYTHM_BATCH]
-        if len(found) >= limit and batch and found[limit - 1]["standing"] >= batch[0][0]:
+    titles: dict[int, tuple[str, str]] = {}
+    ids = [row["person_id"] for row in candidates]
+    # `or [0]`: the queries run even with no candidate, so a page's query count does not
+    # depend on the data (tests/web/test_query_counts.py).
+    for i in range(0, max(len(ids), 1), SENIORITY_CHUNK):
+        chunk = ids[i : i + SENIORITY_CHUNK] or [0]
+        for pk, title, office in people_qs.filter(pk__in=chunk).values_list(
+            "pk", "title", "office"
+        ):
+            titles[pk] = (title, office)
+    strong = []
+    for row in candidates:
+        if row["person_id"] not in titles:
+            continue  # not visible to this user
+        st = score(
+            person_id=row["person_id"],
+            n=row["n"],
+            weight=row["weight"],
+            last=row["last"],
+            as_of=as_of,
+            seniority=seniority_of(*titles[row["person_id"]]),
+        )
+        if st["standing"] >= STRONG_STANDING:
+            strong.append((st, row))
+    strong.sort(key=lambda item: (-item[0]["standing"], item[0]["person_id"]))
+    chosen: list[tuple[Strength, dict[str, Any], float | None, float]] = []
+    for i in range(0, max(len(strong), 1), RHYTHM_BATCH):
+        if len(chosen) >= limit:
             break
-        # `or [0]`: the queries run even with no candidate, so a page's query count does not
-        # depend on the data (tests/web/test_query_counts.py).
-        people = people_qs.in_bulk([row["person_id"] for _, row in batch] or [0])
-        strong = []
-        for _bound, row in batch:
-            person = people.get(row["person_id"])
-            if person is None:
-                continue
-            st = score(
-                person_id=person.pk,
-                n=row["n"],
-                weight=row["weight"],
-                last=row["last"],
-                as_of=as_of,
-                seniority=seniority_of(person.title, person.office),
-            )
-            if st["standing"] >= STRONG_STANDING:
-                strong.append((st, row, person))
-        rhythm = _rhythms(user, [st["person_id"] for st, _, _ in strong], as_of, posting)
-        for st, row, person in strong:
-            usual = rhythm.get(person.pk)
+        batch = strong[i : i + RHYTHM_BATCH]
+        rhythm = _rhythms(user, [st["person_id"] for st, _ in batch], as_of, posting)
+        for st, row in batch:
+            usual = rhythm.get(st["person_id"])
             threshold = max(quiet_days, QUIET_RHYTHM_FACTOR * usual) if usual else quiet_days
-            if st["days_since"] <= threshold:
-                continue
-            found.append(
-                {
-                    "person": person,
-                    "engagements": row["n"],
-                    "last": row["last"],
-                    "days_quiet": st["days_since"],
-                    "rhythm_days": usual,
-                    "threshold_days": threshold,
-                    "standing": st["standing"],
-                    "score": st["score"],
-                    "strength": st,
-                    "reason": quiet_reason(st, usual, threshold),
-                }  # type: ignore[typeddict-unknown-key]
-            )
-        found.sort(key=lambda q: (-q["standing"], q["person"].pk))  # type: ignore[typeddict-item]
-    return found[:limit]
+            if st["days_since"] > threshold:
+                chosen.append((st, row, usual, threshold))
+    chosen = chosen[:limit]
+    people = people_qs.in_bulk([st["person_id"] for st, *_ in chosen] or [0])
+    return [
+        {
+            "person": people[st["person_id"]],
+            "engagements": row["n"],
+            "last": row["last"],
+            "days_quiet": st["days_since"],
+            "rhythm_days": usual,
+            "threshold_days": threshold,
+            "standing": st["standing"],
+            "score": st["score"],
+            "strength": st,
+            "reason": quiet_reason(st, usual, threshold),
+        }  # type: ignore[typeddict-unknown-key]
+        for st, row, usual, threshold in chosen
+    ]
 
 
 def _rhythms(
