@@ -14,11 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from legation.checks.verify import CheckResult, check_text
+from legation.checks.verify import CheckedClaim, CheckResult, check_text
 
 
 class StaleLetter(Exception):
-    """The first letter of a merge has claims the ledger contradicts."""
+    """The first letter of a merge has claims the ledger contradicts (listed in ``claims``)."""
+
+    def __init__(self, message: str, claims: Sequence[CheckedClaim] = ()) -> None:
+        super().__init__(message)
+        self.claims = list(claims)
+
+
+def describe(checked: CheckedClaim) -> str:
+    """A contradicted claim and what the ledger says instead, on one line."""
+    return f"{checked.claim.text!r} (the ledger: {checked.expected}; {checked.explanation})"
 
 
 def first_letters(
@@ -52,21 +61,19 @@ def refuse_contradicted(
 ) -> list[CheckResult]:  # fmt: skip
     """Check the first letter(s); raise ``StaleLetter`` if any claim is contradicted."""
     results = []
-    problems = []
+    contradicted: list[CheckedClaim] = []
     for _recipient, text in first_letters(
         actor=actor, templates=templates, recipients=recipients, posting=posting,
         letter_date=letter_date,
     ):  # fmt: skip
         result = check_text(text, user=actor, posting=posting, letter_date=letter_date)
         results.append(result)
-        problems += [
-            f"{c.claim.text!r} (the ledger: {c.expected}; {c.explanation})"
-            for c in result.contradicted
-        ]
-    if problems:
+        contradicted += result.contradicted
+    if contradicted:
         raise StaleLetter(
             "The first letter has claims the ledger contradicts: "
-            + "; ".join(problems)
-            + ". Correct the template, or merge anyway with --force."
+            + "; ".join(describe(c) for c in contradicted)
+            + ". Correct the template, or merge anyway with --force.",
+            contradicted,
         )
     return results

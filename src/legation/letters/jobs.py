@@ -31,10 +31,15 @@ from django.utils import timezone
 from django.utils.timezone import now
 from django_tasks import task
 
+from legation.core import access
 from legation.core.audit import audit
 from legation.core.services import writing
 from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
-from legation.letters.review import merge_job_produce
+from legation.letters.review import (
+    first_rows_by_language,
+    merge_job_produce,
+    refuse_contradicted_rows,
+)
 from legation.letters.services import SEND_PERMISSION
 
 log = logging.getLogger(__name__)
@@ -48,7 +53,16 @@ def job_folder(job: MergeJob | int) -> Path:
 
 
 def merge_job_start(*, actor: Any, job: MergeJob) -> MergeJob:
-    """Queue the production of a job's approved rows (a failed run may be started again)."""
+    """Queue the production of a job's approved rows (a failed run may be started again).
+
+    The first approved letter in each language is checked against the ledger first, so a stale
+    figure is refused on the page rather than failing the run in the background.
+    """
+    access.require(actor, SEND_PERMISSION)
+    approved_rows = MergeRow.objects.visible_to(actor).filter(job=job, approved=True)
+    first = first_rows_by_language(approved_rows)
+    if first:
+        refuse_contradicted_rows(actor=actor, job=first[0].job, rows=first)
     with writing(actor, SEND_PERMISSION, description=f"queue merge job {job.pk}"):
         job = MergeJob.objects.visible_to(actor).select_for_update().get(pk=job.pk)
         if job.status != MergeJob.Status.REVIEW:

@@ -10,13 +10,15 @@ the web page (and its background job) call them exactly as the command line woul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from legation.core import access
 from legation.core.services import require_visible, writing
 from legation.engagements.models import Engagement, Mission, Posting
 from legation.letters import context as ctx
@@ -26,7 +28,27 @@ from legation.letters.segments import SegmentError, resolve_segment
 from legation.letters.services import SEND_PERMISSION
 from legation.letters.templates import LetterTemplate, parse_template, variants
 
+if TYPE_CHECKING:
+    from legation.checks.verify import CheckedClaim
+
 SUGGESTION_LIMIT = 280
+
+
+class ContradictedLetter(ValidationError):
+    """A letter of the job states something the ledger contradicts: it is not approved, queued or
+    produced. ``claims`` lists each contradicted claim with the ledger's figure."""
+
+    def __init__(self, claims: Sequence[CheckedClaim]) -> None:
+        from legation.checks.gate import describe
+
+        self.claims = list(claims)
+        super().__init__(
+            {
+                "job": "The letter has claims the ledger contradicts: "
+                + "; ".join(describe(c) for c in self.claims)
+                + ". Correct the template and start a new merge."
+            }
+        )
 
 
 def suggest_personal(engagement: Engagement | None, language: str) -> tuple[str, str]:
@@ -153,19 +175,69 @@ def merge_row_update(
         return row
 
 
+def refuse_contradicted_rows(*, actor: Any, job: MergeJob, rows: Sequence[MergeRow]) -> None:
+    """The merge's gate (``legation.checks.gate``) on a review job: the first of ``rows`` in each
+    language is rendered as the officer left it (personal line included) and checked against the
+    ledger on the letter's date; a contradicted claim raises ``ContradictedLetter``.
+
+    The review queue has no ``--force``: a stale figure is corrected in the template.
+    """
+    from legation.checks.gate import StaleLetter, refuse_contradicted
+
+    if not rows:
+        return
+    try:
+        refuse_contradicted(
+            actor=actor,
+            templates=job_templates(job),
+            recipients=[
+                Recipient(
+                    r.person, personal=r.personal, salutation=r.salutation, language=r.language
+                )
+                for r in rows
+            ],
+            posting=job.posting,
+            letter_date=job.letter_date,
+        )
+    except StaleLetter as exc:
+        raise ContradictedLetter(exc.claims) from None
+
+
+def _as_checked(row: MergeRow) -> tuple[Any, ...]:
+    return (row.person_id, row.language, row.personal, row.salutation)
+
+
 def merge_row_approve(*, actor: Any, row: MergeRow, approved: bool = True) -> MergeRow:
+    """Approve a row (its letter is checked first: see ``refuse_contradicted_rows``) or withdraw
+    the approval."""
+    checked = None
+    if approved:
+        # Checked before the write transaction, which would otherwise hold the database's write
+        # lock while the letter is rendered and checked.
+        access.require(actor, SEND_PERMISSION)
+        checked = _row(actor, row)
+        refuse_contradicted_rows(actor=actor, job=checked.job, rows=[checked])
     with writing(actor, SEND_PERMISSION, description=f"approve merge row {row.pk}"):
         row = _row(actor, row)
+        if checked is not None and _as_checked(row) != _as_checked(checked):
+            raise ValidationError({"row": "The row was changed meanwhile: approve it again."})
         _approve(actor, row, approved)
         return row
 
 
 def merge_job_approve_all(*, actor: Any, job: MergeJob) -> int:
-    """Approve every row that can be sent (rows without an address for the channel stay out)."""
+    """Approve every row that can be sent (rows without an address for the channel stay out).
+
+    The first letter in each language is checked first, as the command line's merge does."""
+    access.require(actor, SEND_PERMISSION)
+    pending = MergeRow.objects.visible_to(actor).filter(
+        job=job, approved=False, channel_missing=False
+    )
+    first = first_rows_by_language(pending)
+    if first:
+        refuse_contradicted_rows(actor=actor, job=first[0].job, rows=first)
     with writing(actor, SEND_PERMISSION, description=f"approve merge job {job.pk}"):
-        rows = MergeRow.objects.visible_to(actor).filter(
-            job=job, approved=False, channel_missing=False
-        )
+        rows = pending.all()
         count = 0
         for row in rows.select_related("job"):
             if row.job.status != MergeJob.Status.REVIEW:
@@ -173,6 +245,13 @@ def merge_job_approve_all(*, actor: Any, job: MergeJob) -> int:
             _approve(actor, row, True)
             count += 1
         return count
+
+
+def first_rows_by_language(rows: Any) -> list[MergeRow]:
+    """The first row (by id) in each language: the letters the gate checks."""
+    languages = sorted(set(rows.order_by().values_list("language", flat=True).distinct()))
+    rows = rows.select_related("job__posting__mission", "person").order_by("pk")
+    return [rows.filter(language=language).first() for language in languages]
 
 
 def _approve(actor: Any, row: MergeRow, approved: bool) -> None:
@@ -202,6 +281,8 @@ def merge_job_produce(
     )
     if not rows:
         raise ValidationError({"job": "No recipient is approved yet."})
+    # Checked again before anything goes out: the ledger may have changed since the approval.
+    refuse_contradicted_rows(actor=actor, job=job, rows=rows)
     marked = []
 
     def mark_produced(result: MergeResult) -> None:

@@ -27,6 +27,7 @@ from legation.letters.models import MergeJob, MergeRow, RunStatus
 from legation.letters.preview import compose_for
 from legation.letters.render_pdf import PdfError, render_pdf
 from legation.letters.review import (
+    ContradictedLetter,
     job_templates,
     merge_job_approve_all,
     merge_job_create,
@@ -122,19 +123,42 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _claims(exc: ContradictedLetter) -> list[str]:
+    return [
+        _("“%(claim)s”: the ledger says %(expected)s (%(explanation)s)")
+        % {"claim": c.claim.text, "expected": c.expected, "explanation": c.explanation}
+        for c in exc.claims
+    ]
+
+
+def _refusal(exc: ValidationError) -> str:
+    """Why a service refused, in one message; a letter the ledger contradicts names each claim."""
+    if isinstance(exc, ContradictedLetter):
+        return _(
+            "The letter has claims the ledger contradicts: %(claims)s. Correct the template and "
+            "start a new merge."
+        ) % {"claims": "; ".join(_claims(exc))}
+    return " ".join(exc.messages)
+
+
 def _row_response(
-    request: HttpRequest, job: MergeJob, row: MergeRow, error: str = ""
+    request: HttpRequest, job: MergeJob, row: MergeRow, refused: ValidationError | None = None
 ) -> HttpResponse:
     if not _htmx(request):
-        if error:
-            messages.error(request, error)
+        if refused is not None:
+            messages.error(request, _refusal(refused))
         return redirect("letters:job", job.pk)
     row = MergeRow.objects.select_related("person").get(pk=row.pk)
-    return render(
-        request,
-        "letters/_row.html",
-        {"job": job, "row": row, "editable": job.status == MergeJob.Status.REVIEW, "error": error},
-    )
+    context = {"job": job, "row": row, "editable": job.status == MergeJob.Status.REVIEW}
+    if isinstance(refused, ContradictedLetter):
+        context["error"] = _(
+            "Not approved: the letter has claims the ledger contradicts. Correct the template "
+            "and start a new merge."
+        )
+        context["claims"] = _claims(refused)
+    elif refused is not None:
+        context["error"] = " ".join(refused.messages)
+    return render(request, "letters/_row.html", context)
 
 
 @login_required
@@ -151,7 +175,7 @@ def row_update(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
             personal=request.POST.get("personal"),
         )
     except ValidationError as exc:
-        return _row_response(request, job, row, " ".join(exc.messages))
+        return _row_response(request, job, row, exc)
     return _row_response(request, job, row)
 
 
@@ -165,7 +189,7 @@ def row_approve(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
             actor=request.user, row=row, approved=request.POST.get("approved", "1") == "1"
         )
     except ValidationError as exc:
-        return _row_response(request, job, row, " ".join(exc.messages))
+        return _row_response(request, job, row, exc)
     return _row_response(request, job, row)
 
 
@@ -176,7 +200,7 @@ def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = merge_job_approve_all(actor=request.user, job=job)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("%(count)d recipients approved.") % {"count": count})
     return redirect("letters:job", job.pk)
@@ -215,7 +239,7 @@ def produce(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         jobs.merge_job_start(actor=request.user, job=job)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("The letters are being produced."))
     return redirect("letters:job", job.pk)
