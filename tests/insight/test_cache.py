@@ -52,3 +52,18 @@ def test_the_quiet_box_needs_a_login(book):
     response = Client().get("/home/quiet/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_box_shows_the_relationships_of_the_users_own_posting(book, head, mission):
+    """The counsellor's posting holds only the factory visit: the governor is not theirs."""
+    from tests import factories
+
+    counsellor = factories.user_with_role("couns", "officer", [mission], 2)
+    book["counsellor"].user = counsellor
+    book["counsellor"].save()
+    page = client_for(counsellor).get("/home/quiet/").content.decode()
+    assert "Relationships you hold" in page
+    assert "Abbott" not in page
+    whole = client_for(head).get("/home/quiet/").content.decode()
+    assert "Relationships of the whole mission" in whole  # the head's login holds no posting
+    assert "Abbott" in whole

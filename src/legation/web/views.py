@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from legation.core.models import Profile
-from legation.engagements.models import Commitment, Engagement
+from legation.engagements.models import Commitment, Engagement, Posting
 from legation.insight.cache import remembered
 from legation.insight.figures import day_end, quiet_relationships
 from legation.web.search import search_all
@@ -59,18 +59,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def home_quiet(request: HttpRequest) -> HttpResponse:
     """The home page's quiet relationships, loaded after the page (htmx) and kept in the cache.
 
-    Whole-mission relationship strength reads every engagement; the page itself answers at
-    once, and the box fills in when the figure is ready (or from the cache, until the ledger
-    changes).
+    A user with a posting in force sees the relationships they hold; anyone else, the
+    mission's. Relationship strength reads every engagement in scope: the page itself answers
+    at once, and the box fills in when the figure is ready (or from the cache, until the
+    ledger changes).
     """
-    today = timezone.localdate()
+    user, today = request.user, timezone.localdate()
+    own = Posting.objects.visible_to(user).filter(user=user).in_force(today).first()
     quiet = remembered(
         "home-quiet",
-        request.user,
-        (today,),
-        lambda: quiet_relationships(request.user, as_of=today, limit=8),
+        user,
+        (today, own.pk if own else None),
+        lambda: quiet_relationships(user, as_of=today, limit=8, posting=own),
     )
-    return render(request, "web/_quiet.html", {"quiet": quiet})
+    return render(request, "web/_quiet.html", {"quiet": quiet, "posting": own})
 
 
 @login_required
