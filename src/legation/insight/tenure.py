@@ -8,9 +8,11 @@ engagements by month, sectors with counts, and commitments opened, solved and st
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any, TypedDict
 
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from legation.core.models import Region, Sector
@@ -32,6 +34,7 @@ from legation.insight.common import (
     months_between,
     posting_engagements,
 )
+from legation.insight.strength import _instant
 
 
 class RegionVisit(TypedDict):
@@ -91,18 +94,52 @@ class TenureFigures(PostingFigures):
     commitments: CommitmentFigures
 
 
-def region_visits(engagements: Any) -> list[RegionVisit]:
-    """Regions where in-person engagements took place, with visits and first and last visit."""
-    # Grouped by `region_id + 0`, an expression: grouping by the bare column lets SQLite walk
-    # the whole (region, start) index of every posting instead of this posting's engagements.
-    visits = (
-        engagements.filter(kind__in=IN_PERSON_KINDS, region__isnull=False)
-        .annotate(r=F("region_id") + Value(0))
-        .values("r")
-        .annotate(visits=Count("id"), first=Min("start"), last=Max("start"))
+def _cube(engagements: Any, months: list[dt.date]) -> list[tuple]:
+    """One pass over the engagements: (kind, region id, month index, count, first, last).
+
+    Kinds, regions visited and months all come from this one GROUP BY. The month index is a CASE
+    over the local month bounds (the bare, indexed `start` column, no per-row time-zone
+    function): -1 before the first month, then 0, 1, … The kind and region are grouped as
+    expressions: grouped by the bare columns, SQLite would walk the whole kind or region index
+    of every posting instead of this posting's engagements.
+    """
+    if months:
+        bounds = [day_start(m) for m in months]
+        index: Any = Case(
+            When(start__lt=bounds[0], then=Value(-1)),
+            *[When(start__lt=b, then=Value(i)) for i, b in enumerate(bounds[1:])],
+            default=Value(len(months) - 1),
+            output_field=IntegerField(),
+        )
+    else:
+        index = Value(-1, output_field=IntegerField())
+    rows = (
+        engagements.annotate(k=Concat(F("kind"), Value("")), r=F("region_id") + Value(0), m=index)
+        .values_list("k", "r", "m")
+        .annotate(n=Count("id"), first=Min("start"), last=Max("start"))
         .order_by()
     )
-    rows = {v["r"]: v for v in visits}
+    return list(rows)
+
+
+def _kinds(cube: list[tuple]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for kind, _r, _m, n, _f, _l in cube:
+        counts[kind] += n
+    return {code: counts[code] for code in Kind.values if counts.get(code)}
+
+
+def _region_visits(cube: list[tuple]) -> list[RegionVisit]:
+    """Regions where in-person engagements took place, with visits and first and last visit."""
+    in_person = set(IN_PERSON_KINDS)
+    rows: dict[int, list] = {}
+    for kind, region, _m, n, first, last in cube:
+        if region is None or kind not in in_person:
+            continue
+        first, last = _instant(first), _instant(last)
+        row = rows.setdefault(region, [0, first, last])
+        row[0] += n
+        row[1], row[2] = min(row[1], first), max(row[2], last)
     regions = Region.objects.filter(pk__in=rows).order_by("code")
     return [
         {
@@ -110,12 +147,17 @@ def region_visits(engagements: Any) -> list[RegionVisit]:
             "name_en": r.name_en,
             "name_zh": r.name_zh,
             "is_state": r.is_state,
-            "visits": rows[r.pk]["visits"],
-            "first": local_date(rows[r.pk]["first"]).isoformat(),
-            "last": local_date(rows[r.pk]["last"]).isoformat(),
+            "visits": rows[r.pk][0],
+            "first": local_date(rows[r.pk][1]).isoformat(),
+            "last": local_date(rows[r.pk][2]).isoformat(),
         }
         for r in regions
     ]
+
+
+def region_visits(engagements: Any) -> list[RegionVisit]:
+    """Regions where in-person engagements took place, with visits and first and last visit."""
+    return _region_visits(_cube(engagements.filter(kind__in=IN_PERSON_KINDS), []))
 
 
 def sector_counts(engagements: Any) -> list[SectorCount]:
@@ -136,16 +178,15 @@ def posting_figures(posting: Posting, *, user: Any, as_of: dt.date | None = None
     """The figures a head of mission cites: days in post, regions and states, sectors, people."""
     as_of = as_of or timezone.localdate()
     qs = posting_engagements(posting, user, as_of)
-    return _posting_figures(posting, qs, as_of, [s["code"] for s in sector_counts(qs)])
+    cube = _cube(qs, [])
+    return _posting_figures(posting, qs, as_of, [s["code"] for s in sector_counts(qs)], cube)
 
 
 def _posting_figures(
-    posting: Posting, qs: Any, as_of: dt.date, sectors: list[str]
+    posting: Posting, qs: Any, as_of: dt.date, sectors: list[str], cube: list[tuple]
 ) -> PostingFigures:
-    # Conditional counts, not GROUP BY kind: SQLite would walk the kind index of every posting.
-    counts = qs.aggregate(**{code: Count("id", filter=Q(kind=code)) for code in Kind.values})
-    by_kind = {code: n for code, n in counts.items() if n}
-    regions = region_visits(qs)
+    by_kind = _kinds(cube)
+    regions = _region_visits(cube)
     ids = qs.values("id")
     people_met = (
         EngagementParticipant.objects.filter(engagement_id__in=ids)
@@ -182,23 +223,16 @@ def _posting_figures(
 def by_month(engagements: Any, first: dt.date, last: dt.date) -> list[MonthCount]:
     """Engagements per calendar month (local time), every month of the period listed."""
     months = months_between(first, last)
-    if not months:
-        return []
-    # A CASE over month bounds keeps `start` bare (indexable, no per-row time zone function).
-    bounds = [day_start(m) for m in months[1:]]
-    index = Case(
-        *[When(start__lt=b, then=Value(i)) for i, b in enumerate(bounds)],
-        default=Value(len(months) - 1),
-        output_field=IntegerField(),
-    )
-    rows = dict(
-        engagements.filter(start__gte=day_start(months[0]))
-        .annotate(m=index)
-        .values_list("m")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return [{"month": month_label(m), "engagements": rows.get(i, 0)} for i, m in enumerate(months)]
+    return _months(_cube(engagements, months), months)
+
+
+def _months(cube: list[tuple], months: list[dt.date]) -> list[MonthCount]:
+    counts: dict[int, int] = defaultdict(int)
+    for _k, _r, m, n, _f, _l in cube:
+        counts[m] += n
+    return [
+        {"month": month_label(m), "engagements": counts.get(i, 0)} for i, m in enumerate(months)
+    ]
 
 
 def commitment_figures(engagements: Any, user: Any, as_of: dt.date) -> CommitmentFigures:
@@ -236,8 +270,10 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
     as_of = as_of or timezone.localdate()
     qs = posting_engagements(posting, user, as_of)
     sectors = sector_counts(qs)
-    base = _posting_figures(posting, qs, as_of, [s["code"] for s in sectors])
     end = min(as_of, posting.departure) if posting.departure else as_of
+    months = months_between(posting.arrival, end)
+    cube = _cube(qs, months)
+    base = _posting_figures(posting, qs, as_of, [s["code"] for s in sectors], cube)
     labels = dict(Kind.choices)
     kinds = [
         {"code": code, "label": str(labels.get(code, code)), "engagements": n}
@@ -247,7 +283,7 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
         **base,
         "role_label": str(dict(Posting.Role.choices).get(posting.role, posting.role)),
         "kinds": kinds,
-        "engagements_by_month": by_month(qs, posting.arrival, end),
+        "engagements_by_month": _months(cube, months),
         "sectors": sectors,
         "commitments": commitment_figures(qs, user, as_of),
     }
