@@ -235,8 +235,9 @@ def produce(
         result.combined.write_bytes(render_combined(letters_for_print))
     if not draft and sent:
         # One transaction for the letters and whatever the caller records with them (a review
-        # job's status), so an interruption leaves either all of it or none.
-        with transaction.atomic():
+        # job's status), so an interruption leaves either all of it or none: if it is rolled
+        # back, the files placed under MEDIA_ROOT go too.
+        with services.removed_if_rolled_back(), transaction.atomic():
             engagements = services.letters_record_bulk(
                 actor=actor,
                 posting=posting,

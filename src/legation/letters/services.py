@@ -4,17 +4,22 @@ A letter sent is an engagement of kind "letter sent" on the recipient's timeline
 sender's posting, with a ``LetterRecord`` holding the file (under MEDIA_ROOT), the template and the
 file's SHA-256. One letter goes through ``engagement_create``; a merge records all its letters in
 bulk, in one transaction and one audited operation (historical rows included), because a merge of
-thousands would otherwise spend more time recording than typesetting.
+thousands would otherwise spend more time recording than typesetting. Files are placed under
+MEDIA_ROOT inside that transaction; if it is rolled back, they are deleted again
+(``removed_if_rolled_back``), so no file is left that no record names.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,11 +106,46 @@ class SentLetter:
     format: str
 
 
+_placed: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar(
+    "legation_letter_files", default=None
+)
+
+
+@contextmanager
+def removed_if_rolled_back() -> Iterator[None]:
+    """Letter files placed under MEDIA_ROOT inside the block are deleted if the block fails.
+
+    The block is (or encloses) the transaction that records the letters: when an error leaves it,
+    the transaction is rolled back and no row names the files any more. A nested block hands its
+    files to the enclosing one, so a failure after it (the caller's own writes in the same
+    transaction) removes them too.
+    """
+    enclosing = _placed.get()
+    placed: list[Path] = []
+    token = _placed.set(placed)
+    try:
+        yield
+    except BaseException:
+        for path in placed:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # the merge's own folder, once empty
+        raise
+    finally:
+        _placed.reset(token)
+    if enclosing is not None:
+        enclosing.extend(placed)
+
+
 def _media_copy(source: str, folder: str) -> str:
     """Place the file under MEDIA_ROOT (a hard link when possible); returns the storage name."""
     name = f"letters/{folder}/{Path(source).name}"
     target = Path(settings.MEDIA_ROOT) / name
     target.parent.mkdir(parents=True, exist_ok=True)
+    placed = _placed.get()
+    if placed is not None:
+        placed.append(target)
     try:
         os.link(source, target)
     except OSError:
@@ -129,7 +169,10 @@ def letter_record(
     *, actor: Any, posting: Posting, letter: SentLetter, letter_date: dt.date, job: Any = None
 ) -> Engagement:
     """Record one letter sent: its engagement (through ``engagement_create``) and its file."""
-    with writing(actor, SEND_PERMISSION, description=f"letter to person {letter.person.pk}"):
+    with (
+        removed_if_rolled_back(),
+        writing(actor, SEND_PERMISSION, description=f"letter to person {letter.person.pk}"),
+    ):
         engagement = engagement_create(
             actor=actor,
             mission=posting.mission,
@@ -175,7 +218,7 @@ def letters_record_bulk(
     if not letters:
         return []
     mission = posting.mission
-    with writing(actor, SEND_PERMISSION, description=description):
+    with removed_if_rolled_back(), writing(actor, SEND_PERMISSION, description=description):
         require_visible(Mission.objects, actor, [mission], "mission")
         require_visible(Posting.objects, actor, [posting], "staff")
         people = [letter.person for letter in letters]
