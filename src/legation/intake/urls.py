@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from legation.intake import views
 
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.upload, name="import"),
+    path("import/confirm/", views.confirm, name="import_confirm"),
+]
