@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from legation.engagements.models import EngagementParticipant, EngagementStaff, Posting
+from legation.engagements.models import EngagementParticipant, Posting
 from legation.insight.common import iso, scope
 from legation.insight.strength import relationship_strength, strengths
 from legation.people.models import Affiliation, Person, Relationship
@@ -41,16 +41,19 @@ def holders(
     as_of = as_of or timezone.localdate()
     if not person_ids:
         return {}
-    rows = (
-        EngagementStaff.objects.filter(
-            engagement__in=scope(user, end=as_of).values("id"),
-            engagement__engagementparticipant__person_id__in=person_ids,
+    # Driven from the people (their few engagements), not from every engagement in scope.
+    rows = [
+        {"engagement__engagementparticipant__person_id": pid, "posting_id": posting, "n": n,
+         "last": last}
+        for pid, posting, n, last in scope(user, end=as_of)
+        .filter(
+            engagementparticipant__person_id__in=person_ids,
+            engagementstaff__posting_id__isnull=False,
         )
-        .values("engagement__engagementparticipant__person_id", "posting_id")
-        .annotate(n=Count("engagement_id", distinct=True), last=Max("engagement__start"))
+        .values_list("engagementparticipant__person_id", "engagementstaff__posting_id")
+        .annotate(n=Count("id", distinct=True), last=Max("start"))
         .order_by()
-    )
-    rows = list(rows)
+    ]  # fmt: skip
     postings = (
         Posting.objects.visible_to(user)
         .select_related("person")
