@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bench.common import Figure, Report, bench_home, setup_django, timed
+from bench.common import Figure, Report, bench_home, engine, setup_django, timed
 
 
 def run(size: str) -> Report:
@@ -18,11 +18,14 @@ def run(size: str) -> Report:
     from django.db import connection
     from django.utils import timezone
 
+    from legation.core.access import clearance
     from legation.engagements.models import Engagement, Posting
     from legation.insight import figures
     from legation.insight.common import day_end, day_start
 
-    report = Report(f"insight figures ({size} demo, {Engagement.objects.count():,} engagements)")
+    report = Report(
+        f"insight figures ({size} demo on {engine()}, {Engagement.objects.count():,} engagements)"
+    )
     user = get_user_model().objects.get(username="demo")
     posting = Posting.objects.select_related("person", "mission").get(ref="DEMO-HOM")
     as_of = timezone.localdate()
@@ -46,24 +49,18 @@ def run(size: str) -> Report:
     lo, hi = day_start(start), day_end(as_of)
 
     def sql() -> None:
+        # The same rows as the figure: the posting's engagements the user may see in the period,
+        # each once per sector it reached (the derived table), grouped by region and sector.
         ids = ",".join(str(int(m)) for m in mission_ids)
-        scope = (
-            "SELECT e.id FROM engagements_engagement e JOIN engagements_engagementstaff s "
-            f"ON s.engagement_id = e.id WHERE s.posting_id = %s AND e.mission_id IN ({ids}) "
-            "AND e.start >= %s AND e.start < %s"
-        )
         with connection.cursor() as cur:
             cur.execute(
-                "SELECT e.region_id, u.s, COUNT(*) FROM ("
-                "SELECT p.engagement_id AS e, pe.sector_id AS s "
-                "FROM engagements_engagementparticipant p JOIN people_person pe "
-                f"ON pe.id = p.person_id WHERE p.engagement_id IN ({scope}) "
-                "AND pe.sector_id IS NOT NULL UNION "
-                "SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o "
-                f"JOIN people_organisation og ON og.id = o.organisation_id "
-                f"WHERE o.engagement_id IN ({scope}) AND og.sector_id IS NOT NULL"
-                ") u JOIN engagements_engagement e ON e.id = u.e GROUP BY e.region_id, u.s",
-                [posting.pk, lo, hi, posting.pk, lo, hi],
+                "SELECT e.region_id, es.sector_id, COUNT(*), MAX(e.start) "
+                "FROM engagements_engagementstaff s "
+                "JOIN engagements_engagement e ON e.id = s.engagement_id "
+                "JOIN insight_engagementsector es ON es.engagement_id = e.id "
+                f"WHERE s.posting_id = %s AND e.mission_id IN ({ids}) AND e.sensitivity <= %s "
+                "AND e.start >= %s AND e.start < %s GROUP BY e.region_id, es.sector_id",
+                [posting.pk, clearance(user), lo, hi],
             )
             cur.fetchall()
 

@@ -11,7 +11,6 @@ figures' target) cold: the cache is per user, so each of three fresh logins asks
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import statistics
 import subprocess
@@ -20,7 +19,7 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.common import Figure, Report, bench_home, p95
+from bench.common import Figure, Report, bench_env, bench_home, engine, p95
 
 PORT = 8765
 CLIENTS = 8
@@ -70,8 +69,7 @@ def _get(path: str, cookie: str) -> float:
 
 def run(size: str) -> Report:
     home = bench_home(size)
-    env = {**os.environ, "LEGATION_HOME": str(home), "LEGATION_SECURE_COOKIES": "0"}
-    env.pop("DATABASE_URL", None)
+    env = {**bench_env(home), "LEGATION_SECURE_COOKIES": "0"}
     for username in ("bench", *COLD_USERS):
         subprocess.run(
             [sys.executable, "-m", "legation", "createuser", username, "--role",
@@ -139,7 +137,7 @@ def run(size: str) -> Report:
             "insight: coverage": "/insight/coverage/",
             "insight: quiet relationships": "/insight/quiet/",
         }
-        report = Report(f"pages ({size} demo; one client, then {CLIENTS} at once)")
+        report = Report(f"pages ({size} demo on {engine()}; one client, then {CLIENTS} at once)")
         with ThreadPoolExecutor(CLIENTS) as pool:
             base = sorted(_get("/healthz", cookie) for _ in range(10))
             baseline = statistics.median(base)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,32 +74,57 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1]
 
 
+def bench_database_url() -> str | None:
+    """PostgreSQL for the benchmarks when LEGATION_BENCH_DATABASE_URL names one; else SQLite."""
+    return os.environ.get("LEGATION_BENCH_DATABASE_URL") or None
+
+
+def engine() -> str:
+    return "PostgreSQL" if bench_database_url() else "SQLite"
+
+
+def _create_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    admin = urllib.parse.urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def bench_env(home: Path) -> dict[str, str]:
+    """The environment of a `legation` command run against the bench database."""
+    env = {**os.environ, "LEGATION_HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    if bench_database_url():
+        env["DATABASE_URL"] = bench_database_url()
+    return env
+
+
 def bench_home(size: str) -> Path:
-    """A LEGATION_HOME holding the demo of `size` on SQLite, generated once and reused."""
+    """A LEGATION_HOME holding the demo of `size`, generated once and reused.
+
+    SQLite in the home directory, or the PostgreSQL database LEGATION_BENCH_DATABASE_URL names.
+    """
+    url = bench_database_url()
     default = Path(tempfile.gettempdir()) / f"legation-bench-{size}"
     home = Path(os.environ.get("LEGATION_BENCH_HOME", default))
-    marker = home / f"demo-{size}.done"
+    suffix = "-" + urllib.parse.urlparse(url).path.lstrip("/") if url else ""
+    marker = home / f"demo-{size}{suffix}.done"
     if not marker.exists():
         home.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "LEGATION_HOME": str(home)}
-        env.pop("DATABASE_URL", None)
-        print(f"generating the {size} demo in {home} (once) …", flush=True)
+        if url:
+            _create_postgres_database(url)
+        env = bench_env(home)
+        print(f"generating the {size} demo on {engine()} in {home} (once) …", flush=True)
         start = time.perf_counter()
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "legation",
-                "demo",
-                "--size",
-                size,
-                "--no-serve",
-                "--verbosity",
-                "0",
-            ],
+            [sys.executable, "-m", "legation", "demo", "--size", size, "--no-serve",
+             "--verbosity", "0"],
             env=env,
             check=True,
-        )
+        )  # fmt: skip
         print(f"  generated in {time.perf_counter() - start:.0f} s", flush=True)
         marker.write_text("ok")
     return home
@@ -108,6 +134,8 @@ def setup_django(home: Path | None = None) -> None:
     if home is not None:
         os.environ["LEGATION_HOME"] = str(home)
         os.environ.pop("DATABASE_URL", None)
+        if bench_database_url():
+            os.environ["DATABASE_URL"] = bench_database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legation.settings")
     sys.path.insert(0, str(ROOT / "src"))
     import django
