@@ -67,3 +67,16 @@ def test_the_box_shows_the_relationships_of_the_users_own_posting(book, head, mi
     whole = client_for(head).get("/home/quiet/").content.decode()
     assert "Relationships of the whole mission" in whole  # the head's login holds no posting
     assert "Abbott" in whole
+
+
+def test_insight_pages_are_kept_until_the_ledger_changes(book, head, mission):
+    c = client_for(head)
+    url = f"/insight/?posting={book['hom'].pk}&format=json"
+    first = c.get(url).json()
+    assert c.get(url).json() == first
+    engagements.engagement_create(
+        actor=head, mission=mission, kind="call", subject="One more call",
+        start=timezone.now() - dt.timedelta(days=1), people=[book["scholar"]],
+        staff=[book["hom"]],
+    )  # fmt: skip
+    assert c.get(url).json()["engagements"] == first["engagements"] + 1

@@ -20,6 +20,7 @@ from legation.core.signals import security_event
 from legation.engagements.models import Posting
 from legation.engagements.selectors import default_posting
 from legation.insight import reports
+from legation.insight.cache import remembered
 from legation.insight.network import person_network
 from legation.people.models import Person
 
@@ -102,7 +103,13 @@ def _page(request: HttpRequest, kind: str, *, allow_all: bool) -> HttpResponse:
     }
     if posting is None and kind in ("tenure", "handover"):
         return render(request, f"insight/{kind}.html", {**context, "data": None})
-    data = reports.build(kind, user=request.user, posting=posting, as_of=as_of, start=start)
+    # Plain values, so they can be kept: until the ledger changes, a second look is instant.
+    data = remembered(
+        f"report-{kind}",
+        request.user,
+        (posting.pk if posting else None, as_of, start),
+        lambda: reports.build(kind, user=request.user, posting=posting, as_of=as_of, start=start),
+    )
     if request.GET.get("format") in CONTENT_TYPES:
         return _download(request, kind, data, country)
     context.update(data=data, **reports.presentation(data, country))
