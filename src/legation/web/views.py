@@ -13,7 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from legation.core.models import Profile
-from legation.engagements.models import Commitment, Engagement, Posting
+from legation.engagements.models import Commitment, Engagement
+from legation.engagements.selectors import default_posting
 from legation.insight.cache import remembered
 from legation.insight.figures import day_end, quiet_relationships
 from legation.web.search import search_all
@@ -59,20 +60,21 @@ def home(request: HttpRequest) -> HttpResponse:
 def home_quiet(request: HttpRequest) -> HttpResponse:
     """The home page's quiet relationships, loaded after the page (htmx) and kept in the cache.
 
-    A user with a posting in force sees the relationships they hold; anyone else, the
-    mission's. Relationship strength reads every engagement in scope: the page itself answers
-    at once, and the box fills in when the figure is ready (or from the cache, until the
-    ledger changes).
+    Whose relationships: the user's own posting in force, else the mission's current head of
+    mission (the same default as the insight pages), else the whole mission. Relationship
+    strength reads every engagement in scope: the page itself answers at once, and the box
+    fills in when the figure is ready (or from the cache, until the ledger changes).
     """
     user, today = request.user, timezone.localdate()
-    own = Posting.objects.visible_to(user).filter(user=user).in_force(today).first()
+    posting = default_posting(user)
     quiet = remembered(
         "home-quiet",
         user,
-        (today, own.pk if own else None),
-        lambda: quiet_relationships(user, as_of=today, limit=8, posting=own),
+        (today, posting.pk if posting else None),
+        lambda: quiet_relationships(user, as_of=today, limit=8, posting=posting),
     )
-    return render(request, "web/_quiet.html", {"quiet": quiet, "posting": own})
+    own = posting is not None and posting.user_id == user.pk
+    return render(request, "web/_quiet.html", {"quiet": quiet, "posting": posting, "own": own})
 
 
 @login_required
