@@ -47,6 +47,7 @@ from legation.engagements.models import (
     Mission,
     Posting,
 )
+from legation.insight.models import EngagementSector
 from legation.people import names
 from legation.people.models import (
     Affiliation,
@@ -1112,7 +1113,8 @@ class _Generator:
             self.w.reset_sequences([Organisation, Person, Posting, Engagement])
             self.progress(0.99, "statistics")
             self.w.analyze([Person, Organisation, Engagement, EngagementParticipant,
-                            EngagementStaff, EngagementOrganisation, Commitment])  # fmt: skip
+                            EngagementStaff, EngagementOrganisation, Commitment,
+                            EngagementSector])  # fmt: skip
         finally:
             self.w.untune()
         self.progress(1.0, "done")
