@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -19,8 +20,6 @@ from legation.core.models import Region, Sector
 from legation.engagements.models import (
     IN_PERSON_KINDS,
     Commitment,
-    EngagementOrganisation,
-    EngagementParticipant,
     Kind,
     Posting,
 )
@@ -94,32 +93,83 @@ class TenureFigures(PostingFigures):
     commitments: CommitmentFigures
 
 
-def _cube(engagements: Any, months: list[dt.date]) -> list[tuple]:
-    """One pass over the engagements: (kind, region id, month index, count, first, last).
+def _month_index(months: list[dt.date]) -> Any:
+    """The month of `start` as an index: -1 before the first month, then 0, 1, …
 
-    Kinds, regions visited and months all come from this one GROUP BY. The month index is a CASE
-    over the local month bounds (the bare, indexed `start` column, no per-row time-zone
-    function): -1 before the first month, then 0, 1, … The kind and region are grouped as
-    expressions: grouped by the bare columns, SQLite would walk the whole kind or region index
-    of every posting instead of this posting's engagements.
+    A CASE over the local month bounds keeps `start` bare (indexed, no per-row time-zone
+    function).
     """
-    if months:
-        bounds = [day_start(m) for m in months]
-        index: Any = Case(
-            When(start__lt=bounds[0], then=Value(-1)),
-            *[When(start__lt=b, then=Value(i)) for i, b in enumerate(bounds[1:])],
-            default=Value(len(months) - 1),
-            output_field=IntegerField(),
+    if not months:
+        return Value(-1, output_field=IntegerField())
+    bounds = [day_start(m) for m in months]
+    return Case(
+        When(start__lt=bounds[0], then=Value(-1)),
+        *[When(start__lt=b, then=Value(i)) for i, b in enumerate(bounds[1:])],
+        default=Value(len(months) - 1),
+        output_field=IntegerField(),
+    )
+
+
+class OnePass(NamedTuple):
+    cube: list[tuple]  # (kind, region id, month index, count, first, last)
+    people_met: int
+    organisations_met: int
+    sectors: dict[int, int]  # sector id -> engagements
+
+
+def _one_pass(engagements: Any, months: list[dt.date]) -> OnePass:
+    """Kinds, regions, months, people and organisations met, and sectors, in one statement.
+
+    The engagements in scope (from `visible_to`, compiled by the ORM) are read once into a
+    materialised common table expression; each figure is then a GROUP BY or a COUNT DISTINCT
+    over it. Every figure used to find the posting's engagements again, which on PostgreSQL is
+    a hash join over every engagement of the mission each time. (Joins, not `IN (SELECT id FROM
+    s)`: the planner knows how many rows a join brings and can hash it; it guesses 200 for an
+    IN over a CTE and loops over an index instead. Each engagement is in `s` once.)
+    """
+    body = (
+        engagements.annotate(k=Concat(F("kind"), Value("")), m=_month_index(months))
+        .values_list("id", "k", "region_id", "m", "start")
+        .order_by()
+    )
+    scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
+    # The only SQL inlined is the ORM's own compilation; every value is a bound parameter.
+    sql = (
+        f"WITH s(id, k, r, m, t) AS MATERIALIZED ({scope_sql}) "  # noqa: S608
+        "SELECT 0, k, r, m, COUNT(*), MIN(t), MAX(t) FROM s GROUP BY k, r, m "
+        "UNION ALL SELECT 1, NULL, NULL, NULL, COUNT(DISTINCT p.person_id), NULL, NULL "
+        "FROM s JOIN engagements_engagementparticipant p ON p.engagement_id = s.id "
+        "UNION ALL SELECT 2, NULL, NULL, NULL, COUNT(DISTINCT o.organisation_id), NULL, NULL "
+        "FROM s JOIN engagements_engagementorganisation o ON o.engagement_id = s.id "
+        "UNION ALL SELECT 3, NULL, NULL, es.sector_id, COUNT(*), NULL, NULL "
+        "FROM s JOIN insight_engagementsector es ON es.engagement_id = s.id "
+        "GROUP BY es.sector_id"
+    )
+    cube, people, orgs, sectors = [], 0, 0, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for tag, k, r, m, n, first, last in cursor.fetchall():
+            if tag == 0:
+                cube.append((k, r, m, n, first, last))
+            elif tag == 1:
+                people = n
+            elif tag == 2:
+                orgs = n
+            else:
+                sectors[m] = n
+    return OnePass(cube, people, orgs, sectors)
+
+
+def _cube(engagements: Any, months: list[dt.date]) -> list[tuple]:
+    """(kind, region id, month index, count, first, last) of the engagements, one GROUP BY."""
+    return list(
+        engagements.annotate(
+            k=Concat(F("kind"), Value("")), r=F("region_id") + Value(0), m=_month_index(months)
         )
-    else:
-        index = Value(-1, output_field=IntegerField())
-    rows = (
-        engagements.annotate(k=Concat(F("kind"), Value("")), r=F("region_id") + Value(0), m=index)
         .values_list("k", "r", "m")
         .annotate(n=Count("id"), first=Min("start"), last=Max("start"))
         .order_by()
     )
-    return list(rows)
 
 
 def _kinds(cube: list[tuple]) -> dict[str, int]:
@@ -163,6 +213,10 @@ def region_visits(engagements: Any) -> list[RegionVisit]:
 def sector_counts(engagements: Any) -> list[SectorCount]:
     """Engagements per sector (each engagement once per sector of its people and organisations)."""
     counts = dict(engagement_sectors(engagements).values_list("sector_id").annotate(n=Count("*")))
+    return _sector_rows(counts)
+
+
+def _sector_rows(counts: dict[int, int]) -> list[SectorCount]:
     return [
         {
             "code": s.code,
@@ -177,29 +231,15 @@ def sector_counts(engagements: Any) -> list[SectorCount]:
 def posting_figures(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> PostingFigures:
     """The figures a head of mission cites: days in post, regions and states, sectors, people."""
     as_of = as_of or timezone.localdate()
-    qs = posting_engagements(posting, user, as_of)
-    cube = _cube(qs, [])
-    return _posting_figures(posting, qs, as_of, [s["code"] for s in sector_counts(qs)], cube)
+    once = _one_pass(posting_engagements(posting, user, as_of), [])
+    return _posting_figures(posting, as_of, _sector_rows(once.sectors), once)
 
 
 def _posting_figures(
-    posting: Posting, qs: Any, as_of: dt.date, sectors: list[str], cube: list[tuple]
+    posting: Posting, as_of: dt.date, sectors: list[SectorCount], once: OnePass
 ) -> PostingFigures:
-    by_kind = _kinds(cube)
-    regions = _region_visits(cube)
-    ids = qs.values("id")
-    people_met = (
-        EngagementParticipant.objects.filter(engagement_id__in=ids)
-        .values("person_id")
-        .distinct()
-        .count()
-    )
-    orgs_met = (
-        EngagementOrganisation.objects.filter(engagement_id__in=ids)
-        .values("organisation_id")
-        .distinct()
-        .count()
-    )
+    by_kind = _kinds(once.cube)
+    regions = _region_visits(once.cube)
     return {
         "posting": posting.ref,
         "person": str(posting.person),
@@ -211,12 +251,12 @@ def _posting_figures(
         "days_in_post": days_in_post(posting, as_of),
         "engagements": sum(by_kind.values()),
         "engagements_by_kind": by_kind,
-        "people_met": people_met,
-        "organisations_met": orgs_met,
+        "people_met": once.people_met,
+        "organisations_met": once.organisations_met,
         "regions_visited": [r["code"] for r in regions],
         "regions": regions,
         "states_visited": sum(1 for r in regions if r["is_state"]),
-        "sectors_engaged": sectors,
+        "sectors_engaged": [s["code"] for s in sectors],
     }
 
 
@@ -269,11 +309,11 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
     """Everything the tenure dashboard and report show for a posting on a reference date."""
     as_of = as_of or timezone.localdate()
     qs = posting_engagements(posting, user, as_of)
-    sectors = sector_counts(qs)
     end = min(as_of, posting.departure) if posting.departure else as_of
     months = months_between(posting.arrival, end)
-    cube = _cube(qs, months)
-    base = _posting_figures(posting, qs, as_of, [s["code"] for s in sectors], cube)
+    once = _one_pass(qs, months)
+    sectors = _sector_rows(once.sectors)
+    base = _posting_figures(posting, as_of, sectors, once)
     labels = dict(Kind.choices)
     kinds = [
         {"code": code, "label": str(labels.get(code, code)), "engagements": n}
@@ -283,7 +323,7 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
         **base,
         "role_label": str(dict(Posting.Role.choices).get(posting.role, posting.role)),
         "kinds": kinds,
-        "engagements_by_month": _months(cube, months),
+        "engagements_by_month": _months(once.cube, months),
         "sectors": sectors,
         "commitments": commitment_figures(qs, user, as_of),
     }
