@@ -48,6 +48,10 @@ def world(mission, ambassador_posting, officer, reader):
 
 def test_search_log_an_engagement_and_see_it_in_chinese(page, site, world):
     login(page, site, "officer")
+    # The quiet relationships arrive after the page (htmx) and replace the plain link.
+    expect(page.locator("#h-quiet + div, #h-quiet ~ div").first).to_contain_text(
+        "Relationships you hold"
+    )
     shot(page, "home")
 
     # Search by pinyin, then by characters, from the box on every page.
