@@ -64,3 +64,21 @@ def test_network_page_shows_holders_and_hides_invisible_people(logged_in, client
     client.force_login(outsider)
     assert client.get(f"/insight/people/{book['businessman'].pk}/").status_code == 404
     assert client.get("/insight/?posting=P-HOM").status_code == 404
+
+
+def test_key_figures_are_written_with_the_thousands_grouped():
+    """135,342 engagements read "135,342", not "135342"."""
+    from django.template.loader import render_to_string
+
+    t = {
+        "days_in_post": 528,
+        "engagements": 135342,
+        "people_met": 65073,
+        "organisations_met": 17170,
+        "states_visited": 22,
+        "sectors_engaged": [],
+        "commitments": {"opened": 26973, "solved": 19267, "still_open": 4143, "overdue": 0},
+    }
+    html = render_to_string("insight/_tenure.html", {"data": t})
+    assert 'data-figure="engagements">135,342<' in html
+    assert 'data-figure="people_met">65,073<' in html
