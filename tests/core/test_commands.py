@@ -120,3 +120,21 @@ def test_default_database_is_sqlite_in_wal_mode(tmp_path):
     con = sqlite3.connect(tmp_path / "legation.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
+
+
+def test_init_leaves_fresh_planner_statistics(db):
+    """After init, the planner knows how big the tables are (a migration may have filled one)."""
+    from django.db import connection
+
+    from legation.core.management.commands.init import initialise
+
+    initialise()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'core_region'")
+        else:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'core_region' "
+                "AND schemaname = current_schema()"
+            )
+        assert cursor.fetchone()[0] > 0
