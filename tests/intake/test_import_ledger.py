@@ -69,3 +69,22 @@ def test_postings_commitments_and_facts(staffed, write):
         and fact.aliases == ["1.7 billion", "17亿"]
         and fact.mission == mission
     )
+
+
+def test_the_facts_source_column_fills_the_citation(mission, write):
+    """The file's column keeps its documented name, `source`; it is the fact's citation."""
+    path = write("f.csv", "key,label_en,value,source\ntrade,Trade,250,Ministry of Commerce\n")
+    assert commit("facts", path, actor=SYSTEM, mission=mission).counts["created"] == 1
+    fact = Fact.objects.get(key="trade")
+    assert fact.citation == "Ministry of Commerce"
+    row = fact.history.get()
+    assert (row.source, row.citation) == ("import", "Ministry of Commerce")
+    path = write("f2.csv", 'key,label_en,value,source\ntrade,Trade,250,"Customs, 2023"\n')
+    report = commit("facts", path, actor=SYSTEM, mission=mission)
+    assert report.counts["updated"] == 1, report.issues
+    assert Fact.objects.get(key="trade").citation == "Customs, 2023"
+    latest = fact.history.order_by("history_id").last()
+    assert (latest.source, latest.citation) == ("import", "Customs, 2023")
+    path = write("f3.csv", "key,label_en,source\nlong,Long," + "x" * 301 + "\n")
+    report = commit("facts", path, actor=SYSTEM, mission=mission)
+    assert [issue.column for issue in report.issues] == ["source"]

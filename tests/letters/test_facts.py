@@ -31,9 +31,9 @@ def _facts(embassy):
     # Shared first and the mission's own last, then the other way round for a second key, so
     # neither insertion order nor NULL ordering can pick the winner by accident.
     Fact.objects.create(key="trade", label_en="Trade", value=Decimal(100), unit="billion",
-                        source="shared yearbook")  # fmt: skip
+                        citation="shared yearbook")  # fmt: skip
     Fact.objects.create(mission=embassy, key="trade", label_en="Trade", value=Decimal(250),
-                        unit="billion", source="embassy figures")  # fmt: skip
+                        unit="billion", citation="embassy figures")  # fmt: skip
     Fact.objects.create(mission=other, key="trade", label_en="Trade", value=Decimal(999))
     Fact.objects.create(mission=embassy, key="students", label_en="Students", value=Decimal(7))
     Fact.objects.create(key="students", label_en="Students", value=Decimal(3))
@@ -45,7 +45,7 @@ def test_a_missions_own_fact_wins_over_a_shared_fact_of_the_same_key(embassy, po
     basis = LetterBasis.build(posting, actor=SYSTEM, letter_date=LETTER_DATE)
     facts = basis.shared("en")["facts"]
     assert sorted(facts) == ["relations", "students", "trade"]  # shared facts stay available
-    assert (facts["trade"]["value"], facts["trade"]["source"]) == (250, "embassy figures")
+    assert (facts["trade"]["value"], facts["trade"]["citation"]) == (250, "embassy figures")
     assert facts["students"]["value"] == 7
     assert facts["relations"]["date_iso"] == "1979-01-01"
 
@@ -61,3 +61,32 @@ def test_the_letter_cites_the_missions_own_figure(tmp_path, embassy, posting, le
     assert not done.error, done.error
     text = out.read_text(encoding="utf-8")
     assert "Trade reached 250 billion (embassy figures)." in text
+
+
+CITING = """---
+name: citing
+language: en
+kind: greeting
+---
+Trade reached {{ facts['trade'].value }} {{ facts['trade'].unit }}
+according to {{ facts['trade'].citation }} (source: {{ facts['trade'].source }}).
+"""
+
+
+def test_a_template_cites_a_facts_citation_and_still_its_source(
+    tmp_path, embassy, posting, letters_officer
+):
+    """`facts[...].source`, the name templates used before `citation`, gives the same text."""
+    from legation.engagements.services import fact_create
+
+    fact_create(actor=SYSTEM, mission=embassy, key="trade", label_en="Trade",
+                value=Decimal(250), unit="billion", citation="Ministry of Commerce, 2022")  # fmt: skip
+    person = factories.PersonFactory(mission=embassy, family_name="Reader")
+    out = tmp_path / "citing.txt"
+    done, _ = merge.render_one(
+        actor=letters_officer, template=parse_template(CITING, default_name="citing"),
+        person=person, posting=posting, letter_date=LETTER_DATE, fmt="txt", out=out, draft=True,
+    )  # fmt: skip
+    assert not done.error, done.error
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "according to Ministry of Commerce, 2022 (source: Ministry of Commerce, 2022)." in text

@@ -220,7 +220,10 @@ class _Judge:
             expected=shown,
             explanation=f"fact {fact.key} ({fact.label_en}): {shown:,} {fact.unit}".strip()
             + ("" if ok else f"; the text allows {claim.interval.describe(False)}"),  # type: ignore[union-attr]
-            evidence={"query": f"Fact {fact.key}", "records": [fact.source] if fact.source else []},
+            evidence={
+                "query": f"Fact {fact.key}",
+                "records": [fact.citation] if fact.citation else [],
+            },
         )
 
     # -- dated events ---------------------------------------------------------------------

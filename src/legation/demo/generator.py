@@ -661,7 +661,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "label_zh": "建交",
         "date": dt.date(1980, 1, 1),
         "aliases": ["diplomatic relations", "建交"],
-        "source": "Joint communiqué on the establishment of diplomatic relations (invented)",
+        "citation": "Joint communiqué on the establishment of diplomatic relations (invented)",
     },
     {
         "key": "population-home",
@@ -670,7 +670,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "value": Decimal(48_600_000),
         "unit": "people",
         "aliases": ["population", "人口"],
-        "source": "Demoland National Bureau of Statistics, 2023 estimate (invented)",
+        "citation": "Demoland National Bureau of Statistics, 2023 estimate (invented)",
     },
     {
         "key": "us-investment",
@@ -679,7 +679,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "value": Decimal(1_700_000_000),
         "unit": "USD",
         "aliases": ["American investment", "美国投资"],
-        "source": "Demoland Ministry of Commerce (invented)",
+        "citation": "Demoland Ministry of Commerce (invented)",
     },
     {
         "key": "bilateral-trade",
@@ -688,7 +688,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "value": Decimal(17_400_000_000),
         "unit": "USD",
         "aliases": ["trade", "贸易额"],
-        "source": "Demoland Customs, last full year (invented)",
+        "citation": "Demoland Customs, last full year (invented)",
     },
     {
         "key": "students-in-us",
@@ -697,7 +697,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "value": Decimal(12_800),
         "unit": "students",
         "aliases": ["students", "留学生"],
-        "source": "Embassy education section (invented)",
+        "citation": "Embassy education section (invented)",
     },
     {
         "key": "sister-cities",
@@ -706,7 +706,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "value": Decimal(34),
         "unit": "pairs",
         "aliases": ["sister cities", "友好城市"],
-        "source": "Embassy records (invented)",
+        "citation": "Embassy records (invented)",
     },
     {
         "key": "embassy-opened",
@@ -714,7 +714,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "label_zh": "大使馆在华盛顿开馆",
         "date": dt.date(1980, 6, 18),
         "aliases": ["embassy opened", "开馆"],
-        "source": "Embassy records (invented)",
+        "citation": "Embassy records (invented)",
     },
     {
         "key": "national-day",
@@ -722,7 +722,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "label_zh": "德莫兰共和国国庆日",
         "date": dt.date(1956, 9, 20),
         "aliases": ["national day", "国庆"],
-        "source": "Constitution of the Republic of Demoland (invented)",
+        "citation": "Constitution of the Republic of Demoland (invented)",
     },
     {
         "key": "first-direct-flight",
@@ -730,7 +730,7 @@ _FACTS: tuple[dict[str, Any], ...] = (
         "label_zh": "德美首条直航航线开通",
         "date": dt.date(1998, 5, 12),
         "aliases": ["direct flight", "直航"],
-        "source": "Demoland Civil Aviation Administration (invented)",
+        "citation": "Demoland Civil Aviation Administration (invented)",
     },
 )
 

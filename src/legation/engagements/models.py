@@ -327,7 +327,11 @@ class FactQuerySet(VisibleQuerySet):
 
 
 class Fact(models.Model):
-    """A dated event or a quantity that letters cite, with its source."""
+    """A dated event or a quantity that letters cite, with its citation (where it comes from).
+
+    The field is not named ``source``: every historical table has an audit ``source`` column (web,
+    api, command, import, system), and a field of that name would take its place.
+    """
 
     mission = models.ForeignKey(
         Mission,
@@ -344,7 +348,12 @@ class Fact(models.Model):
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=6, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    citation = models.CharField(
+        _("citation"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the date or figure comes from, for example: Ministry of Commerce, 2022"),
+    )
     history = audited()
 
     objects = FactQuerySet.as_manager()

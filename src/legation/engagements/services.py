@@ -61,7 +61,7 @@ COMMITMENT_FIELDS = (
     "closed_on",
     "sensitivity",
 )
-FACT_FIELDS = ("key", "label_en", "label_zh", "date", "value", "unit", "aliases", "source")
+FACT_FIELDS = ("key", "label_en", "label_zh", "date", "value", "unit", "aliases", "citation")
 
 
 def mission_create(*, actor: Any, **fields: Any) -> Mission:

@@ -309,7 +309,9 @@ class FactImporter(_RowByRow):
         mission = None if row.get("shared", "").casefold() in YES else self.mission
         self.seen_once((mission.pk if mission else None, key), "key", origin)
         fields: dict[str, Any] = {"key": key, "label_en": row["label_en"]}
-        fields.update({k: row[k] for k in ("label_zh", "unit", "source") if row.get(k)})
+        fields.update({k: row[k] for k in ("label_zh", "unit") if row.get(k)})
+        if row.get("source"):  # the file's column keeps the name "source" (docs/intake.md)
+            fields["citation"] = row["source"]
         for name, fn in (("date", parse_date), ("value", parse_decimal)):
             value = self.cell(row, origin, name, fn)
             if value is not None:

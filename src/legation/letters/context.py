@@ -159,7 +159,8 @@ class LetterBasis:
                     "date_iso": fact.date.isoformat() if fact.date else "",
                     "value": _number(fact.value),
                     "unit": fact.unit,
-                    "source": fact.source,
+                    "citation": fact.citation,
+                    "source": fact.citation,  # the name templates used before "citation"
                 }
                 for fact in self.facts
             },
