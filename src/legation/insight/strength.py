@@ -25,7 +25,8 @@ import statistics
 from collections import defaultdict
 from typing import Any, TypedDict
 
-from django.db.models import Case, CharField, Count, F, FloatField, Max, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, FloatField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -153,42 +154,64 @@ def _instant(value: Any) -> dt.datetime:
     return value
 
 
+def _utc_day(value: Any) -> dt.date:
+    """The UTC day of a raw timestamp (SQLite's text or PostgreSQL's datetime)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value.astimezone(dt.UTC).date()
+
+
 def person_activity(
     engagements: Any,
     people: Any = None,
     *,
     min_engagements: int | None = None,
     last_before: dt.datetime | None = None,
-) -> list[dict[str, Any]]:
+    raw: bool = False,
+) -> list[Any]:
     """Per person: engagements, last start and their weighted sum (one GROUP BY).
+
+    `raw`: the rows as the database hands them back, (person id, count, last, weight) with
+    `last` as SQLite's UTC text or PostgreSQL's datetime, for callers that read tens of
+    thousands of them and convert only the few they keep (`_utc_day`, `_instant`).
 
     Rows are plain dictionaries (person_id, n, last, weight), read without the ORM's per-row
     conversions: at a posting's 65,000 contacts those cost more than the query itself.
     """
-    # Driven from the engagements in scope, joined to their participants: the planner then walks
-    # the posting's engagements once instead of probing a sub-query for every participant.
-    rows = engagements
+    # The engagements in scope are read once, each with its weight, into a materialised CTE,
+    # then joined to their participants: a weight per engagement rather than per participant,
+    # and the planner walks the posting's engagements once (see tenure._one_pass).
     if people is not None:
-        rows = rows.filter(engagementparticipant__person__in=people)
-    grouped = (
-        rows.annotate(person_id=F("engagementparticipant__person_id"))
-        .filter(person_id__isnull=False)
-        .values("person_id")
-        .annotate(
-            n=Count("id"),
-            last_at=Max("start"),
-            last=Max("start", output_field=CharField()),
-            weight=Sum(_kind_weight()),
-        )
-        .order_by()
-    )
+        engagements = engagements.filter(engagementparticipant__person__in=people)
+    body = engagements.annotate(w=_kind_weight()).values_list("id", "start", "w").order_by()
+    scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
+    having, extra = [], []
     if min_engagements is not None:
-        grouped = grouped.filter(n__gte=min_engagements)
+        having.append("COUNT(*) >= %s")
+        extra.append(min_engagements)
     if last_before is not None:
-        grouped = grouped.filter(last_at__lt=last_before)
+        having.append("MAX(s.t) < %s")
+        extra.append(connection.ops.adapt_datetimefield_value(last_before))
+    people_filter = ""
+    if people is not None:
+        ids = [getattr(p, "pk", p) for p in people]
+        people_filter = f" WHERE p.person_id IN ({', '.join(['%s'] * len(ids))})"
+        params = (*params, *ids)
+    # Only the ORM's own compilation is inlined; every value is a bound parameter.
+    sql = (
+        f"WITH s(id, t, w) AS MATERIALIZED ({scope_sql}) "  # noqa: S608
+        "SELECT p.person_id, COUNT(*), MAX(s.t), SUM(s.w) "
+        f"FROM s JOIN engagements_engagementparticipant p ON p.engagement_id = s.id{people_filter} "
+        "GROUP BY p.person_id" + (f" HAVING {' AND '.join(having)}" if having else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *extra))
+        rows = cursor.fetchall()
+    if raw:
+        return rows
     return [
-        {"person_id": pid, "n": n, "last": _instant(last), "weight": weight}
-        for pid, n, last, weight in grouped.values_list("person_id", "n", "last", "weight")
+        {"person_id": pid, "n": n, "last": _instant(last), "weight": float(weight)}
+        for pid, n, last, weight in rows
     ]
 
 
@@ -235,21 +258,22 @@ def strengths(
     points) needs the person, so people are read only while they can still enter the top.
     """
     as_of = as_of or timezone.localdate()
-    activity = person_activity(scope(user, posting=posting, end=as_of))
-    tz = timezone.get_current_timezone()
+    activity = person_activity(scope(user, posting=posting, end=as_of), raw=True)
     # Tens of thousands of rows share a few hundred weights and days: score each value once.
+    # The bound takes the day in UTC, a day nearer than it may be in local time, so it never
+    # falls below the exact score (computed below for the few read in full).
     freq: dict[float, float] = {}
     rec: dict[dt.date, float] = {}
     partial = []
-    for row in activity:
-        w, day = row["weight"], row["last"].astimezone(tz).date()
+    for pid, n, last, w in activity:
+        day = _utc_day(last)
         f = freq.get(w)
         if f is None:
-            f = freq[w] = frequency_points(w)
+            f = freq[w] = frequency_points(float(w))
         r = rec.get(day)
         if r is None:
-            r = rec[day] = recency_points((as_of - day).days)
-        partial.append((f + r + SENIORITY_POINTS, row))
+            r = rec[day] = recency_points((as_of - day).days - 1)
+        partial.append((f + r + SENIORITY_POINTS, pid, n, last, w))
     partial.sort(key=lambda item: -item[0])
     people = Person.objects.visible_to(user)
     best: list[Strength] = []
@@ -258,19 +282,23 @@ def strengths(
         chunk = partial[i : i + batch]
         if len(best) >= limit and best[limit - 1]["score"] >= chunk[0][0]:
             break
-        found = people.in_bulk([row["person_id"] for _, row in chunk])
-        for _bound, row in chunk:
-            person = found.get(row["person_id"])
-            if person is None:
-                continue
+        titles = {
+            pk: (title, office)
+            for pk, title, office in people.filter(
+                pk__in=[pid for _b, pid, *_ in chunk]
+            ).values_list("pk", "title", "office")
+        }
+        for _bound, pid, n, last, w in chunk:
+            if pid not in titles:
+                continue  # not visible to this user
             best.append(
                 score(
-                    person_id=person.pk,
-                    n=row["n"],
-                    weight=row["weight"],
-                    last=row["last"],
+                    person_id=pid,
+                    n=n,
+                    weight=float(w),
+                    last=_instant(last),
                     as_of=as_of,
-                    seniority=seniority_of(person.title, person.office),
+                    seniority=seniority_of(*titles[pid]),
                 )
             )
         best.sort(key=lambda s: -s["score"])
