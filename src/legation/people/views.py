@@ -95,10 +95,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     commitments = (
         Commitment.objects.visible_to(user)
-        .filter(Q(engagement__engagementparticipant__person=person) | Q(requested_by=person))
+        # A sub-query, not a join: no duplicate rows to remove, and PostgreSQL can use the
+        # indexes on both sides of the OR.
+        .filter(
+            Q(engagement_id__in=person.participations.values("engagement_id"))
+            | Q(requested_by=person)
+        )
         .filter(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
         .select_related("owner__person")
-        .distinct()
         .order_by("due")
     )
     relationships = (
