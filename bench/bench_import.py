@@ -1,12 +1,18 @@
 """CSV import of engagements against raw sqlite3 executemany of the same rows, same run.
 
 The demo's engagements are exported to a CSV (the import's own columns: people by ref or email,
-staff by posting ref), given fresh refs, and imported again through `legation import
-engagements`' code path: read, map, validate every row in memory, match refs, then
-`bulk_create` with history rows, in one transaction and one audited operation. The baseline
-reads the same CSV with the csv module and inserts the same engagement, participant and staff
-rows with `executemany` on a raw sqlite3 connection, ids resolved from dictionaries. Both runs
-are rolled back, so the demo database is left as it was.
+staff by posting ref, organisations by ref, tags by name), given fresh refs, and imported again
+through `legation import engagements`' code path: read, map, validate every row in memory,
+match refs (none is on record), then write the engagements and their participant, staff,
+organisation and tag rows with `executemany` of INSERTs (`legation.intake.bulk`), each with its
+historical row, in one transaction and one audited operation. The baseline reads the same CSV
+with the csv module and inserts the same engagement, participant, staff, organisation and tag
+rows into the same tables with `executemany` on a raw sqlite3 connection (foreign keys on, as
+the application's), ids resolved from dictionaries loaded before the clock starts; it checks
+nothing and writes no history. Triggers on those tables (the full-text index, derived tables)
+fire for both. Both run twice, interleaved (baseline, import, baseline, import), and the faster
+run of each counts, so neither is measured only on a cold cache. Every run is rolled back, so
+the demo database is left as it was.
 
     python3 -m bench.run import --size small        # 15,000 rows
     LEGATION_BENCH_IMPORT_ROWS=200000 python3 -m bench.run import --size large
@@ -22,9 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Figure, Report, bench_home, setup_django
+from bench.common import Figure, Report, bench_database_url, bench_home, setup_django
 
 TARGET = 4.0
+ROUNDS = 2
 
 
 class _Rollback(Exception):
@@ -72,10 +79,15 @@ def _ours(path: Path) -> tuple[float, int]:
 
 
 def _baseline(db: str, path: Path) -> tuple[float, int]:
-    """The same rows with csv + sqlite3 executemany: the least an import has to do."""
+    """The same rows with csv + sqlite3 executemany: the least an import has to do.
+
+    The rows the import writes, into the same tables (engagements, participants, staff,
+    organisations, tags), ids resolved from dictionaries; no checks and no history.
+    """
     from django.utils import timezone
 
     conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=ON")  # as the application's connections
     people = dict(conn.execute("SELECT ref, id FROM people_person WHERE ref IS NOT NULL"))
     people.update(
         (e.casefold(), pid)
@@ -84,13 +96,23 @@ def _baseline(db: str, path: Path) -> tuple[float, int]:
     postings = dict(conn.execute("SELECT ref, id FROM engagements_posting WHERE ref IS NOT NULL"))
     regions = dict(conn.execute("SELECT code, id FROM core_region"))
     mission = conn.execute("SELECT id FROM engagements_mission WHERE ref='DEMO-US'").fetchone()[0]
+    orgs = dict(
+        conn.execute("SELECT name_en, id FROM people_organisation WHERE mission_id = ?", [mission])
+    )
+    orgs.update(
+        conn.execute(
+            "SELECT ref, id FROM people_organisation WHERE mission_id = ? AND ref IS NOT NULL",
+            [mission],
+        )
+    )
+    tags = dict(conn.execute("SELECT name, id FROM people_tag"))
     next_id = conn.execute(
         "SELECT COALESCE(MAX(id), 0) + 1 FROM engagements_engagement"
     ).fetchone()[0]
     tz = timezone.get_current_timezone()
     start = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    rows, part, staff = [], [], []
+    rows, part, staff, org, tag = [], [], [], [], []
     with path.open(newline="", encoding="utf-8") as fh:
         for i, r in enumerate(csv.DictReader(fh)):
             pk = next_id + i
@@ -103,7 +125,7 @@ def _baseline(db: str, path: Path) -> tuple[float, int]:
                     mission,
                     r["ref"],
                     r["kind"],
-                    when.astimezone(dt.UTC).isoformat(" "),
+                    when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" "),
                     int(r["duration"] or 60) * 60_000_000,
                     regions.get(r["region"]),
                     r["city"],
@@ -119,18 +141,23 @@ def _baseline(db: str, path: Path) -> tuple[float, int]:
                 for t in filter(None, r["people"].split(";"))
             ]
             staff += [(pk, postings[t]) for t in filter(None, r["staff"].split(";"))]
+            org += [(pk, orgs[t]) for t in filter(None, r["organisations"].split(";"))]
+            tag += [(pk, tags[t]) for t in filter(None, r["tags"].split(";"))]
     conn.executemany(
         "INSERT INTO engagements_engagement (id, mission_id, ref, kind, start, duration, region_id,"
         " city, site_type, subject, summary, notes, sensitivity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
-    conn.executemany(
-        "INSERT INTO engagements_engagementparticipant (engagement_id, person_id) VALUES (?,?)",
-        part,
-    )
-    conn.executemany(
-        "INSERT INTO engagements_engagementstaff (engagement_id, posting_id) VALUES (?,?)", staff
-    )
+    for table, column, pairs in (
+        ("engagements_engagementparticipant", "person_id", part),
+        ("engagements_engagementstaff", "posting_id", staff),
+        ("engagements_engagementorganisation", "organisation_id", org),
+        ("engagements_engagement_tags", "tag_id", tag),
+    ):
+        conn.executemany(
+            f"INSERT INTO {table} (engagement_id, {column}) VALUES (?,?)",  # noqa: S608
+            pairs,
+        )
     elapsed = time.perf_counter() - start
     conn.execute("ROLLBACK")
     conn.close()
@@ -138,6 +165,8 @@ def _baseline(db: str, path: Path) -> tuple[float, int]:
 
 
 def run(size: str) -> Report:
+    if bench_database_url():
+        return Report("CSV import of engagements: skipped on PostgreSQL (its baseline is sqlite3)")
     setup_django(bench_home(size))
     from django.db import connection
 
@@ -147,9 +176,13 @@ def run(size: str) -> Report:
         path = Path(tmp) / "engagements.csv"
         n = _write_csv(path, limit)
         db = connection.settings_dict["NAME"]
-        connection.close()
-        base_s, base_n = _baseline(str(db), path)
-        ours_s, ours_n = _ours(path)
+        base, ours = [], []
+        for _ in range(ROUNDS):
+            connection.close()
+            base.append(_baseline(str(db), path))
+            ours.append(_ours(path))
+        base_s, base_n = min(base)
+        ours_s, ours_n = min(ours)
     report = Report(f"CSV import of engagements ({size} demo, {n:,} rows)")
     ratio = ours_s / base_s if base_s else float("inf")
     report.add(
@@ -160,7 +193,9 @@ def run(size: str) -> Report:
             target=f"within {TARGET:.0f}x of raw executemany",
             baseline=base_s * 1000,
             ok=ratio <= TARGET,
-            note=f"{ours_n / ours_s:,.0f} rows/s vs {base_n / base_s:,.0f} rows/s",
+            note=f"{ours_n / ours_s:,.0f} rows/s vs {base_n / base_s:,.0f} rows/s; runs "
+            + " ".join(f"{o:.1f}/{b:.1f}" for (o, _), (b, _) in zip(ours, base, strict=True))
+            + " s",
         )
     )
     return report

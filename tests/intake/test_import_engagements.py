@@ -6,9 +6,15 @@ from django.utils import timezone
 
 from legation.core.access import SYSTEM
 from legation.core.models import Operation
-from legation.engagements.models import Engagement, EngagementParticipant
+from legation.engagements.models import (
+    Engagement,
+    EngagementOrganisation,
+    EngagementParticipant,
+    EngagementStaff,
+)
 from legation.intake.importers import commit, preview
 from legation.people.models import Organisation
+from tests import factories
 
 HEADER = "ref,date,time,kind,region,city,site_type,subject,people,staff,organisations,notes,sensitivity\n"
 
@@ -101,3 +107,110 @@ def test_the_large_path_writes_many_rows_in_one_operation(staffed, write):
     assert Engagement.objects.count() == 1200
     assert Engagement.history.filter(operation_id=report.operation_id).count() == 1200
     assert Operation.objects.filter(source="import").count() == 1
+
+
+LINKED = (
+    "B1,2022-03-01,10:30,meeting,US-GA,Atlanta,,Call on President Carter,"
+    "P-CARTER;P-BROWN,P-HOM,Carter Center;Emory University,,internal\n"
+    "B2,2022-04-02,,call,,,,Phone call with Brown,P-BROWN,P-HOM,Carter Center,Warm,public\n"
+    ",2022-05-03,16:00,event,,,,Reception,jimmy@carter.example,,,,\n"
+)
+LINKS = (EngagementParticipant, EngagementStaff, EngagementOrganisation)
+
+
+def test_every_created_row_has_its_historical_row_with_user_source_and_operation(
+    staffed, officer, write
+):
+    report = commit(
+        "engagements", write("e.csv", HEADER + LINKED), actor=officer, mission=staffed["mission"]
+    )
+    assert report.counts["created"] == 3, report.issues
+    operation = Operation.objects.get(pk=report.operation_id)
+    assert (operation.actor, operation.source) == (officer, "import")
+    engagements = Engagement.objects.filter(mission=staffed["mission"])
+    for model in (Engagement, *LINKS):
+        rows = (
+            model.objects.all()
+            if model is Engagement
+            else model.objects.filter(engagement__in=engagements)
+        )
+        history = model.history.filter(operation=operation)
+        assert rows.count() == history.count() > 0
+        assert sorted(h.id for h in history) == sorted(r.pk for r in rows)
+        assert {(h.history_type, h.history_user_id, h.source) for h in history} == {
+            ("+", officer.pk, "import")
+        }
+    assert EngagementParticipant.objects.filter(engagement__ref="B1").count() == 2
+    assert EngagementOrganisation.objects.filter(engagement__ref="B1").count() == 2
+    # A historical row holds the record as written.
+    for engagement in engagements:
+        past = Engagement.history.get(id=engagement.pk).instance
+        for field in Engagement._meta.concrete_fields:
+            assert getattr(past, field.attname) == getattr(engagement, field.attname), field.name
+    b1 = Engagement.objects.get(ref="B1")
+    assert timezone.localtime(b1.start).replace(tzinfo=None) == dt.datetime(2022, 3, 1, 10, 30)
+    assert b1.duration == dt.timedelta(hours=1) and b1.region.code == "US-GA"
+    assert Operation.objects.filter(source="import").count() == 1
+
+
+def test_a_re_run_of_the_same_file_creates_nothing_and_writes_no_history(staffed, write):
+    path = write("e.csv", HEADER.replace("\n", ",tags\n") + LINKED.replace("\n", ",a;b\n"))
+    first = commit("engagements", path, actor=SYSTEM, mission=staffed["mission"])
+    assert first.counts["created"] == 3, first.issues
+    assert set(Engagement.objects.get(ref="B1").tags.values_list("name", flat=True)) == {"a", "b"}
+    counted = [m.objects.count() for m in (Engagement, *LINKS)]
+    history = [m.history.count() for m in (Engagement, *LINKS)]
+    again = commit("engagements", path, actor=SYSTEM, mission=staffed["mission"])
+    assert again.counts == {"created": 0, "updated": 0, "matched": 3, "rejected": 0}
+    assert [m.objects.count() for m in (Engagement, *LINKS)] == counted
+    assert [m.history.count() for m in (Engagement, *LINKS)] == history
+
+
+def test_ids_come_after_existing_and_deleted_rows_and_later_creates_succeed(staffed, write):
+    mission, carter = staffed["mission"], staffed["carter"]
+    before = [factories.EngagementFactory(mission=mission, people=[carter]) for _ in range(3)]
+    gone = factories.EngagementFactory(mission=mission, people=[staffed["brown"]])
+    gone_id = gone.pk
+    gone_link = EngagementParticipant.objects.get(engagement=gone).pk
+    gone.delete()  # its id stays named by its history: never to be given again
+    report = commit("engagements", write("e.csv", HEADER + LINKED), actor=SYSTEM, mission=mission)
+    assert report.counts["created"] == 3, report.issues
+    new = Engagement.objects.exclude(pk__in=[e.pk for e in before])
+    assert new.count() == 3 and min(e.pk for e in new) > gone_id
+    links = EngagementParticipant.objects.filter(engagement__in=new)
+    assert links.count() == 4 and min(link.pk for link in links) > gone_link
+    # The ORM carries on after the imported rows (PostgreSQL's sequences, SQLite's counters).
+    later = Engagement.objects.create(
+        mission=mission, kind="call", start=timezone.now(), subject="After the import"
+    )
+    assert later.pk > max(e.pk for e in new)
+    link = EngagementParticipant.objects.create(engagement=later, person=carter)
+    assert link.pk > max(x.pk for x in links)
+    org = EngagementOrganisation.objects.create(
+        engagement=later, organisation=Organisation.objects.get(name_en="Carter Center")
+    )
+    assert org.pk > max(
+        EngagementOrganisation.objects.exclude(pk=org.pk).values_list("pk", flat=True)
+    )
+    assert EngagementStaff.objects.create(engagement=later, posting=staffed["posting"]).pk
+
+
+def test_a_second_import_takes_ids_after_the_first(staffed, write):
+    mission = staffed["mission"]
+
+    def rows(prefix: str) -> str:
+        return "".join(
+            f"{prefix}{i},2022-01-{1 + i:02d},,meeting,,,,{prefix} {i},P-CARTER,P-HOM,,,\n"
+            for i in range(5)
+        )
+
+    commit("engagements", write("a.csv", HEADER + rows("R")), actor=SYSTEM, mission=mission)
+    report = commit(
+        "engagements", write("b.csv", HEADER + rows("S")), actor=SYSTEM, mission=mission
+    )
+    assert report.counts["created"] == 5, report.issues
+    assert Engagement.objects.count() == 10 and EngagementParticipant.objects.count() == 10
+    assert Engagement.history.count() == 10 and EngagementStaff.history.count() == 10
+    first = Engagement.objects.filter(ref__startswith="R").values_list("pk", flat=True)
+    second = Engagement.objects.filter(ref__startswith="S").values_list("pk", flat=True)
+    assert max(first) < min(second)

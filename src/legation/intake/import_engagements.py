@@ -1,9 +1,12 @@
 """Importing engagements: the large path, validated in memory and written in bulk.
 
 Everything a row needs is loaded once (people by ref, email and id; postings by ref and by
-person; organisations; vocabularies), so planning a million rows costs a few queries, and the
-rows to create are written by `intake.services.engagements_import` with multi-row INSERTs.
-Calendars (ICS) and mailboxes come through here too, as rows of the same columns.
+person; organisations; vocabularies), and values that repeat (dates and times, kinds, regions,
+durations, organisation lists) are parsed once per distinct text, so planning a million rows
+costs a few queries. Refs already on record are looked up 2,000 at a time. The rows to create
+are written by `intake.services.engagements_import` as plain tuples, a few INSERT statements
+per table and batch, with their historical rows (`intake.bulk`). Calendars (ICS) and mailboxes
+come through here too, as rows of the same columns.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ class EngagementImporter(Importer):
     )
     required = ("date", "kind", "subject")
     bulk = True
-    chunk = 5000
+    chunk = 20000
 
     def prepare(self) -> None:
         mission = self.mission
@@ -108,6 +111,8 @@ class EngagementImporter(Importer):
         self.orgs = OrganisationIndex(self.actor, mission)
         self.seen: dict[Any, int] = {}
         self.clearance = access.clearance(self.actor)
+        self.memo: dict[str, dict[str, Any]] = defaultdict(dict)
+        self.starts: dict[tuple[str, str], tuple[dt.datetime, dt.date]] = {}
 
     def _person(self, token: str) -> int:
         pk = self.person_by.get(token) or self.person_by.get(token.casefold())
@@ -126,27 +131,49 @@ class EngagementImporter(Importer):
             raise CellError(f"No staff member or posting {token!r}.")
         raise CellError(f"{token!r} holds no posting on {on:%Y-%m-%d}.")
 
+    def _memo(self, row: dict[str, str], origin: dict[str, str], name: str, fn: Any) -> Any:
+        """`cell` for values parsed the same way every time: each distinct text parsed once.
+
+        A value that fails raises every time (failures are not kept), so every row still gets
+        its own issue with its own line.
+        """
+        text = row.get(name, "")
+        cache = self.memo[name]
+        if text in cache:
+            return cache[text]
+        value = cache[text] = self.cell(row, origin, name, fn)
+        return value
+
+    def _start(self, row: dict[str, str], origin: dict[str, str]) -> tuple[dt.datetime, dt.date]:
+        """The start, and its local date: a file of 100,000 rows has far fewer distinct times."""
+        key = (row["date"], row.get("time", ""))
+        hit = self.starts.get(key)
+        if hit is None:
+            start = self.cell(row, origin, "date", lambda t: parse_datetime(t, key[1]))
+            hit = self.starts[key] = (start, timezone.localtime(start, self.tz).date())
+        return hit
+
     def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
         self.need(row, origin, "date", "kind", "subject")
         self.too_long(row, origin, {"ref": 64, "city": 100, "subject": 300})
-        c = self.cell
-        start = c(row, origin, "date", lambda t: parse_datetime(t, row.get("time", "")))
+        m = self._memo
+        start, day = self._start(row, origin)
         fields: dict[str, Any] = {
             "start": start,
-            "kind": c(row, origin, "kind", lambda t: parse_choice(t, KINDS, "kind")),
+            "kind": m(row, origin, "kind", lambda t: parse_choice(t, KINDS, "kind")),
             "subject": row["subject"],
             "city": row.get("city", ""),
             "summary": row.get("summary", ""),
             "notes": row.get("notes", ""),
-            "region": c(row, origin, "region", self.vocab.region),
-            "site_type": c(
+            "region": m(row, origin, "region", self.vocab.region),
+            "site_type": m(
                 row, origin, "site_type", lambda t: parse_choice(t, SITE_TYPES, "site type")
             )
             or "",
-            "sensitivity": c(
+            "sensitivity": m(
                 row, origin, "sensitivity", lambda t: parse_choice(t, SENSITIVITY, "sensitivity")
             ),
-            "duration": c(row, origin, "duration", parse_minutes),
+            "duration": m(row, origin, "duration", parse_minutes),
         }
         if fields["sensitivity"] is None:
             fields["sensitivity"] = 1
@@ -158,20 +185,22 @@ class EngagementImporter(Importer):
             fields["duration"] = dt.timedelta(hours=1)
         if row.get("ref"):
             fields["ref"] = row["ref"]
-        day = timezone.localtime(start, self.tz).date()
+        c = self.cell
         plan = EngagementPlan(
             fields,
             people=c(row, origin, "people", lambda t: [self._person(x) for x in split_list(t)])
             or [],
             staff=c(row, origin, "staff", lambda t: [self._staff(x, day) for x in split_list(t)])
             or [],
-            organisations=c(
-                row,
-                origin,
-                "organisations",
-                lambda t: [self.orgs.resolve(x) for x in split_list(t)],
-            )
-            or [],
+            organisations=list(
+                m(
+                    row,
+                    origin,
+                    "organisations",
+                    lambda t: [self.orgs.resolve(x) for x in split_list(t)],
+                )
+                or ()
+            ),
             tags=split_list(row.get("tags", "")),
             attachment=row.get(ATTACHMENT),
             key=("ref", row["ref"])
@@ -199,13 +228,22 @@ class EngagementImporter(Importer):
         mine = Engagement.objects.visible_to(self.actor).filter(mission=self.mission)
         refs = sorted(by_ref)
         for i in range(0, len(refs), 2000):
-            chunk = refs[i : i + 2000]
-            for engagement in mine.filter(ref__in=chunk):
+            # By ref alone (its unique index), then by id among those found: a query combining
+            # the ref with the mission lets SQLite walk the mission's whole index instead.
+            held = dict(
+                Engagement.objects.filter(ref__in=refs[i : i + 2000]).values_list("ref", "pk")
+            )
+            if not held:
+                continue
+            for engagement in (
+                mine.filter(pk__in=held.values())
+                .select_related("region")
+                .prefetch_related("people", "staff", "organisations", "tags")
+            ):
                 self._compare(by_ref.pop(engagement.ref), engagement)
+                del held[engagement.ref]
             # A ref is unique across the database: one held elsewhere cannot be reused.
-            for ref in Engagement.objects.filter(
-                ref__in=[r for r in chunk if r in by_ref]
-            ).values_list("ref", flat=True):
+            for ref in held:
                 outcome = by_ref.pop(ref)
                 outcome.action = "rejected"
                 outcome.issues = [
@@ -234,15 +272,13 @@ class EngagementImporter(Importer):
         plan.pk = engagement.pk
         changed = {k: v for k, v in plan.fields.items() if getattr(engagement, k) != v}
         plan.fields = changed
-        plan.people = [
-            p for p in plan.people if p not in set(engagement.people.values_list("pk", flat=True))
-        ]
-        plan.staff = [
-            p for p in plan.staff if p not in set(engagement.staff.values_list("pk", flat=True))
-        ]
-        have = set(engagement.organisations.values_list("pk", flat=True))
+        people = {p.pk for p in engagement.people.all()}  # prefetched by finish_plan
+        plan.people = [p for p in plan.people if p not in people]
+        staff = {s.pk for s in engagement.staff.all()}
+        plan.staff = [p for p in plan.staff if p not in staff]
+        have = {o.pk for o in engagement.organisations.all()}
         plan.organisations = [o for o in plan.organisations if o not in have]
-        tags = set(engagement.tags.values_list("name", flat=True))
+        tags = {t.name for t in engagement.tags.all()}
         plan.tags = [t for t in plan.tags if t not in tags]
         plan.attachment = None
         what = [

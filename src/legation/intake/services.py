@@ -3,7 +3,8 @@
 Each function checks the actor's permission and what they may see, writes in one transaction
 inside the audit context (`legation.core.services.writing`), and leaves historical rows tied to
 the import's operation. `engagements_import` is the large path: rows validated in memory by the
-importer are written with one multi-row INSERT per table and batch, never one INSERT per row.
+importer are written as plain tuples, with `executemany` (SQLite) or statements of 1,000 rows
+(PostgreSQL) per table and batch (`intake.bulk`), never through one ORM INSERT per row.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from legation.engagements.models import (
     Posting,
 )
 from legation.engagements.services import FACT_FIELDS, MISSION_FIELDS
+from legation.intake import bulk
 from legation.intake.models import Attachment
 from legation.people.models import Organisation, Person, Tag
 from legation.people.services import tags_from
@@ -116,14 +118,15 @@ def store_file(content: bytes, filename: str, folder: str = "attachments") -> tu
     return saved, digest, True
 
 
-def engagements_import(
-    *, actor: Any, mission: Mission, rows: Sequence[NewEngagement]
-) -> list[Engagement]:
+def engagements_import(*, actor: Any, mission: Mission, rows: Sequence[NewEngagement]) -> list[int]:
     """Write many engagements with their links and attachments: one transaction, one operation.
 
     The same checks as `engagement_create` (permission, every linked record visible and of this
     mission, sensitivity within the actor's clearance), made once for the whole batch. Field
-    values must have been validated by the caller; they are not cleaned row by row.
+    values must have been validated by the caller; they are not cleaned row by row. Engagements,
+    participants, staff, organisations and tags are written as plain tuples by `intake.bulk`,
+    with the historical rows of the audited operation; returns the new engagements' ids, in the
+    order of `rows`.
     """
     if not rows:
         return []
@@ -135,46 +138,47 @@ def engagements_import(
             if any(r.fields.get("sensitivity", 1) > level for r in rows):
                 raise ValidationError({"sensitivity": "Above your own clearance."})
             _check_links(actor, mission, rows)
-            ctx = audit.current()
-            assert ctx is not None  # opened by writing()
-            history = {
-                "default_user": ctx.actor,
-                "custom_historical_attrs": {
-                    "operation": ctx.ensure_operation(),
-                    "source": ctx.source,
-                },
-                "batch_size": BATCH,
-            }
-            engagements = bulk_create_with_history(
-                [Engagement(mission=mission, **r.fields) for r in rows], Engagement, **history
-            )
-            pairs = list(zip(engagements, rows, strict=True))
+            stamp = bulk.Stamp.from_context()  # writes the operation: the write lock is held
+            ids = bulk.take_ids(Engagement, len(rows))
+            columns, values = _engagement_tuples(mission, ids, rows)
+            bulk.insert(Engagement, columns, values, stamp=stamp)
             for model, attr, fk in (
                 (EngagementParticipant, "people", "person_id"),
                 (EngagementStaff, "staff", "posting_id"),
                 (EngagementOrganisation, "organisations", "organisation_id"),
             ):
-                links = [
-                    model(engagement_id=e.pk, **{fk: pk})
-                    for e, row in pairs
-                    for pk in dict.fromkeys(getattr(row, attr))
+                pairs = [
+                    (pk, other)
+                    for pk, row in zip(ids, rows, strict=True)
+                    for other in dict.fromkeys(getattr(row, attr))
                 ]
-                if links:
-                    bulk_create_with_history(links, model, **history)
-            names = {name for _, row in pairs for name in row.tags}
+                link_ids = bulk.take_ids(model, len(pairs))
+                bulk.insert(
+                    model,
+                    ("engagement_id", fk),
+                    [(i, e, o) for i, (e, o) in zip(link_ids, pairs, strict=True)],
+                    stamp=stamp,
+                )
+            names = {name for row in rows for name in row.tags}
             if names:
                 tag_ids = {t.name: t.pk for t in tags_from(sorted(names))}
+                pairs = list(
+                    dict.fromkeys(
+                        (pk, tag_ids[name.strip()[:60]])
+                        for pk, row in zip(ids, rows, strict=True)
+                        for name in row.tags
+                    )
+                )
                 through = Engagement.tags.through
-                through.objects.bulk_create(
-                    [
-                        through(engagement_id=e.pk, tag_id=tag_ids[name.strip()[:60]])
-                        for e, row in pairs
-                        for name in dict.fromkeys(row.tags)
-                    ],
-                    batch_size=BATCH,
+                link_ids = bulk.take_ids(through, len(pairs))
+                bulk.insert(
+                    through,
+                    ("engagement_id", "tag_id"),
+                    [(i, e, t) for i, (e, t) in zip(link_ids, pairs, strict=True)],
+                    stamp=stamp,
                 )
             attachments = []
-            for e, row in pairs:
+            for pk, row in zip(ids, rows, strict=True):
                 if row.attachment is None:
                     continue
                 name, digest, new = store_file(row.attachment.content, row.attachment.filename)
@@ -182,7 +186,7 @@ def engagements_import(
                     written.append(name)
                 attachments.append(
                     Attachment(
-                        engagement=e,
+                        engagement_id=pk,
                         file=name,
                         filename=row.attachment.filename[:200],
                         content_type=row.attachment.content_type[:100],
@@ -191,12 +195,50 @@ def engagements_import(
                     )
                 )
             if attachments:
-                bulk_create_with_history(attachments, Attachment, **history)
-            return engagements
+                ctx = audit.current()
+                assert ctx is not None  # opened by writing()
+                bulk_create_with_history(
+                    attachments,
+                    Attachment,
+                    default_user=ctx.actor,
+                    custom_historical_attrs={
+                        "operation": ctx.ensure_operation(),
+                        "source": ctx.source,
+                    },
+                    batch_size=BATCH,
+                )
+            return ids
     except BaseException:
         for name in written:  # the rows are gone with the transaction; so go their new files
             default_storage.delete(name)
         raise
+
+
+def _pk_of(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _engagement_tuples(
+    mission: Mission, ids: Sequence[int], rows: Sequence[NewEngagement]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns after the id, and each row's (id, *values) as the database takes them."""
+    names = {f.name for f in Engagement._meta.concrete_fields} - {"id", "mission"}
+    unknown = {name for row in rows for name in row.fields} - names
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
+    columns = ["mission_id"]
+    spec = []  # (key in fields, default, conversion) per column after mission_id
+    for field in Engagement._meta.concrete_fields:
+        if field.primary_key or field.name == "mission":
+            continue
+        convert = _pk_of if field.is_relation else bulk.prep(Engagement, field.name)
+        columns.append(field.attname)
+        spec.append((field.name, field.get_default(), convert))
+    head = (mission.pk,)
+    return columns, [
+        (pk, *head, *(c(f.get(k, d)) for k, d, c in spec))
+        for pk, f in zip(ids, (row.fields for row in rows), strict=True)
+    ]
 
 
 def engagement_link(
