@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypedDict
 
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from legation.core.models import Region, Sector
 from legation.engagements.models import Posting
-from legation.insight.common import engagement_sectors, local_date, scope
+from legation.insight.common import local_date, scope
 
 THIN_SHARE = 0.25
 MIN_EXPECTED = 2.0
@@ -58,12 +58,24 @@ class Coverage(TypedDict):
 
 
 def matrix_rows(engagements: Any) -> list[tuple[int | None, int, int, Any]]:
-    """(region id, sector id, engagements, last start) for every non-empty cell."""
-    return list(
-        engagement_sectors(engagements)
-        .values_list("engagement__region_id", "sector_id")
-        .annotate(n=Count("*"), last=Max("engagement__start"))
+    """(region id, sector id, engagements, last start) for every non-empty cell.
+
+    The engagements in scope (compiled from `visible_to`) joined to the derived sector rows.
+    SQLite is told to read the scope first (MATERIALIZED); PostgreSQL plans the join best when
+    it may fold the scope into it (it then runs in parallel).
+    """
+    body = engagements.values_list("id", "region_id", "start").order_by()
+    scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
+    hint = "MATERIALIZED " if connection.vendor == "sqlite" else ""
+    # Only the ORM's own compilation is inlined; every value is a bound parameter.
+    sql = (
+        f"WITH s(id, r, t) AS {hint}({scope_sql}) "  # noqa: S608
+        "SELECT s.r, es.sector_id, COUNT(*), MAX(s.t) FROM s "
+        "JOIN insight_engagementsector es ON es.engagement_id = s.id GROUP BY s.r, es.sector_id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _month(value: Any) -> str:
