@@ -95,3 +95,23 @@ def test_mail_becomes_engagements_with_the_message_attached(staffed, tmp_path):
         "mail", folder, actor=SYSTEM, mission=staffed["mission"], letters=True, skip_rejected=True
     )
     assert again.count("created") == 0 and Attachment.objects.count() == 2
+
+
+def test_a_mail_dry_run_leaves_no_message_file_behind(staffed, tmp_path, settings):
+    """The rehearsal rolls the rows back; the files kept for them go too (none names them)."""
+    from pathlib import Path
+
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    shutil.copy(CORPUS / "letter.eml", folder / "letter.eml")
+    media = Path(settings.MEDIA_ROOT)
+    report = import_source(
+        "mail", folder, actor=SYSTEM, mission=staffed["mission"], letters=True, dry_run=True
+    )
+    assert report.count("created") == 1 and not report.written
+    assert not [p for p in media.rglob("*") if p.is_file()]
+    # A real run keeps the file, named by its attachment row.
+    import_source("mail", folder, actor=SYSTEM, mission=staffed["mission"], letters=True)
+    kept = [p for p in media.rglob("*") if p.is_file()]
+    assert len(kept) == 1
+    assert Attachment.objects.get().file.path == str(kept[0])

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from legation.core import access
 from legation.core.audit import AuditContext, audit, new_operation
+from legation.core.files import removed_if_rolled_back
 from legation.core.models import Operation
 from legation.intake.mapping import Mapping, MappingError
 from legation.intake.readers import EXTRA, ReadError, Table, read_table
@@ -272,6 +273,9 @@ def run(
     todo = [o for o in report.outcomes if o.action in ("created", "updated")]
     try:
         with (
+            # A rehearsal (dry run, preview) or a failure rolls back: files kept for the rows
+            # (mail messages) go with them.
+            removed_if_rolled_back(),
             import_operation(importer.actor, f"import {importer.kind} {source}") as ctx,
             transaction.atomic(),
         ):

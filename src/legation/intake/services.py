@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from legation.core import access, audit
+from legation.core.files import placed
 from legation.core.services import apply_fields, require_visible, writing
 from legation.engagements.models import (
     Engagement,
@@ -115,6 +117,7 @@ def store_file(content: bytes, filename: str, folder: str = "attachments") -> tu
     if default_storage.exists(name):
         return name, digest, False
     saved = default_storage.save(name, ContentFile(content))
+    placed(Path(default_storage.path(saved)))
     return saved, digest, True
 
 

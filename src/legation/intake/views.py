@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from legation.core.files import removed_if_rolled_back
 from legation.core.services import visible_or_404
 from legation.engagements.models import Mission
 from legation.intake import uploads
@@ -275,7 +276,7 @@ def _confirm(request: HttpRequest, upload: uploads.Upload) -> HttpResponse:
     skip = bool(request.POST.get("skip_rejected"))
     meta = {**upload.meta, "skip_rejected": skip}
     try:
-        with transaction.atomic():
+        with removed_if_rolled_back(), transaction.atomic():
             report = _run(upload, user, dry_run=False, skip_rejected=skip)
             if report.written and fingerprint(report) != upload.meta.get("fingerprint"):
                 raise _Changed(report)

@@ -6,20 +6,17 @@ file's SHA-256. One letter goes through ``engagement_create``; a merge records a
 bulk, in one transaction and one audited operation (historical rows included), because a merge of
 thousands would otherwise spend more time recording than typesetting. Files are placed under
 MEDIA_ROOT inside that transaction; if it is rolled back, they are deleted again
-(``removed_if_rolled_back``), so no file is left that no record names.
+(``core.files.removed_if_rolled_back``), so no file is left that no record names.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from legation.core import audit
+from legation.core.files import placed, removed_if_rolled_back
 from legation.core.models import Sensitivity
 from legation.core.services import require_visible, writing
 from legation.engagements.models import (
@@ -106,46 +104,12 @@ class SentLetter:
     format: str
 
 
-_placed: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar(
-    "legation_letter_files", default=None
-)
-
-
-@contextmanager
-def removed_if_rolled_back() -> Iterator[None]:
-    """Letter files placed under MEDIA_ROOT inside the block are deleted if the block fails.
-
-    The block is (or encloses) the transaction that records the letters: when an error leaves it,
-    the transaction is rolled back and no row names the files any more. A nested block hands its
-    files to the enclosing one, so a failure after it (the caller's own writes in the same
-    transaction) removes them too.
-    """
-    enclosing = _placed.get()
-    placed: list[Path] = []
-    token = _placed.set(placed)
-    try:
-        yield
-    except BaseException:
-        for path in placed:
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                path.parent.rmdir()  # the merge's own folder, once empty
-        raise
-    finally:
-        _placed.reset(token)
-    if enclosing is not None:
-        enclosing.extend(placed)
-
-
 def _media_copy(source: str, folder: str) -> str:
     """Place the file under MEDIA_ROOT (a hard link when possible); returns the storage name."""
     name = f"letters/{folder}/{Path(source).name}"
     target = Path(settings.MEDIA_ROOT) / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    placed = _placed.get()
-    if placed is not None:
-        placed.append(target)
+    placed(target)
     try:
         os.link(source, target)
     except OSError:
