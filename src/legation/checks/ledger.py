@@ -12,7 +12,7 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from legation.engagements.models import IN_PERSON_KINDS, Engagement, Fact, Posting
@@ -135,14 +135,8 @@ class Ledger:
     @cached_property
     def facts(self) -> list[Fact]:
         """Facts the user may see: shared ones, and the sender's mission's, which win by key."""
-        qs = Fact.objects.visible_to(self.user)
-        if self.posting is not None:
-            qs = qs.filter(Q(mission__isnull=True) | Q(mission=self.posting.mission))
-        by_key: dict[str, Fact] = {}
-        for fact in qs:
-            if fact.key not in by_key or fact.mission_id is not None:
-                by_key[fact.key] = fact
-        return sorted(by_key.values(), key=lambda f: f.key)
+        mission = self.posting.mission if self.posting is not None else None
+        return Fact.objects.visible_to(self.user).by_key_for(mission)
 
     def engagements_between(
         self, start: dt.date, end: dt.date, regions: list[str] | None = None

@@ -325,6 +325,22 @@ class FactQuerySet(VisibleQuerySet):
             models.Q(mission__isnull=True) | models.Q(mission_id__in=access.mission_ids(user))
         )
 
+    def by_key_for(self, mission: Mission | None) -> list[Fact]:
+        """One fact per key, ordered by key: a mission's own fact wins over a shared one.
+
+        The facts a mission's letters, checks and handover brief cite (`mission` None: of every
+        mission in this queryset). The choice is made here, not by the database's order: NULLs
+        sort first on SQLite and last on PostgreSQL.
+        """
+        qs = self
+        if mission is not None:
+            qs = qs.filter(models.Q(mission__isnull=True) | models.Q(mission=mission))
+        by_key: dict[str, Fact] = {}
+        for fact in qs:
+            if fact.key not in by_key or fact.mission_id is not None:
+                by_key[fact.key] = fact
+        return sorted(by_key.values(), key=lambda f: f.key)
+
 
 class Fact(models.Model):
     """A dated event or a quantity that letters cite, with its citation (where it comes from).

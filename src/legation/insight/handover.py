@@ -64,25 +64,13 @@ def open_commitments(posting: Posting, user: Any, as_of: dt.date) -> dict[str, A
     }
 
 
-def _mission_facts(posting: Posting, user: Any) -> list[Fact]:
-    """The facts of the posting's mission, by key: its own fact wins over a shared one (mission
-    empty) of the same key, as in letters (``letters.context.mission_facts``), even when only the
-    shared one is dated. Chosen here, not by the order NULLs sort in, which differs by database.
-    """
-    by_key: dict[str, Fact] = {}
-    for fact in Fact.objects.visible_to(user).filter(
-        Q(mission=posting.mission) | Q(mission__isnull=True)
-    ):
-        if fact.key not in by_key or fact.mission_id is not None:
-            by_key[fact.key] = fact
-    return sorted(by_key.values(), key=lambda f: f.key)
-
-
 def upcoming(posting: Posting, user: Any, as_of: dt.date) -> list[dict[str, Any]]:
     """Anniversaries of dated facts and engagements already planned, in the coming months."""
     until = as_of + dt.timedelta(days=UPCOMING_DAYS)
     out: list[dict[str, Any]] = []
-    for fact in _mission_facts(posting, user):
+    # The mission's own fact wins over a shared one of the same key, as in letters, even when
+    # only the shared one is dated.
+    for fact in Fact.objects.visible_to(user).by_key_for(posting.mission):
         if fact.date is None:
             continue
         for year in (as_of.year, as_of.year + 1):

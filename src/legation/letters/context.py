@@ -167,18 +167,35 @@ class LetterBasis:
         }
 
 
-def mission_facts(mission: Mission, actor: Any) -> list[Fact]:
-    """The facts a letter of the mission may cite, by key: the mission's own fact wins over a
-    shared one (mission empty) of the same key.
+def one_letter(
+    template: Any,
+    person: Person,
+    posting: Posting,
+    actor: Any,
+    *,
+    letter_date: dt.date,
+    personal: str | None = None,
+) -> tuple[Person, LetterBasis, dict[str, Any]]:
+    """What one letter to one person is made from: the person as the actor may see them, the
+    sender's basis (figures, layout) and the template's context. `personal` None: the line
+    recalling the last conversation, from the person's notes."""
+    person = load_people([person.pk], actor)[0]
+    basis = LetterBasis.build(posting, actor=actor, letter_date=letter_date)
+    if personal is None:
+        personal = personal_notes([person.pk], actor).get(person.pk, "")
+    context = letter_context(
+        basis,
+        person,
+        language=template.language,
+        personal=personal,
+        last=last_engagements([person.pk], actor).get(person.pk),
+    )
+    return person, basis, context
 
-    The choice is made here, not by the database's order: NULLs sort first on SQLite and last on
-    PostgreSQL, so ``order_by("mission_id")`` picked a different fact on each.
-    """
-    by_key: dict[str, Fact] = {}
-    for fact in Fact.objects.visible_to(actor).filter(Q(mission__isnull=True) | Q(mission=mission)):
-        if fact.key not in by_key or fact.mission_id is not None:
-            by_key[fact.key] = fact
-    return sorted(by_key.values(), key=lambda f: f.key)
+
+def mission_facts(mission: Mission, actor: Any) -> list[Fact]:
+    """The facts a letter of the mission may cite, by key: its own fact wins over a shared one."""
+    return Fact.objects.visible_to(actor).by_key_for(mission)
 
 
 def mission_layout(mission: Mission) -> Layout:
