@@ -317,16 +317,8 @@ def render_one(
     """One letter to one person; recorded through ``engagement_create`` unless ``draft``."""
     if not draft:
         require(actor, services.SEND_PERMISSION)
-    person = ctx.load_people([person.pk], actor)[0]
-    basis = ctx.LetterBasis.build(posting, actor=actor, letter_date=letter_date)
-    if personal is None:
-        personal = ctx.personal_notes([person.pk], actor).get(person.pk, "")
-    context = ctx.letter_context(
-        basis,
-        person,
-        language=template.language,
-        personal=personal,
-        last=ctx.last_engagements([person.pk], actor).get(person.pk),
+    person, basis, context = ctx.one_letter(
+        template, person, posting, actor, letter_date=letter_date, personal=personal
     )
     worker.init() if fmt in ("pdf", "eml") else None
     done = worker.produce(

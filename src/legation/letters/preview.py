@@ -47,16 +47,8 @@ def compose_for(
 ) -> Letter:
     """The letter this template makes for this person, as the actor may see the ledger."""
     require(actor, SEND_PERMISSION)
-    person = ctx.load_people([person.pk], actor)[0]
-    basis = ctx.LetterBasis.build(posting, actor=actor, letter_date=letter_date)
-    if personal is None:
-        personal = ctx.personal_notes([person.pk], actor).get(person.pk, "")
-    context = ctx.letter_context(
-        basis,
-        person,
-        language=template.language,
-        personal=personal,
-        last=ctx.last_engagements([person.pk], actor).get(person.pk),
+    person, basis, context = ctx.one_letter(
+        template, person, posting, actor, letter_date=letter_date, personal=personal
     )
     return compose(template, context, basis.layout, salutation=salutation, draft=draft)
 
