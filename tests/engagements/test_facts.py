@@ -19,7 +19,7 @@ from legation.core.access import SYSTEM
 from legation.core.audit import audit, restore_deleted
 from legation.engagements import services
 from legation.engagements.models import Fact
-from legation.intake.services import fact_update
+from legation.engagements.services import fact_update
 
 COMMERCE = "Ministry of Commerce, 2022"
 

@@ -257,6 +257,24 @@ def commitment_update(*, actor: Any, commitment: Commitment, **fields: Any) -> C
         return commitment
 
 
+def mission_update(*, actor: Any, mission: Mission, **fields: Any) -> Mission:
+    with writing(actor, "engagements.change_mission", description=f"update mission {mission.pk}"):
+        mission = Mission.objects.visible_to(actor).get(pk=mission.pk)
+        apply_fields(mission, fields, MISSION_FIELDS)
+        mission.full_clean()
+        mission.save()
+        return mission
+
+
+def fact_update(*, actor: Any, fact: Fact, **fields: Any) -> Fact:
+    with writing(actor, "engagements.change_fact", description=f"update fact {fact.pk}"):
+        fact = Fact.objects.visible_to(actor).get(pk=fact.pk)
+        apply_fields(fact, fields, FACT_FIELDS)
+        fact.full_clean()
+        fact.save()
+        return fact
+
+
 def fact_create(*, actor: Any, mission: Mission | None = None, **fields: Any) -> Fact:
     with writing(actor, "engagements.add_fact", description="record fact"):
         if mission is not None:

@@ -14,7 +14,6 @@ from django.utils.text import slugify
 from legation.engagements import services as ledger
 from legation.engagements.models import Commitment, Engagement, Fact, Mission, Posting
 from legation.engagements.selectors import NotFound, find_person, find_posting
-from legation.intake import services as intake
 from legation.intake.importers import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import fold
 from legation.intake.values import (
@@ -94,7 +93,7 @@ class MissionImporter(_RowByRow):
         if instance is None:
             ledger.mission_create(actor=self.actor, **fields)
         else:
-            intake.mission_update(actor=self.actor, mission=instance, **fields)
+            ledger.mission_update(actor=self.actor, mission=instance, **fields)
 
 
 class OrganisationImporter(_RowByRow):
@@ -333,4 +332,4 @@ class FactImporter(_RowByRow):
         if instance is None:
             ledger.fact_create(actor=self.actor, mission=mission, **fields)
         else:
-            intake.fact_update(actor=self.actor, fact=instance, **fields)
+            ledger.fact_update(actor=self.actor, fact=instance, **fields)

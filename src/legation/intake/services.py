@@ -24,17 +24,15 @@ from simple_history.utils import bulk_create_with_history
 
 from legation.core import access, audit
 from legation.core.files import placed
-from legation.core.services import apply_fields, require_visible, writing
+from legation.core.services import require_visible, writing
 from legation.engagements.models import (
     Engagement,
     EngagementOrganisation,
     EngagementParticipant,
     EngagementStaff,
-    Fact,
     Mission,
     Posting,
 )
-from legation.engagements.services import FACT_FIELDS, MISSION_FIELDS
 from legation.intake import bulk
 from legation.intake.models import Attachment
 from legation.people.models import Organisation, Person, Tag
@@ -60,24 +58,6 @@ class NewEngagement:
     organisations: Sequence[int] = ()
     tags: Sequence[str] = ()
     attachment: NewAttachment | None = None
-
-
-def mission_update(*, actor: Any, mission: Mission, **fields: Any) -> Mission:
-    with writing(actor, "engagements.change_mission", description=f"update mission {mission.pk}"):
-        mission = Mission.objects.visible_to(actor).get(pk=mission.pk)
-        apply_fields(mission, fields, MISSION_FIELDS)
-        mission.full_clean()
-        mission.save()
-        return mission
-
-
-def fact_update(*, actor: Any, fact: Fact, **fields: Any) -> Fact:
-    with writing(actor, "engagements.change_fact", description=f"update fact {fact.pk}"):
-        fact = Fact.objects.visible_to(actor).get(pk=fact.pk)
-        apply_fields(fact, fields, FACT_FIELDS)
-        fact.full_clean()
-        fact.save()
-        return fact
 
 
 def person_add_tags(*, actor: Any, person: Person, tags: Iterable[str | Tag]) -> None:
@@ -376,8 +356,6 @@ __all__ = [
     "attachment_add",
     "engagement_link",
     "engagements_import",
-    "fact_update",
-    "mission_update",
     "person_add_tags",
     "person_merge",
 ]
