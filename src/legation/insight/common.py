@@ -27,6 +27,15 @@ def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def instant(value: Any) -> dt.datetime:
+    """A timestamp read by raw SQL as an aware datetime (SQLite hands back its stored UTC text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
 def local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date()
 

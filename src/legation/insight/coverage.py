@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from legation.core.models import Region, Sector
 from legation.engagements.models import Posting
-from legation.insight.common import local_date, scope
+from legation.insight.common import instant, local_date, scope
 
 THIN_SHARE = 0.25
 MIN_EXPECTED = 2.0
@@ -81,11 +81,7 @@ def matrix_rows(engagements: Any) -> list[tuple[int | None, int, int, Any]]:
 def _month(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, str):  # raw SQLite rows carry text timestamps
-        value = dt.datetime.fromisoformat(value)
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value, dt.UTC)
-    return date_format(local_date(value), "F Y")
+    return date_format(local_date(instant(value)), "F Y")
 
 
 def coverage(

@@ -38,7 +38,7 @@ from legation.engagements.models import (
     Kind,
     Posting,
 )
-from legation.insight.common import day_end, local_date, scope
+from legation.insight.common import day_end, instant, local_date, scope
 from legation.people.models import Person
 
 KIND_WEIGHTS: dict[str, float] = {
@@ -145,15 +145,6 @@ def _kind_weight() -> Any:
     return base + bonus
 
 
-def _instant(value: Any) -> dt.datetime:
-    """An aggregate's timestamp as an aware datetime (SQLite hands back its stored UTC text)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def _utc_day(value: Any) -> dt.date:
     """The UTC day of a raw timestamp (SQLite's text or PostgreSQL's datetime)."""
     if isinstance(value, str):
@@ -173,7 +164,7 @@ def person_activity(
 
     `raw`: the rows as the database hands them back, (person id, count, last, weight) with
     `last` as SQLite's UTC text or PostgreSQL's datetime, for callers that read tens of
-    thousands of them and convert only the few they keep (`_utc_day`, `_instant`).
+    thousands of them and convert only the few they keep (`_utc_day`, `common.instant`).
 
     Rows are plain dictionaries (person_id, n, last, weight), read without the ORM's per-row
     conversions: at a posting's 65,000 contacts those cost more than the query itself.
@@ -213,7 +204,7 @@ def person_activity(
     if raw:
         return rows
     return [
-        {"person_id": pid, "n": n, "last": _instant(last), "weight": float(weight)}
+        {"person_id": pid, "n": n, "last": instant(last), "weight": float(weight)}
         for pid, n, last, weight in rows
     ]
 
@@ -299,7 +290,7 @@ def strengths(
                     person_id=pid,
                     n=n,
                     weight=float(w),
-                    last=_instant(last),
+                    last=instant(last),
                     as_of=as_of,
                     seniority=seniority_of(*titles[pid]),
                 )

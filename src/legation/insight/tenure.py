@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any, NamedTuple, TypedDict
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -28,12 +28,12 @@ from legation.insight.common import (
     day_start,
     days_in_post,
     engagement_sectors,
+    instant,
     local_date,
     month_label,
     months_between,
     posting_engagements,
 )
-from legation.insight.strength import _instant
 
 
 class RegionVisit(TypedDict):
@@ -160,18 +160,6 @@ def _one_pass(engagements: Any, months: list[dt.date]) -> OnePass:
     return OnePass(cube, people, orgs, sectors)
 
 
-def _cube(engagements: Any, months: list[dt.date]) -> list[tuple]:
-    """(kind, region id, month index, count, first, last) of the engagements, one GROUP BY."""
-    return list(
-        engagements.annotate(
-            k=Concat(F("kind"), Value("")), r=F("region_id") + Value(0), m=_month_index(months)
-        )
-        .values_list("k", "r", "m")
-        .annotate(n=Count("id"), first=Min("start"), last=Max("start"))
-        .order_by()
-    )
-
-
 def _kinds(cube: list[tuple]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for kind, _r, _m, n, _f, _l in cube:
@@ -186,7 +174,7 @@ def _region_visits(cube: list[tuple]) -> list[RegionVisit]:
     for kind, region, _m, n, first, last in cube:
         if region is None or kind not in in_person:
             continue
-        first, last = _instant(first), _instant(last)
+        first, last = instant(first), instant(last)
         row = rows.setdefault(region, [0, first, last])
         row[0] += n
         row[1], row[2] = min(row[1], first), max(row[2], last)
@@ -203,11 +191,6 @@ def _region_visits(cube: list[tuple]) -> list[RegionVisit]:
         }
         for r in regions
     ]
-
-
-def region_visits(engagements: Any) -> list[RegionVisit]:
-    """Regions where in-person engagements took place, with visits and first and last visit."""
-    return _region_visits(_cube(engagements.filter(kind__in=IN_PERSON_KINDS), []))
 
 
 def sector_counts(engagements: Any) -> list[SectorCount]:
@@ -258,12 +241,6 @@ def _posting_figures(
         "states_visited": sum(1 for r in regions if r["is_state"]),
         "sectors_engaged": [s["code"] for s in sectors],
     }
-
-
-def by_month(engagements: Any, first: dt.date, last: dt.date) -> list[MonthCount]:
-    """Engagements per calendar month (local time), every month of the period listed."""
-    months = months_between(first, last)
-    return _months(_cube(engagements, months), months)
 
 
 def _months(cube: list[tuple], months: list[dt.date]) -> list[MonthCount]:
@@ -336,12 +313,10 @@ __all__ = [
     "RegionVisit",
     "SectorCount",
     "TenureFigures",
-    "by_month",
     "commitment_figures",
     "day_end",
     "days_in_post",
     "posting_figures",
-    "region_visits",
     "sector_counts",
     "tenure",
 ]
