@@ -12,6 +12,7 @@ from legation.demo.generator import generate
 from legation.engagements import services as engagements
 from legation.engagements.models import Engagement, EngagementOrganisation
 from legation.insight import derived
+from legation.insight.models import PostingActivity
 from legation.intake.services import person_merge
 from legation.people import services as people
 from legation.people.models import Person
@@ -25,8 +26,10 @@ def sector(code: str) -> Sector:
 
 
 def assert_in_step() -> set[tuple[int, int]]:
+    """Both derived tables equal what the ledger gives; the engagement-sector rows returned."""
     stored, expected = derived.stored_rows(), derived.expected_rows()
     assert stored == expected
+    assert derived.stored_activity() == derived.expected_activity()
     return stored
 
 
@@ -96,3 +99,45 @@ def test_bulk_generated_demo_and_rebuild_agree(seeded):
     assert len(rows) > 1_000
     derived.rebuild()
     assert derived.stored_rows() == rows
+
+
+def activity_of(engagement_id: int) -> set[tuple[int, int, int]]:
+    """(posting, facet, item) of one engagement's per-posting rows."""
+    return {(p, f, i) for p, f, i, e, *_ in derived.stored_activity() if e == engagement_id}
+
+
+def test_posting_activity_holds_each_facet_and_follows_the_engagement(ledger, head,
+                                                                      ambassador_posting):  # fmt: skip
+    both, post = ledger["both"], ambassador_posting.pk
+    assert_in_step()
+    assert activity_of(both.pk) == {
+        (post, 0, both.pk),
+        (post, 1, ledger["gov"].pk),
+        (post, 1, ledger["scholar"].pk),
+        (post, 1, ledger["nobody"].pk),
+        (post, 2, ledger["firm"].pk),
+        (post, 3, sector("subnational").pk),
+        (post, 3, sector("think_tank").pk),
+        (post, 3, sector("business").pk),
+    }
+    # The copied columns follow the engagement: every facet row moves with it.
+    later = dt.datetime(2023, 5, 2, 9, tzinfo=dt.UTC)
+    engagements.engagement_update(actor=head, engagement=both, start=later, kind="call")
+    assert_in_step()
+    rows = PostingActivity.objects.filter(engagement=both)
+    assert {(r.start, r.kind) for r in rows} == {(later, "call")}
+    # A participant leaves: their person row and the sector only they gave go.
+    engagements.engagement_update(
+        actor=head, engagement=both, people=[ledger["gov"], ledger["nobody"]]
+    )
+    assert_in_step()
+    assert (post, 1, ledger["scholar"].pk) not in activity_of(both.pk)
+    assert (post, 3, sector("think_tank").pk) not in activity_of(both.pk)
+    # Off the posting's staff: nothing of it is left in the posting's rows.
+    engagements.engagement_update(actor=head, engagement=both, staff=[])
+    assert_in_step()
+    assert activity_of(both.pk) == set()
+    assert activity_of(ledger["alone"].pk) == {
+        (post, 0, ledger["alone"].pk),
+        (post, 1, ledger["nobody"].pk),
+    }

@@ -49,10 +49,13 @@ def test_a_backup_restores_every_record_and_file_into_an_empty_database(demo, se
     archive.seek(0)
     restore_backup(archive)
     assert snapshot() == before
-    # The derived engagement-sector rows are not in the archive: the triggers refill them.
+    # The derived rows (engagement sectors, each posting's activity) are not in the archive:
+    # the triggers refill them.
     from legation.insight import derived
 
     assert derived.stored_rows() == derived.expected_rows() != set()
+    assert derived.stored_activity() == derived.expected_activity() != []
+    assert "insight.postingactivity" not in manifest["tables"]
     from legation.intake.models import Attachment
 
     assert Attachment.objects.get().file.read() == b"Subject: hi\n\nhello"

@@ -209,9 +209,12 @@ def uninstall(schema_editor) -> None:
 
 
 def rebuild() -> None:
-    """Recompute every derived row from the ledger (after a repair, or to check the triggers)."""
+    """Recompute every derived row from the ledger (after a repair, or to check the triggers).
+
+    The sector rows first: the per-posting table copies them.
+    """
     with connection.cursor() as cursor:
-        for sql in REBUILD:
+        for sql in REBUILD + ACTIVITY_REBUILD:
             cursor.execute(sql)
 
 
@@ -226,3 +229,268 @@ def stored_rows() -> set[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT engagement_id, sector_id FROM {TABLE}")
         return {(int(e), int(s)) for e, s in cursor.fetchall()}
+
+
+# -- Per-posting activity (models.PostingActivity, migration 0002) -------------------------------
+#
+# The rule: for every staff link (posting, engagement), a row for the engagement itself (facet
+# 0), one per participant (1), per organisation (2) and per sector reached (3, the rows of the
+# engagement-sector table above, whose own triggers then drive these). Each row copies the
+# engagement's mission, start, sensitivity, kind, region and duration.
+#
+# Inserts add only the rows the new rows complete (the last of a staff link, an engagement and
+# a participant, organisation or sector row to arrive completes a row); deletes remove only
+# the rows the deleted ones carried; an update of an engagement rewrites its copied columns.
+
+ACTIVITY = "insight_postingactivity"
+STAFF = "engagements_engagementstaff"
+ENGAGEMENT = "engagements_engagement"
+SECTOR_ROWS = TABLE
+ACTIVITY_COLUMNS = (
+    "posting_id, facet, item_id, engagement_id, mission_id, start, sensitivity, kind, "
+    "region_id, duration"
+)
+_COPIED = "e.mission_id, e.start, e.sensitivity, e.kind, e.region_id, e.duration"
+# (facet, the junction table, its column naming the item)
+FACETS = ((1, PART, "person_id"), (2, ORG, "organisation_id"), (3, SECTOR_ROWS, "sector_id"))
+
+
+def _activity_of(staff: str, where: str) -> str:
+    """Every activity row of the staff links `staff` (a table or transition table) holds that
+    `where` (on `s`, the staff link, and `e`, its engagement) selects."""
+    parts = [
+        f"SELECT s.posting_id, 0, e.id, e.id, {_COPIED} FROM {staff} s "
+        f"JOIN {ENGAGEMENT} e ON e.id = s.engagement_id WHERE {where}"
+    ]
+    for facet, table, column in FACETS:
+        parts.append(
+            f"SELECT s.posting_id, {facet}, x.{column}, e.id, {_COPIED} FROM {staff} s "
+            f"JOIN {ENGAGEMENT} e ON e.id = s.engagement_id "
+            f"JOIN {table} x ON x.engagement_id = e.id WHERE {where}"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _facet_rows(facet: int, column: str, items: str, where: str) -> str:
+    """Activity rows of one facet for the junction rows `items` (a table or transition table,
+    aliased `x`) that `where` selects: one per staff link of each row's engagement."""
+    return (
+        f"SELECT s.posting_id, {facet}, x.{column}, e.id, {_COPIED} FROM {items} x "
+        f"JOIN {STAFF} s ON s.engagement_id = x.engagement_id "
+        f"JOIN {ENGAGEMENT} e ON e.id = x.engagement_id WHERE {where}"
+    )
+
+
+_SET_COPIED = (
+    "mission_id = {n}.mission_id, start = {n}.start, sensitivity = {n}.sensitivity, "
+    "kind = {n}.kind, region_id = {n}.region_id, duration = {n}.duration"
+)
+_CHANGED = (
+    "({o}.mission_id, {o}.start, {o}.sensitivity, {o}.kind, {o}.region_id, {o}.duration) "
+    "IS DISTINCT FROM ({n}.mission_id, {n}.start, {n}.sensitivity, {n}.kind, {n}.region_id, "
+    "{n}.duration)"
+)
+
+
+def _sqlite_activity() -> dict[str, str]:
+    ins = f"INSERT OR IGNORE INTO {ACTIVITY}({ACTIVITY_COLUMNS}) "
+    triggers = {
+        "staff_ai": f"AFTER INSERT ON {STAFF} BEGIN "
+        + ins
+        + _activity_of(STAFF, "s.id = new.id")
+        + "; END",
+        "staff_ad": f"AFTER DELETE ON {STAFF} BEGIN DELETE FROM {ACTIVITY} WHERE "
+        "engagement_id = old.engagement_id AND posting_id = old.posting_id; END",
+        "staff_au": f"AFTER UPDATE OF engagement_id, posting_id ON {STAFF} BEGIN "
+        f"DELETE FROM {ACTIVITY} WHERE engagement_id = old.engagement_id "
+        "AND posting_id = old.posting_id; " + ins + _activity_of(STAFF, "s.id = new.id") + "; END",
+        "engagement_ai": f"AFTER INSERT ON {ENGAGEMENT} BEGIN "
+        + ins
+        + _activity_of(STAFF, "e.id = new.id")
+        + "; END",
+        "engagement_au": "AFTER UPDATE OF mission_id, start, sensitivity, kind, region_id, "
+        f"duration ON {ENGAGEMENT} WHEN "
+        + _CHANGED.format(o="old", n="new").replace("IS DISTINCT FROM", "IS NOT")
+        + f" BEGIN UPDATE {ACTIVITY} SET "
+        + _SET_COPIED.format(n="new")
+        + " WHERE engagement_id = new.id; END",
+        "engagement_ad": f"AFTER DELETE ON {ENGAGEMENT} BEGIN "
+        f"DELETE FROM {ACTIVITY} WHERE engagement_id = old.id; END",
+    }
+    for facet, table, column in FACETS:
+        name = {1: "part", 2: "org", 3: "sector"}[facet]
+        delete = (
+            f"DELETE FROM {ACTIVITY} WHERE engagement_id = old.engagement_id "
+            f"AND facet = {facet} AND item_id = old.{column}; "
+        )
+        insert = ins + _facet_rows(facet, column, table, "x.id = new.id") + "; "
+        triggers[f"{name}_ai"] = f"AFTER INSERT ON {table} BEGIN {insert}END"
+        triggers[f"{name}_ad"] = f"AFTER DELETE ON {table} BEGIN {delete}END"
+        triggers[f"{name}_au"] = (
+            f"AFTER UPDATE OF engagement_id, {column} ON {table} BEGIN {delete}{insert}END"
+        )
+    return triggers
+
+
+SQLITE_ACTIVITY = _sqlite_activity()
+SQLITE_ACTIVITY_UP = [
+    f"CREATE TRIGGER insight_pa_{name} {body}" for name, body in SQLITE_ACTIVITY.items()
+]
+SQLITE_ACTIVITY_DOWN = [f"DROP TRIGGER IF EXISTS insight_pa_{name}" for name in SQLITE_ACTIVITY]
+
+
+def _pg_activity() -> dict[str, tuple[str, str, str, str]]:
+    ins = f"INSERT INTO {ACTIVITY}({ACTIVITY_COLUMNS}) "
+    done = " ON CONFLICT DO NOTHING;"
+    both = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    drop_links = (
+        f"DELETE FROM {ACTIVITY} a USING old_rows o WHERE a.engagement_id = o.engagement_id "
+        "AND a.posting_id = o.posting_id;"
+    )
+    triggers = {
+        "staff_ai": ("INSERT", STAFF, "NEW TABLE AS new_rows", ins + _activity_of("new_rows", "TRUE") + done),
+        "staff_ad": ("DELETE", STAFF, "OLD TABLE AS old_rows", drop_links),
+        "staff_au": ("UPDATE", STAFF, both, drop_links + " " + ins + _activity_of("new_rows", "TRUE") + done),
+        "engagement_ai": (
+            "INSERT",
+            ENGAGEMENT,
+            "NEW TABLE AS new_rows",
+            ins + _activity_of(STAFF, "e.id IN (SELECT id FROM new_rows)") + done,
+        ),
+        "engagement_au": (
+            "UPDATE",
+            ENGAGEMENT,
+            both,
+            f"UPDATE {ACTIVITY} a SET " + _SET_COPIED.format(n="n")
+            + " FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE a.engagement_id = n.id AND "
+            + _CHANGED.format(o="o", n="n") + ";",
+        ),
+        "engagement_ad": (
+            "DELETE",
+            ENGAGEMENT,
+            "OLD TABLE AS old_rows",
+            f"DELETE FROM {ACTIVITY} WHERE engagement_id IN (SELECT id FROM old_rows);",
+        ),
+    }  # fmt: skip
+    for facet, table, column in FACETS:
+        name = {1: "part", 2: "org", 3: "sector"}[facet]
+        delete = (
+            f"DELETE FROM {ACTIVITY} a USING old_rows o WHERE a.engagement_id = o.engagement_id "
+            f"AND a.facet = {facet} AND a.item_id = o.{column};"
+        )
+        insert = ins + _facet_rows(facet, column, "new_rows", "TRUE") + done
+        triggers[f"{name}_ai"] = ("INSERT", table, "NEW TABLE AS new_rows", insert)
+        triggers[f"{name}_ad"] = ("DELETE", table, "OLD TABLE AS old_rows", delete)
+        triggers[f"{name}_au"] = ("UPDATE", table, both, delete + " " + insert)
+    return triggers
+
+
+PG_ACTIVITY = _pg_activity()
+
+
+def _pg_activity_trigger(name: str, event: str, table: str, transition: str, body: str) -> list:
+    return [
+        f"CREATE OR REPLACE FUNCTION insight_pa_{name}() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN {body} RETURN NULL; END $$",
+        f"CREATE TRIGGER insight_pa_{name} AFTER {event} ON {table} REFERENCING {transition} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION insight_pa_{name}()",
+    ]
+
+
+POSTGRES_ACTIVITY_UP = [
+    sql for name, spec in PG_ACTIVITY.items() for sql in _pg_activity_trigger(name, *spec)
+]
+POSTGRES_ACTIVITY_DOWN = [
+    sql
+    for name, (_event, table, _t, _b) in PG_ACTIVITY.items()
+    for sql in (
+        f"DROP TRIGGER IF EXISTS insight_pa_{name} ON {table}",
+        f"DROP FUNCTION IF EXISTS insight_pa_{name}()",
+    )
+]
+ACTIVITY_REBUILD = [
+    f"DELETE FROM {ACTIVITY}",
+    f"INSERT INTO {ACTIVITY}({ACTIVITY_COLUMNS}) " + _activity_of(STAFF, "1 = 1"),
+]
+
+
+def install_activity(schema_editor) -> None:
+    statements = {"sqlite": SQLITE_ACTIVITY_UP, "postgresql": POSTGRES_ACTIVITY_UP}
+    for sql in statements.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(sql, params=None)
+    for sql in ACTIVITY_REBUILD:
+        schema_editor.execute(sql, params=None)
+
+
+def uninstall_activity(schema_editor) -> None:
+    statements = {"sqlite": SQLITE_ACTIVITY_DOWN, "postgresql": POSTGRES_ACTIVITY_DOWN}
+    for sql in statements.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(sql, params=None)
+
+
+def expected_activity() -> list[tuple]:
+    """What the per-posting table must hold, computed from the ledger itself (sorted)."""
+    return _activity_rows(_activity_of(STAFF, "1 = 1"))
+
+
+def stored_activity() -> list[tuple]:
+    return _activity_rows(f"SELECT {ACTIVITY_COLUMNS} FROM {ACTIVITY}")
+
+
+def _activity_rows(sql: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return sorted(cursor.fetchall(), key=repr)
+
+
+def suspend_activity() -> None:
+    """Set the per-posting triggers aside while a bulk load writes new engagements.
+
+    Kept row by row, the per-posting table costs a bulk load more than the rows themselves;
+    `resume_activity` fills it for the new engagements in one statement and puts the triggers
+    back. Both databases roll DDL back with the transaction: a failed load gets them back.
+    """
+    statements = {"sqlite": SQLITE_ACTIVITY_DOWN, "postgresql": POSTGRES_ACTIVITY_DOWN}
+    with connection.cursor() as cursor:
+        for sql in statements.get(connection.vendor, []):
+            cursor.execute(sql)
+
+
+def resume_activity(first_engagement_id: int) -> None:
+    """Add the per-posting rows of engagements from `first_engagement_id` on (all written since
+    `suspend_activity`, with their staff, participants, organisations and sectors), and put the
+    triggers back."""
+    statements = {"sqlite": SQLITE_ACTIVITY_UP, "postgresql": POSTGRES_ACTIVITY_UP}
+    with connection.cursor() as cursor:
+        # The covering index is built again after the rows are in, in one sorted pass: kept
+        # row by row, its random inserts cost more than the rows (millions at the large size).
+        cover = _index_definition(cursor, COVER_INDEX)
+        if cover:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(COVER_INDEX)}")
+        cursor.execute(
+            f"INSERT INTO {ACTIVITY}({ACTIVITY_COLUMNS}) "
+            + _activity_of(STAFF, f"e.id >= {int(first_engagement_id)}")
+        )
+        if cover:
+            cursor.execute(cover)
+        for sql in statements.get(connection.vendor, []):
+            cursor.execute(sql)
+
+
+COVER_INDEX = "posting_activity_cover"
+
+
+def _index_definition(cursor, name: str) -> str | None:
+    """The statement that creates an index, as the database itself keeps it."""
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+    elif connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname = %s",
+            [name],
+        )
+    else:
+        return None
+    row = cursor.fetchone()
+    return row[0] if row else None

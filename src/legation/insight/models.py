@@ -9,11 +9,16 @@ Triggers (migration 0001: row triggers on SQLite, statement triggers with transi
 PostgreSQL) keep it equal to that UNION on every write, whatever writes: services, importers,
 raw bulk loads, merges, restores. `rebuild()` recomputes it from scratch; the test suite checks
 that the two agree after each kind of write. Backups leave it out: it is rebuilt as rows load.
+
+`PostingActivity` holds each posting's engagements with the people, organisations and sectors
+they reached, so that one posting's figures read one index range (migration 0002).
 """
 
 from __future__ import annotations
 
 from django.db import models
+
+from legation.core.querysets import VisibleQuerySet
 
 
 class EngagementSector(models.Model):
@@ -39,3 +44,97 @@ class EngagementSector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.engagement_id} in sector {self.sector_id}"
+
+
+class PostingActivityQuerySet(VisibleQuerySet):
+    """The same rule as the engagements': the engagement's mission and its sensitivity."""
+
+    mission_path = "mission_id"
+    sensitivity_paths = ("sensitivity",)
+
+
+class PostingActivity(models.Model):
+    """A posting's engagements, once each and once per person, organisation and sector reached.
+
+    One row per staff link (posting, engagement) and facet: the engagement itself (`item_id` is
+    the engagement), each participant (`item_id` a person), each organisation involved, and each
+    sector reached (the rows of `EngagementSector`). Every row carries what the figures filter
+    and count by: the engagement's mission and sensitivity (so `visible_to` applies the
+    engagements' own rule), its start, kind, region and duration.
+
+    A posting's figures are then one range of one covering index, (posting, facet, start, …),
+    instead of a join of the posting's engagements with every participant, organisation and
+    sector row of the ledger: on PostgreSQL at a million engagements that join was most of the
+    cost of tenure and relationship strength. Triggers (migration 0002) keep it equal to the
+    ledger on every write; `derived.rebuild()` recomputes it.
+    """
+
+    class Facet(models.IntegerChoices):
+        ENGAGEMENT = 0
+        PERSON = 1
+        ORGANISATION = 2
+        SECTOR = 3
+
+    posting = models.ForeignKey(
+        "engagements.Posting",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    # The key is the row's identity (a staff link, a facet and its item): no extra id column
+    # and index on a table of several rows per engagement.
+    pk = models.CompositePrimaryKey("engagement", "posting", "facet", "item_id")
+    facet = models.PositiveSmallIntegerField(choices=Facet.choices)
+    item_id = models.BigIntegerField()
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    mission = models.ForeignKey(
+        "engagements.Mission",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    start = models.DateTimeField()
+    sensitivity = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20)
+    region = models.ForeignKey(
+        "core.Region",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    duration = models.DurationField()
+
+    objects = PostingActivityQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Every column a figure reads is in the index: a posting's figures never visit the
+            # table (an index-only range scan on PostgreSQL, a covering index on SQLite).
+            models.Index(
+                fields=[
+                    "posting",
+                    "facet",
+                    "start",
+                    "mission",
+                    "sensitivity",
+                    "item_id",
+                    "kind",
+                    "region",
+                    "duration",
+                ],
+                name="posting_activity_cover",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"posting {self.posting_id}, engagement {self.engagement_id}: {self.item_id}"
