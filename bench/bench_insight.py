@@ -48,10 +48,12 @@ def run(size: str) -> Report:
     mission_ids = list(user.legation_missions.values_list("pk", flat=True))
     lo, hi = day_start(start), day_end(as_of)
 
-    def sql() -> None:
-        # The same rows as the figure: the posting's engagements the user may see in the period,
-        # each once per sector it reached (the derived table), grouped by region and sector.
-        ids = ",".join(str(int(m)) for m in mission_ids)
+    ids = ",".join(str(int(m)) for m in mission_ids)
+    bounds = [posting.pk, clearance(user), lo, hi]
+
+    def ledger_sql() -> None:
+        # The same cells from the ledger's own tables: the posting's engagements the user may
+        # see in the period, each once per sector it reached (the engagement-sector rows).
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT e.region_id, es.sector_id, COUNT(*), MAX(e.start) "
@@ -60,20 +62,33 @@ def run(size: str) -> Report:
                 "JOIN insight_engagementsector es ON es.engagement_id = e.id "
                 f"WHERE s.posting_id = %s AND e.mission_id IN ({ids}) AND e.sensitivity <= %s "
                 "AND e.start >= %s AND e.start < %s GROUP BY e.region_id, es.sector_id",
-                [posting.pk, clearance(user), lo, hi],
+                bounds,
+            )
+            cur.fetchall()
+
+    def sql() -> None:
+        # The rows the figure reads: the posting's sector rows in the per-posting table, with
+        # the same conditions, grouped by region and sector.
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT region_id, item_id, COUNT(*), MAX(start) FROM insight_postingactivity "
+                f"WHERE posting_id = %s AND facet = 3 AND mission_id IN ({ids}) "
+                "AND sensitivity <= %s AND start >= %s AND start < %s GROUP BY region_id, item_id",
+                bounds,
             )
             cur.fetchall()
 
     def matrix() -> None:
-        from legation.insight.common import scope
         from legation.insight.coverage import matrix_rows
 
-        matrix_rows(scope(user, posting=posting, start=start, end=as_of))
+        matrix_rows(user, posting=posting, start=start, end=as_of)
 
+    ledger_ms = min(timed(ledger_sql, repeat=3))
     sql_ms = min(timed(sql, repeat=3))
     orm_ms = min(timed(matrix, repeat=3))
     report.add(Figure("coverage matrix (one posting, 12 months)", orm_ms, "ms",
-                      target="within 2x of SQL", baseline=sql_ms, ok=orm_ms <= 2 * sql_ms))  # fmt: skip
+                      target="within 2x of SQL", baseline=sql_ms, ok=orm_ms <= 2 * sql_ms,
+                      note=f"the same cells from the ledger's tables by hand: {ledger_ms:,.0f} ms"))  # fmt: skip
     c = figures.coverage(user, posting=posting, start=start, end=as_of)
     add("coverage with gaps named", lambda: figures.coverage(user, posting=posting, start=start,
         end=as_of), f"{c['total']:,} engagement-sector pairs, {len(c['gaps'])} gaps")  # fmt: skip

@@ -67,6 +67,32 @@ def scope(
     return qs.order_by()
 
 
+def posting_activity(
+    user: Any,
+    posting: Posting,
+    facet: int | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet:
+    """A posting's rows in the per-posting table (models.PostingActivity) the user may see.
+
+    The same engagements as `scope(user, posting=posting, start=start, end=end)`, each once
+    (facet ENGAGEMENT) and once per person, organisation or sector it reached; `visible_to`
+    applies the engagements' own rule to the mission and sensitivity each row carries.
+    """
+    from legation.insight.models import PostingActivity
+
+    qs = PostingActivity.objects.visible_to(user).filter(posting=posting)
+    if facet is not None:
+        qs = qs.filter(facet=facet)
+    if start is not None:
+        qs = qs.filter(start__gte=day_start(start))
+    if end is not None:
+        qs = qs.filter(start__lt=day_end(end))
+    return qs.order_by()
+
+
 def posting_engagements(posting: Posting, user: Any, as_of: dt.date) -> QuerySet:
     """A posting's engagements up to and including the reference day."""
     return scope(user, posting=posting, end=as_of)

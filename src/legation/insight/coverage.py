@@ -18,13 +18,15 @@ import datetime as dt
 from typing import Any, TypedDict
 
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from legation.core.models import Region, Sector
 from legation.engagements.models import Posting
-from legation.insight.common import instant, local_date, scope
+from legation.insight.common import instant, local_date, posting_activity, scope
+from legation.insight.models import PostingActivity
 
 THIN_SHARE = 0.25
 MIN_EXPECTED = 2.0
@@ -57,22 +59,38 @@ class Coverage(TypedDict):
     gaps: list[Gap]
 
 
-def matrix_rows(engagements: Any) -> list[tuple[int | None, int, int, Any]]:
+def matrix_rows(
+    user: Any,
+    *,
+    posting: Posting | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[tuple[int | None, int, int, Any]]:
     """(region id, sector id, engagements, last start) for every non-empty cell.
 
-    The engagements in scope (compiled from `visible_to`) joined to the derived sector rows.
-    SQLite is told to read the scope first (MATERIALIZED); PostgreSQL plans the join best when
-    it may fold the scope into it (it then runs in parallel).
+    The engagements of `scope(user, posting=posting, start=start, end=end)`, each once per
+    sector it reached. One posting's are its sector rows in the per-posting table (one range of
+    its covering index); otherwise the engagements in scope (compiled from `visible_to`) are
+    joined to the derived sector rows. SQLite is told to read that scope first (MATERIALIZED);
+    PostgreSQL plans the join best when it may fold the scope into it (it then runs in parallel).
     """
-    body = engagements.values_list("id", "region_id", "start").order_by()
-    scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
-    hint = "MATERIALIZED " if connection.vendor == "sqlite" else ""
-    # Only the ORM's own compilation is inlined; every value is a bound parameter.
-    sql = (
-        f"WITH s(id, r, t) AS {hint}({scope_sql}) "  # noqa: S608
-        "SELECT s.r, es.sector_id, COUNT(*), MAX(s.t) FROM s "
-        "JOIN insight_engagementsector es ON es.engagement_id = s.id GROUP BY s.r, es.sector_id"
-    )
+    if posting is not None:
+        body = (
+            posting_activity(user, posting, PostingActivity.Facet.SECTOR, start=start, end=end)
+            .values_list("region_id", "item_id")
+            .annotate(n=Count("*"), last=Max("start"))
+        )
+        sql, params = body.query.sql_with_params()
+    else:
+        body = scope(user, start=start, end=end).values_list("id", "region_id", "start").order_by()
+        scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
+        hint = "MATERIALIZED " if connection.vendor == "sqlite" else ""
+        # Only the ORM's own compilation is inlined; every value is a bound parameter.
+        sql = (
+            f"WITH s(id, r, t) AS {hint}({scope_sql}) "  # noqa: S608
+            "SELECT s.r, es.sector_id, COUNT(*), MAX(s.t) FROM s "
+            "JOIN insight_engagementsector es ON es.engagement_id = s.id GROUP BY s.r, es.sector_id"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -108,9 +126,7 @@ def coverage(
 
     cells: dict[str, dict[str, int]] = {r.code: {} for r in regions}
     unplaced: dict[str, int] = {}
-    for region_id, sector_id, n, _last in matrix_rows(
-        scope(user, posting=posting, start=start, end=end)
-    ):
+    for region_id, sector_id, n, _last in matrix_rows(user, posting=posting, start=start, end=end):
         code = sector_code[sector_id]
         if region_id in region_code:
             cells[region_code[region_id]][code] = n
@@ -118,7 +134,7 @@ def coverage(
             unplaced[code] = unplaced.get(code, 0) + n
     before: dict[tuple[str, str], Any] = {}
     for region_id, sector_id, _n, last in matrix_rows(
-        scope(user, posting=posting, end=start - dt.timedelta(days=1))
+        user, posting=posting, end=start - dt.timedelta(days=1)
     ):
         if region_id in region_code:
             before[(region_code[region_id], sector_code[sector_id])] = last

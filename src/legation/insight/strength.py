@@ -26,7 +26,8 @@ from collections import defaultdict
 from typing import Any, TypedDict
 
 from django.db import connection
-from django.db.models import Case, Count, FloatField, Value, When
+from django.db.models import Case, CharField, Count, FloatField, Max, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -38,7 +39,8 @@ from legation.engagements.models import (
     Kind,
     Posting,
 )
-from legation.insight.common import day_end, instant, local_date, scope
+from legation.insight.common import day_end, instant, local_date, posting_activity, scope
+from legation.insight.models import PostingActivity
 from legation.people.models import Person
 
 KIND_WEIGHTS: dict[str, float] = {
@@ -153,25 +155,86 @@ def _utc_day(value: Any) -> dt.date:
 
 
 def person_activity(
-    engagements: Any,
-    people: Any = None,
+    user: Any,
     *,
+    posting: Posting | None = None,
+    end: dt.date | None = None,
+    people: Any = None,
     min_engagements: int | None = None,
     last_before: dt.datetime | None = None,
     raw: bool = False,
 ) -> list[Any]:
     """Per person: engagements, last start and their weighted sum (one GROUP BY).
 
+    The engagements are those of `scope(user, posting=posting, end=end)`. `people` limits it to
+    a few people (read through their own participations).
+
     `raw`: the rows as the database hands them back, (person id, count, last, weight) with
-    `last` as SQLite's UTC text or PostgreSQL's datetime, for callers that read tens of
+    `last` as UTC text (SQLite's, or PostgreSQL's for one posting) or PostgreSQL's datetime, for callers that read tens of
     thousands of them and convert only the few they keep (`_utc_day`, `common.instant`).
 
     Rows are plain dictionaries (person_id, n, last, weight), read without the ORM's per-row
     conversions: at a posting's 65,000 contacts those cost more than the query itself.
     """
-    # The engagements in scope are read once, each with its weight, into a materialised CTE,
-    # then joined to their participants: a weight per engagement rather than per participant,
-    # and the planner walks the posting's engagements once (see tenure._one_pass).
+    if posting is not None and people is None:
+        sql, params = _posting_activity_sql(user, posting, end, min_engagements, last_before)
+    else:
+        sql, params = _engagement_activity_sql(
+            scope(user, posting=posting, end=end), people, min_engagements, last_before
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if raw:
+        return rows
+    return [
+        {"person_id": pid, "n": n, "last": instant(last), "weight": float(weight)}
+        for pid, n, last, weight in rows
+    ]
+
+
+def _posting_activity_sql(
+    user: Any,
+    posting: Posting,
+    end: dt.date | None,
+    min_engagements: int | None,
+    last_before: dt.datetime | None,
+) -> tuple[str, tuple]:
+    """One posting's people from the per-posting table: one range of its covering index.
+
+    The last start is read as the database's UTC text: the tens of thousands of timestamps a
+    posting's contacts bring back cost more to convert one by one than the query itself, and
+    only the few kept are (`common.instant`).
+    """
+    body = (
+        posting_activity(user, posting, PostingActivity.Facet.PERSON, end=end)
+        .values("item_id")
+        .annotate(
+            n=Count("*"),
+            last=Max("start"),
+            last_text=Cast(Max("start"), output_field=CharField()),
+            w=Sum(_kind_weight()),
+        )
+    )
+    if min_engagements is not None:
+        body = body.filter(n__gte=min_engagements)
+    if last_before is not None:
+        body = body.filter(last__lt=last_before)
+    return body.values_list("item_id", "n", "last_text", "w").query.sql_with_params()
+
+
+def _engagement_activity_sql(
+    engagements: Any,
+    people: Any,
+    min_engagements: int | None,
+    last_before: dt.datetime | None,
+) -> tuple[str, tuple]:
+    """Every engagement in scope joined to its participants (a whole mission, or a few people).
+
+    The engagements in scope are read once, each with its weight, into a common table
+    expression, then joined to their participants: a weight per engagement rather than per
+    participant.
+    """
     if people is not None:
         engagements = engagements.filter(engagementparticipant__person__in=people)
     body = engagements.annotate(w=_kind_weight()).values_list("id", "start", "w").order_by()
@@ -198,15 +261,7 @@ def person_activity(
         f"FROM s JOIN engagements_engagementparticipant p ON p.engagement_id = s.id{people_filter} "
         "GROUP BY p.person_id" + (f" HAVING {' AND '.join(having)}" if having else "")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *extra))
-        rows = cursor.fetchall()
-    if raw:
-        return rows
-    return [
-        {"person_id": pid, "n": n, "last": instant(last), "weight": float(weight)}
-        for pid, n, last, weight in rows
-    ]
+    return sql, (*params, *extra)
 
 
 def frequency_points(weight: float) -> float:
@@ -252,21 +307,21 @@ def strengths(
     points) needs the person, so people are read only while they can still enter the top.
     """
     as_of = as_of or timezone.localdate()
-    activity = person_activity(scope(user, posting=posting, end=as_of), raw=True)
+    activity = person_activity(user, posting=posting, end=as_of, raw=True)
     # Tens of thousands of rows share a few hundred weights and days: score each value once.
     # The bound takes the day in UTC, a day nearer than it may be in local time, so it never
     # falls below the exact score (computed below for the few read in full).
     freq: dict[float, float] = {}
-    rec: dict[dt.date, float] = {}
+    rec: dict[Any, float] = {}
     partial = []
     for pid, n, last, w in activity:
-        day = _utc_day(last)
+        key = last[:10] if isinstance(last, str) else last  # the UTC day of text: its date part
         f = freq.get(w)
         if f is None:
             f = freq[w] = frequency_points(float(w))
-        r = rec.get(day)
+        r = rec.get(key)
         if r is None:
-            r = rec[day] = recency_points((as_of - day).days - 1)
+            r = rec[key] = recency_points((as_of - _utc_day(last)).days - 1)
         partial.append((f + r + SENIORITY_POINTS, pid, n, last, w))
     partial.sort(key=lambda item: -item[0])
     people = Person.objects.visible_to(user)
@@ -375,7 +430,7 @@ def quiet_relationships(
     """
     cutoff = day_end(as_of - dt.timedelta(days=quiet_days))
     activity = person_activity(
-        scope(user, posting=posting, end=as_of), min_engagements=min_engagements, last_before=cutoff
+        user, posting=posting, end=as_of, min_engagements=min_engagements, last_before=cutoff
     )
     # Standing is at most frequency + 30 (seniority): only candidates that bound lets through
     # have their title and office read (a few columns, in large chunks), and only the strong
@@ -495,7 +550,7 @@ def relationship_strength(
 ) -> dict[str, Any] | None:
     """One person's strength with its reasons (None: no visible engagement)."""
     as_of = as_of or timezone.localdate()
-    rows = person_activity(scope(user, posting=posting, end=as_of), people=[person.pk])
+    rows = person_activity(user, posting=posting, end=as_of, people=[person.pk])
     if not rows:
         return None
     row = rows[0]

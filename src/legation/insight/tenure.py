@@ -32,8 +32,9 @@ from legation.insight.common import (
     local_date,
     month_label,
     months_between,
-    posting_engagements,
+    posting_activity,
 )
+from legation.insight.models import PostingActivity
 
 
 class RegionVisit(TypedDict):
@@ -97,15 +98,27 @@ def _month_index(months: list[dt.date]) -> Any:
     """The month of `start` as an index: -1 before the first month, then 0, 1, …
 
     A CASE over the local month bounds keeps `start` bare (indexed, no per-row time-zone
-    function).
+    function). The CASEs nest as a binary search: a row meets about log2(months) comparisons,
+    not one per month (six instead of twenty for a posting of forty months).
     """
     if not months:
         return Value(-1, output_field=IntegerField())
     bounds = [day_start(m) for m in months]
+
+    def within(lo: int, hi: int) -> Any:
+        # A start at or after bounds[lo] (and before bounds[hi], if hi is a month): lo … hi-1.
+        if hi - lo == 1:
+            return Value(lo, output_field=IntegerField())
+        mid = (lo + hi) // 2
+        return Case(
+            When(start__lt=bounds[mid], then=within(lo, mid)),
+            default=within(mid, hi),
+            output_field=IntegerField(),
+        )
+
     return Case(
         When(start__lt=bounds[0], then=Value(-1)),
-        *[When(start__lt=b, then=Value(i)) for i, b in enumerate(bounds[1:])],
-        default=Value(len(months) - 1),
+        default=within(0, len(months)),
         output_field=IntegerField(),
     )
 
@@ -117,33 +130,33 @@ class OnePass(NamedTuple):
     sectors: dict[int, int]  # sector id -> engagements
 
 
-def _one_pass(engagements: Any, months: list[dt.date]) -> OnePass:
+def _one_pass(activity: Any, months: list[dt.date]) -> OnePass:
     """Kinds, regions, months, people and organisations met, and sectors, in one statement.
 
-    The engagements in scope (from `visible_to`, compiled by the ORM) are read once into a
-    materialised common table expression; each figure is then a GROUP BY or a COUNT DISTINCT
-    over it. Every figure used to find the posting's engagements again, which on PostgreSQL is
-    a hash join over every engagement of the mission each time. (Joins, not `IN (SELECT id FROM
-    s)`: the planner knows how many rows a join brings and can hash it; it guesses 200 for an
-    IN over a CTE and loops over an index instead. Each engagement is in `s` once.)
+    `activity` is the posting's rows in the per-posting table (`common.posting_activity`, all
+    facets, compiled by the ORM from `visible_to`). Each figure reads its own facet: one range
+    of the covering index (posting, facet, start, …), never the ledger's large tables.
+    (NOT MATERIALIZED: each part is planned as that range scan, the facet pushed into it.)
     """
     body = (
-        engagements.annotate(k=Concat(F("kind"), Value("")), m=_month_index(months))
-        .values_list("id", "k", "region_id", "m", "start")
+        activity.annotate(k=Concat(F("kind"), Value("")), m=_month_index(months))
+        .values_list("facet", "item_id", "k", "region_id", "m", "start")
         .order_by()
     )
     scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
-    # The only SQL inlined is the ORM's own compilation; every value is a bound parameter.
+    facet = PostingActivity.Facet
+    # The only SQL inlined is the ORM's own compilation and integer facets; every value is a
+    # bound parameter.
     sql = (
-        f"WITH s(id, k, r, m, t) AS MATERIALIZED ({scope_sql}) "  # noqa: S608
-        "SELECT 0, k, r, m, COUNT(*), MIN(t), MAX(t) FROM s GROUP BY k, r, m "
-        "UNION ALL SELECT 1, NULL, NULL, NULL, COUNT(DISTINCT p.person_id), NULL, NULL "
-        "FROM s JOIN engagements_engagementparticipant p ON p.engagement_id = s.id "
-        "UNION ALL SELECT 2, NULL, NULL, NULL, COUNT(DISTINCT o.organisation_id), NULL, NULL "
-        "FROM s JOIN engagements_engagementorganisation o ON o.engagement_id = s.id "
-        "UNION ALL SELECT 3, NULL, NULL, es.sector_id, COUNT(*), NULL, NULL "
-        "FROM s JOIN insight_engagementsector es ON es.engagement_id = s.id "
-        "GROUP BY es.sector_id"
+        f"WITH s(f, i, k, r, m, t) AS NOT MATERIALIZED ({scope_sql}) "  # noqa: S608
+        f"SELECT 0, k, r, m, COUNT(*), MIN(t), MAX(t) FROM s WHERE f = {facet.ENGAGEMENT:d} "
+        "GROUP BY k, r, m "
+        "UNION ALL SELECT 1, NULL, NULL, NULL, COUNT(DISTINCT i), NULL, NULL FROM s "
+        f"WHERE f = {facet.PERSON:d} "
+        "UNION ALL SELECT 2, NULL, NULL, NULL, COUNT(DISTINCT i), NULL, NULL FROM s "
+        f"WHERE f = {facet.ORGANISATION:d} "
+        "UNION ALL SELECT 3, NULL, NULL, i, COUNT(*), NULL, NULL FROM s "
+        f"WHERE f = {facet.SECTOR:d} GROUP BY i"
     )
     cube, people, orgs, sectors = [], 0, 0, {}
     with connection.cursor() as cursor:
@@ -214,7 +227,7 @@ def _sector_rows(counts: dict[int, int]) -> list[SectorCount]:
 def posting_figures(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> PostingFigures:
     """The figures a head of mission cites: days in post, regions and states, sectors, people."""
     as_of = as_of or timezone.localdate()
-    once = _one_pass(posting_engagements(posting, user, as_of), [])
+    once = _one_pass(posting_activity(user, posting, end=as_of), [])
     return _posting_figures(posting, as_of, _sector_rows(once.sectors), once)
 
 
@@ -252,26 +265,23 @@ def _months(cube: list[tuple], months: list[dt.date]) -> list[MonthCount]:
     ]
 
 
-def commitment_figures(engagements: Any, user: Any, as_of: dt.date) -> CommitmentFigures:
-    """Commitments raised in these engagements, as they stood on the reference day.
+def commitment_figures(engagement_ids: Any, user: Any, as_of: dt.date) -> CommitmentFigures:
+    """Commitments raised in these engagements (a query of their ids), as they stood on the
+    reference day.
 
     Solved: done and closed by then; dropped: dropped by then; still open: the rest (a commitment
     closed after the reference day was still open on it).
     """
     closed_by = Q(closed_on__isnull=True) | Q(closed_on__lte=as_of)
     done, dropped = Commitment.Status.DONE, Commitment.Status.DROPPED
-    row = (
-        Commitment.objects.visible_to(user)
-        .filter(engagement__in=engagements.values("id"))
-        .aggregate(
-            opened=Count("id"),
-            solved=Count("id", filter=Q(status=done) & closed_by),
-            dropped=Count("id", filter=Q(status=dropped) & closed_by),
-            overdue=Count(
-                "id",
-                filter=Q(due__lt=as_of) & ~(Q(status__in=[done, dropped]) & closed_by),
-            ),
-        )
+    row = Commitment.objects.raised_in_visible(user, engagement_ids).aggregate(
+        opened=Count("id"),
+        solved=Count("id", filter=Q(status=done) & closed_by),
+        dropped=Count("id", filter=Q(status=dropped) & closed_by),
+        overdue=Count(
+            "id",
+            filter=Q(due__lt=as_of) & ~(Q(status__in=[done, dropped]) & closed_by),
+        ),
     )
     return {
         "opened": row["opened"],
@@ -285,10 +295,10 @@ def commitment_figures(engagements: Any, user: Any, as_of: dt.date) -> Commitmen
 def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> TenureFigures:
     """Everything the tenure dashboard and report show for a posting on a reference date."""
     as_of = as_of or timezone.localdate()
-    qs = posting_engagements(posting, user, as_of)
+    activity = posting_activity(user, posting, end=as_of)
     end = min(as_of, posting.departure) if posting.departure else as_of
     months = months_between(posting.arrival, end)
-    once = _one_pass(qs, months)
+    once = _one_pass(activity, months)
     sectors = _sector_rows(once.sectors)
     base = _posting_figures(posting, as_of, sectors, once)
     labels = dict(Kind.choices)
@@ -302,7 +312,11 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
         "kinds": kinds,
         "engagements_by_month": _months(once.cube, months),
         "sectors": sectors,
-        "commitments": commitment_figures(qs, user, as_of),
+        "commitments": commitment_figures(
+            activity.filter(facet=PostingActivity.Facet.ENGAGEMENT).values("engagement_id"),
+            user,
+            as_of,
+        ),
     }
 
 
