@@ -168,3 +168,15 @@ def test_facts_take_aliases_from_a_semicolon_list(mission, officer):
             actor=officer, mission=mission, key="diplomatic-relations", label_en="again"
         )
     assert Fact.objects.count() == 1
+
+
+def test_a_mission_is_named_in_the_readers_language(mission):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(mission) == "驻美国大使馆"
+    with translation.override("en"):
+        assert str(mission) == "Embassy in the United States"
+    mission.name_zh = ""
+    with translation.override("zh-hans"):
+        assert str(mission) == "Embassy in the United States"

@@ -5,10 +5,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db import connection
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from legation.core.management.base import LegationCommand
-from legation.core.management.commands.init import initialise
+from legation.core.management.commands.init import initialise, refresh_statistics
 from legation.core.models import Sensitivity
 
 DEMO_USER = "demo"
@@ -66,6 +67,10 @@ class Command(LegationCommand):
                     )
 
                 summary = generate(size=options["size"], seed=options["seed"], progress=report)
+            if connection.vendor == "postgresql":
+                # The load ran in one transaction, where PostgreSQL may not VACUUM: now it may
+                # mark the new pages all-visible (index-only scans) and refresh the statistics.
+                refresh_statistics()
             mission = Mission.objects.get(ref=DEMO_MISSION_REF)
             self.stdout.write(
                 f"Demo mission created: {summary['people']:,} people, "

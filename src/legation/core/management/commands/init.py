@@ -34,7 +34,9 @@ def refresh_statistics() -> None:
             cursor.execute("PRAGMA analysis_limit = 0")
             cursor.execute("ANALYZE")
         elif connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
+            # VACUUM as well when it may (outside a transaction): it marks loaded pages
+            # all-visible, so index-only scans need not visit the table.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
 
 
 class Command(LegationCommand):
