@@ -25,7 +25,9 @@ def test_upload_preview_and_confirm_the_congress_file(page, site, officer, missi
     page.locator("#id_file").set_input_files(str(CONGRESS))
     page.locator("#id_mapping").set_input_files(str(MAPPING))
     shot(page, "import-form")
-    page.get_by_role("button", name="Check the file").click()
+    # Checking 540 people takes seconds (on PostgreSQL over 10, row by row through the
+    # services): the click waits for the navigation it starts as long as the result does.
+    page.get_by_role("button", name="Check the file").click(timeout=60_000)
 
     expect(page.locator("#count-created")).to_have_text("540", timeout=60_000)
     expect(page.locator("#count-rejected")).to_have_text("0")
@@ -34,7 +36,7 @@ def test_upload_preview_and_confirm_the_congress_file(page, site, officer, missi
     assert Person.objects.count() == 0
     shot(page, "import-preview")
 
-    page.get_by_role("button", name="Confirm import").click()
+    page.get_by_role("button", name="Confirm import").click(timeout=60_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Imported", timeout=60_000)
     expect(page.locator("#count-created")).to_have_text("540")
     expect(page.locator("#operation-id")).not_to_be_empty()
