@@ -79,6 +79,16 @@ def test_key_figures_are_written_with_the_thousands_grouped():
         "sectors_engaged": [],
         "commitments": {"opened": 26973, "solved": 19267, "still_open": 4143, "overdue": 0},
     }
-    html = render_to_string("insight/_tenure.html", {"data": t})
+    from django.utils import translation
+
+    with translation.override("en"):  # Chinese groups by four without a separator (Django's)
+        html = render_to_string("insight/_tenure.html", {"data": t})
     assert 'data-figure="engagements">135,342<' in html
     assert 'data-figure="people_met">65,073<' in html
+
+
+def test_the_chinese_dashboard_names_regions_in_chinese(logged_in, book):
+    logged_in.post("/language/", {"language": "zh-hans", "next": "/"})
+    page = logged_in.get("/insight/?posting=P-HOM&as_of=2022-12-30").content.decode()
+    most = page.split("走访最多", 1)[1].split("</ol>", 1)[0]
+    assert "得克萨斯州: 5" in most and "Texas" not in most

@@ -57,6 +57,25 @@ def test_strengths_rank_the_strongest_first_with_reasons(book):
     assert all(len(r["reasons"]) == 3 for r in ranked)
 
 
+@pytest.mark.parametrize("of_posting", [True, False])
+def test_equal_scores_are_ranked_by_the_weight_behind_them(mission, ambassador_posting, of_posting):
+    # Frequency saturates at a weight of 60: both score the same, but the second-made (a
+    # higher id) has twice the meetings behind the score and ranks first.
+    lighter = factories.PersonFactory(mission=mission, title="Senator")
+    heavier = factories.PersonFactory(mission=mission, title="Senator")
+    for i in range(40):
+        people = [lighter, heavier] if i % 2 else [heavier]
+        factories.EngagementFactory(
+            mission=mission, people=people, staff=[ambassador_posting],
+            start=at("2022-01-01") + dt.timedelta(days=i),
+        )  # fmt: skip
+    posting = ambassador_posting if of_posting else None
+    ranked = strengths(SYSTEM, as_of=AS_OF, posting=posting, limit=2)
+    assert ranked[0]["score"] == ranked[1]["score"]
+    assert [r["person"] for r in ranked] == [heavier, lighter]
+    assert (ranked[0]["weight"], ranked[1]["weight"]) == (120.0, 60.0)
+
+
 def test_quiet_relationships_are_strong_ones_past_their_usual_rhythm(book):
     quiet = quiet_relationships(SYSTEM, as_of=AS_OF)
     assert [q["person"] for q in quiet] == [book["governor"]]
