@@ -21,6 +21,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends in the default language: a request in Chinese leaves it active in the
+    thread, and the next test would read Chinese where it expects English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The test client speaks plain HTTP; production settings would redirect it to HTTPS.

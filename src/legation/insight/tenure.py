@@ -135,7 +135,7 @@ def _one_pass(activity: Any, months: list[dt.date]) -> OnePass:
 
     `activity` is the posting's rows in the per-posting table (`common.posting_activity`, all
     facets, compiled by the ORM from `visible_to`). Each figure reads its own facet: one range
-    of the covering index (posting, facet, start, …), never the ledger's large tables.
+    of the covering index (posting, facet, item, start, …), never the ledger's large tables.
     (NOT MATERIALIZED: each part is planned as that range scan, the facet pushed into it.)
     """
     body = (
@@ -313,7 +313,8 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
         "engagements_by_month": _months(once.cube, months),
         "sectors": sectors,
         "commitments": commitment_figures(
-            activity.filter(facet=PostingActivity.Facet.ENGAGEMENT).values("engagement_id"),
+            # The engagement rows' item is the engagement itself: read from the covering index.
+            activity.filter(facet=PostingActivity.Facet.ENGAGEMENT).values("item_id"),
             user,
             as_of,
         ),

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('region', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region')),
             ],
             options={
-                'indexes': [models.Index(fields=['posting', 'facet', 'start', 'mission', 'sensitivity', 'item_id', 'kind', 'region', 'duration'], name='posting_activity_cover')],
+                'indexes': [models.Index(fields=['posting', 'facet', 'item_id', 'start', 'mission', 'sensitivity', 'kind', 'region', 'duration'], name='posting_activity_cover')],
             },
         ),
         migrations.RunPython(install, uninstall),
