@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from legation.engagements.models import Commitment, Engagement, Fact, Posting
-from legation.insight.common import day_end, iso
+from legation.insight.common import day_end, iso, posting_activity
 from legation.insight.coverage import coverage
+from legation.insight.models import PostingActivity
 from legation.insight.network import holders, is_handover_risk
 from legation.insight.strength import quiet_relationships, strengths
 from legation.insight.tenure import tenure
@@ -30,21 +31,25 @@ UPCOMING_DAYS = 120
 
 def open_commitments(posting: Posting, user: Any, as_of: dt.date) -> dict[str, Any]:
     """Open commitments the posting owns or that were raised in its engagements, by due date."""
+    # The posting's engagements from the per-posting table (an engagement row's item is the
+    # engagement): a semi-join on one index range rather than a join through every staff link,
+    # so no commitment comes twice and none needs DISTINCT.
+    raised = posting_activity(user, posting, PostingActivity.Facet.ENGAGEMENT, end=as_of).values(
+        "item_id"
+    )
     qs = (
         Commitment.objects.visible_to(user)
         .filter(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
-        .filter(Q(owner=posting) | Q(engagement__engagementstaff__posting=posting))
+        .filter(Q(owner=posting) | Q(engagement_id__in=raised))
         .filter(engagement__start__lt=day_end(as_of))
-        .distinct()
     )
-    total = qs.count()
-    overdue = qs.filter(due__lt=as_of).count()
+    counts = qs.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due__lt=as_of)))
     rows = qs.select_related("owner__person", "requested_by", "engagement").order_by("due", "pk")[
         :COMMITMENTS
     ]
     return {
-        "total": total,
-        "overdue": overdue,
+        "total": counts["total"],
+        "overdue": counts["overdue"],
         "items": [
             {
                 "id": c.pk,

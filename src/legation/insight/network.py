@@ -17,7 +17,8 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from legation.engagements.models import EngagementParticipant, Posting
-from legation.insight.common import iso, scope
+from legation.insight.common import day_end, iso, scope
+from legation.insight.models import PostingActivity
 from legation.insight.strength import relationship_strength, strengths
 from legation.people.models import Affiliation, Person, Relationship
 
@@ -41,24 +42,24 @@ def holders(
     as_of = as_of or timezone.localdate()
     if not person_ids:
         return {}
-    # Driven from the people (their few engagements), not from every engagement in scope.
+    postings = Posting.objects.visible_to(user).select_related("person").in_bulk()
+    # The per-posting table, searched once per posting and person (its index leads with the
+    # posting, the facet and the item): each row is one engagement of one posting with one of
+    # these people, the rows the user may see (visible_to on the engagement's mission and
+    # sensitivity). Driven from the people, never from every engagement in scope.
     rows = [
-        {"engagement__engagementparticipant__person_id": pid, "posting_id": posting, "n": n,
-         "last": last}
-        for pid, posting, n, last in scope(user, end=as_of)
+        {"person_id": pid, "posting_id": posting, "n": n, "last": last}
+        for pid, posting, n, last in PostingActivity.objects.visible_to(user)
         .filter(
-            engagementparticipant__person_id__in=person_ids,
-            engagementstaff__posting_id__isnull=False,
+            posting_id__in=list(postings) or [0],
+            facet=PostingActivity.Facet.PERSON,
+            item_id__in=person_ids,
+            start__lt=day_end(as_of),
         )
-        .values_list("engagementparticipant__person_id", "engagementstaff__posting_id")
-        .annotate(n=Count("id", distinct=True), last=Max("start"))
+        .values_list("item_id", "posting_id")
+        .annotate(n=Count("*"), last=Max("start"))
         .order_by()
     ]  # fmt: skip
-    postings = (
-        Posting.objects.visible_to(user)
-        .select_related("person")
-        .in_bulk({r["posting_id"] for r in rows})
-    )
     out: dict[int, list[Holder]] = defaultdict(list)
     for r in rows:
         posting = postings.get(r["posting_id"])
@@ -67,7 +68,7 @@ def holders(
         in_post = posting.arrival <= as_of and (
             posting.departure is None or posting.departure >= as_of
         )
-        out[r["engagement__engagementparticipant__person_id"]].append(
+        out[r["person_id"]].append(
             {
                 "posting": posting.ref,
                 "posting_id": posting.pk,
