@@ -125,3 +125,30 @@ def test_a_merge_that_records_keeps_its_files(tmp_path, embassy, posting, letter
     assert len(media_letters()) == 3
     for record in LetterRecord.objects.all():
         assert Path(record.file.path).is_file()
+
+
+def test_files_a_killed_worker_left_are_swept_and_named_ones_kept(
+    tmp_path, embassy, posting, letters_officer
+):
+    import datetime as dt
+    import os
+
+    from legation.core.files import orphaned_files, remove_orphaned_files
+
+    run(letters_officer, posting, recipients(embassy, n=2), tmp_path / "out")
+    kept = media_letters()
+    assert len(kept) == 2
+    # A letter whose row is deleted is still named by its history: it can be restored.
+    LetterRecord.objects.filter(file=str(kept[0].relative_to(settings.MEDIA_ROOT))).delete()
+    # What a worker killed mid-transaction leaves: a file no row or history names.
+    stray = Path(settings.MEDIA_ROOT) / "letters" / "2022" / "stray.pdf"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"%PDF-")
+    # Young files may belong to a write still in progress: left alone until they are old.
+    assert orphaned_files() == []
+    hour_ago = stray.stat().st_mtime - 7200
+    for path in [*kept, stray]:
+        os.utime(path, (hour_ago, hour_ago))
+    assert orphaned_files() == [stray]
+    assert remove_orphaned_files(dt.timedelta(hours=1)) == [stray]
+    assert media_letters() == kept

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,3 +48,57 @@ def removed_if_rolled_back() -> Iterator[None]:
         _placed.reset(token)
     if enclosing is not None:
         enclosing.extend(files)
+
+
+# Where rows name their files (upload_to of letters.LetterRecord.file and intake.Attachment.file).
+KEPT_FOLDERS = ("letters", "attachments")
+
+
+def orphaned_files(min_age: dt.timedelta = dt.timedelta(hours=1)) -> list[Path]:
+    """Files under the folders rows name files in that no row names, nor any historical row.
+
+    A process killed inside a transaction (a worker stopped mid-merge) leaves the files it had
+    placed, and no rollback handler runs to delete them. Historical rows count as naming a
+    file, so a deleted letter can still be restored with its file; only files older than
+    `min_age` count, so a write still in progress keeps what it has just placed.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.models import FileField
+
+    named: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, FileField):
+                continue
+            # The row's own table, and its history (which keeps the name as text).
+            history = getattr(model, "history", None)
+            tables = [model] + ([history.model] if history is not None else [])
+            for table in tables:
+                named.update(
+                    table._base_manager.exclude(**{field.attname: ""})
+                    .values_list(field.attname, flat=True)
+                    .distinct()
+                )
+    root = Path(settings.MEDIA_ROOT)
+    cutoff = time.time() - min_age.total_seconds()
+    out = []
+    for folder in KEPT_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if not path.is_file() or path.stat().st_mtime > cutoff:
+                continue
+            if path.relative_to(root).as_posix() not in named:
+                out.append(path)
+    return out
+
+
+def remove_orphaned_files(min_age: dt.timedelta = dt.timedelta(hours=1)) -> list[Path]:
+    """Delete `orphaned_files` (and their folders once empty); returns what was deleted."""
+    removed = []
+    for path in orphaned_files(min_age):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+    return removed
