@@ -144,11 +144,15 @@ def test_files_a_killed_worker_left_are_swept_and_named_ones_kept(
     stray = Path(settings.MEDIA_ROOT) / "letters" / "2022" / "stray.pdf"
     stray.parent.mkdir(parents=True, exist_ok=True)
     stray.write_bytes(b"%PDF-")
+    # A merge job's zip is named by a text field and kept by the job itself: never swept.
+    job_zip = Path(settings.MEDIA_ROOT) / "letters" / "jobs" / "7" / "letters-7.zip"
+    job_zip.parent.mkdir(parents=True, exist_ok=True)
+    job_zip.write_bytes(b"PK")
     # Young files may belong to a write still in progress: left alone until they are old.
     assert orphaned_files() == []
     hour_ago = stray.stat().st_mtime - 7200
-    for path in [*kept, stray]:
+    for path in [*kept, stray, job_zip]:
         os.utime(path, (hour_ago, hour_ago))
     assert orphaned_files() == [stray]
     assert remove_orphaned_files(dt.timedelta(hours=1)) == [stray]
-    assert media_letters() == kept
+    assert media_letters() == sorted([*kept, job_zip])

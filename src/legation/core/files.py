@@ -52,6 +52,9 @@ def removed_if_rolled_back() -> Iterator[None]:
 
 # Where rows name their files (upload_to of letters.LetterRecord.file and intake.Attachment.file).
 KEPT_FOLDERS = ("letters", "attachments")
+# Left to their own keeper: a merge job's run and zip (`letters.jobs`: the zip is named by a text
+# field, and an interrupted run is discarded by `recover_interrupted`).
+OWN_KEEPER = ("letters/jobs",)
 
 
 def orphaned_files(min_age: dt.timedelta = dt.timedelta(hours=1)) -> list[Path]:
@@ -87,7 +90,8 @@ def orphaned_files(min_age: dt.timedelta = dt.timedelta(hours=1)) -> list[Path]:
         for path in sorted((root / folder).rglob("*")):
             if not path.is_file() or path.stat().st_mtime > cutoff:
                 continue
-            if path.relative_to(root).as_posix() not in named:
+            name = path.relative_to(root).as_posix()
+            if name not in named and not name.startswith(tuple(f"{k}/" for k in OWN_KEEPER)):
                 out.append(path)
     return out
 
