@@ -85,13 +85,14 @@ def orphaned_files(min_age: dt.timedelta = dt.timedelta(hours=1)) -> list[Path]:
                 )
     root = Path(settings.MEDIA_ROOT)
     cutoff = time.time() - min_age.total_seconds()
+    kept_elsewhere = tuple(f"{folder}/" for folder in OWN_KEEPER)
     out = []
     for folder in KEPT_FOLDERS:
         for path in sorted((root / folder).rglob("*")):
             if not path.is_file() or path.stat().st_mtime > cutoff:
                 continue
             name = path.relative_to(root).as_posix()
-            if name not in named and not name.startswith(tuple(f"{k}/" for k in OWN_KEEPER)):
+            if name not in named and not name.startswith(kept_elsewhere):
                 out.append(path)
     return out
 

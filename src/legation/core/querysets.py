@@ -20,16 +20,22 @@ class VisibleQuerySet(models.QuerySet):
     sensitivity_paths: tuple[str, ...] = ()
 
     def visible_to(self, user: Any) -> VisibleQuerySet:
+        qs = self.cleared_for(user, self.sensitivity_paths)
+        if access.sees_all_missions(user):
+            return qs
+        ids = access.mission_ids(user)
+        if not ids:
+            return self.none()
+        return qs.filter(**{f"{self.mission_path}__in": ids})
+
+    def cleared_for(self, user: Any, paths: tuple[str, ...]) -> VisibleQuerySet:
+        """The clearance half of `visible_to`: nothing without clearance, else only rows whose
+        sensitivity at each of `paths` is within the user's."""
         level = access.clearance(user)
         if level < 0:
             return self.none()
         qs = self
-        if not access.sees_all_missions(user):
-            ids = access.mission_ids(user)
-            if not ids:
-                return self.none()
-            qs = qs.filter(**{f"{self.mission_path}__in": ids})
-        for path in self.sensitivity_paths:
-            if level < max(access.Sensitivity.values):
+        if level < max(access.Sensitivity.values):
+            for path in paths:
                 qs = qs.filter(**{f"{path}__lte": level})
         return qs

@@ -972,11 +972,10 @@ class _Writer:
                 cursor.execute("PRAGMA analysis_limit = 0")
                 cursor.execute("ANALYZE")
             elif self.vendor == "postgresql":
-                # VACUUM as well (outside a transaction): it marks the freshly loaded pages
-                # all-visible, so the figures' index-only scans need not visit the table.
-                verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+                # ANALYZE only: the load is one transaction, where PostgreSQL may not VACUUM
+                # (`legation demo` runs `refresh_statistics` once it is committed).
                 for model in models:
-                    cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def reset_sequences(self, models: Sequence[type]) -> None:
         """PostgreSQL: move the id sequences past the ids assigned here."""

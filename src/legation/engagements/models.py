@@ -268,15 +268,7 @@ class CommitmentQuerySet(VisibleQuerySet):
         own sensitivity is checked here: the rule of `visible_to` without joining every
         engagement of the mission again (at a million engagements, most of the cost).
         """
-        from legation.core import access
-
-        level = access.clearance(user)
-        if level < 0:
-            return self.none()
-        qs = self.filter(engagement_id__in=engagement_ids)
-        if level < max(access.Sensitivity.values):
-            qs = qs.filter(sensitivity__lte=level)
-        return qs
+        return self.filter(engagement_id__in=engagement_ids).cleared_for(user, ("sensitivity",))
 
 
 class Commitment(models.Model):

@@ -60,6 +60,11 @@ def scope(
     qs = Engagement.objects.visible_to(user)
     if posting is not None:
         qs = qs.filter(engagementstaff__posting=posting)
+    return in_period(qs, start, end)
+
+
+def in_period(qs: QuerySet, start: dt.date | None, end: dt.date | None) -> QuerySet:
+    """Rows whose `start` falls between two inclusive days (either may be open), unordered."""
     if start is not None:
         qs = qs.filter(start__gte=day_start(start))
     if end is not None:
@@ -86,11 +91,7 @@ def posting_activity(
     qs = PostingActivity.objects.visible_to(user).filter(posting=posting)
     if facet is not None:
         qs = qs.filter(facet=facet)
-    if start is not None:
-        qs = qs.filter(start__gte=day_start(start))
-    if end is not None:
-        qs = qs.filter(start__lt=day_end(end))
-    return qs.order_by()
+    return in_period(qs, start, end)
 
 
 def posting_engagements(posting: Posting, user: Any, as_of: dt.date) -> QuerySet:

@@ -97,13 +97,39 @@ _PG_REFRESH = (
 )
 
 
-def _pg_trigger(name: str, event: str, table: str, transition: str, body: str) -> list[str]:
+def _pg_up(prefix: str, triggers: dict[str, tuple[str, str, str, str]]) -> list[str]:
+    """A statement trigger per entry (event, table, transition tables, body), each with its
+    function, named `{prefix}_{name}`."""
     return [
-        f"CREATE OR REPLACE FUNCTION insight_es_{name}() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN {body} RETURN NULL; END $$",
-        f"CREATE TRIGGER insight_es_{name} AFTER {event} ON {table} REFERENCING {transition} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION insight_es_{name}()",
+        sql
+        for name, (event, table, transition, body) in triggers.items()
+        for sql in (
+            f"CREATE OR REPLACE FUNCTION {prefix}_{name}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN {body} RETURN NULL; END $$",
+            f"CREATE TRIGGER {prefix}_{name} AFTER {event} ON {table} REFERENCING {transition} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_{name}()",
+        )
     ]
+
+
+def _pg_down(prefix: str, triggers: dict[str, tuple[str, str, str, str]]) -> list[str]:
+    return [
+        sql
+        for name, (_event, table, _t, _b) in triggers.items()
+        for sql in (
+            f"DROP TRIGGER IF EXISTS {prefix}_{name} ON {table}",
+            f"DROP FUNCTION IF EXISTS {prefix}_{name}()",
+        )
+    ]
+
+
+def _for_vendor(vendor: str, sqlite: list[str], postgresql: list[str]) -> list[str]:
+    return {"sqlite": sqlite, "postgresql": postgresql}.get(vendor, [])
+
+
+def _execute(schema_editor, statements: list[str]) -> None:
+    for sql in statements:
+        schema_editor.execute(sql, params=None)
 
 
 def _pg_ids(sql: str) -> str:
@@ -176,17 +202,11 @@ PG_TRIGGERS = {
         f"DELETE FROM {TABLE} WHERE engagement_id IN (SELECT id FROM old_rows);",
     ),
 }
-POSTGRES_UP = [_PG_REFRESH] + [
-    sql for name, spec in PG_TRIGGERS.items() for sql in _pg_trigger(name, *spec)
-]
+POSTGRES_UP = [_PG_REFRESH, *_pg_up("insight_es", PG_TRIGGERS)]
 POSTGRES_DOWN = [
-    sql
-    for name, (_event, table, _t, _b) in PG_TRIGGERS.items()
-    for sql in (
-        f"DROP TRIGGER IF EXISTS insight_es_{name} ON {table}",
-        f"DROP FUNCTION IF EXISTS insight_es_{name}()",
-    )
-] + ["DROP FUNCTION IF EXISTS insight_es_refresh(bigint[])"]
+    *_pg_down("insight_es", PG_TRIGGERS),
+    "DROP FUNCTION IF EXISTS insight_es_refresh(bigint[])",
+]
 
 REBUILD = [
     f"DELETE FROM {TABLE}",
@@ -195,17 +215,13 @@ REBUILD = [
 
 
 def install(schema_editor) -> None:
-    statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql, params=None)
-    for sql in REBUILD:
-        schema_editor.execute(sql, params=None)
+    _execute(schema_editor, _for_vendor(schema_editor.connection.vendor, SQLITE_UP, POSTGRES_UP))
+    _execute(schema_editor, REBUILD)
 
 
 def uninstall(schema_editor) -> None:
-    statements = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql, params=None)
+    vendor = schema_editor.connection.vendor
+    _execute(schema_editor, _for_vendor(vendor, SQLITE_DOWN, POSTGRES_DOWN))
 
 
 def rebuild() -> None:
@@ -245,14 +261,13 @@ def stored_rows() -> set[tuple[int, int]]:
 ACTIVITY = "insight_postingactivity"
 STAFF = "engagements_engagementstaff"
 ENGAGEMENT = "engagements_engagement"
-SECTOR_ROWS = TABLE
 ACTIVITY_COLUMNS = (
     "posting_id, facet, item_id, engagement_id, mission_id, start, sensitivity, kind, "
     "region_id, duration"
 )
 _COPIED = "e.mission_id, e.start, e.sensitivity, e.kind, e.region_id, e.duration"
 # (facet, the junction table, its column naming the item)
-FACETS = ((1, PART, "person_id"), (2, ORG, "organisation_id"), (3, SECTOR_ROWS, "sector_id"))
+FACETS = ((1, PART, "person_id"), (2, ORG, "organisation_id"), (3, TABLE, "sector_id"))
 
 
 def _activity_of(staff: str, where: str) -> str:
@@ -388,26 +403,8 @@ def _pg_activity() -> dict[str, tuple[str, str, str, str]]:
 PG_ACTIVITY = _pg_activity()
 
 
-def _pg_activity_trigger(name: str, event: str, table: str, transition: str, body: str) -> list:
-    return [
-        f"CREATE OR REPLACE FUNCTION insight_pa_{name}() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN {body} RETURN NULL; END $$",
-        f"CREATE TRIGGER insight_pa_{name} AFTER {event} ON {table} REFERENCING {transition} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION insight_pa_{name}()",
-    ]
-
-
-POSTGRES_ACTIVITY_UP = [
-    sql for name, spec in PG_ACTIVITY.items() for sql in _pg_activity_trigger(name, *spec)
-]
-POSTGRES_ACTIVITY_DOWN = [
-    sql
-    for name, (_event, table, _t, _b) in PG_ACTIVITY.items()
-    for sql in (
-        f"DROP TRIGGER IF EXISTS insight_pa_{name} ON {table}",
-        f"DROP FUNCTION IF EXISTS insight_pa_{name}()",
-    )
-]
+POSTGRES_ACTIVITY_UP = _pg_up("insight_pa", PG_ACTIVITY)
+POSTGRES_ACTIVITY_DOWN = _pg_down("insight_pa", PG_ACTIVITY)
 ACTIVITY_REBUILD = [
     f"DELETE FROM {ACTIVITY}",
     f"INSERT INTO {ACTIVITY}({ACTIVITY_COLUMNS}) " + _activity_of(STAFF, "1 = 1"),
@@ -415,17 +412,14 @@ ACTIVITY_REBUILD = [
 
 
 def install_activity(schema_editor) -> None:
-    statements = {"sqlite": SQLITE_ACTIVITY_UP, "postgresql": POSTGRES_ACTIVITY_UP}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql, params=None)
-    for sql in ACTIVITY_REBUILD:
-        schema_editor.execute(sql, params=None)
+    vendor = schema_editor.connection.vendor
+    _execute(schema_editor, _for_vendor(vendor, SQLITE_ACTIVITY_UP, POSTGRES_ACTIVITY_UP))
+    _execute(schema_editor, ACTIVITY_REBUILD)
 
 
 def uninstall_activity(schema_editor) -> None:
-    statements = {"sqlite": SQLITE_ACTIVITY_DOWN, "postgresql": POSTGRES_ACTIVITY_DOWN}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql, params=None)
+    vendor = schema_editor.connection.vendor
+    _execute(schema_editor, _for_vendor(vendor, SQLITE_ACTIVITY_DOWN, POSTGRES_ACTIVITY_DOWN))
 
 
 def expected_activity() -> list[tuple]:
@@ -450,9 +444,8 @@ def suspend_activity() -> None:
     `resume_activity` fills it for the new engagements in one statement and puts the triggers
     back. Both databases roll DDL back with the transaction: a failed load gets them back.
     """
-    statements = {"sqlite": SQLITE_ACTIVITY_DOWN, "postgresql": POSTGRES_ACTIVITY_DOWN}
     with connection.cursor() as cursor:
-        for sql in statements.get(connection.vendor, []):
+        for sql in _for_vendor(connection.vendor, SQLITE_ACTIVITY_DOWN, POSTGRES_ACTIVITY_DOWN):
             cursor.execute(sql)
 
 
@@ -460,7 +453,6 @@ def resume_activity(first_engagement_id: int) -> None:
     """Add the per-posting rows of engagements from `first_engagement_id` on (all written since
     `suspend_activity`, with their staff, participants, organisations and sectors), and put the
     triggers back."""
-    statements = {"sqlite": SQLITE_ACTIVITY_UP, "postgresql": POSTGRES_ACTIVITY_UP}
     with connection.cursor() as cursor:
         # The covering index is built again after the rows are in, in one sorted pass: kept
         # row by row, its random inserts cost more than the rows (millions at the large size).
@@ -473,7 +465,7 @@ def resume_activity(first_engagement_id: int) -> None:
         )
         if cover:
             cursor.execute(cover)
-        for sql in statements.get(connection.vendor, []):
+        for sql in _for_vendor(connection.vendor, SQLITE_ACTIVITY_UP, POSTGRES_ACTIVITY_UP):
             cursor.execute(sql)
 
 

@@ -21,21 +21,23 @@ from django.db import models
 from legation.core.querysets import VisibleQuerySet
 
 
+def derived_key(to: str, **options: object) -> models.ForeignKey:
+    """A reference from a derived row: no database constraint (a ledger row goes before the
+    trigger that removes the derived rows naming it), no index of its own (each table has the
+    one it needs), and no reverse accessor on the ledger's models."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        **options,
+    )
+
+
 class EngagementSector(models.Model):
-    engagement = models.ForeignKey(
-        "engagements.Engagement",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    sector = models.ForeignKey(
-        "core.Sector",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    engagement = derived_key("engagements.Engagement")
+    sector = derived_key("core.Sector")
 
     class Meta:
         constraints = [
@@ -75,43 +77,18 @@ class PostingActivity(models.Model):
         ORGANISATION = 2
         SECTOR = 3
 
-    posting = models.ForeignKey(
-        "engagements.Posting",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    posting = derived_key("engagements.Posting")
     # The key is the row's identity (a staff link, a facet and its item): no extra id column
     # and index on a table of several rows per engagement.
     pk = models.CompositePrimaryKey("engagement", "posting", "facet", "item_id")
     facet = models.PositiveSmallIntegerField(choices=Facet.choices)
     item_id = models.BigIntegerField()
-    engagement = models.ForeignKey(
-        "engagements.Engagement",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    mission = models.ForeignKey(
-        "engagements.Mission",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    engagement = derived_key("engagements.Engagement")
+    mission = derived_key("engagements.Mission")
     start = models.DateTimeField()
     sensitivity = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20)
-    region = models.ForeignKey(
-        "core.Region",
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    region = derived_key("core.Region", null=True)
     duration = models.DurationField()
 
     objects = PostingActivityQuerySet.as_manager()
