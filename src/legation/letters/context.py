@@ -21,6 +21,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
+from legation.core.models import Sensitivity
 from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
 from legation.insight.figures import posting_figures
 from legation.letters.compose import Layout
@@ -256,17 +257,46 @@ def last_engagements(person_ids: Sequence[int], actor: Any) -> dict[int, Engagem
 
 def personal_notes(person_ids: Sequence[int], actor: Any) -> dict[int, str]:
     """The latest visible note starting "personal:" on each person (its text is the line)."""
-    out: dict[int, str] = {}
+    return {pk: text for pk, (text, _level) in personal_notes_with_level(person_ids, actor).items()}
+
+
+def personal_notes_with_level(person_ids: Sequence[int], actor: Any) -> dict[int, tuple[str, int]]:
+    """``personal_notes`` with each note's sensitivity, which the letter quoting it inherits."""
+    out: dict[int, tuple[str, int]] = {}
     for chunk in _chunks(list(person_ids)):
         notes = (
             PersonNote.objects.visible_to(actor)
             .filter(person_id__in=chunk, text__istartswith=PERSONAL_NOTE_PREFIX)
             .order_by("person_id", "-created", "-pk")
-            .values_list("person_id", "text")
+            .values_list("person_id", "text", "sensitivity")
         )
-        for person_id, text in notes:
-            out.setdefault(person_id, text[len(PERSONAL_NOTE_PREFIX) :].strip())
+        for person_id, text, level in notes:
+            out.setdefault(person_id, (text[len(PERSONAL_NOTE_PREFIX) :].strip(), level))
     return out
+
+
+def cites_last_engagement(template: Any) -> bool:
+    """Whether a template reads ``last_engagement`` (its letters then say what it was about)."""
+    return "last_engagement" in getattr(template, "source", "") or "last_engagement" in " ".join(
+        [getattr(template, "body", ""), getattr(template, "subject", "")]
+    )
+
+
+def letter_sensitivity(
+    template: Any, *, personal_level: int | None = None, last: Engagement | None = None
+) -> int:
+    """How sensitive a letter is: the most sensitive record it quotes, and internal at least.
+
+    ``personal_level`` is the sensitivity of what the personal line came from (a note, a
+    suggestion); ``last`` the engagement the context offers as ``last_engagement``, which counts
+    only if the template reads it.
+    """
+    levels = [Sensitivity.INTERNAL]
+    if personal_level is not None:
+        levels.append(personal_level)
+    if last is not None and cites_last_engagement(template):
+        levels.append(last.sensitivity)
+    return max(levels)
 
 
 def postal_lines(person: Person) -> list[str]:

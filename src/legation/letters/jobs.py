@@ -140,6 +140,21 @@ def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> s
     return RunStatus.DONE
 
 
+def whole_job_visible(job: MergeJob, user: Any) -> bool:
+    """Whether the user may see every row and every letter of the job.
+
+    The job's own sensitivity already hides it from users not cleared for all of it; this is
+    checked again before a zip is handed out, so a zip built for one user never reaches another
+    who may see less.
+    """
+    rows = MergeRow.objects.filter(job_id=job.pk)
+    letters = LetterRecord.objects.filter(job_id=job.pk)
+    return (
+        rows.count() == rows.visible_to(user).count()
+        and letters.count() == letters.visible_to(user).count()
+    )
+
+
 def write_zip(job: MergeJob, user: Any) -> str:
     """The letters recorded for the job (as the user may see them) and a manifest, in one zip.
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from legation.core.access import require
+from legation.core.models import Sensitivity
 from legation.core.signals import security_event
 from legation.engagements.models import Posting
 from legation.letters import context as ctx
@@ -41,6 +42,8 @@ class Recipient:
     personal: str | None = None
     salutation: str | None = None
     language: str | None = None
+    # The sensitivity of what ``personal`` was taken from (a review row's), None: the officer's.
+    sensitivity: int | None = None
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Outcome:
     checksum: str = ""
     status: str = "rendered"
     engagement_id: int | None = None
+    sensitivity: int = Sensitivity.INTERNAL
 
 
 @dataclass
@@ -159,7 +163,7 @@ def produce(
     ids = [r.person.pk for r in recipients]
     people = {p.pk: p for p in ctx.load_people(ids, actor)}
     last = ctx.last_engagements(ids, actor)
-    notes = ctx.personal_notes(ids, actor)
+    notes = ctx.personal_notes_with_level(ids, actor)
     shared = {lang: basis.shared(lang) for lang in templates}
     docx_path = docx_template_for(posting) if fmt == "docx" else ""
     sender_email = getattr(settings, "DEFAULT_FROM_EMAIL", "")
@@ -179,7 +183,15 @@ def produce(
     def jobs() -> Iterator[worker.Job]:
         for index, r, person in todo:
             language = result.outcomes[index].language
-            personal = r.personal if r.personal is not None else notes.get(person.pk, "")
+            if r.personal is not None:
+                personal, level = r.personal, r.sensitivity
+            else:
+                personal, level = notes.get(person.pk, ("", None))
+            # The letter is as sensitive as what it quotes; its engagement and file inherit it.
+            result.outcomes[index].sensitivity = ctx.letter_sensitivity(
+                templates[language], personal_level=level if personal else None,
+                last=last.get(person.pk),
+            )  # fmt: skip
             context = ctx.letter_context(
                 basis,
                 person,
@@ -227,6 +239,7 @@ def produce(
                     template_name=template.label,
                     template_checksum=template.checksum,
                     format=fmt,
+                    sensitivity=outcome.sensitivity,
                 ),
             )
         )
@@ -320,6 +333,17 @@ def render_one(
     person, basis, context = ctx.one_letter(
         template, person, posting, actor, letter_date=letter_date, personal=personal
     )
+    # As sensitive as what it quotes: the personal note it took, the engagement it cites.
+    note = (
+        ctx.personal_notes_with_level([person.pk], actor).get(person.pk)
+        if personal is None
+        else None
+    )
+    level = ctx.letter_sensitivity(
+        template,
+        personal_level=note[1] if note else None,
+        last=ctx.last_engagements([person.pk], actor).get(person.pk),
+    )
     worker.init() if fmt in ("pdf", "eml") else None
     done = worker.produce(
         worker.Job(
@@ -349,6 +373,7 @@ def render_one(
                 template_name=template.label,
                 template_checksum=template.checksum,
                 format=fmt,
+                sensitivity=level,
             ),
             letter_date=letter_date,
         )

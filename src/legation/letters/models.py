@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from legation.core.models import audited
+from legation.core.models import Sensitivity, audited
 from legation.core.querysets import VisibleQuerySet
 
 
@@ -51,6 +51,7 @@ class Format(models.TextChoices):
 
 class MergeJobQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
+    sensitivity_paths = ("sensitivity",)
 
 
 class RunStatus(models.TextChoices):
@@ -103,6 +104,12 @@ class MergeJob(models.Model):
     run_started = models.DateTimeField(_("run started"), null=True, blank=True)
     run_finished = models.DateTimeField(_("run finished"), null=True, blank=True)
     result_file = models.CharField(_("result (zip)"), max_length=300, blank=True)
+    # The most sensitive record that went into the job (a note or an engagement a personal line
+    # was suggested from, an engagement the template cites, a letter it recorded): only users
+    # cleared for it see the job, its rows and its zip. It never goes down.
+    sensitivity = models.PositiveSmallIntegerField(
+        _("sensitivity"), choices=Sensitivity.choices, default=Sensitivity.INTERNAL
+    )
     history = audited()
 
     objects = MergeJobQuerySet.as_manager()
@@ -118,6 +125,7 @@ class MergeJob(models.Model):
 
 class MergeRowQuerySet(VisibleQuerySet):
     mission_path = "job__mission_id"
+    sensitivity_paths = ("sensitivity", "job__sensitivity")
 
 
 class MergeRow(models.Model):
@@ -144,6 +152,10 @@ class MergeRow(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("letter sent"),
+    )
+    # The most sensitive record the row's suggestion came from (see MergeJob.sensitivity).
+    sensitivity = models.PositiveSmallIntegerField(
+        _("sensitivity"), choices=Sensitivity.choices, default=Sensitivity.INTERNAL
     )
     history = audited()
 

@@ -110,15 +110,23 @@ def merge_job_create(
         )
         ids = list(people.values_list("pk", flat=True))
         last = ctx.last_engagements(ids, actor)
-        notes = ctx.personal_notes(ids, actor)
+        notes = ctx.personal_notes_with_level(ids, actor)
         rows = []
         for person in ctx.load_people(ids, actor):
             language = ctx.person_language(person, template.language)
             language = language if language in languages else template.language
             forms = person.forms_of_address()
-            personal, source = notes.get(person.pk, ""), "note on the person"
+            engagement = last.get(person.pk)
+            (personal, level), source = notes.get(person.pk, ("", None)), "note on the person"
             if not personal:
-                personal, source = suggest_personal(last.get(person.pk), language)
+                personal, source = suggest_personal(engagement, language)
+                level = engagement.sensitivity if personal and engagement else None
+            # The row is as sensitive as what its line came from, and as the engagement its
+            # letter cites (if the template reads ``last_engagement``): the job takes the most.
+            sensitivity = max(
+                ctx.letter_sensitivity(t, personal_level=level, last=engagement)
+                for t in languages.values()
+            )
             rows.append(
                 MergeRow(
                     job=job,
@@ -128,10 +136,15 @@ def merge_job_create(
                     personal=personal,
                     suggestion_source=source if personal else "",
                     channel_missing=not has_channel(person, fmt),
+                    sensitivity=sensitivity,
                 )
             )
         for row in rows:  # one by one, so every row has its historical "+" entry
             row.save()
+        level = max([job.sensitivity, *(row.sensitivity for row in rows)])
+        if level != job.sensitivity:
+            job.sensitivity = level
+            job.save(update_fields=["sensitivity"])
         return job
 
 
@@ -287,21 +300,33 @@ def merge_job_produce(
 
     def mark_produced(result: MergeResult) -> None:
         """Rows and job status, in the transaction that records the letters."""
-        by_person = {o.person.pk: o.engagement_id for o in result.outcomes}
+        by_person = {o.person.pk: o for o in result.outcomes}
         with writing(actor, SEND_PERMISSION, description=f"produced merge job {job.pk}"):
             for row in rows:
-                row.engagement_id = by_person.get(row.person_id)
-                row.save(update_fields=["engagement"])
+                outcome = by_person.get(row.person_id)
+                row.engagement_id = outcome.engagement_id if outcome else None
+                # A letter may quote more than the row did (an engagement added since): the row
+                # and the job are raised to it, never lowered.
+                if outcome is not None and outcome.engagement_id:
+                    row.sensitivity = max(row.sensitivity, outcome.sensitivity)
+                row.save(update_fields=["engagement", "sensitivity"])
             job.status = MergeJob.Status.PRODUCED
             job.produced_at = timezone.now()
-            job.save(update_fields=["status", "produced_at"])
+            job.sensitivity = max([job.sensitivity, *(row.sensitivity for row in rows)])
+            job.save(update_fields=["status", "produced_at", "sensitivity"])
         marked.append(True)
 
     result = produce(
         actor=actor,
         templates=job_templates(job),
         recipients=[
-            Recipient(r.person, personal=r.personal, salutation=r.salutation, language=r.language)
+            Recipient(
+                r.person,
+                personal=r.personal,
+                salutation=r.salutation,
+                language=r.language,
+                sensitivity=r.sensitivity,
+            )
             for r in rows
         ],
         posting=job.posting,

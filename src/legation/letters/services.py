@@ -102,6 +102,9 @@ class SentLetter:
     template_name: str
     template_checksum: str
     format: str
+    # As sensitive as the most sensitive record the letter quotes (internal at least): the
+    # "letter sent" engagement, and with it the file, reach only users cleared for it.
+    sensitivity: int = Sensitivity.INTERNAL
 
 
 def _media_copy(source: str, folder: str) -> str:
@@ -147,7 +150,7 @@ def letter_record(
             duration=dt.timedelta(0),
             subject=_subject(letter),
             summary=f"{letter.template_name} ({letter.format})",
-            sensitivity=Sensitivity.INTERNAL,
+            sensitivity=max(letter.sensitivity, Sensitivity.INTERNAL),
         )
         LetterRecord.objects.create(
             engagement=engagement,
@@ -204,7 +207,7 @@ def letters_record_bulk(
                 duration=dt.timedelta(0),
                 subject=_subject(letter),
                 summary=f"{letter.template_name} ({letter.format})",
-                sensitivity=Sensitivity.INTERNAL,
+                sensitivity=max(letter.sensitivity, Sensitivity.INTERNAL),
             )
             for letter in letters
         ]

@@ -261,6 +261,8 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.run_status != RunStatus.DONE and job.status != MergeJob.Status.PRODUCED:
         raise Http404
+    if not jobs.whole_job_visible(job, request.user):  # the zip holds all of it
+        raise Http404
     path = Path(settings.MEDIA_ROOT) / job.result_file if job.result_file else None
     if path is None or not path.is_file():
         path = Path(settings.MEDIA_ROOT) / jobs.write_zip(job, request.user)
