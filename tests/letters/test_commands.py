@@ -77,5 +77,5 @@ def test_segments_are_saved_listed_and_deleted(farewell_world):
     assert "carter" not in letters("segment", "list")
 
 
-def test_templates_are_listed(db):
-    assert "farewell.zh" in letters("templates")
+def test_templates_are_listed(farewell_world):
+    assert "farewell.zh" in letters("templates", "--mission", "EMB-CN-US")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from django_tasks_db.models import DBTaskResult
 
 from legation.core.models import Sensitivity
 from legation.engagements.models import Engagement
-from legation.letters import jobs
-from legation.letters.models import MergeJob, MergeRow, RunStatus
+from legation.letters import jobs, library
+from legation.letters.models import MergeJob, MergeRow, MissionTemplate, RunStatus
 from legation.letters.templates import find_template
 from legation.people.models import PersonNote
 from tests import factories
@@ -101,20 +100,22 @@ def test_the_preview_pdf_is_a_pdf(officer_client, farewell_world, posting):
     assert response.content.startswith(b"%PDF")
 
 
-def test_a_template_is_checked_then_saved_where_the_engine_finds_it(
-    officer_client, settings, farewell_world, posting
+def test_a_template_is_checked_then_saved_as_the_mission_s_own(
+    officer_client, letters_officer, embassy, farewell_world, posting
 ):
     bad = "---\nname: note\nlanguage: en\ncolour: red\n---\nHello\n"
     response = officer_client.post("/letters/templates/save/", {"text": bad})
     assert response.status_code == 400 and "unknown front matter" in response.content.decode()
+    assert not MissionTemplate.objects.exists()  # nothing saved
     good = "---\nname: note\nlanguage: en\nkind: thanks\n---\nThank you, {{ recipient.name }}.\n"
     response = officer_client.post("/letters/templates/save/", {"text": good})
     assert response.status_code == 302
-    path = Path(settings.LEGATION_HOME) / "letters" / "templates" / "note.en.md"
-    assert path.read_text() == good
-    assert find_template("note", dirs=[path.parent]).kind == "thanks"
+    record = MissionTemplate.objects.get(mission=embassy, name="note", language="en")
+    assert record.text == good and record.created_by == letters_officer
+    assert library.find_for(letters_officer, embassy, "note").kind == "thanks"
     page = officer_client.get("/letters/?template=note&lang=en").content.decode()
     assert "the mission&#x27;s" in page or "the mission's" in page
+    assert f"/letters/templates/{record.pk}/history/" in page
 
 
 def test_review_queue_lists_recipients_and_edits_and_approvals_are_audited(

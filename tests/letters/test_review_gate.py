@@ -3,10 +3,9 @@ queued or produced from the web, as `legation letters merge` refuses it on the c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from legation.core.access import SYSTEM
 from legation.engagements.models import Engagement
 from legation.letters import jobs
 from legation.letters.models import MergeJob, MergeRow, RunStatus
@@ -17,6 +16,7 @@ from legation.letters.review import (
     merge_job_produce,
     merge_row_approve,
 )
+from legation.letters.services import letter_template_save
 from legation.letters.templates import parse_template
 from tests.letters.conftest import LETTER_DATE
 
@@ -34,12 +34,10 @@ CORRECT = LETTER.format(name="correct", states=22)
 
 
 @pytest.fixture(autouse=True)
-def _home(settings, tmp_path):
-    settings.LEGATION_HOME = tmp_path / "home"
-    folder = Path(settings.LEGATION_HOME) / "letters" / "templates"
-    folder.mkdir(parents=True)
-    (folder / "stale.en.md").write_text(STALE, encoding="utf-8")
-    (folder / "correct.en.md").write_text(CORRECT, encoding="utf-8")
+def _templates(embassy):
+    """The mission's own templates, as its officers would have saved them."""
+    for text in (STALE, CORRECT):
+        letter_template_save(actor=SYSTEM, mission=embassy, text=text)
 
 
 def job_for(actor, posting, text):

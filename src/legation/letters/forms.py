@@ -8,27 +8,34 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from legation.engagements.models import Posting
+from legation.engagements.models import Mission, Posting
 from legation.engagements.selectors import default_posting
-from legation.letters.merge import template_dirs
+from legation.letters import library
 from legation.letters.models import Format, Segment
 from legation.letters.templates import LetterTemplate, available_templates
 from legation.people.models import Person
 from legation.web.forms import DateInput
 
 
-def template_names() -> dict[str, list[LetterTemplate]]:
-    """Every template name, with the languages it exists in (the mission's own first)."""
-    names: dict[str, list[LetterTemplate]] = {}
-    for template in available_templates(template_dirs()):
-        names.setdefault(template.name, []).append(template)
-    return dict(sorted(names.items()))
+def template_names(user: Any, mission: Mission | None) -> dict[str, list[LetterTemplate]]:
+    """Every template name of the mission (its own and the shipped ones), with its languages."""
+    if mission is None:
+        names: dict[str, list[LetterTemplate]] = {}
+        for template in available_templates():
+            names.setdefault(template.name, []).append(template)
+        return dict(sorted(names.items()))
+    return library.names_for(user, mission)
 
 
-def template_choices() -> list[tuple[str, str]]:
+def template_choices(user: Any) -> list[tuple[str, str]]:
+    """Template names of all the user's missions (a job looks the name up in its sender's)."""
+    languages: dict[str, set[str]] = {}
+    missions = list(Mission.objects.visible_to(user)) or [None]
+    for mission in missions:
+        for name, found in template_names(user, mission).items():
+            languages.setdefault(name, set()).update(t.language for t in found)
     return [
-        (name, f"{name} ({', '.join(t.language for t in found)})")
-        for name, found in template_names().items()
+        (name, f"{name} ({', '.join(sorted(langs))})") for name, langs in sorted(languages.items())
     ]
 
 
@@ -68,7 +75,12 @@ class PreviewForm(_LetterForm):
 
 
 class TemplateForm(forms.Form):
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none(), required=False)
     text = forms.CharField(label=_("Template text"), strip=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = Mission.objects.visible_to(user)
 
 
 class JobForm(_LetterForm):
@@ -91,7 +103,7 @@ class JobForm(_LetterForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["template"].choices = template_choices()
+        self.fields["template"].choices = template_choices(user)
         self.fields["segment"].queryset = Segment.objects.visible_to(user)
 
     def clean(self) -> dict[str, Any]:

@@ -84,11 +84,6 @@ def docx_template_for(posting: Posting) -> str:
     return str(own) if own.is_file() else ""
 
 
-def template_dirs() -> list[Path]:
-    """The installation's own templates ($LEGATION_HOME/letters/templates) come first."""
-    return [Path(settings.LEGATION_HOME) / "letters" / "templates"]
-
-
 def has_channel(person: Person, fmt: str) -> bool:
     channel = CHANNEL_OF_FORMAT[fmt]
     if channel == "address":

@@ -211,3 +211,52 @@ class LetterRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_name} to {self.person_id}"
+
+
+class MissionTemplateQuerySet(VisibleQuerySet):
+    mission_path = "mission_id"
+
+
+class MissionTemplate(models.Model):
+    """A mission's own letter template: the text (front matter, then the body) as saved.
+
+    It takes the place of a shipped template of the same name and language for that mission
+    only; the shipped templates are files, shared by every mission and never written. Every save
+    and restore is a version in the history (``history``), so any earlier text can be restored.
+    """
+
+    mission = models.ForeignKey(
+        "engagements.Mission", on_delete=models.CASCADE, related_name="letter_templates"
+    )
+    name = models.SlugField(_("name"), max_length=60)
+    language = models.CharField(_("language"), max_length=5, default="en")
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    text = models.TextField(_("template text"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = audited()
+
+    objects = MissionTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mission", "name", "language"]
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "name", "language"], name="letter_template_per_mission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}.{self.language}"

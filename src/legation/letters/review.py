@@ -22,11 +22,12 @@ from legation.core import access
 from legation.core.services import require_visible, writing
 from legation.engagements.models import Engagement, Mission, Posting
 from legation.letters import context as ctx
+from legation.letters import library
 from legation.letters.merge import MergeResult, Recipient, has_channel, produce
 from legation.letters.models import MergeJob, MergeRow
 from legation.letters.segments import SegmentError, resolve_segment
 from legation.letters.services import SEND_PERMISSION
-from legation.letters.templates import LetterTemplate, parse_template, variants
+from legation.letters.templates import LetterTemplate, parse_template
 
 if TYPE_CHECKING:
     from legation.checks.verify import CheckedClaim
@@ -85,7 +86,6 @@ def merge_job_create(
     letter_date: dt.date,
     fmt: str = "pdf",
     auto_language: bool = False,
-    dirs: list[Path] | None = None,
 ) -> MergeJob:
     """A job in review with one row per recipient of the segment the actor may see."""
     with writing(actor, SEND_PERMISSION, description=f"merge job {template.label}"):
@@ -96,7 +96,11 @@ def merge_job_create(
         except SegmentError as exc:
             raise ValidationError({"segment": str(exc)}) from None
         people = people.filter(mission=posting.mission)
-        languages = variants(template, dirs) if auto_language else {template.language: template}
+        languages = (
+            library.variants_for(actor, posting.mission, template)
+            if auto_language
+            else {template.language: template}
+        )
         job = MergeJob.objects.create(
             mission=posting.mission,
             posting=posting,

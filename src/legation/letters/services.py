@@ -39,10 +39,10 @@ from legation.engagements.models import (
     Posting,
 )
 from legation.engagements.services import engagement_create
-from legation.letters.models import LetterRecord, MergeJob, Segment
+from legation.letters.models import LetterRecord, MergeJob, MissionTemplate, Segment
 from legation.letters.sandbox import LetterTemplateError
 from legation.letters.segments import SegmentError, resolve_filter
-from legation.letters.templates import LetterTemplate, find_template, parse_template
+from legation.letters.templates import LetterTemplate, parse_template
 from legation.people.models import Person
 
 SEND_PERMISSION = "engagements.add_engagement"
@@ -254,33 +254,73 @@ def letters_record_bulk(
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
 
 
-def letter_template_save(*, actor: Any, text: str) -> LetterTemplate:
-    """Check a template with the engine, then keep it with the installation's own templates.
+def letter_template_save(*, actor: Any, mission: Mission, text: str) -> MissionTemplate:
+    """Check a template with the engine, then keep it as the mission's own (a new version).
 
-    It is written to ``$LEGATION_HOME/letters/templates/NAME.LANG.md``, where the engine looks
-    first, so a template of a shipped name takes its place. The save is an audited operation.
+    The mission's record of that name and language takes the place of a shipped template for
+    that mission only; another mission never sees it. The save is an audited operation and a
+    version in the record's history, which ``letter_template_restore`` can bring back.
     """
-    from legation.letters.merge import template_dirs
-
     with writing(actor, SEND_PERMISSION, description="save letter template"):
-        text = text.replace("\r\n", "\n").rstrip() + "\n"
-        try:
-            template = parse_template(text, default_name="")
-        except LetterTemplateError as exc:
-            raise ValidationError({"text": str(exc)}) from None
-        if not TEMPLATE_NAME.fullmatch(template.name):
+        require_visible(Mission.objects, actor, [mission], "mission")
+        template = _checked_template(text)
+        record = MissionTemplate.objects.filter(
+            mission=mission, name=template.name, language=template.language
+        ).first()
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        if record is None:
+            record = MissionTemplate(
+                mission=mission, name=template.name, language=template.language, created_by=user
+            )
+        record.text, record.kind, record.updated_by = template.source, template.kind, user
+        record.full_clean()
+        _describe(f"save letter template {mission.ref}:{template.label}")
+        record.save()
+        return record
+
+
+def letter_template_restore(
+    *, actor: Any, template: MissionTemplate, version: int
+) -> MissionTemplate:
+    """Bring back an earlier text of a mission's template (a version from its history).
+
+    The restored text is checked again and saved as a new version; the versions in between are
+    kept. A version of another template is refused.
+    """
+    with writing(actor, SEND_PERMISSION, description=f"restore letter template {template.pk}"):
+        record = MissionTemplate.objects.visible_to(actor).get(pk=template.pk)
+        old = record.history.filter(history_id=version).first()
+        if old is None:
             raise ValidationError(
-                {"text": "Give the template a name in the front matter (name: lower-case letters, "
-                 "digits, - or _)."}
-            )  # fmt: skip
-        folder = template_dirs()[0]
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{template.name}.{template.language}.md"
-        tmp = path.with_name(f".{path.name}.part")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-        ctx = audit.current()
-        assert ctx is not None
-        ctx.description = f"save letter template {template.label}"
-        ctx.ensure_operation()
-        return find_template(template.label, dirs=[folder])
+                {"version": f"No version {version} of the template {record.label}."}
+            )
+        checked = _checked_template(old.text)
+        if (checked.name, checked.language) != (record.name, record.language):
+            raise ValidationError({"version": "That version names another template."})
+        record.text, record.kind = checked.source, checked.kind
+        record.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        _describe(f"restore letter template {record.mission.ref}:{record.label} to {version}")
+        record.save()
+        return record
+
+
+def _describe(description: str) -> None:
+    """Name the operation about to be written (the outer context may have named it vaguely)."""
+    ctx = audit.current()
+    assert ctx is not None  # opened by writing()
+    if ctx.operation is None or ctx.operation._state.adding:
+        ctx.description = description
+
+
+def _checked_template(text: str) -> LetterTemplate:
+    text = text.replace("\r\n", "\n").rstrip() + "\n"
+    try:
+        template = parse_template(text, default_name="")
+    except LetterTemplateError as exc:
+        raise ValidationError({"text": str(exc)}) from None
+    if not TEMPLATE_NAME.fullmatch(template.name):
+        raise ValidationError(
+            {"text": "Give the template a name in the front matter (name: lower-case letters, "
+             "digits, - or _)."}
+        )  # fmt: skip
+    return template

@@ -6,6 +6,12 @@ app_name = "letters"
 urlpatterns = [
     path("", views.index, name="index"),
     path("templates/save/", views.template_save, name="template_save"),
+    path("templates/<int:pk>/history/", views.template_history, name="template_history"),
+    path(
+        "templates/<int:pk>/restore/<int:version>/",
+        views.template_restore,
+        name="template_restore",
+    ),
     path("preview/", views.preview, name="preview"),
     path("preview.pdf", views.preview_pdf, name="preview_pdf"),
     path("jobs/", views_jobs.job_list, name="jobs"),

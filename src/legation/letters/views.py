@@ -19,13 +19,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from legation.core import access
+from legation.core.services import visible_or_404
+from legation.engagements.models import Mission
+from legation.engagements.selectors import default_posting
+from legation.letters import library
 from legation.letters.forms import PreviewForm, TemplateForm, template_names
-from legation.letters.merge import template_dirs
+from legation.letters.models import MissionTemplate
 from legation.letters.preview import compose_for, previews
 from legation.letters.render_pdf import PdfError, render_pdf
 from legation.letters.sandbox import LetterTemplateError
-from legation.letters.services import SEND_PERMISSION, letter_template_save
-from legation.letters.templates import DEFAULT_DIR, LetterTemplate, parse_template, variants
+from legation.letters.services import (
+    SEND_PERMISSION,
+    letter_template_restore,
+    letter_template_save,
+)
+from legation.letters.templates import LetterTemplate, parse_template
 from legation.web.forms import attach_errors
 
 STARTER = """---
@@ -45,18 +53,35 @@ def _require_sender(request: HttpRequest) -> None:
     access.require(request.user, SEND_PERMISSION)
 
 
-def _template_rows() -> list[dict[str, Any]]:
+def page_mission(request: HttpRequest, value: Any = None) -> Mission | None:
+    """The mission whose templates the page shows and saves: the one asked for (among the
+    user's), else the sender's, else the user's first."""
+    missions = Mission.objects.visible_to(request.user)
+    value = value if value is not None else request.GET.get("mission", "")
+    if str(value).isdigit():
+        found = missions.filter(pk=value).first()
+        if found is not None:
+            return found
+    own = default_posting(request.user)
+    return own.mission if own is not None else missions.order_by("ref").first()
+
+
+def _template_rows(request: HttpRequest, mission: Mission | None) -> list[dict[str, Any]]:
+    records = {}
+    if mission is not None:
+        records = {r.label: r for r in library.records(request.user, mission)}
     rows = []
-    for name, found in template_names().items():
+    for name, found in template_names(request.user, mission).items():
         for t in found:
-            shipped = t.path.startswith(str(DEFAULT_DIR))
-            rows.append({"t": t, "name": name, "shipped": shipped})
+            shipped = library.is_shipped(t)
+            record = None if shipped else records.get(t.label)
+            rows.append({"t": t, "name": name, "shipped": shipped, "record": record})
     return rows
 
 
-def _chosen(request: HttpRequest) -> LetterTemplate | None:
+def _chosen(request: HttpRequest, mission: Mission | None) -> LetterTemplate | None:
     name, lang = request.GET.get("template", ""), request.GET.get("lang", "en")
-    for found in template_names().get(name, []):
+    for found in template_names(request.user, mission).get(name, []):
         if found.language == lang:
             return found
     return None
@@ -66,49 +91,66 @@ def _chosen(request: HttpRequest) -> LetterTemplate | None:
 def index(request: HttpRequest) -> HttpResponse:
     """Templates (shipped and the mission's), the editor, and the preview side by side."""
     _require_sender(request)
-    chosen = _chosen(request)
+    mission = page_mission(request)
+    chosen = _chosen(request, mission)
     if chosen is None and "template" not in request.GET:
-        chosen = next((t for t in template_names().get("farewell", []) if t.language == "en"), None)
+        farewell = template_names(request.user, mission).get("farewell", [])
+        chosen = next((t for t in farewell if t.language == "en"), None)
     initial: dict[str, Any] = {"text": chosen.source if chosen else STARTER}
     person = request.GET.get("person", "")
     if person.isdigit():
         initial["person"] = person
     form = PreviewForm(initial=initial, user=request.user)
-    return _index(request, form, chosen)
+    return _index(request, form, chosen, mission)
 
 
-def _index_context(request: HttpRequest, form: PreviewForm, chosen: Any) -> dict[str, Any]:
+def _index_context(
+    request: HttpRequest, form: PreviewForm, chosen: Any, mission: Mission | None
+) -> dict[str, Any]:
     person = None
     pk = form["person"].value()
     if pk and str(pk).isdigit():
         person = form.fields["person"].queryset.filter(pk=pk).first()
     return {
         "section": "letters",
-        "templates": _template_rows(),
+        "templates": _template_rows(request, mission),
         "chosen": chosen,
         "form": form,
         "person": person,
-        "own_dir": template_dirs()[0],
+        "mission": mission,
+        "missions": Mission.objects.visible_to(request.user).order_by("ref"),
     }
 
 
 def _index(
-    request: HttpRequest, form: PreviewForm, chosen: LetterTemplate | None, status: int = 200
+    request: HttpRequest,
+    form: PreviewForm,
+    chosen: LetterTemplate | None,
+    mission: Mission | None,
+    status: int = 200,
 ) -> HttpResponse:
-    context = _index_context(request, form, chosen)
+    context = _index_context(request, form, chosen, mission)
     return render(request, "letters/index.html", context, status=status)
 
 
 @login_required
 @require_POST
 def template_save(request: HttpRequest) -> HttpResponse:
-    """Save the text being written as a template of the installation (checked first)."""
+    """Save the text being written as a template of the mission (checked first)."""
     _require_sender(request)
     form = PreviewForm(request.POST, user=request.user)
-    editor = TemplateForm(request.POST)
-    if editor.is_valid():
+    editor = TemplateForm(request.POST, user=request.user)
+    mission = page_mission(request, request.POST.get("mission", ""))
+    if editor.is_valid() and mission is None:
+        form.is_valid()
+        form.errors.pop("person", None)
+        form.add_error(None, _("You belong to no mission to keep the template in."))
+    elif editor.is_valid():
+        mission = editor.cleaned_data["mission"] or mission
         try:
-            template = letter_template_save(actor=request.user, text=editor.cleaned_data["text"])
+            template = letter_template_save(
+                actor=request.user, mission=mission, text=editor.cleaned_data["text"]
+            )
         except ValidationError as exc:
             form.is_valid()
             form.errors.pop("person", None)
@@ -117,21 +159,23 @@ def template_save(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Template %(name)s saved.") % {"name": template.label})
             url = reverse("letters:index")
             person = request.POST.get("person", "")
-            query = f"template={template.name}&lang={template.language}"
+            query = f"mission={mission.pk}&template={template.name}&lang={template.language}"
             if person.isdigit():
                 query += f"&person={person}"
             return redirect(f"{url}?{query}")
-    return _index(request, form, None, status=400)
+    return _index(request, form, None, mission, status=400)
 
 
 def _templates_for(form: PreviewForm) -> dict[str, LetterTemplate]:
-    """The text being written, and the same template's other languages as saved."""
+    """The text being written, and the same template's other languages as the sender's mission
+    has them saved (its own, else the shipped ones)."""
     text = form.cleaned_data["text"].replace("\r\n", "\n")
     draft = parse_template(text, default_name="letter")
     templates = {draft.language: draft}
-    found = template_names().get(draft.name, [])
+    mission = form.cleaned_data["posting"].mission
+    found = template_names(form.user, mission).get(draft.name, [])
     if found:
-        for language, saved in variants(found[0], template_dirs()).items():
+        for language, saved in library.variants_for(form.user, mission, found[0]).items():
             templates.setdefault(language, saved)
     return templates
 
@@ -161,7 +205,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         return render(request, "letters/_preview.html", context)
     # Without JavaScript: the whole page, the preview included.
-    page = {**_index_context(request, form, None), **context, "previewed": True}
+    mission = form.cleaned_data["posting"].mission if form.is_valid() else page_mission(request)
+    page = {**_index_context(request, form, None, mission), **context, "previewed": True}
     return render(request, "letters/index.html", page)
 
 
@@ -191,3 +236,33 @@ def preview_pdf(request: HttpRequest) -> HttpResponse:
     name = slugify(f"{template.label} {data['person']}") or "letter"
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
+
+
+@login_required
+def template_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every version of a mission's template, newest first, each with its text and Restore."""
+    _require_sender(request)
+    record = visible_or_404(MissionTemplate.objects.select_related("mission"), request.user, pk)
+    versions = list(
+        record.history.select_related("history_user", "operation").order_by("-history_date")
+    )
+    return render(
+        request,
+        "letters/template_history.html",
+        {"section": "letters", "record": record, "versions": versions},
+    )
+
+
+@login_required
+@require_POST
+def template_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    """Make an earlier version the template's text again (a new version; nothing is lost)."""
+    _require_sender(request)
+    record = visible_or_404(MissionTemplate.objects.all(), request.user, pk)
+    try:
+        record = letter_template_restore(actor=request.user, template=record, version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("letters:template_history", record.pk)
+    messages.success(request, _("Template %(name)s restored.") % {"name": record.label})
+    return redirect("letters:template_history", record.pk)

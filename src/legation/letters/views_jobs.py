@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 from legation.core.services import visible_or_404
 from legation.letters import jobs
 from legation.letters.forms import JobForm, template_names
-from legation.letters.merge import template_dirs
 from legation.letters.models import MergeJob, MergeRow, RunStatus
 from legation.letters.preview import compose_for
 from legation.letters.render_pdf import PdfError, render_pdf
@@ -66,8 +65,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
     form = JobForm(request.POST or None, user=user, initial={"template": "farewell"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        found = template_names().get(data["template"], [])
+        # The name as the sender's mission has it: its own template, else the shipped one.
+        found = template_names(user, data["posting"].mission).get(data["template"], [])
         try:
+            if not found:
+                raise ValidationError(
+                    {"template": _("The sender's mission has no template of that name.")}
+                )
             template = next((t for t in found if t.language == "en"), found[0])
             job = merge_job_create(
                 actor=user,
@@ -77,7 +81,6 @@ def job_list(request: HttpRequest) -> HttpResponse:
                 letter_date=data["letter_date"],
                 fmt=data["format"],
                 auto_language=data["auto_language"],
-                dirs=template_dirs(),
             )
         except ValidationError as exc:
             attach_errors(form, exc)

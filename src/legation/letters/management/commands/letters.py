@@ -10,16 +10,24 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from legation.core import access
 from legation.core.management.base import LegationCommand, parse_date
+from legation.engagements.models import Mission
 from legation.engagements.selectors import default_posting, find_mission, find_person, find_posting
+from legation.letters import library
 from legation.letters import merge as merging
 from legation.letters.models import Segment
 from legation.letters.render_docx import DocxError
 from legation.letters.render_pdf import PdfError
 from legation.letters.sandbox import LetterTemplateError
 from legation.letters.segments import KEYS, SegmentError, resolve_segment
-from legation.letters.services import segment_create, segment_delete
-from legation.letters.templates import available_templates, find_template, variants
+from legation.letters.services import (
+    SEND_PERMISSION,
+    letter_template_restore,
+    letter_template_save,
+    segment_create,
+    segment_delete,
+)
 
 FORMATS_RENDER = ("pdf", "docx", "txt", "eml")
 FORMATS_MERGE = ("pdf", "docx", "eml", "txt")
@@ -71,9 +79,21 @@ class Command(LegationCommand):
 
         add_check_arguments(sub.add_parser("check", help="check a draft's figures and dates"))
 
-        sub.add_parser("templates", help="list the templates").add_argument(
-            "--as", dest="as_user", metavar="USER"
+        templates = sub.add_parser(
+            "templates", help="list, show, save, see the history of, restore templates"
         )
+        templates.add_argument(
+            "templates_action",
+            nargs="?",
+            default="list",
+            choices=("list", "show", "save", "history", "restore"),
+        )
+        templates.add_argument(
+            "name", nargs="?", help="a name (farewell, farewell.zh); for save, the file to save"
+        )
+        templates.add_argument("version", nargs="?", type=int, help="restore: the version")
+        templates.add_argument("--mission", help="mission ref (default: the sender's)")
+        templates.add_argument("--as", dest="as_user", metavar="USER")
         segment = sub.add_parser("segment", help="save, list or delete segments")
         segment.add_argument("segment_action", choices=("list", "save", "delete", "show"))
         segment.add_argument("name", nargs="?")
@@ -103,15 +123,69 @@ class Command(LegationCommand):
         )
 
     # -- actions -------------------------------------------------------------------------------
+    def _mission(self, actor: Any, options: dict[str, Any]) -> Any:
+        """The mission named by --mission, else the sender's, else the user's only one."""
+        if options.get("mission"):
+            return find_mission(options["mission"], actor)
+        posting = default_posting(actor)
+        if posting is not None:
+            return posting.mission
+        missions = list(Mission.objects.visible_to(actor)[:2])
+        if len(missions) == 1:
+            return missions[0]
+        raise CommandError("Name the mission with --mission.")
+
     def do_templates(self, actor: Any, options: dict[str, Any]) -> None:
-        for t in available_templates(merging.template_dirs()):
-            self.stdout.write(f"{t.label:<20} {t.kind:<11} {t.path}")
+        """The mission's templates (its own, and the shipped ones it has not replaced)."""
+        access.require(actor, SEND_PERMISSION)
+        action, name = options["templates_action"], options.get("name")
+        mission = self._mission(actor, options)
+        if action == "list":
+            for t in library.templates_for(actor, mission):
+                where = "shipped" if library.is_shipped(t) else mission.ref
+                self.stdout.write(f"{t.label:<20} {t.kind:<11} {where}")
+            return
+        if not name:
+            raise CommandError(f"templates {action}: give the template's name.")
+        if action == "save":
+            path = Path(name)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CommandError(f"templates save: cannot read {path}: {exc}.") from None
+            record = letter_template_save(actor=actor, mission=mission, text=text)
+            version = record.history.order_by("-history_date").first().history_id
+            self.stdout.write(f"Saved {mission.ref}:{record.label} (version {version}).")
+            return
+        if action == "show":
+            self.stdout.write(library.find_for(actor, mission, name).source, ending="")
+            return
+        base, _, lang = name.partition(".")
+        record = library.records(actor, mission).filter(name=base, language=lang or "en").first()
+        if record is None:
+            raise CommandError(
+                f"{mission.ref} has no template {name!r} of its own (shipped ones have no history)."
+            )
+        if action == "history":
+            for v in record.history.select_related("history_user", "operation").order_by(
+                "-history_date"
+            ):
+                who = v.history_user.get_username() if v.history_user else "system"
+                what = v.operation.description if v.operation else (v.history_change_reason or "")
+                self.stdout.write(
+                    f"{v.history_id:>8} {v.history_date:%Y-%m-%d %H:%M} {who:<16} {what}"
+                )
+            return
+        if options.get("version") is None:
+            raise CommandError("templates restore: give the version (see templates history).")
+        letter_template_restore(actor=actor, template=record, version=options["version"])
+        self.stdout.write(f"Restored {mission.ref}:{record.label} to version {options['version']}.")
 
     def do_render(self, actor: Any, options: dict[str, Any]) -> None:
         fmt = options["format"]
-        template = find_template(options["template"], dirs=merging.template_dirs())
         person = find_person(options["to"], actor)
         posting = self._posting(actor, options)
+        template = library.find_for(actor, posting.mission, options["template"], files=True)
         out = Path(options["output"])
         if out.parent and not out.parent.is_dir():
             raise CommandError(f"-o: the folder {out.parent} does not exist.")
@@ -141,13 +215,13 @@ class Command(LegationCommand):
         fmt = options["format"]
         if options["workers"] < 1:
             raise CommandError("--workers: give 1 or more.")
-        template = find_template(options["template"], dirs=merging.template_dirs())
+        posting = self._posting(actor, options)
+        template = library.find_for(actor, posting.mission, options["template"], files=True)
         templates = (
-            variants(template, merging.template_dirs())
+            library.variants_for(actor, posting.mission, template)
             if options["language"] == "auto"
             else {template.language: template}
         )
-        posting = self._posting(actor, options)
         filter_text, people = resolve_segment(options["to"], actor, mission=posting.mission)
         people = list(people.filter(mission=posting.mission))
         if not people:
