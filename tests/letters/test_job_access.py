@@ -227,3 +227,28 @@ def test_the_command_line_merge_and_render_record_restricted_letters(
     letters = Engagement.objects.filter(kind="letter_sent", people=secret_note.person)
     assert letters.count() == 2
     assert set(letters.values_list("sensitivity", flat=True)) == {Sensitivity.RESTRICTED}
+
+
+def test_jobs_and_letters_made_before_the_rule_are_raised_by_the_migration(
+    secret_note, pelosi, posting, letters_officer, letters_internal_officer
+):
+    import importlib
+
+    from django.apps import apps
+
+    job = run(job_for(letters_officer, posting), letters_officer)
+    carter = secret_note.person
+    # As they were stored before they carried a sensitivity: everything internal.
+    MergeJob.objects.update(sensitivity=Sensitivity.INTERNAL)
+    MergeRow.objects.update(sensitivity=Sensitivity.INTERNAL)
+    Engagement.objects.filter(kind="letter_sent").update(sensitivity=Sensitivity.INTERNAL)
+    migration = importlib.import_module("legation.letters.migrations.0003_merge_job_sensitivity")
+    migration.backfill(apps, None)
+    job.refresh_from_db()
+    assert job.sensitivity == Sensitivity.RESTRICTED
+    assert job.rows.get(person=carter).sensitivity == Sensitivity.RESTRICTED
+    assert job.rows.get(person=pelosi).sensitivity == Sensitivity.INTERNAL
+    letters = Engagement.objects.filter(kind="letter_sent")
+    assert letters.get(people=carter).sensitivity == Sensitivity.RESTRICTED
+    assert letters.get(people=pelosi).sensitivity == Sensitivity.INTERNAL
+    assert not MergeJob.objects.visible_to(letters_internal_officer).exists()
