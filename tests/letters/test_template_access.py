@@ -97,6 +97,10 @@ def test_a_template_saved_by_one_mission_never_replaces_what_another_mission_see
     version = record.history.last().history_id
     assert client.post(f"/letters/templates/{record.pk}/restore/{version}/").status_code == 404
     assert client.get(f"/letters/templates/{record.pk}/history/").status_code == 404
+    response = client.post("/letters/templates/save/", {"text": NEWER, "mission": embassy.pk})
+    assert response.status_code == 400 and "valid choice" in response.content.decode()
+    record.refresh_from_db()
+    assert record.text == OURS and not MissionTemplate.objects.filter(mission=other_mission)
 
 
 def test_every_save_is_kept_and_an_old_text_can_be_restored_audited(

@@ -141,20 +141,19 @@ def template_save(request: HttpRequest) -> HttpResponse:
     form = PreviewForm(request.POST, user=request.user)
     editor = TemplateForm(request.POST, user=request.user)
     mission = page_mission(request, request.POST.get("mission", ""))
-    if editor.is_valid() and mission is None:
-        form.is_valid()
-        form.errors.pop("person", None)
-        form.add_error(None, _("You belong to no mission to keep the template in."))
-    elif editor.is_valid():
+    refusal: ValidationError | None = None
+    if not editor.is_valid():  # an empty text, or a mission that is not the user's
+        refusal = ValidationError([e for errors in editor.errors.values() for e in errors])
+    elif mission is None:
+        refusal = ValidationError(_("You belong to no mission to keep the template in."))
+    else:
         mission = editor.cleaned_data["mission"] or mission
         try:
             template = letter_template_save(
                 actor=request.user, mission=mission, text=editor.cleaned_data["text"]
             )
         except ValidationError as exc:
-            form.is_valid()
-            form.errors.pop("person", None)
-            attach_errors(form, exc)
+            refusal = exc
         else:
             messages.success(request, _("Template %(name)s saved.") % {"name": template.label})
             url = reverse("letters:index")
@@ -163,6 +162,9 @@ def template_save(request: HttpRequest) -> HttpResponse:
             if person.isdigit():
                 query += f"&person={person}"
             return redirect(f"{url}?{query}")
+    form.is_valid()
+    form.errors.pop("person", None)
+    attach_errors(form, refusal)
     return _index(request, form, None, mission, status=400)
 
 
