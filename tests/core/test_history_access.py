@@ -354,3 +354,32 @@ def test_the_refusals_speak_chinese_when_chosen(client, mission, officer, intern
     engagements.engagement_update(actor=officer, engagement=secret, sensitivity=PUB)
     page = client.get(f"/history/engagements.engagement/{secret.pk}/").content.decode()
     assert "您无权查看的版本" in page and "SECRET" not in page
+
+
+def test_the_admin_does_not_name_hidden_records_that_block_a_delete(client, mission, officer):
+    """A mission cannot be deleted while it has engagements; the page must not name them."""
+    _engagement(officer, mission, subject="SECRET-TALKS", sensitivity=RES)
+    admin_user = factories.user_with_role("admin", "administrator", [mission], RES)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/engagements/mission/{mission.pk}/delete/")
+    assert page.status_code == 200
+    assert b"SECRET" not in page.content
+    assert b"not cleared to see" in page.content
+
+
+def test_deleting_a_person_who_asked_for_a_hidden_commitment_is_refused(
+    mission, officer, internal_officer
+):
+    """The delete would clear the commitment's "asked by": a change to a record not seen."""
+    asker = people.person_create(actor=officer, mission=mission, family_name="Asker")
+    engagement = _engagement(officer, mission, sensitivity=PUB)
+    commitment = engagements.commitment_create(
+        actor=officer,
+        engagement=engagement,
+        description="SECRET-PROMISE",
+        sensitivity=RES,
+        requested_by=asker,
+    )
+    with pytest.raises(HiddenDependants, match="1 linked record"):
+        people.person_delete(actor=internal_officer, person=asker)
+    assert Commitment.objects.get(pk=commitment.pk).requested_by == asker

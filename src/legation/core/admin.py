@@ -19,7 +19,7 @@ from legation.core.audit import (
     restore_deleted,
     visible_history,
 )
-from legation.core.deletion import HiddenDependants, hidden_dependants
+from legation.core.deletion import HiddenDependants, hidden_dependants, hidden_protected
 from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
 
 
@@ -83,7 +83,12 @@ class VisibleAdmin(SimpleHistoryAdmin):
         """Refuse, without naming them, a delete that would take along hidden records."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         objs = list(objs)
-        hidden = hidden_dependants(objs, request.user) if objs and not protected else 0
+        if not objs:
+            return deleted, counts, perms_needed, protected
+        if protected:
+            hidden = hidden_protected(objs, request.user)
+        else:
+            hidden = hidden_dependants(objs, request.user)
         if hidden:
             return [], {}, set(), [str(HiddenDependants(objs[0], hidden))]
         return deleted, counts, perms_needed, protected

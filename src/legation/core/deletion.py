@@ -20,12 +20,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, router
-from django.db.models.deletion import Collector
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import ngettext
 
 from legation.core import access
 
-__all__ = ["HiddenDependants", "hidden_dependants", "refuse_hidden_dependants"]
+__all__ = [
+    "HiddenDependants",
+    "hidden_dependants",
+    "hidden_protected",
+    "refuse_hidden_dependants",
+]
 
 
 class HiddenDependants(PermissionDenied):
@@ -69,8 +74,33 @@ def hidden_dependants(objs: Iterable[models.Model], actor: Any) -> int:
     """How many records deleting `objs` would remove or change that `actor` cannot see."""
     if actor is None or actor is access.SYSTEM or access.sees_all_missions(actor):
         return 0
+    return _count_hidden(_touched(objs), actor)
+
+
+def hidden_protected(objs: Iterable[models.Model], actor: Any) -> int:
+    """How many of the records that protect `objs` from deletion `actor` cannot see (a page
+    explaining why a delete is impossible must not name them either)."""
+    objs = list(objs)
+    if not objs or actor is None or actor is access.SYSTEM or access.sees_all_missions(actor):
+        return 0
+    collector = Collector(using=router.db_for_write(type(objs[0])), origin=objs[0])
+    try:
+        collector.collect(objs)
+    except ProtectedError as exc:
+        blocking = exc.protected_objects
+    except RestrictedError as exc:
+        blocking = exc.restricted_objects
+    else:
+        return 0
+    found: dict[type, set[Any]] = defaultdict(set)
+    for obj in blocking:
+        found[type(obj)].add(obj.pk)
+    return _count_hidden(found, actor)
+
+
+def _count_hidden(found: dict[type, set[Any]], actor: Any) -> int:
     hidden = 0
-    for model, pks in _touched(objs).items():
+    for model, pks in found.items():
         qs = model._default_manager.all()
         if not hasattr(qs, "visible_to") or not pks:
             continue  # vocabularies (tags): no owner, no clearance
