@@ -17,7 +17,9 @@ from legation.core.audit import (
     history_row_visible,
     history_visible,
     restore_deleted,
+    visible_history,
 )
+from legation.core.deletion import HiddenDependants, hidden_dependants, hidden_protected
 from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
 
 
@@ -53,7 +55,7 @@ class VisibleAdmin(SimpleHistoryAdmin):
     def deleted_rows(self, request: HttpRequest) -> list[Any]:
         live = set(self.model._default_manager.values_list("pk", flat=True))
         rows = self.model.history.filter(history_type="-").order_by("-history_date")[:200]
-        return [r for r in rows if r.id not in live and history_row_visible(r, request.user)]
+        return visible_history([r for r in rows if r.id not in live], request.user)
 
     def _require_history_access(self, request: HttpRequest, object_id: str) -> None:
         """The history of a record the user cannot see is 'not found', like the record."""
@@ -69,10 +71,37 @@ class VisibleAdmin(SimpleHistoryAdmin):
         self._require_history_access(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def get_history_queryset(
+        self, request: HttpRequest, history_manager: Any, pk_name: str, object_id: Any
+    ) -> Any:
+        """Only the versions the user is cleared for (each judged on its own)."""
+        qs = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        shown = visible_history(qs, request.user)
+        return qs.filter(history_id__in=[row.history_id for row in shown])
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """Refuse, without naming them, a delete that would take along hidden records."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        if not objs:
+            return deleted, counts, perms_needed, protected
+        if protected:
+            hidden = hidden_protected(objs, request.user)
+        else:
+            hidden = hidden_dependants(objs, request.user)
+        if hidden:
+            return [], {}, set(), [str(HiddenDependants(objs[0], hidden))]
+        return deleted, counts, perms_needed, protected
+
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
+        from django.http import Http404
+
         self._require_history_access(request, object_id)
+        version = self.model.history.filter(history_id=version_id).first()
+        if version is None or not history_row_visible(version, request.user):
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def deleted_view(self, request: HttpRequest) -> HttpResponse:

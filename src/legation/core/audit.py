@@ -18,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils.translation import ngettext
 from simple_history.signals import pre_create_historical_record
 
 from legation.core.models import Operation
@@ -133,14 +134,22 @@ def restore_deleted(model: type, pk: Any, *, actor: Any = None, source: str = "c
     The delete and its cascade share one operation in the history, so everything deleted by that
     operation is restored: a person comes back with their emails, affiliations and their place on
     every engagement they took part in. Restores are themselves audited.
+
+    `actor` (None: the installation's operator) must be cleared for the deleted record, else it
+    is "not found", and for every record the restore would bring back, else nothing is restored
+    and the error counts those records without naming them.
     """
+    from legation.core import access
+
+    checker = HistoryVisibility(access.SYSTEM if actor is None else actor)
+    not_found = f"No deleted {model._meta.verbose_name} with id {pk} in the history."
     deleted = (
         model.history.filter(**{model._meta.pk.attname: pk}, history_type="-")
-        .order_by("-history_date")
+        .order_by("-history_date", "-history_id")
         .first()
     )
-    if deleted is None:
-        raise RestoreError(f"No deleted {model._meta.verbose_name} with id {pk} in the history.")
+    if deleted is None or not checker.row_visible(deleted):
+        raise RestoreError(not_found)
     if model._default_manager.filter(pk=pk).exists():
         raise RestoreError(f"{model._meta.verbose_name} {pk} exists; nothing to restore.")
     rows = [deleted]
@@ -149,6 +158,18 @@ def restore_deleted(model: type, pk: Any, *, actor: Any = None, source: str = "c
             if hist is type(deleted):
                 continue
             rows.extend(hist.objects.filter(operation_id=deleted.operation_id, history_type="-"))
+    hidden = sum(1 for row in rows[1:] if not checker.row_visible(row))
+    if hidden:
+        raise RestoreError(
+            ngettext(
+                "Restoring this %(record)s would bring back %(count)d record you are not cleared "
+                "to see; ask someone cleared for it to restore it.",
+                "Restoring this %(record)s would bring back %(count)d records you are not "
+                "cleared to see; ask someone cleared for them to restore it.",
+                hidden,
+            )
+            % {"record": model._meta.verbose_name, "count": hidden}
+        )
     with (
         audit(actor=actor, source=source, description=f"restore {model.__name__} {pk}"),
         transaction.atomic(),
@@ -173,40 +194,115 @@ def restore_deleted(model: type, pk: Any, *, actor: Any = None, source: str = "c
     return model._default_manager.get(pk=pk)
 
 
-def _mission_of_history_row(row: Any) -> int | None:
-    """The mission a historical row belonged to, through its parent if it has no mission."""
-    if hasattr(row, "mission_id"):
-        return row.mission_id
-    for parent_field in ("engagement", "person", "from_person"):
-        parent_id = getattr(row, f"{parent_field}_id", None)
+_MISSING = object()
+
+
+class HistoryVisibility:
+    """Which historical rows (versions) one user may read, list and restore.
+
+    A version is judged by its own content, not by the record as it is today: a record once
+    restricted and later made public keeps its restricted versions from users not cleared for
+    them. The rule is each model's `visible_to` rule (its queryset's `mission_path` and
+    `sensitivity_paths`) applied to the version:
+
+    - the version's own fields (its sensitivity, its mission) as they were;
+    - a rule through a parent record (a commitment's engagement, a note's person) reads the
+      parent as it was at the version's time AND as it is now (its last version if deleted);
+      for sensitivity the stricter of the two applies, for the mission the one of the version.
+
+    A parent that cannot be found in the history hides the version. Models without an owner
+    (tags, sectors) are readable by anyone with a clearance.
+    """
+
+    def __init__(self, user: Any) -> None:
+        from legation.core import access
+
+        self.level = access.clearance(user)
+        self.all_missions = access.sees_all_missions(user)
+        self.missions = set() if self.all_missions else access.mission_ids(user)
+        self._states: dict[tuple[Any, ...], Any] = {}
+
+    def row_visible(self, row: Any) -> bool:
+        if self.level < 0:
+            return False
+        if self.all_missions:
+            return True
+        model = row.instance_type
+        qs = model._default_manager.all()
+        if not hasattr(qs, "visible_to"):
+            return True
+        when = row.history_date
+        mission = self._resolve(model, row, qs.mission_path.split("__"), when)
+        if mission is _MISSING or (mission is not None and mission not in self.missions):
+            return False
+        for path in qs.sensitivity_paths:
+            parts = path.split("__")
+            values = [self._resolve(model, row, parts, when)]
+            if len(parts) > 1:
+                values.append(self._resolve(model, row, parts, None))
+            for value in values:
+                if value is _MISSING or (value is not None and value > self.level):
+                    return False
+        return True
+
+    def _resolve(self, model: type, row: Any, parts: list[str], when: Any) -> Any:
+        """The value at `parts` (a queryset lookup path) seen from `row`, following parents as
+        they were at `when` (None: now)."""
+        if len(parts) == 1:
+            name = model._meta.pk.attname if parts[0] == "pk" else parts[0]
+            return getattr(row, name, _MISSING)
+        field = model._meta.get_field(parts[0])
+        parent_id = getattr(row, field.attname, None)
         if parent_id is None:
-            continue
-        parent_model = type(row)._meta.get_field(parent_field).related_model
-        parent = (
-            parent_model.history.filter(id=parent_id).order_by("-history_date").first()
-            if hasattr(parent_model, "history")
-            else None
-        )
-        if parent is not None:
-            return _mission_of_history_row(parent)
-    return None
+            return None
+        parent = self._state(field.related_model, parent_id, when)
+        if parent is None:
+            return _MISSING
+        return self._resolve(field.related_model, parent, parts[1:], when)
+
+    def _state(self, model: type, pk: Any, when: Any) -> Any:
+        """A record as it was at `when` (its last version then), or now (live, else its last
+        version); None if unknown."""
+        key = (model, pk, when)
+        if key not in self._states:
+            state = None
+            history = getattr(model, "history", None)
+            pk_name = model._meta.pk.attname
+            if when is None:
+                state = model._base_manager.filter(pk=pk).first()
+                if state is None and history is not None:
+                    state = (
+                        history.filter(**{pk_name: pk})
+                        .order_by("-history_date", "-history_id")
+                        .first()
+                    )
+            else:
+                if history is not None:
+                    state = (
+                        history.filter(**{pk_name: pk}, history_date__lte=when)
+                        .order_by("-history_date", "-history_id")
+                        .first()
+                    )
+                if state is None:  # written before its history was kept
+                    state = self._state(model, pk, None)
+            self._states[key] = state
+        return self._states[key]
 
 
 def history_row_visible(row: Any, user: Any) -> bool:
-    """Whether a historical state is one the user could have seen: mission and clearance."""
-    from legation.core import access
+    """Whether the user may read this version of a record (see HistoryVisibility)."""
+    return HistoryVisibility(user).row_visible(row)
 
-    if access.clearance(user) < 0:
-        return False
-    if access.sees_all_missions(user):
-        return True
-    if _mission_of_history_row(row) not in access.mission_ids(user):
-        return False
-    return getattr(row, "sensitivity", 0) <= access.clearance(user)
+
+def visible_history(rows: Any, user: Any) -> list[Any]:
+    """The versions among `rows` the user may read, in the same order."""
+    checker = HistoryVisibility(user)
+    return [row for row in rows if checker.row_visible(row)]
 
 
 def history_visible(model: type, pk: Any, user: Any) -> bool:
-    """A live record's history follows visible_to; a deleted one follows its last state."""
+    """Whether the user may open a record's history at all: a live record's follows visible_to,
+    a deleted one's follows its last version. Each version is then filtered on its own."""
     from legation.core import access
 
     if not hasattr(model._default_manager.all(), "visible_to"):  # vocabularies: no owner
@@ -215,5 +311,5 @@ def history_visible(model: type, pk: Any, user: Any) -> bool:
         return True
     if model._default_manager.filter(pk=pk).exists():
         return False
-    last = model.history.filter(id=pk).order_by("-history_date").first()
+    last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
     return last is not None and history_row_visible(last, user)

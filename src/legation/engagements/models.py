@@ -210,10 +210,19 @@ class Engagement(models.Model):
         return f"{self.start:%Y-%m-%d} {self.get_kind_display()}: {self.subject}"
 
 
+class EngagementLinkQuerySet(VisibleQuerySet):
+    """A person, posting or organisation's place on an engagement reveals the engagement."""
+
+    mission_path = "engagement__mission_id"
+    sensitivity_paths = ("engagement__sensitivity",)
+
+
 class EngagementParticipant(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
     history = audited()
+
+    objects = EngagementLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -230,6 +239,8 @@ class EngagementStaff(models.Model):
     posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="staffings")
     history = audited()
 
+    objects = EngagementLinkQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["engagement", "posting"], name="staff_once")]
         indexes = [models.Index(fields=["posting", "engagement"])]
@@ -244,6 +255,8 @@ class EngagementOrganisation(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="involvements"
     )
     history = audited()
+
+    objects = EngagementLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from legation.core import access
+from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.services import apply_fields, require_visible, writing
 from legation.core.vocab import resolve_region
@@ -220,7 +221,9 @@ def engagement_delete(*, actor: Any, engagement: Engagement) -> None:
     with writing(
         actor, "engagements.delete_engagement", description=f"delete engagement {engagement.pk}"
     ):
-        Engagement.objects.visible_to(actor).get(pk=engagement.pk).delete()
+        engagement = Engagement.objects.visible_to(actor).get(pk=engagement.pk)
+        refuse_hidden_dependants(engagement, actor)
+        engagement.delete()
 
 
 def _close_if_finished(commitment: Commitment) -> None:

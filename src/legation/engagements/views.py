@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legation.core import access
+from legation.core.deletion import HiddenDependants
 from legation.core.services import visible_or_404
 from legation.engagements import services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
@@ -216,7 +217,11 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = visible_or_404(Engagement.objects, request.user, pk)
     if request.method == "POST":
-        services.engagement_delete(actor=request.user, engagement=engagement)
+        try:
+            services.engagement_delete(actor=request.user, engagement=engagement)
+        except HiddenDependants as exc:
+            messages.error(request, str(exc))
+            return redirect("engagements:detail", engagement.pk)
         messages.success(request, _("Deleted. It can be restored from its history."))
         return redirect("engagements:list")
     return render(

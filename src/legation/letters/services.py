@@ -27,6 +27,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from legation.core import audit
+from legation.core.deletion import refuse_hidden_dependants
 from legation.core.files import placed, removed_if_rolled_back
 from legation.core.models import Sensitivity
 from legation.core.services import require_visible, writing
@@ -79,7 +80,9 @@ def segment_update(*, actor: Any, segment: Segment, **fields: Any) -> Segment:
 
 def segment_delete(*, actor: Any, segment: Segment) -> None:
     with writing(actor, SEND_PERMISSION, description=f"delete segment {segment.pk}"):
-        Segment.objects.visible_to(actor).get(pk=segment.pk).delete()
+        segment = Segment.objects.visible_to(actor).get(pk=segment.pk)
+        refuse_hidden_dependants(segment, actor)
+        segment.delete()
 
 
 def _check_filter(text: str, actor: Any, mission: Mission) -> None:

@@ -9,6 +9,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.services import apply_fields, require_visible, writing
 from legation.core.vocab import resolve_region, resolve_sector
@@ -202,6 +203,7 @@ def person_delete(*, actor: Any, person: Person) -> None:
     """Delete a person and what hangs on them; restorable from the audit trail."""
     with writing(actor, "people.delete_person", description=f"delete person {person.pk}"):
         person = Person.objects.visible_to(actor).get(pk=person.pk)
+        refuse_hidden_dependants(person, actor)
         person.delete()
 
 
@@ -263,7 +265,9 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
     with writing(
         actor, "people.delete_organisation", description=f"delete organisation {organisation.pk}"
     ):
-        Organisation.objects.visible_to(actor).get(pk=organisation.pk).delete()
+        organisation = Organisation.objects.visible_to(actor).get(pk=organisation.pk)
+        refuse_hidden_dependants(organisation, actor)
+        organisation.delete()
 
 
 def affiliation_create(
@@ -309,4 +313,6 @@ def relationship_delete(*, actor: Any, relationship: Relationship) -> None:
     with writing(
         actor, "people.delete_relationship", description=f"delete relationship {relationship.pk}"
     ):
-        Relationship.objects.visible_to(actor).get(pk=relationship.pk).delete()
+        relationship = Relationship.objects.visible_to(actor).get(pk=relationship.pk)
+        refuse_hidden_dependants(relationship, actor)
+        relationship.delete()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from legation.core import access
+from legation.core.deletion import HiddenDependants
 from legation.core.services import visible_or_404
 from legation.engagements.models import Commitment, Engagement, Mission
 from legation.people import services
@@ -184,7 +185,11 @@ def person_note(request: HttpRequest, pk: int) -> HttpResponse:
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     person = visible_or_404(Person.objects, request.user, pk)
     if request.method == "POST":
-        services.person_delete(actor=request.user, person=person)
+        try:
+            services.person_delete(actor=request.user, person=person)
+        except HiddenDependants as exc:
+            messages.error(request, str(exc))
+            return redirect("people:detail", person.pk)
         messages.success(request, _("Deleted. It can be restored from its history."))
         return redirect("people:list")
     return render(request, "web/confirm_delete.html", {"object": person, "section": "people"})

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from legation.core import access
-from legation.core.audit import RestoreError, history_visible, restore_deleted
+from legation.core.audit import (
+    HistoryVisibility,
+    RestoreError,
+    history_visible,
+    restore_deleted,
+)
 from legation.core.models import SecurityEvent
 from legation.core.signals import security_event
 
@@ -33,22 +38,29 @@ def _model(label: str) -> type:
     return apps.get_model(label)
 
 
-def entries(model: type, pk: int) -> list[dict[str, Any]]:
+def entries(model: type, pk: int, user: Any) -> list[dict[str, Any]]:
+    """The record's versions, newest first. A version the user is not cleared for is listed as
+    such, with its date only; each visible change is compared with the previous visible version,
+    so no hidden value appears as a "before"."""
     rows = list(
         model.history.filter(id=pk)
         .select_related("history_user", "operation")
-        .order_by("history_date")
+        .order_by("history_date", "history_id")
     )
+    checker = HistoryVisibility(user)
     out = []
     previous = None
     for row in rows:
+        if not checker.row_visible(row):
+            out.append({"row": row, "hidden": True, "changes": []})
+            continue
         changes = []
         if previous is not None and row.history_type == "~":
             delta = row.diff_against(previous)
             changes = [
                 (model._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes
             ]
-        out.append({"row": row, "changes": changes})
+        out.append({"row": row, "hidden": False, "changes": changes})
         previous = row
     return list(reversed(out))
 
@@ -58,8 +70,9 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     model = _model(label)
     if not history_visible(model, pk, request.user):
         raise Http404
-    rows = entries(model, pk)
-    if not rows:
+    rows = entries(model, pk, request.user)
+    shown = [entry["row"] for entry in rows if not entry["hidden"]]
+    if not shown:
         raise Http404
     live = model._default_manager.filter(pk=pk).exists()
     can_restore = not live and access.has_perm(
@@ -74,7 +87,7 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
             "pk": pk,
             "live": live,
             "can_restore": can_restore,
-            "title": str(rows[0]["row"].instance),
+            "title": str(shown[0].instance),
             "detail_url": HISTORY_MODELS[label],
             "section": label.split(".")[1] + "s" if label != "people.person" else "people",
         },
