@@ -12,7 +12,7 @@ import pytest
 from tests import factories
 
 CORPUS = Path(__file__).parent / "corpus"
-CONGRESS = Path(__file__).resolve().parents[3] / "shared" / "data" / "us-congress-2022-12.csv"
+CONGRESS = Path(__file__).resolve().parents[1] / "data" / "us-congress-2022-12.csv"
 MAPPING = Path(__file__).resolve().parents[2] / "docs" / "examples" / "us-congress-mapping.toml"
 
 

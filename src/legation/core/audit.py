@@ -10,6 +10,7 @@ source "system".
 from __future__ import annotations
 
 import contextvars
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -221,6 +222,7 @@ class HistoryVisibility:
         self.all_missions = access.sees_all_missions(user)
         self.missions = set() if self.all_missions else access.mission_ids(user)
         self._states: dict[tuple[Any, ...], Any] = {}
+        self._history: dict[tuple[Any, ...], list[Any]] = {}
 
     def row_visible(self, row: Any) -> bool:
         if self.level < 0:
@@ -260,6 +262,17 @@ class HistoryVisibility:
             return _MISSING
         return self._resolve(field.related_model, parent, parts[1:], when)
 
+    def _versions(self, model: type, pk: Any) -> list[Any]:
+        """A parent's versions, oldest first, read once per parent."""
+        key = (model, pk)
+        if key not in self._history:
+            self._history[key] = list(
+                model.history.filter(**{model._meta.pk.attname: pk}).order_by(
+                    "history_date", "history_id"
+                )
+            )
+        return self._history[key]
+
     def _state(self, model: type, pk: Any, when: Any) -> Any:
         """A record as it was at `when` (its last version then), or now (live, else its last
         version); None if unknown."""
@@ -277,12 +290,9 @@ class HistoryVisibility:
                         .first()
                     )
             else:
-                if history is not None:
-                    state = (
-                        history.filter(**{pk_name: pk}, history_date__lte=when)
-                        .order_by("-history_date", "-history_id")
-                        .first()
-                    )
+                versions = self._versions(model, pk) if history is not None else []
+                at = bisect_right([v.history_date for v in versions], when)
+                state = versions[at - 1] if at else None
                 if state is None:  # written before its history was kept
                     state = self._state(model, pk, None)
             self._states[key] = state
