@@ -517,6 +517,84 @@ def test_every_admin_and_inline_applies_the_access_rule():
             assert issubclass(inline, AccessInline), inline
 
 
+def test_admins_of_other_apps_are_open_to_no_role():
+    """Login attempts (axes) and background tasks are not scoped by mission: no role may see them,
+    only superusers."""
+    from legation.core.access import ROLES
+    from legation.core.admin_access import AccessModelAdmin
+
+    granted = {perm for role in ROLES.values() for perm in role.permissions}
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, AccessModelAdmin):
+            opts = model._meta
+            for action in ("view", "add", "change", "delete"):
+                assert f"{opts.app_label}.{action}_{opts.model_name}" not in granted, model
+
+
+MATRIX = ["public_reader", "reader", "assistant", "internal_officer", "officer", "head"]
+OURS = ["Carter", "open-talk", "Our Org", "Qin", "promise-0", "note-0", "our-tag"]
+THEIRS = ["Faraway", "elsewhere", "Other Org", "P-FAR"]
+RESTRICTED = ["secret-talk", "promise-2", "note-2", "secret-tag"]
+
+
+def _changelists():
+    return [
+        f"/admin/{m._meta.app_label}/{m._meta.model_name}/"
+        for m in admin.site._registry
+        if m._meta.app_label in {"core", "people", "engagements", "auth"}
+    ]
+
+
+@pytest.mark.parametrize("persona", [*MATRIX, "outsider", "administrator"])
+def test_persona_matrix_over_every_changelist(request, client, world, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    cleared = persona in ("officer", "head")
+    for url in _changelists():
+        page = client.get(url)
+        assert page.status_code in (200, 403), url
+        text = page.content.decode()
+        hidden = THEIRS if persona != "outsider" else OURS
+        if not cleared:
+            hidden = hidden + RESTRICTED
+        for word in hidden:
+            assert word not in text, (url, word)
+        if persona == "outsider" and page.status_code == 200 and "/people/person/" in url:
+            assert "Faraway" in text
+        if cleared and "/engagements/engagement/" in url:
+            assert "secret-talk" in text
+
+
+@pytest.mark.parametrize("persona", [*MATRIX, "outsider"])
+def test_persona_matrix_over_autocomplete_endpoints(request, client, world, persona):
+    client.force_login(request.getfixturevalue(persona))
+    fields = [
+        ("people", "affiliation", "organisation"),
+        ("engagements", "commitment", "requested_by"),
+        ("engagements", "commitment", "engagement"),
+        ("engagements", "engagementstaff", "posting"),
+        ("people", "person", "tags"),
+        ("people", "person", "mission"),
+    ]
+    cleared = persona in ("officer", "head")
+    answered = 0
+    for app, model, field in fields:
+        page = client.get(
+            "/admin/autocomplete/",
+            {"app_label": app, "model_name": model, "field_name": field, "term": ""},
+        )
+        if page.status_code in (403, 404):  # no view permission, or no search on the target
+            continue
+        answered += 1
+        texts = " ".join(r["text"] for r in json.loads(page.content)["results"])
+        hidden = THEIRS if persona != "outsider" else OURS
+        if not cleared:
+            hidden = hidden + RESTRICTED
+        for word in hidden:
+            assert word not in texts, (model, field, word)
+    assert answered >= 3
+
+
 def test_a_person_save_through_the_admin_refreshes_search_keys(client, world, officer):
     carter = world["carter"]
     client.force_login(officer)
@@ -541,3 +619,27 @@ def test_a_commitment_closed_through_the_admin_gets_its_closing_date(client, wor
     assert client.post(_url(talk), data).status_code == 302
     done.refresh_from_db()
     assert done.status == "done" and done.closed_on is not None
+
+
+@pytest.mark.parametrize("persona", [*MATRIX, "outsider", "administrator"])
+def test_persona_matrix_over_change_and_add_pages(request, client, world, persona):
+    """Every selector of every page a persona can open offers none of what they may not see."""
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    if persona == "outsider":
+        records = [world["elsewhere"], world["far"], world["far_posting"], world["far"].mission]
+        hidden = OURS
+    else:
+        records = [world["talk"], world["carter"], Posting.objects.get(ref="P-HOM")]
+        records.append(world["carter"].mission)
+        hidden = THEIRS + ([] if persona in ("officer", "head") else RESTRICTED)
+    urls = [_url(r) for r in records] + [url + "add/" for url in _changelists()]
+    opened = 0
+    for url in urls:
+        page = client.get(url)
+        assert page.status_code in (200, 403), url
+        opened += page.status_code == 200
+        text = page.content.decode()
+        for word in hidden:
+            assert word not in text, (url, word)
+    assert opened >= 3
