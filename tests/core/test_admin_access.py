@@ -643,3 +643,31 @@ def test_persona_matrix_over_change_and_add_pages(request, client, world, person
         for word in hidden:
             assert word not in text, (url, word)
     assert opened >= 3
+
+
+def test_administrator_grants_no_more_than_they_have(client, world, administrator, mission):
+    """An administrator (internal) cannot give a login the head of mission's full clearance, nor a
+    profile a restricted clearance."""
+    target = factories.user_with_role("target", "reader", [mission], PUB)
+    client.force_login(administrator)
+    head = Group.objects.get(name="head_of_mission")
+    officer = Group.objects.get(name="officer")
+    page = client.get(_url(target))
+    assert f'value="{officer.pk}"'.encode() in page.content
+    assert f'value="{head.pk}"'.encode() not in page.content
+    data = form_data(page)
+    data["groups"] = [str(head.pk)]
+    page = client.post(_url(target), data)
+    assert page.status_code == 200 and b"Select a valid choice" in page.content
+    assert not target.groups.filter(name="head_of_mission").exists()
+    profile = Profile.objects.get(user=target)
+    data = form_data(client.get(_url(profile)))
+    data["clearance"] = [str(RES)]
+    page = client.post(_url(profile), data)
+    assert page.status_code == 200
+    profile.refresh_from_db()
+    assert profile.clearance == PUB
+    data["clearance"] = [str(INT)]
+    assert client.post(_url(profile), data).status_code == 302
+    profile.refresh_from_db()
+    assert profile.clearance == INT

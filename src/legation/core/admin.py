@@ -15,10 +15,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from legation.core.access import ROLES, sees_all_missions
+from legation.core.access import ROLES, clearance, sees_all_missions
 from legation.core.admin_access import AccessModelAdmin, manageable_users
 from legation.core.audit import RestoreError, history_row_visible, restore_deleted
-from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
+from legation.core.models import (
+    Operation,
+    Profile,
+    Region,
+    Sector,
+    SecurityEvent,
+    Sensitivity,
+)
 
 
 class VisibleAdmin(AccessModelAdmin, SimpleHistoryAdmin):
@@ -144,10 +151,27 @@ class ProfileAdmin(AccessModelAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and self._manages(request, obj)
 
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "clearance" and not sees_all_missions(request.user):
+            # Nobody grants more than they have.
+            level = clearance(request.user)
+            kwargs["choices"] = [(v, label) for v, label in db_field.choices if v <= level]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user" and not sees_all_missions(request.user):
             kwargs["queryset"] = manageable_users(request.user).exclude(pk=request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def grantable_roles(user: Any) -> list[str]:
+    """The roles a user may give: none that sees more than the user does."""
+    own = clearance(user)
+    return [
+        role.code
+        for role in ROLES.values()
+        if (Sensitivity.RESTRICTED if role.full_clearance else Sensitivity.PUBLIC) <= own
+    ]
 
 
 User = get_user_model()
@@ -160,7 +184,8 @@ for _model in (User, Group):
 class LoginAdmin(AccessModelAdmin, UserAdmin):
     """Logins: an administrator sees the members of their missions and changes only those who
     belong to no other mission; nobody but a superuser grants superuser status or single
-    permissions, and nobody changes their own roles or status."""
+    permissions, nobody grants a role that sees more than they do, and nobody changes their own
+    roles or status."""
 
     def _manages(self, request: HttpRequest, obj: Any) -> bool:
         if obj is None or sees_all_missions(request.user):
@@ -191,7 +216,7 @@ class LoginAdmin(AccessModelAdmin, UserAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "groups" and not sees_all_missions(request.user):
-            kwargs["queryset"] = Group.objects.filter(name__in=ROLES)
+            kwargs["queryset"] = Group.objects.filter(name__in=grantable_roles(request.user))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
