@@ -31,7 +31,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from legation.core import access
@@ -169,11 +169,17 @@ class VisibleRawIdWidget(ForeignKeyRawIdWidget):
     def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
         key = self.rel.get_related_field().name
         try:
-            if not self.rows.filter(**{key: value}).exists():
-                return "", ""
-        except (ValueError, TypeError, ValidationError):
+            obj = self.rows.get(**{key: value})
+        except (ValueError, TypeError, ValidationError, self.rel.model.DoesNotExist):
             return "", ""
-        return super().label_and_url_for_value(value)
+        opts = obj._meta
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=(obj.pk,)
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
 
 
 class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -283,10 +289,17 @@ class AdminAccessMixin:
         else:
             try:
                 related_admin = self.admin_site.get_model_admin(db_field.related_model)
-                ordering = related_admin.get_ordering(request)
             except admin.sites.NotRegistered:
-                ordering = None
-            kwargs["queryset"] = rows.order_by(*ordering) if ordering else rows
+                related_admin = None
+            if related_admin is not None:
+                ordering = related_admin.get_ordering(request)
+                if ordering:
+                    rows = rows.order_by(*ordering)
+                # The choices' names read the same related rows as the admin's own list.
+                joined = related_admin.list_select_related
+                if isinstance(joined, (list, tuple)) and joined:
+                    rows = rows.select_related(*joined)
+            kwargs["queryset"] = rows
         return rows
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
