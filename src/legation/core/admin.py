@@ -1,40 +1,34 @@
-"""The Django admin as a stop-gap UI: reads go through visible_to, history is read-only."""
+"""The Django admin as a stop-gap UI: every page and form follows the access rule of
+`legation.core.admin_access`; the audit log is read-only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from legation.core.access import ROLES, sees_all_missions
+from legation.core.admin_access import AccessModelAdmin, manageable_users
 from legation.core.audit import (
     RestoreError,
     history_row_visible,
-    history_visible,
     restore_deleted,
     visible_history,
 )
 from legation.core.deletion import HiddenDependants, hidden_dependants, hidden_protected
-from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
 
 
-class VisibleAdmin(SimpleHistoryAdmin):
-    """Admin for a domain model: lists what the user may see, and restores deleted records."""
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        qs = super().get_queryset(request)
-        return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        related = db_field.related_model._default_manager
-        if hasattr(related.get_queryset(), "visible_to"):
-            kwargs["queryset"] = related.get_queryset().visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+class VisibleAdmin(AccessModelAdmin, SimpleHistoryAdmin):
+    """Admin for a domain model: lists and accepts what the user may see (see admin_access),
+    and restores deleted records."""
 
     def get_urls(self) -> list[Any]:
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -56,20 +50,6 @@ class VisibleAdmin(SimpleHistoryAdmin):
         live = set(self.model._default_manager.values_list("pk", flat=True))
         rows = self.model.history.filter(history_type="-").order_by("-history_date")[:200]
         return visible_history([r for r in rows if r.id not in live], request.user)
-
-    def _require_history_access(self, request: HttpRequest, object_id: str) -> None:
-        """The history of a record the user cannot see is 'not found', like the record."""
-        from django.http import Http404
-
-        pk = self.model._meta.pk.to_python(unquote(object_id))
-        if not history_visible(self.model, pk, request.user):
-            raise Http404
-
-    def history_view(
-        self, request: HttpRequest, object_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        self._require_history_access(request, object_id)
-        return super().history_view(request, object_id, extra_context)
 
     def get_history_queryset(
         self, request: HttpRequest, history_manager: Any, pk_name: str, object_id: Any
@@ -98,7 +78,6 @@ class VisibleAdmin(SimpleHistoryAdmin):
     ) -> HttpResponse:
         from django.http import Http404
 
-        self._require_history_access(request, object_id)
         version = self.model.history.filter(history_id=version_id).first()
         if version is None or not history_row_visible(version, request.user):
             raise Http404
@@ -170,17 +149,127 @@ class SecurityEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(AccessModelAdmin, SimpleHistoryAdmin):
     list_display = ("code", "label_en", "label_zh", "position")
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AccessModelAdmin, admin.ModelAdmin):
     list_display = ("code", "name_en", "name_zh", "kind", "is_state")
     list_filter = ("country", "kind", "is_state")
     search_fields = ("code", "name_en", "name_zh")
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(AccessModelAdmin, SimpleHistoryAdmin):
+    """Profiles of the logins the user may see; changed only for logins they manage, and never
+    one's own clearance."""
+
     list_display = ("user", "clearance", "language")
+
+    def _manages(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None or sees_all_missions(request.user):
+            return True
+        return (
+            obj.user_id != request.user.pk
+            and manageable_users(request.user).filter(pk=obj.user_id).exists()
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._manages(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._manages(request, obj)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "clearance" and not sees_all_missions(request.user):
+            # Nobody grants more than they have.
+            level = clearance(request.user)
+            kwargs["choices"] = [(v, label) for v, label in db_field.choices if v <= level]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user" and not sees_all_missions(request.user):
+            kwargs["queryset"] = manageable_users(request.user).exclude(pk=request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def grantable_roles(user: Any) -> list[str]:
+    """The roles a user may give: none that sees more than the user does."""
+    own = clearance(user)
+    return [
+        role.code
+        for role in ROLES.values()
+        if (Sensitivity.RESTRICTED if role.full_clearance else Sensitivity.PUBLIC) <= own
+    ]
+
+
+User = get_user_model()
+for _model in (User, Group):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(User)
+class LoginAdmin(AccessModelAdmin, UserAdmin):
+    """Logins: an administrator sees the members of their missions and changes only those who
+    belong to no other mission; nobody but a superuser grants superuser status or single
+    permissions, nobody grants a role that sees more than they do, and nobody changes their own
+    roles or status."""
+
+    def _manages(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None or sees_all_missions(request.user):
+            return True
+        return manageable_users(request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or obj.pk == request.user.pk or self._manages(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or (obj.pk != request.user.pk and self._manages(request, obj))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_all_missions(request.user):
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        if obj is not None and obj.pk == request.user.pk:
+            hidden |= {"groups", "is_staff", "is_active"}
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups" and not sees_all_missions(request.user):
+            kwargs["queryset"] = Group.objects.filter(name__in=grantable_roles(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not sees_all_missions(request.user):
+            # A login made by a mission's administrator belongs to that administrator's missions
+            # (otherwise nobody but a superuser could see it).
+            from legation.engagements.models import Mission
+
+            for mission in Mission.objects.visible_to(request.user):
+                mission.members.add(obj)
+
+
+@admin.register(Group)
+class RoleAdmin(AccessModelAdmin, GroupAdmin):
+    """The roles are shared by every mission and kept by `legation init`: read-only except to
+    superusers."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from legation.core.admin import VisibleAdmin
+from legation.core.admin_access import VisibleStackedInline, VisibleTabularInline
 from legation.engagements.models import (
     Commitment,
     Engagement,
@@ -13,6 +16,7 @@ from legation.engagements.models import (
     Mission,
     Posting,
 )
+from legation.engagements.services import _close_if_finished
 
 
 @admin.register(Mission)
@@ -28,24 +32,24 @@ class PostingAdmin(VisibleAdmin):
     list_select_related = ("person", "mission")
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(VisibleTabularInline):
     model = EngagementParticipant
     extra = 0
     raw_id_fields = ["person"]
 
 
-class StaffInline(admin.TabularInline):
+class StaffInline(VisibleTabularInline):
     model = EngagementStaff
     extra = 0
 
 
-class OrganisationInline(admin.TabularInline):
+class OrganisationInline(VisibleTabularInline):
     model = EngagementOrganisation
     extra = 0
     raw_id_fields = ["organisation"]
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(VisibleStackedInline):
     model = Commitment
     extra = 0
     raw_id_fields = ["requested_by"]
@@ -61,6 +65,12 @@ class EngagementAdmin(VisibleAdmin):
     list_select_related = ("region",)
     show_full_result_count = False
 
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Commitment:
+            for row in formset.forms:
+                _close_if_finished(row.instance)  # as commitment_update does
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Commitment)
 class CommitmentAdmin(VisibleAdmin):
@@ -68,6 +78,10 @@ class CommitmentAdmin(VisibleAdmin):
     list_filter = ("status",)
     raw_id_fields = ["engagement", "requested_by"]
     list_select_related = ("owner__person", "owner__mission")
+
+    def save_model(self, request: Any, obj: Commitment, form: Any, change: bool) -> None:
+        _close_if_finished(obj)  # as commitment_create and commitment_update do
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Fact)

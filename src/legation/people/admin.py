@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 
 from legation.core.admin import VisibleAdmin
+from legation.core.admin_access import VisibleStackedInline, VisibleTabularInline, visible_tags
 from legation.people.models import (
     Affiliation,
     EmailAddress,
@@ -18,33 +19,30 @@ from legation.people.models import (
 )
 
 
-class EmailInline(admin.TabularInline):
+class EmailInline(VisibleTabularInline):
     model = EmailAddress
     extra = 0
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(VisibleTabularInline):
     model = PhoneNumber
     extra = 0
 
 
-class AddressInline(admin.StackedInline):
+class AddressInline(VisibleStackedInline):
     model = PostalAddress
     extra = 0
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(VisibleTabularInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(VisibleStackedInline):
     model = PersonNote
     extra = 0
-
-    def get_queryset(self, request: Any) -> Any:
-        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(Person)
@@ -83,7 +81,19 @@ class RelationshipAdmin(VisibleAdmin):
 
 @admin.register(Tag)
 class TagAdmin(VisibleAdmin):
+    """Tags are shared by every mission: listed when on a record the user can see (or unused),
+    changed or deleted only when none of their uses is hidden from the user."""
+
     search_fields = ("name",)
+
+    def _all_uses_visible(self, request: Any, obj: Any) -> bool:
+        return obj is None or visible_tags(request.user, editable=True).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._all_uses_visible(request, obj)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._all_uses_visible(request, obj)
 
 
 @admin.register(Affiliation)
