@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from legation.core.access import ROLES, sees_all_missions
+from legation.core.access import ROLES, clearance, sees_all_missions
 from legation.core.admin_access import AccessModelAdmin, manageable_users
 from legation.core.audit import (
     RestoreError,
@@ -24,6 +24,14 @@ from legation.core.audit import (
     visible_history,
 )
 from legation.core.deletion import HiddenDependants, hidden_dependants, hidden_protected
+from legation.core.models import (
+    Operation,
+    Profile,
+    Region,
+    Sector,
+    SecurityEvent,
+    Sensitivity,
+)
 
 
 class VisibleAdmin(AccessModelAdmin, SimpleHistoryAdmin):
