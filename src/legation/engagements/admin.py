@@ -13,6 +13,7 @@ from legation.engagements.models import (
     Mission,
     Posting,
 )
+from legation.people.admin import MissionTagsAdmin
 
 
 @admin.register(Mission)
@@ -52,7 +53,7 @@ class CommitmentInline(admin.StackedInline):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(VisibleAdmin):
+class EngagementAdmin(MissionTagsAdmin):
     list_display = ("start", "kind", "subject", "region", "sensitivity")
     list_filter = ("kind", "sensitivity", "region")
     search_fields = ("subject", "ref")

@@ -18,6 +18,15 @@ from legation.people.models import (
 )
 
 
+class MissionTagsAdmin(VisibleAdmin):
+    """Offers only the tags of the user's missions (tags belong to a mission)."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        if db_field.name == "tags":
+            kwargs["queryset"] = Tag.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class EmailInline(admin.TabularInline):
     model = EmailAddress
     extra = 0
@@ -48,7 +57,7 @@ class NoteInline(admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(VisibleAdmin):
+class PersonAdmin(MissionTagsAdmin):
     list_display = ("__str__", "name_zh", "pinyin", "title", "office", "sector", "region")
     list_filter = ("sector", "region", "mission")
     search_fields = ("search_keys", "ref")
@@ -62,7 +71,7 @@ class PersonAdmin(VisibleAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VisibleAdmin):
+class OrganisationAdmin(MissionTagsAdmin):
     list_display = ("name_en", "name_zh", "sector", "region")
     list_filter = ("sector", "region")
     search_fields = ("name_en", "name_zh", "ref")
