@@ -270,3 +270,35 @@ def test_people_merge_cannot_name_another_missions_person(theirs, mission, offic
     factories.PersonFactory(mission=mission, ref="R-2", family_name="Near")
     with pytest.raises(CommandError, match="No person 'R-1'"):
         call_command("people", "merge", "R-2", "R-1", "--as", "officer", stdout=StringIO())
+
+
+def test_letters_render_looks_the_recipient_up_in_the_chosen_mission(two_missions, tmp_path):
+    out = tmp_path / "letter.txt"
+    with pytest.raises(CommandError, match="choose one with --mission REF"):
+        call_command(
+            "letters", "render", "farewell", "--to", "R-1", "--format", "txt", "-o", str(out),
+            "--as", "both", stdout=StringIO(),
+        )  # fmt: skip
+    with pytest.raises(CommandError, match="--mission: No mission 'NOPE'"):
+        call_command(
+            "letters", "render", "farewell", "--to", "R-1", "--mission", "NOPE", "--format",
+            "txt", "-o", str(out), "--as", "both", stdout=StringIO(),
+        )  # fmt: skip
+
+
+def test_the_import_command_dry_run_says_taken_and_nothing_more(mission, internal_officer, write):
+    factories.EngagementFactory(mission=mission, ref="SECRET-1", sensitivity=Sensitivity.RESTRICTED)
+    path = write("e.csv", "ref,date,kind,subject\nSECRET-1,2022-03-01,call,Hello\n")
+    out = StringIO()
+    call_command("import", "engagements", str(path), "--dry-run", "--as", "officer2", stdout=out)
+    text = out.getvalue()
+    assert TAKEN in text and not any(leak in text for leak in LEAKS)
+
+
+def test_the_constraint_itself_speaks_the_same_words(theirs, mission):
+    """What the admin's forms show (they validate the model's constraints)."""
+    factories.PersonFactory(mission=mission, ref="R-3")
+    Person(mission=mission, ref="R-1", family_name="Free").full_clean()  # theirs: no clash
+    with pytest.raises(ValidationError) as caught:
+        Person(mission=mission, ref="R-3", family_name="Clash").full_clean()
+    assert messages_of(caught.value) == [TAKEN]
