@@ -105,7 +105,7 @@ def _baseline(db: str, path: Path) -> tuple[float, int]:
             [mission],
         )
     )
-    tags = dict(conn.execute("SELECT name, id FROM people_tag"))
+    tags = dict(conn.execute("SELECT name, id FROM people_tag WHERE mission_id = ?", [mission]))
     next_id = conn.execute(
         "SELECT COALESCE(MAX(id), 0) + 1 FROM engagements_engagement"
     ).fetchone()[0]

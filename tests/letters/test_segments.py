@@ -18,7 +18,7 @@ from tests.letters.conftest import add_address, at
 def crowd(embassy, posting):
     senator = factories.PersonFactory(mission=embassy, family_name="Padilla", given_name="Alex",
                                       sector=resolve_sector("legislature"), title="Senator")  # fmt: skip
-    senator.tags.create(name="farewell")
+    senator.tags.create(name="farewell", mission=embassy)
     add_address(senator, city="Sacramento", region="US-CA")
     writer = factories.PersonFactory(mission=embassy, family_name="Friedman", given_name="Tom",
                                      sector=resolve_sector("media"))  # fmt: skip

@@ -82,11 +82,11 @@ def _tag_uses() -> list[tuple[Any, str, type]]:
 
 
 def visible_tags(user: Any, *, editable: bool = False) -> models.QuerySet:
-    """Tags are shared by every mission: a user sees those on records they can see, and unused
-    ones; they may change or delete only tags none of whose uses is hidden from them."""
+    """Tags of the user's missions: those on records they can see, and unused ones; they may
+    change or delete only tags none of whose uses is hidden from them."""
     from legation.people.models import Tag
 
-    tags = Tag.objects.all()
+    tags = Tag.objects.visible_to(user)
     if access.sees_all_missions(user):
         return tags
     if access.clearance(user) < 0:

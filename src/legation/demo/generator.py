@@ -1183,9 +1183,12 @@ class _Generator:
             ]
         )
         self.mission_id = mission.pk
-        existing = set(Tag.objects.filter(name__in=_TAGS).values_list("name", flat=True))
-        Tag.objects.bulk_create([Tag(name=name) for name in _TAGS if name not in existing])
-        self.tag_id = dict(Tag.objects.filter(name__in=_TAGS).values_list("name", "pk"))
+        tags = Tag.objects.filter(mission_id=mission.pk, name__in=_TAGS)
+        existing = set(tags.values_list("name", flat=True))
+        Tag.objects.bulk_create(
+            [Tag(mission_id=mission.pk, name=name) for name in _TAGS if name not in existing]
+        )
+        self.tag_id = dict(tags.values_list("name", "pk"))
 
     # -- organisations ----------------------------------------------------------------------
 

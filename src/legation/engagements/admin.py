@@ -17,6 +17,7 @@ from legation.engagements.models import (
     Posting,
 )
 from legation.engagements.services import _close_if_finished
+from legation.people.admin import MissionTagsAdmin
 
 
 @admin.register(Mission)
@@ -56,7 +57,7 @@ class CommitmentInline(VisibleStackedInline):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(VisibleAdmin):
+class EngagementAdmin(MissionTagsAdmin):
     list_display = ("start", "kind", "subject", "region", "sensitivity")
     list_filter = ("kind", "sensitivity", "region")
     search_fields = ("subject", "ref")

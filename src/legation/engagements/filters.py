@@ -25,7 +25,7 @@ class EngagementFilter(django_filters.FilterSet):
         label=_("Sector"), queryset=Sector.objects.all(), method="by_sector"
     )
     tag = django_filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.all()
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.none()
     )
     staff = django_filters.ModelChoiceFilter(
         label=_("Our participant"),
@@ -46,6 +46,7 @@ class EngagementFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["staff"].queryset = Posting.objects.visible_to(user).select_related("person")
+        self.filters["tag"].queryset = Tag.objects.visible_to(user)
 
     def by_text(self, queryset, name, value):
         return matching_text(queryset, value)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legation.core.models import Region, Sensitivity, audited
 from legation.core.querysets import VisibleQuerySet
+from legation.core.refs import REF_TAKEN, ref_per_mission
 from legation.people.models import Organisation, Person, Tag
 
 
@@ -26,7 +27,9 @@ class Mission(models.Model):
         A4 = "a4", "A4"
         LETTER = "us-letter", _("US Letter")
 
-    ref = models.CharField(_("reference"), max_length=64, unique=True)
+    ref = models.CharField(
+        _("reference"), max_length=64, unique=True, error_messages={"unique": REF_TAKEN}
+    )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
     host_country = models.CharField(_("host country (ISO code)"), max_length=2, default="US")
@@ -78,7 +81,7 @@ class Posting(models.Model):
         ATTACHE = "attache", _("attaché")
         OTHER = "other", _("other")
 
-    ref = models.CharField(_("reference"), max_length=64, unique=True, null=True, blank=True)
+    ref = models.CharField(_("reference"), max_length=64, null=True, blank=True)  # noqa: DJ001 (NULL: no ref, no clash)
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="postings")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="postings")
     user = models.ForeignKey(
@@ -109,7 +112,8 @@ class Posting(models.Model):
                 condition=models.Q(departure__isnull=True)
                 | models.Q(departure__gte=models.F("arrival")),
                 name="posting_departure_after_arrival",
-            )
+            ),
+            ref_per_mission("posting"),
         ]
 
     def __str__(self) -> str:
@@ -155,7 +159,7 @@ class Engagement(models.Model):
     """Any contact: a meeting, call, visit, event, speech, interview, letter or email."""
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="engagements")
-    ref = models.CharField(_("reference"), max_length=64, unique=True, null=True, blank=True)
+    ref = models.CharField(_("reference"), max_length=64, null=True, blank=True)  # noqa: DJ001 (NULL: no ref, no clash)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     start = models.DateTimeField(_("start"))
     duration = models.DurationField(_("duration"), default=timedelta(hours=1))
@@ -205,6 +209,7 @@ class Engagement(models.Model):
             models.Index(fields=["region", "start"]),
             models.Index(fields=["kind"]),
         ]
+        constraints = [ref_per_mission("engagement")]
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d} {self.get_kind_display()}: {self.subject}"

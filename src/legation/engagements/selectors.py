@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
+from legation.core import refs
 from legation.engagements.models import Mission, Posting
 from legation.people.models import Person
 
@@ -16,31 +17,36 @@ class NotFound(ObjectDoesNotExist):
     pass
 
 
-def _by_key(queryset: Any, value: str, what: str, email_path: str | None = None) -> Any:
+def _by_key(
+    queryset: Any, value: str, what: str, email_path: str | None = None, mission: Any = None
+) -> Any:
+    """The one record an id, ref or email names among those the queryset holds (already
+    narrowed to what the user sees). Refs are unique per mission: with `mission` only that
+    mission's records count; without, a ref found in several missions asks for one."""
     value = value.strip()
     query = Q(ref=value)
     if value.isdigit():
         query |= Q(pk=int(value))
     if email_path and "@" in value:
         query |= Q(**{f"{email_path}__iexact": value})
-    found = list(queryset.filter(query).distinct()[:2])
-    if not found:
-        raise NotFound(f"No {what} {value!r} (give an id, a ref or an email).")
-    if len(found) > 1:
-        raise NotFound(f"{value!r} names more than one {what}; give its id or ref.")
-    return found[0]
+    found = list(refs.in_mission(queryset, mission).filter(query).distinct()[:10])
+    try:
+        return refs.one_of(found, value, what)
+    except ObjectDoesNotExist as exc:
+        raise NotFound(str(exc)) from None
 
 
-def find_person(value: str, user: Any) -> Person:
-    return _by_key(Person.objects.visible_to(user), value, "person", "emails__email")
+def find_person(value: str, user: Any, *, mission: Any = None) -> Person:
+    return _by_key(Person.objects.visible_to(user), value, "person", "emails__email", mission)
 
 
-def find_posting(value: str, user: Any) -> Posting:
+def find_posting(value: str, user: Any, *, mission: Any = None) -> Posting:
     return _by_key(
         Posting.objects.visible_to(user).select_related("person", "mission"),
         value,
         "posting",
         "person__emails__email",
+        mission,
     )
 
 

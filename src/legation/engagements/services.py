@@ -12,6 +12,7 @@ from django.utils import timezone
 from legation.core import access
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
+from legation.core.refs import check_ref
 from legation.core.services import apply_fields, require_visible, writing
 from legation.core.vocab import resolve_region
 from legation.engagements.models import (
@@ -101,6 +102,7 @@ def posting_create(*, actor: Any, mission: Mission, person: Person, **fields: An
         apply_fields(posting, fields, POSTING_FIELDS)
         posting.ref = posting.ref or None
         posting.full_clean(exclude=["mission", "person"], validate_constraints=False)
+        check_ref(posting)
         _check_posting_dates(posting)
         posting.save()
         return posting
@@ -110,7 +112,9 @@ def posting_update(*, actor: Any, posting: Posting, **fields: Any) -> Posting:
     with writing(actor, "engagements.change_posting", description=f"update posting {posting.pk}"):
         posting = Posting.objects.visible_to(actor).get(pk=posting.pk)
         apply_fields(posting, fields, POSTING_FIELDS)
+        posting.ref = posting.ref or None
         posting.full_clean(validate_constraints=False)
+        check_ref(posting)
         _check_posting_dates(posting)
         posting.save()
         return posting
@@ -129,6 +133,7 @@ def _check_engagement(engagement: Engagement, actor: Any) -> None:
     if isinstance(engagement.start, dt.datetime) and timezone.is_naive(engagement.start):
         engagement.start = timezone.make_aware(engagement.start)
     engagement.full_clean(exclude=["mission"])
+    check_ref(engagement)
     if engagement.sensitivity > access.clearance(actor):
         raise ValidationError(
             {"sensitivity": "You cannot record an engagement above your own clearance."}
@@ -173,7 +178,7 @@ def engagement_create(
         for org in dict.fromkeys(organisations):
             EngagementOrganisation.objects.create(engagement=engagement, organisation=org)
         if tags:
-            engagement.tags.set(tags_from(tags))
+            engagement.tags.set(tags_from(tags, mission))
         for data in commitments:
             commitment_create(actor=actor, engagement=engagement, **data)
         return engagement

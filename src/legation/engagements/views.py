@@ -178,7 +178,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     staff=list(staff),
                     **data,
                 )
-                engagement.tags.set(services.tags_from(tags))
+                engagement.tags.set(services.tags_from(tags, engagement.mission_id))
                 for c in commitments:
                     services.commitment_create(actor=user, engagement=engagement, **c)
             else:

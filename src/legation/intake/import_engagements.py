@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from legation.core import access
+from legation.core.refs import REF_TAKEN
 from legation.engagements.models import Engagement, Kind, Posting, SiteType
 from legation.engagements.services import engagement_update
 from legation.intake.import_people import OrganisationIndex
@@ -228,10 +229,11 @@ class EngagementImporter(Importer):
         mine = Engagement.objects.visible_to(self.actor).filter(mission=self.mission)
         refs = sorted(by_ref)
         for i in range(0, len(refs), 2000):
-            # By ref alone (its unique index), then by id among those found: a query combining
-            # the ref with the mission lets SQLite walk the mission's whole index instead.
+            # The mission's refs (the (mission, ref) unique index), then the ones the user sees.
             held = dict(
-                Engagement.objects.filter(ref__in=refs[i : i + 2000]).values_list("ref", "pk")
+                Engagement.objects.filter(mission=self.mission, ref__in=refs[i : i + 2000])
+                .order_by()  # no ORDER BY: SQLite then reads the covering (mission, ref) index
+                .values_list("ref", "pk")
             )
             if not held:
                 continue
@@ -242,16 +244,13 @@ class EngagementImporter(Importer):
             ):
                 self._compare(by_ref.pop(engagement.ref), engagement)
                 del held[engagement.ref]
-            # A ref is unique across the database: one held elsewhere cannot be reused.
+            # Held in this mission by an engagement above the user's clearance: refused in the
+            # words of any clash, which say nothing of the record.
             for ref in held:
                 outcome = by_ref.pop(ref)
                 outcome.action = "rejected"
                 outcome.issues = [
-                    Issue(
-                        outcome.line,
-                        outcome.origin.get("ref", "ref"),
-                        "This ref is used by a record you cannot see.",
-                    )
+                    Issue(outcome.line, outcome.origin.get("ref", "ref"), str(REF_TAKEN))
                 ]
         keyed = {o.payload.key: o for o in planned if o.payload.key[0] == "key"}
         if keyed:

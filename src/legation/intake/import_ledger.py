@@ -11,9 +11,10 @@ from typing import Any
 from django.db.models import Model
 from django.utils.text import slugify
 
+from legation.core.refs import REF_TAKEN
 from legation.engagements import services as ledger
 from legation.engagements.models import Commitment, Engagement, Fact, Mission, Posting
-from legation.engagements.selectors import NotFound, find_person, find_posting
+from legation.engagements.selectors import NotFound, find_mission, find_person, find_posting
 from legation.intake.importers import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import fold
 from legation.intake.values import (
@@ -59,9 +60,11 @@ class _RowByRow(Importer):
             )
         seen[key] = self._line
 
-    def lookup(self, fn: Any, token: str) -> Any:
+    def lookup(self, fn: Any, token: str, mission: Any = None) -> Any:
+        """A person or posting named in a cell, among the actor's records of `mission` (default:
+        the import's): refs are unique per mission."""
         try:
-            return fn(token, self.actor)
+            return fn(token, self.actor, mission=mission or self.mission)
         except NotFound as exc:
             raise CellError(str(exc)) from None
 
@@ -81,11 +84,8 @@ class MissionImporter(_RowByRow):
             fields["host_country"] = row["host_country"].upper()
         existing = Mission.objects.visible_to(self.actor).filter(ref=row["ref"]).first()
         if existing is None and Mission.objects.filter(ref=row["ref"]).exists():
-            raise RowRejected(
-                Issue(
-                    line, origin.get("ref", "ref"), "This ref is used by a mission you cannot see."
-                )
-            )
+            # Mission refs are unique across the installation: the words of any clash.
+            raise RowRejected(Issue(line, origin.get("ref", "ref"), str(REF_TAKEN)))
         return _outcome(line, row["name_en"], existing, fields, "ref")
 
     def write(self, outcome: Outcome) -> None:
@@ -170,15 +170,17 @@ class PostingImporter(_RowByRow):
     def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
         self.need(row, origin, "person", "role", "arrival")
         self.too_long(row, origin, {"ref": 64, "title": 100, "title_zh": 100})
-        person = self.cell(row, origin, "person", lambda t: self.lookup(find_person, t))
         mission = (
             self.cell(
                 row,
                 origin,
                 "mission",
-                lambda t: self.lookup(lambda v, u: Mission.objects.visible_to(u).get(ref=v), t),
+                lambda t: self.lookup(lambda v, u, mission: find_mission(v, u), t),
             )
             or self.mission
+        )
+        person = self.cell(
+            row, origin, "person", lambda t: self.lookup(find_person, t, mission=mission)
         )
         fields: dict[str, Any] = {
             "role": self.cell(row, origin, "role", lambda t: parse_choice(t, self.ROLES, "role")),
@@ -194,7 +196,7 @@ class PostingImporter(_RowByRow):
                     "The departure is before the arrival.",
                 )
             )
-        postings = Posting.objects.visible_to(self.actor)
+        postings = Posting.objects.visible_to(self.actor).filter(mission=mission)
         existing = (
             postings.filter(ref=row["ref"]).first() if row.get("ref") else None
         ) or postings.filter(person=person, mission=mission, arrival=fields["arrival"]).first()
@@ -232,7 +234,9 @@ class CommitmentImporter(_RowByRow):
     def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
         self.need(row, origin, "engagement", "description")
         c = self.cell
-        engagement = c(row, origin, "engagement", lambda t: _engagement(t, self.actor))
+        engagement = c(
+            row, origin, "engagement", lambda t: _engagement(t, self.actor, self.mission)
+        )
         fields: dict[str, Any] = {"description": row["description"]}
         for name, fn in (
             ("direction", lambda t: parse_choice(t, self.DIRECTION, "direction")),
@@ -271,10 +275,12 @@ class CommitmentImporter(_RowByRow):
             ledger.commitment_update(actor=self.actor, commitment=instance, **fields)
 
 
-def _engagement(token: str, actor: Any) -> Engagement:
-    found = Engagement.objects.visible_to(actor).filter(ref=token.strip()).first()
+def _engagement(token: str, actor: Any, mission: Any) -> Engagement:
+    """An engagement of the import's mission, by ref (unique per mission) or id."""
+    engagements = Engagement.objects.visible_to(actor).filter(mission=mission)
+    found = engagements.filter(ref=token.strip()).first()
     if found is None and token.strip().isdigit():
-        found = Engagement.objects.visible_to(actor).filter(pk=int(token)).first()
+        found = engagements.filter(pk=int(token)).first()
     if found is None:
         raise CellError(f"No engagement {token!r} (give its ref or id).")
     return found

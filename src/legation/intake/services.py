@@ -63,7 +63,7 @@ class NewEngagement:
 def person_add_tags(*, actor: Any, person: Person, tags: Iterable[str | Tag]) -> None:
     with writing(actor, "people.change_person", description=f"tag person {person.pk}"):
         person = Person.objects.visible_to(actor).get(pk=person.pk)
-        person.tags.add(*tags_from(tags))
+        person.tags.add(*tags_from(tags, person.mission_id))
 
 
 def _visible_ids(
@@ -144,7 +144,7 @@ def engagements_import(*, actor: Any, mission: Mission, rows: Sequence[NewEngage
                 )
             names = {name for row in rows for name in row.tags}
             if names:
-                tag_ids = {t.name: t.pk for t in tags_from(sorted(names))}
+                tag_ids = {t.name: t.pk for t in tags_from(sorted(names), mission)}
                 pairs = list(
                     dict.fromkeys(
                         (pk, tag_ids[name.strip()[:60]])
@@ -245,7 +245,7 @@ def engagement_link(
                 EngagementOrganisation.objects.create(engagement=engagement, organisation=org)
                 have.add(org.pk)
         if tags:
-            engagement.tags.add(*tags_from(tags))
+            engagement.tags.add(*tags_from(tags, engagement.mission_id))
 
 
 def attachment_add(

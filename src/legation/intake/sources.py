@@ -42,7 +42,8 @@ def import_source(
     notes: list[str] = []
     if posting:
         try:
-            posting = find_posting(posting, actor).ref or f"id:{find_posting(posting, actor).pk}"
+            found = find_posting(posting, actor, mission=mission)
+            posting = found.ref or f"id:{found.pk}"
         except NotFound as exc:
             raise ImportError_(f"--posting: {exc}") from None
     try:

@@ -19,6 +19,15 @@ from legation.people.models import (
 )
 
 
+class MissionTagsAdmin(VisibleAdmin):
+    """Offers only the tags of the user's missions (tags belong to a mission)."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        if db_field.name == "tags":
+            kwargs["queryset"] = Tag.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class EmailInline(VisibleTabularInline):
     model = EmailAddress
     extra = 0
@@ -46,7 +55,7 @@ class NoteInline(VisibleStackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(VisibleAdmin):
+class PersonAdmin(MissionTagsAdmin):
     list_display = ("__str__", "name_zh", "pinyin", "title", "office", "sector", "region")
     list_filter = ("sector", "region", "mission")
     search_fields = ("search_keys", "ref")
@@ -60,7 +69,7 @@ class PersonAdmin(VisibleAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VisibleAdmin):
+class OrganisationAdmin(MissionTagsAdmin):
     list_display = ("name_en", "name_zh", "sector", "region")
     list_filter = ("sector", "region")
     search_fields = ("name_en", "name_zh", "ref")

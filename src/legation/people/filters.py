@@ -12,12 +12,16 @@ class PersonFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
     tag = django_filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.all()
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.none()
     )
 
     class Meta:
         model = Person
         fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["tag"].queryset = Tag.objects.visible_to(user)
 
     def by_name(self, queryset, name, value):
         return queryset.search(value)
@@ -28,12 +32,16 @@ class OrganisationFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
     tag = django_filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.all()
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.none()
     )
 
     class Meta:
         model = Organisation
         fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["tag"].queryset = Tag.objects.visible_to(user)
 
     def by_name(self, queryset, name, value):
         from django.db.models import Q

@@ -8,18 +8,34 @@ from django.utils.translation import gettext_lazy as _
 
 from legation.core.models import Region, Sector, Sensitivity, audited
 from legation.core.querysets import VisibleQuerySet
+from legation.core.refs import ref_per_mission
 from legation.people import address as forms
 from legation.people import names
 
 
+class TagQuerySet(VisibleQuerySet):
+    mission_path = "mission_id"
+
+
 class Tag(models.Model):
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    """A label a mission puts on its people, organisations and engagements; its own, unseen by
+    other missions (two missions may each have a tag of the same name)."""
+
+    mission = models.ForeignKey(
+        "engagements.Mission", on_delete=models.PROTECT, related_name="tags"
+    )
+    name = models.CharField(_("name"), max_length=60)
     history = audited()
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "name"], name="tag_name_per_mission")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -33,7 +49,7 @@ class Organisation(models.Model):
     mission = models.ForeignKey(
         "engagements.Mission", on_delete=models.PROTECT, related_name="organisations"
     )
-    ref = models.CharField(_("reference"), max_length=64, unique=True, null=True, blank=True)
+    ref = models.CharField(_("reference"), max_length=64, null=True, blank=True)  # noqa: DJ001 (NULL: no ref, no clash)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
     sector = models.ForeignKey(
@@ -62,6 +78,7 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [models.Index(fields=["mission", "name_en"])]
+        constraints = [ref_per_mission("organisation")]
 
     def __str__(self) -> str:
         return self.name_en
@@ -99,7 +116,7 @@ class Person(models.Model):
     mission = models.ForeignKey(
         "engagements.Mission", on_delete=models.PROTECT, related_name="people"
     )
-    ref = models.CharField(_("reference"), max_length=64, unique=True, null=True, blank=True)
+    ref = models.CharField(_("reference"), max_length=64, null=True, blank=True)  # noqa: DJ001 (NULL: no ref, no clash)
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     name_zh = models.CharField(_("name in Chinese characters"), max_length=60, blank=True)
@@ -146,6 +163,7 @@ class Person(models.Model):
             models.Index(fields=["mission", "family_name", "given_name"]),
             models.Index(fields=["pinyin"]),
         ]
+        constraints = [ref_per_mission("person")]
 
     def __str__(self) -> str:
         return self.full_name or self.name_zh or f"#{self.pk}"

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
+from legation.core.refs import check_ref
 from legation.core.services import apply_fields, require_visible, writing
 from legation.core.vocab import resolve_region, resolve_sector
 from legation.people import names
@@ -76,13 +77,18 @@ def normalise_email(raw: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def tags_from(values: Iterable[str | Tag]) -> list[Tag]:
+def tags_from(values: Iterable[str | Tag], mission: Any) -> list[Tag]:
+    """The mission's tags of these names, created when missing. Tags belong to a mission: a tag
+    of another mission is refused, and a name is looked up among the mission's own tags only."""
+    mission_id = getattr(mission, "pk", mission)
     out = []
     for value in values:
         if isinstance(value, Tag):
+            if value.mission_id != mission_id:
+                raise ValidationError({"tags": "Unknown tag: use the tags of this mission."})
             out.append(value)
         elif value and value.strip():
-            out.append(Tag.objects.get_or_create(name=value.strip()[:60])[0])
+            out.append(Tag.objects.get_or_create(mission_id=mission_id, name=value.strip()[:60])[0])
     return out
 
 
@@ -99,6 +105,7 @@ def _prepare_person(person: Person, country: str) -> None:
     person.ref = person.ref or None
     person.refresh_derived()
     person.full_clean(exclude=["mission"])
+    check_ref(person)
 
 
 def _resolve_vocab(fields: dict[str, Any], country: str) -> dict[str, Any]:
@@ -138,7 +145,7 @@ def person_create(
         person.save()
         _add_contacts(person, emails, phones, addresses, mission.host_country)
         if tags:
-            person.tags.set(tags_from(tags))
+            person.tags.set(tags_from(tags, mission))
         for note in notes:
             text, level = (note, Sensitivity.INTERNAL) if isinstance(note, str) else note
             person_add_note(actor=actor, person=person, text=text, sensitivity=level)
@@ -242,9 +249,10 @@ def organisation_create(
         if org.parent is not None and org.parent.mission_id != mission.pk:
             raise ValidationError({"parent": "The parent belongs to another mission."})
         org.full_clean(exclude=["mission"])
+        check_ref(org)
         org.save()
         if tags:
-            org.tags.set(tags_from(tags))
+            org.tags.set(tags_from(tags, mission))
         return org
 
 
@@ -257,6 +265,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any
         apply_fields(org, fields, ORGANISATION_FIELDS)
         org.ref = org.ref or None
         org.full_clean(exclude=["mission"])
+        check_ref(org)
         org.save()
         return org
 

@@ -28,7 +28,7 @@ ORG_SORTS = {"name": "name_en", "sector": "sector__position,name_en"}
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     base = Person.objects.visible_to(request.user).select_related("sector", "region")
-    filterset = PersonFilter(request.GET, queryset=base)
+    filterset = PersonFilter(request.GET, queryset=base, user=request.user)
     qs, current = sort(filterset.qs, request, PEOPLE_SORTS, "name")
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -148,7 +148,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             if person:
                 person = services.person_update(actor=user, person=person, **data)
-                person.tags.set(services.tags_from(form.split("tags")))
+                person.tags.set(services.tags_from(form.split("tags"), person.mission_id))
             else:
                 person = services.person_create(
                     actor=user,
@@ -213,7 +213,7 @@ def person_pick(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     base = Organisation.objects.visible_to(request.user).select_related("sector", "region")
-    filterset = OrganisationFilter(request.GET, queryset=base)
+    filterset = OrganisationFilter(request.GET, queryset=base, user=request.user)
     qs, current = sort(filterset.qs, request, ORG_SORTS, "name")
     if request.GET.get("format") == "csv":
         return csv_response(

@@ -45,6 +45,27 @@ class LegationCommand(BaseCommand):
                 "(default: the installation's operator, who sees everything)",
             )
 
+    @staticmethod
+    def add_mission_argument(parser: Any) -> None:
+        parser.add_argument(
+            "--mission",
+            metavar="REF",
+            help="the mission whose refs are meant (refs are unique per mission: needed when "
+            "a ref names records in several of your missions)",
+        )
+
+    def mission_of(self, actor: Any, options: dict[str, Any]) -> Any:
+        """The mission `--mission` names among the actor's, or None when it is not given."""
+        ref = options.get("mission")
+        if not ref:
+            return None
+        from legation.engagements.selectors import NotFound, find_mission
+
+        try:
+            return find_mission(ref, actor)
+        except NotFound as exc:
+            raise CommandError(f"--mission: {exc}") from None
+
     def acting_user(self, options: dict[str, Any]) -> Any:
         name = options.get("as_user")
         if not name:

@@ -25,6 +25,7 @@ class Command(LegationCommand):
             help="posting id, ref or the staff member's email "
             "(default: the current head of mission)",
         )
+        self.add_mission_argument(parser)
         parser.add_argument("--as-of", help="reference date YYYY-MM-DD (default: today)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -33,7 +34,9 @@ class Command(LegationCommand):
             parse_date(options["as_of"], "--as-of") if options["as_of"] else (timezone.localdate())
         )
         if options["posting"]:
-            posting = find_posting(options["posting"], actor)
+            posting = find_posting(
+                options["posting"], actor, mission=self.mission_of(actor, options)
+            )
         else:
             posting = default_posting(actor)
             if posting is None and options["posting"] is None and options["json"]:

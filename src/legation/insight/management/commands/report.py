@@ -38,6 +38,7 @@ class Command(LegationCommand):
         )
         parser.add_argument("--format", choices=reports.FORMATS, required=True)
         parser.add_argument("-o", "--output", required=True, help="file to write ('-': stdout)")
+        self.add_mission_argument(parser)
 
     def run(self, actor: Any, **options: Any) -> None:
         kind = options["kind"]
@@ -52,7 +53,7 @@ class Command(LegationCommand):
                 raise CommandError(f"--posting all: a {kind} report is about one posting.")
             posting = None
         elif value:
-            posting = find_posting(value, actor)
+            posting = find_posting(value, actor, mission=self.mission_of(actor, options))
         else:
             posting = default_posting(actor)
             if posting is None:

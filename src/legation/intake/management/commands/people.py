@@ -22,6 +22,7 @@ class Command(LegationCommand):
         merge = sub.add_parser("merge", help="merge person B into person A (A is kept)")
         merge.add_argument("keep", help="person A (id, ref or email): kept")
         merge.add_argument("other", help="person B (id, ref or email): merged into A, then removed")
+        self.add_mission_argument(merge)
         for p in (dup, merge):
             p.add_argument("--as", dest="as_user", metavar="USER", help="act as this user")
 
@@ -35,7 +36,8 @@ class Command(LegationCommand):
             if not pairs:
                 self.stdout.write("No likely duplicates.")
             return
-        keep = find_person(options["keep"], actor)
-        other = find_person(options["other"], actor)
+        mission = self.mission_of(actor, options)
+        keep = find_person(options["keep"], actor, mission=mission)
+        other = find_person(options["other"], actor, mission=mission or keep.mission)
         merged = person_merge(actor=actor, keep=keep, other=other)
         self.stdout.write(f"Merged #{other.pk} into #{merged.pk} {merged}.")

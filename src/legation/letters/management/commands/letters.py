@@ -46,6 +46,7 @@ class Command(LegationCommand):
             p.add_argument("--date", help="the letter's date, YYYY-MM-DD (default: today)")
             p.add_argument("--draft", action="store_true", help="do not record the letters as sent")
             p.add_argument("--as", dest="as_user", metavar="USER", help="act as this user")
+            self.add_mission_argument(p)
 
         render = sub.add_parser("render", help="one letter to one person")
         common(render)
@@ -109,9 +110,10 @@ class Command(LegationCommand):
             raise CommandError(str(exc)) from None
 
     # -- helpers -------------------------------------------------------------------------------
-    def _posting(self, actor: Any, options: dict[str, Any]) -> Any:
+    def _posting(self, actor: Any, options: dict[str, Any], mission: Any = None) -> Any:
         if options.get("posting"):
-            return find_posting(options["posting"], actor)
+            mission = self.mission_of(actor, options) or mission
+            return find_posting(options["posting"], actor, mission=mission)
         posting = default_posting(actor)
         if posting is None:
             raise CommandError("No sender: name the posting with --from.")
@@ -183,8 +185,8 @@ class Command(LegationCommand):
 
     def do_render(self, actor: Any, options: dict[str, Any]) -> None:
         fmt = options["format"]
-        person = find_person(options["to"], actor)
-        posting = self._posting(actor, options)
+        person = find_person(options["to"], actor, mission=self.mission_of(actor, options))
+        posting = self._posting(actor, options, mission=person.mission)
         template = library.find_for(actor, posting.mission, options["template"], files=True)
         out = Path(options["output"])
         if out.parent and not out.parent.is_dir():
@@ -287,9 +289,7 @@ class Command(LegationCommand):
         from legation.checks.command import run_check
 
         posting = (
-            find_posting(options["posting"], actor)
-            if options.get("posting")
-            else default_posting(actor)
+            self._posting(actor, options) if options.get("posting") else default_posting(actor)
         )
         code = run_check(actor=actor, options=options, stdout=self.stdout, posting=posting)
         if code:
