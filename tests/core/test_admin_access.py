@@ -54,8 +54,8 @@ def world(mission, other_mission, ambassador_posting):
             engagement=talk, description=f"promise-{level}", sensitivity=level
         )
     secret = factories.EngagementFactory(mission=mission, subject="secret-talk", sensitivity=RES)
-    secret.tags.add(Tag.objects.create(name="secret-tag"))
-    carter.tags.add(Tag.objects.create(name="our-tag"))
+    secret.tags.add(Tag.objects.create(name="secret-tag", mission=mission))
+    carter.tags.add(Tag.objects.create(name="our-tag", mission=mission))
     far = factories.PersonFactory(mission=other_mission, family_name="Faraway")
     far_posting = factories.PostingFactory(mission=other_mission, person=far, ref="P-FAR")
     elsewhere = factories.EngagementFactory(

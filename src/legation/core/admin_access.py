@@ -115,12 +115,12 @@ def _rule(model: type[models.Model], user: Any, depth: int) -> models.QuerySet |
     from legation.people.models import Tag
 
     qs = model._default_manager.all()
+    if model is Tag:
+        return visible_tags(user)
     if hasattr(qs, "visible_to"):
         return qs.visible_to(user)
     if model is get_user_model():
         return visible_users(user)
-    if model is Tag:
-        return visible_tags(user)
     if model is Group:
         return None
     if access.sees_all_missions(user):
@@ -149,9 +149,15 @@ def scope(qs: models.QuerySet, user: Any) -> models.QuerySet:
     rows = visible_rows(qs.model, user)
     if rows is None:
         return qs
-    if hasattr(qs, "visible_to"):
+    if hasattr(qs, "visible_to") and qs.model is not _tag_model():
         return qs.visible_to(user)
     return qs.filter(pk__in=rows.values("pk"))
+
+
+def _tag_model() -> type[models.Model]:
+    from legation.people.models import Tag
+
+    return Tag
 
 
 def is_visible(obj: models.Model, user: Any) -> bool:
