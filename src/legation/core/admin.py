@@ -21,7 +21,13 @@ from legation.core.audit import (
 from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
 
 
-class VisibleAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's admin with a history list that needs no inline style."""
+
+    object_history_list_template = "admin/legation_history_list.html"
+
+
+class VisibleAdmin(HistoryAdmin):
     """Admin for a domain model: lists what the user may see, and restores deleted records."""
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -141,7 +147,7 @@ class SecurityEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(HistoryAdmin):
     list_display = ("code", "label_en", "label_zh", "position")
 
 
@@ -153,5 +159,5 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(HistoryAdmin):
     list_display = ("user", "clearance", "language")
