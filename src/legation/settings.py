@@ -6,6 +6,7 @@ LEGATION_SECRET_KEY default: generated once and kept in $LEGATION_HOME/secret_ke
 LEGATION_DEBUG      "1" to turn debug on (off by default)
 LEGATION_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 LEGATION_SECURE_COOKIES "0" to send cookies over plain HTTP outside debug (a local `legation demo`)
+LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxy (default: none)
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "legation.core.middleware.TrustedProxyMiddleware",
     "legation.web.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -191,6 +193,12 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# The reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed; from any other peer those headers are dropped (legation.core.middleware), so a client
+# can neither claim HTTPS nor choose the address its failed logins are counted against.
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LEGATION_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en"
