@@ -11,6 +11,7 @@ LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse pr
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -66,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
-    "axes",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "legation.web.middleware.UserLanguageMiddleware",
     "legation.core.middleware.AuditContextMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "legation.core.lockout.LockoutMiddleware",
 ]
 
 ROOT_URLCONF = "legation.urls"
@@ -148,18 +148,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "legation.core.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Brute-force protection: lock a username+address pair after 5 failures for one hour.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Brute-force protection (legation.core.lockout): after 5 failed logins of one user name from one
+# address, that pair (only) is locked for a minute, and each further failure doubles the delay up
+# to a day. Failures a day old are forgotten.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_LOCK_DELAY = dt.timedelta(minutes=1)
+LOGIN_LOCK_MAX = dt.timedelta(days=1)
+LOGIN_FAILURES_FORGOTTEN = dt.timedelta(days=1)
 
 SECURE_COOKIES = _flag("LEGATION_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -222,5 +224,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {},
 }

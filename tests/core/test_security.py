@@ -25,7 +25,7 @@ def test_logins_and_failed_logins_are_security_events(client, officer):
 
 
 def test_brute_force_login_is_locked_out(client, officer):
-    for i in range(settings.AXES_FAILURE_LIMIT):
+    for i in range(settings.LOGIN_FAILURE_LIMIT):
         client.post("/admin/login/", {"username": "officer", "password": f"guess-{i}"})
     page = client.post("/admin/login/", {"username": "officer", "password": "x-Secret-pass-42"})
     assert page.status_code == 429

@@ -109,7 +109,7 @@ def test_the_admin_respects_the_policy(page, site, world, username):
         f"/admin/engagements/engagement/{world['engagement'].pk}/change/",
         "/admin/core/securityevent/",
         "/admin/core/operation/",
-        "/admin/axes/accessattempt/",
+        "/admin/core/loginlock/",
     ]:
         page.goto(f"{site}{path}")
     # The admin's scripts run: the action bar's select-all and a date shortcut.

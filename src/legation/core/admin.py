@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from legation.core.audit import (
@@ -18,7 +20,7 @@ from legation.core.audit import (
     history_visible,
     restore_deleted,
 )
-from legation.core.models import Operation, Profile, Region, Sector, SecurityEvent
+from legation.core.models import LoginLock, Operation, Profile, Region, Sector, SecurityEvent
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -161,3 +163,51 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Profile)
 class ProfileAdmin(HistoryAdmin):
     list_display = ("user", "clearance", "language")
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Failed logins per user name and address: administrators see those of the logins they
+    manage (legation.core.lockout.managed_usernames) and lift them, which is recorded."""
+
+    list_display = ("username", "address", "failures", "last_failure", "locked_until")
+    search_fields = ("username", "address")
+    actions = ["unlock"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        from legation.core.lockout import locks_visible_to
+
+        return locks_visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        from legation.core.lockout import managed_usernames
+
+        return managed_usernames(request.user) != set()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("Unlock the selected logins"), permissions=["unlock"])
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        from legation.core.lockout import unlock
+
+        count = 0
+        for lock in queryset:
+            count += unlock(request.user, lock.username, lock.address, request=request)
+        messages.success(
+            request,
+            ngettext("Unlocked %(count)d login lock.", "Unlocked %(count)d login locks.", count)
+            % {"count": count},
+        )
