@@ -6,10 +6,12 @@ LEGATION_SECRET_KEY default: generated once and kept in $LEGATION_HOME/secret_ke
 LEGATION_DEBUG      "1" to turn debug on (off by default)
 LEGATION_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 LEGATION_SECURE_COOKIES "0" to send cookies over plain HTTP outside debug (a local `legation demo`)
+LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxy (default: none)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -65,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
-    "axes",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "legation.core.middleware.TrustedProxyMiddleware",
+    "legation.web.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "legation.web.middleware.UserLanguageMiddleware",
     "legation.core.middleware.AuditContextMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "legation.core.lockout.LockoutMiddleware",
 ]
 
 ROOT_URLCONF = "legation.urls"
@@ -145,18 +148,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "legation.core.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Brute-force protection: lock a username+address pair after 5 failures for one hour.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Brute-force protection (legation.core.lockout): after 5 failed logins of one user name from one
+# address, that pair (only) is locked for a minute, and each further failure doubles the delay up
+# to a day. Failures a day old are forgotten.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_LOCK_DELAY = dt.timedelta(minutes=1)
+LOGIN_LOCK_MAX = dt.timedelta(days=1)
+LOGIN_FAILURES_FORGOTTEN = dt.timedelta(days=1)
 
 SECURE_COOKIES = _flag("LEGATION_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -165,6 +170,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from our own static files (no inline code, no eval), images also as
+# data: addresses (the letter preview's page images), no plugins, no <base>, forms post only to
+# ourselves, and no page may be framed.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = _flag("LEGATION_SSL_REDIRECT", default=SECURE_COOKIES)
@@ -173,6 +195,12 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# The reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed; from any other peer those headers are dropped (legation.core.middleware), so a client
+# can neither claim HTTPS nor choose the address its failed logins are counted against.
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LEGATION_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en"
@@ -196,5 +224,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {},
 }

@@ -507,19 +507,20 @@ def test_a_login_created_by_an_administrator_joins_their_missions(
 
 
 def test_every_admin_and_inline_applies_the_access_rule():
-    from legation.core.admin import ReadOnlyAdmin
+    from legation.core.admin import LoginLockAdmin, ReadOnlyAdmin
     from legation.core.admin_access import AccessInline, AccessModelAdmin
 
+    # LoginLockAdmin scopes itself to the logins the administrator manages (test_lockout).
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in {"core", "people", "engagements", "auth"}:
             continue
-        assert isinstance(model_admin, (AccessModelAdmin, ReadOnlyAdmin)), model
+        assert isinstance(model_admin, (AccessModelAdmin, ReadOnlyAdmin, LoginLockAdmin)), model
         for inline in model_admin.inlines:
             assert issubclass(inline, AccessInline), inline
 
 
 def test_admins_of_other_apps_are_open_to_no_role():
-    """Login attempts (axes) and background tasks are not scoped by mission: no role may see them,
+    """Background tasks are not scoped by mission: no role may see them,
     only superusers."""
     from legation.core.access import ROLES
     from legation.core.admin_access import AccessModelAdmin

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -23,7 +25,7 @@ def test_logins_and_failed_logins_are_security_events(client, officer):
 
 
 def test_brute_force_login_is_locked_out(client, officer):
-    for i in range(settings.AXES_FAILURE_LIMIT):
+    for i in range(settings.LOGIN_FAILURE_LIMIT):
         client.post("/admin/login/", {"username": "officer", "password": f"guess-{i}"})
     page = client.post("/admin/login/", {"username": "officer", "password": "x-Secret-pass-42"})
     assert page.status_code == 429
@@ -68,8 +70,12 @@ def production(settings, monkeypatch):
         "ALLOWED_HOSTS",
     ):
         setattr(settings, name, getattr(fresh, name))
-    settings.SECRET_KEY = "k" * 20 + "s3cr3t-" * 6
+    settings.SECRET_KEY = STRONG_KEY
     return settings
+
+
+# What `legation` generates on first run (secrets.token_urlsafe(50)), fixed for the tests.
+STRONG_KEY = "p0Xq3vGm7Yt_Lr2Kc9WbNs-4JhUe8Af1DzRiT6oQyVxMk5EnPg-ZwS_aHj0Cu3BdFl7"
 
 
 def test_production_defaults_are_secure(production):
@@ -97,6 +103,186 @@ def test_serve_refuses_an_insecure_configuration(production, setting, value, rea
         call_command("serve", "--check-only")
 
 
+@pytest.mark.parametrize(
+    ("hosts", "reason"),
+    [
+        ([], "empty"),
+        (["*"], "open"),
+        ([".example.org"], "'.example.org' matches every subdomain"),
+        (["legation.example.org", ".example.org"], "'.example.org' matches every subdomain"),
+        (["legation.example.org", "*"], "open"),
+    ],
+)
+def test_serve_refuses_wildcard_hosts(production, hosts, reason):
+    production.ALLOWED_HOSTS = hosts
+    with pytest.raises(CommandError, match=re.escape(reason)):
+        call_command("serve", "--check-only")
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("Xk9#vL2qP8", "shorter than 50"),
+        ("django-insecure-" + STRONG_KEY, "Django's placeholder"),
+        ("a" * 64, "too few different characters"),
+        ("Xk9#vL2qP8mZ" * 5, "repeats itself"),
+        ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", "a run of"),
+        (
+            "correct-horse-battery-staple-monkey-dragon-sunshine-password-princess",
+            "common words",
+        ),
+        ("ThisIsTheSecretKeyOfOurEmbassyPleaseChangeItBeforeProduction2026", "common words"),
+    ],
+    ids=["short", "placeholder", "one-char", "repeated", "sequence", "words", "phrase"],
+)
+def test_serve_refuses_a_weak_secret_key(production, key, reason):
+    production.SECRET_KEY = key
+    with pytest.raises(CommandError, match=re.escape(reason)):
+        call_command("serve", "--check-only")
+
+
+@pytest.mark.parametrize("n", range(20))
+def test_generated_secret_keys_are_never_refused(n):
+    import secrets
+
+    from legation.core.management.commands.serve import secret_key_weakness
+
+    key = secrets.token_urlsafe(50)
+    assert secret_key_weakness(key) is None, key
+    assert secret_key_weakness(secrets.token_hex(32)) is None
+
+
 def test_serve_accepts_the_default_production_configuration(production, capsys):
     call_command("serve", "--check-only")
     assert "fit for production" in capsys.readouterr().out
+
+
+# -- X-Forwarded-* is believed only from a configured reverse proxy ------------------------------
+
+
+@pytest.fixture
+def https_only(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    return settings
+
+
+def test_forwarded_proto_from_a_client_is_ignored(client, db, https_only):
+    """Without a configured proxy, a client cannot claim HTTPS by sending X-Forwarded-Proto."""
+    page = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+    assert page.status_code == 301 and page["Location"].startswith("https://")
+
+
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(client, db, https_only):
+    https_only.TRUSTED_PROXIES = ["10.0.0.5"]
+    page = client.get(
+        "/accounts/login/",
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert page.status_code == 301
+
+
+def test_a_trusted_proxy_gives_the_scheme_and_the_client_address(client, officer, https_only):
+    https_only.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    page = client.post(
+        "/accounts/login/",
+        {"username": "officer", "password": "x-Secret-pass-42"},
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_PROTO="https",
+        # A client may prepend anything; the address the proxy itself appended is the last one.
+        HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.9",
+    )
+    assert page.status_code == 302
+    event = SecurityEvent.objects.get(kind="login", username="officer")
+    assert event.remote_addr == "203.0.113.9"
+
+
+@pytest.mark.parametrize("proxies", [["0.0.0.0/0"], ["::/0"], ["10.0.0.1", "0.0.0.0/1"]])
+def test_serve_refuses_a_proxy_trusted_for_every_address(production, proxies):
+    production.TRUSTED_PROXIES = proxies
+    with pytest.raises(CommandError, match="LEGATION_TRUSTED_PROXIES"):
+        call_command("serve", "--check-only")
+
+
+def test_serve_refuses_in_a_real_process_with_every_reason(tmp_path, monkeypatch):
+    """`legation serve` itself: one clear line naming each problem, exit status 1, no server."""
+    from tests.core.test_commands import run_cli
+
+    monkeypatch.setenv("LEGATION_ALLOWED_HOSTS", ".example.org")
+    monkeypatch.setenv("LEGATION_SECRET_KEY", "embassy-secret-key-please-change-" * 2)
+    monkeypatch.setenv("LEGATION_TRUSTED_PROXIES", "0.0.0.0/0")
+    done = run_cli("serve", "--check-only", home=tmp_path)
+    assert done.returncode == 1
+    assert "'.example.org' matches every subdomain" in done.stderr
+    assert "repeats itself" in done.stderr and "secrets.token_urlsafe(50)" in done.stderr
+    assert "LEGATION_TRUSTED_PROXIES trusts 0.0.0.0/0" in done.stderr
+
+
+def test_serve_behind_a_trusted_proxy_believes_only_the_proxy(tmp_path, monkeypatch):
+    """The real server: HTTPS as the proxy says, and never as a client says."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.core.test_commands import run_cli
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("LEGATION_HOME", str(tmp_path))
+    monkeypatch.setenv("LEGATION_SECRET_KEY", STRONG_KEY)
+    assert run_cli("init", home=tmp_path).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def status(proto: str) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/accounts/login/", headers={"X-Forwarded-Proto": proto}
+        )
+        try:
+            return opener.open(request, timeout=10).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    def serving(proxies: str) -> subprocess.Popen:
+        env = {**os.environ, "LEGATION_TRUSTED_PROXIES": proxies}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "legation", "serve", "--no-worker", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 120  # a loaded machine starts Django slowly
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return server
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.2)
+        server.kill()
+        raise AssertionError("the server did not start")
+
+    server = serving("127.0.0.1")
+    try:
+        assert status("https") == 200  # the proxy terminated TLS
+        assert status("http") == 301  # a plain request is sent to HTTPS
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    server = serving("10.9.8.7")  # some other proxy: our loopback client is not it
+    try:
+        assert status("https") == 301
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -62,13 +62,38 @@ def site(live_server):
 _plain_http_settings()
 
 
+# What the browser reports when the Content-Security-Policy blocks something.
+VIOLATION = "Content Security Policy"
+
+
+def watch_policy(page) -> list[str]:
+    """Collect the Content-Security-Policy violations the page reports (console and events)."""
+    violations: list[str] = []
+
+    def on_console(message) -> None:
+        if VIOLATION in message.text or message.text.startswith("Refused to"):
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.expose_function("__legationViolation", lambda text: violations.append(text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', function (e) {"
+        " window.__legationViolation(location.pathname + ': ' + e.violatedDirective + ' '"
+        " + e.blockedURI + ' ' + (e.sample || '')); });"
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = watch_policy(page)
     yield page
     context.close()
+    # Every browser test also checks that the Content-Security-Policy blocked nothing.
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def shot(page, name: str) -> None:

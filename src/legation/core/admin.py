@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from legation.core.access import ROLES, clearance, sees_all_missions
@@ -25,6 +27,7 @@ from legation.core.audit import (
 )
 from legation.core.deletion import HiddenDependants, hidden_dependants, hidden_protected
 from legation.core.models import (
+    LoginLock,
     Operation,
     Profile,
     Region,
@@ -34,7 +37,13 @@ from legation.core.models import (
 )
 
 
-class VisibleAdmin(AccessModelAdmin, SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's admin with a history list that needs no inline style."""
+
+    object_history_list_template = "admin/legation_history_list.html"
+
+
+class VisibleAdmin(AccessModelAdmin, HistoryAdmin):
     """Admin for a domain model: lists and accepts what the user may see (see admin_access),
     and restores deleted records."""
 
@@ -157,7 +166,7 @@ class SecurityEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(AccessModelAdmin, SimpleHistoryAdmin):
+class SectorAdmin(AccessModelAdmin, HistoryAdmin):
     list_display = ("code", "label_en", "label_zh", "position")
 
 
@@ -169,7 +178,7 @@ class RegionAdmin(AccessModelAdmin, admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(AccessModelAdmin, SimpleHistoryAdmin):
+class ProfileAdmin(AccessModelAdmin, HistoryAdmin):
     """Profiles of the logins the user may see; changed only for logins they manage, and never
     one's own clearance."""
 
@@ -281,3 +290,51 @@ class RoleAdmin(AccessModelAdmin, GroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Failed logins per user name and address: administrators see those of the logins they
+    manage (legation.core.lockout.managed_usernames) and lift them, which is recorded."""
+
+    list_display = ("username", "address", "failures", "last_failure", "locked_until")
+    search_fields = ("username", "address")
+    actions = ["unlock"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        from legation.core.lockout import locks_visible_to
+
+        return locks_visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        from legation.core.lockout import managed_usernames
+
+        return managed_usernames(request.user) != set()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("Unlock the selected logins"), permissions=["unlock"])
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        from legation.core.lockout import unlock
+
+        count = 0
+        for lock in queryset:
+            count += unlock(request.user, lock.username, lock.address, request=request)
+        messages.success(
+            request,
+            ngettext("Unlocked %(count)d login lock.", "Unlocked %(count)d login locks.", count)
+            % {"count": count},
+        )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -22,3 +24,56 @@ class AuditContextMiddleware:
             description=f"{request.method} {request.path}"[:300],
         ):
             return self.get_response(request)
+
+
+_FORWARDED = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_FORWARDED",
+)
+
+
+def trusted_networks(values: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(v, strict=False) for v in values]
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+class TrustedProxyMiddleware:
+    """Believe X-Forwarded-For and X-Forwarded-Proto only from settings.TRUSTED_PROXIES.
+
+    From a trusted proxy, the client's address (REMOTE_ADDR: audit, security events, login
+    lockout) is the right-most X-Forwarded-For entry that is not itself a trusted proxy: a client
+    can prepend anything, but not what the proxy appended. From any other peer the forwarding
+    headers are dropped, so a client cannot claim HTTPS or another address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.networks = trusted_networks(getattr(settings, "TRUSTED_PROXIES", []))
+
+    def trusted(self, address: Any) -> bool:
+        return address is not None and any(address in n for n in self.networks)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if not self.trusted(_address(meta.get("REMOTE_ADDR", ""))):
+            for header in _FORWARDED:
+                meta.pop(header, None)
+            return self.get_response(request)
+        chain = [_address(a) for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        for address in reversed(chain):
+            if address is None:
+                break  # garbage: keep the proxy's own address
+            if not self.trusted(address):
+                meta["LEGATION_PROXY_ADDR"] = meta.get("REMOTE_ADDR")
+                meta["REMOTE_ADDR"] = str(address)
+                break
+        return self.get_response(request)

@@ -129,6 +129,7 @@ class SecurityEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logout")
         LOCKOUT = "lockout", _("lockout")
+        UNLOCK = "unlock", _("unlock")
         EXPORT = "export", _("export")
         MERGE = "merge", _("letter merge")
         RESTORE = "restore", _("record restored")
@@ -170,3 +171,29 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_clearance_display()})"
+
+
+class LoginLock(models.Model):
+    """Failed logins of one user name from one address, and how long that pair is locked.
+
+    Counting per (user name, address) means an attacker's address locks only itself: the real
+    user logs in from their own address. Each failure past the limit doubles the delay
+    (legation.core.lockout)."""
+
+    username = models.CharField(_("user name"), max_length=150)
+    # An IP address, or "" when the server did not know it (a CharField: one row per unknown).
+    address = models.CharField(_("address"), max_length=45, blank=True)
+    failures = models.PositiveIntegerField(_("failed logins"), default=0)
+    last_failure = models.DateTimeField(_("last failure"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-last_failure"]
+        verbose_name = _("login lock")
+        verbose_name_plural = _("login locks")
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="login_lock_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address or 'unknown address'}"

@@ -59,7 +59,10 @@ def security_event(
 
 @receiver(user_logged_in)
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from legation.core import lockout
+
     security_event(SecurityEvent.Kind.LOGIN, user=user, request=request)
+    lockout.clear(user.get_username(), request)
 
 
 @receiver(user_logged_out)
@@ -69,22 +72,15 @@ def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    from legation.core import lockout
+
+    username = str(credentials.get("username", ""))[:150]
+    locked = getattr(request, lockout.LOCKED, None)
     security_event(
         SecurityEvent.Kind.LOGIN_FAILED,
-        username=str(credentials.get("username", ""))[:150],
+        username=username,
         request=request,
+        **({"refused": "locked"} if locked else {}),
     )
-
-
-def _on_locked_out(
-    sender: Any, request: Any, username: str = "", ip_address: str = "", **kwargs: Any
-) -> None:
-    security_event(SecurityEvent.Kind.LOCKOUT, username=str(username or "")[:150], request=request)
-
-
-try:
-    from axes.signals import user_locked_out
-except ImportError:  # pragma: no cover - axes is a dependency
-    pass
-else:
-    user_locked_out.connect(_on_locked_out, dispatch_uid="legation-lockout")
+    if not locked:  # tries while locked are refused unchecked, and do not lengthen the lock
+        lockout.record_failure(username, request)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,7 +226,13 @@ def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Deleted. It can be restored from its history."))
         return redirect("engagements:list")
     return render(
-        request, "web/confirm_delete.html", {"object": engagement, "section": "engagements"}
+        request,
+        "web/confirm_delete.html",
+        {
+            "object": engagement,
+            "section": "engagements",
+            "cancel": reverse("engagements:detail", args=[engagement.pk]),
+        },
     )
 
 

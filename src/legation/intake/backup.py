@@ -41,8 +41,14 @@ from django.utils.duration import duration_string
 FORMAT = "legation-backup"
 VERSION = 1
 SKIPPED_APPS = {"sessions", "axes", "contenttypes"}
-# Derived tables are left out: database triggers fill them again as the rows load.
-SKIPPED_MODELS = {"auth.permission", "insight.engagementsector", "insight.postingactivity"}
+# Derived tables are left out: database triggers fill them again as the rows load. Login locks
+# are passing counters of failed logins (the lockouts themselves are kept as security events).
+SKIPPED_MODELS = {
+    "auth.permission",
+    "insight.engagementsector",
+    "insight.postingactivity",
+    "core.loginlock",
+}
 # Tables `legation init` fills; a database holding nothing else counts as empty for a restore.
 SEEDED = (
     "core.sector",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from legation.core import access
@@ -192,13 +193,20 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("people:detail", person.pk)
         messages.success(request, _("Deleted. It can be restored from its history."))
         return redirect("people:list")
-    return render(request, "web/confirm_delete.html", {"object": person, "section": "people"})
+    cancel = reverse("people:detail", args=[person.pk])
+    return render(
+        request,
+        "web/confirm_delete.html",
+        {"object": person, "section": "people", "cancel": cancel},
+    )
 
 
 @login_required
 def person_pick(request: HttpRequest) -> HttpResponse:
-    """The htmx person picker: any form of the name, Latin, pinyin or characters."""
-    query = request.GET.get("q", "").strip()
+    """The htmx person picker: any form of the name, Latin, pinyin or characters.
+
+    The search box sends its own value as "pq" (no script computes the parameter)."""
+    query = (request.GET.get("q") or request.GET.get("pq") or "").strip()
     people = []
     if query:
         people = list(

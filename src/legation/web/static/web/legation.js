@@ -1,0 +1,49 @@
+/* legation's few behaviours, from a static file: the Content-Security-Policy allows no inline
+   script. Every page works without it. */
+(function () {
+  "use strict";
+
+  function addChosen(list, id, label) {
+    if (list.querySelector('[data-id="' + id + '"]')) { return; }
+    var li = document.createElement("li");
+    li.dataset.id = id;
+    li.textContent = label + " ";
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = "people"; input.value = id;
+    var remove = document.createElement("button");
+    remove.type = "button"; remove.textContent = "\u00d7"; remove.dataset.remove = "";
+    remove.setAttribute("aria-label", (list.dataset.removeLabel || "Remove") + " " + label);
+    li.appendChild(input); li.appendChild(remove); list.appendChild(li);
+  }
+
+  document.addEventListener("click", function (ev) {
+    var pick = ev.target.closest("[data-pick-id]");
+    if (pick) {
+      var box = document.getElementById("person-search");
+      var chips = document.getElementById("people-chosen");
+      var single = document.getElementById("id_person");
+      if (chips) {
+        // Logging an engagement: as many people as took part.
+        addChosen(chips, pick.dataset.pickId, pick.dataset.pickLabel);
+        box.value = ""; box.focus();
+      } else if (single) {
+        // A letter: one recipient.
+        single.value = pick.dataset.pickId;
+        document.getElementById("person-chosen").textContent = pick.dataset.pickLabel;
+        box.value = "";
+        var preview = document.getElementById("preview-button");
+        if (preview) { preview.focus(); }
+      }
+      document.getElementById("person-results").innerHTML = "";
+      return;
+    }
+    if (ev.target.matches("[data-remove]")) { ev.target.closest("li").remove(); }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    // Enter in the letter's recipient box searches; it does not submit the letter form.
+    if (ev.key === "Enter" && ev.target.id === "person-search" && document.getElementById("id_person")) {
+      ev.preventDefault();
+    }
+  });
+})();
