@@ -33,15 +33,15 @@ def serve(host: str, port: int, threads: int, worker: bool = True) -> None:
     """Serve, with the background job worker (letter merges) as a child process."""
     import waitress
 
-    from legation.letters.jobs import start_worker, stop_worker
+    from legation.letters.jobs import WorkerSupervisor
     from legation.wsgi import application
 
-    child = start_worker() if worker else None
+    supervisor = WorkerSupervisor() if worker else None  # restarts the worker if it stops
     try:
         waitress.serve(application, host=host, port=port, threads=threads, ident="legation")
     finally:
-        if child is not None:
-            stop_worker(child)
+        if supervisor is not None:
+            supervisor.stop()
 
 
 class Command(LegationCommand):
