@@ -368,3 +368,34 @@ def test_the_worker_outlasts_a_locked_database_and_then_runs_jobs(tmp_path):
         assert worker.poll() is None
     finally:
         _stop(worker)
+
+
+def test_a_login_while_the_database_stays_locked_fails_cleanly_and_then_succeeds(tmp_path):
+    """Past the lock wait (here 1 s) the login answers 503 "try again", not 500; then it works."""
+    home = Home(tmp_path / "home", None)  # the lock is SQLite's: always the embedded database
+    home.env["LEGATION_DB_TIMEOUT"] = "1"
+    home.run("init")
+    home.run("createuser", "li", "--role", "administrator", "--password-stdin", input=PASSWORD)
+    port = _free_port()
+    server = _serve(home, port)
+    try:
+        cookies: dict[str, str] = {}
+        _, _, body, _ = _request(port, "GET", "/accounts/login/", cookies)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1]
+        form = urllib.parse.urlencode(
+            {"username": "li", "password": PASSWORD, "next": "/", "csrfmiddlewaretoken": token}
+        )
+        holder = sqlite3.connect(home.path / "legation.sqlite3", isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            status, _, text, took = _request(port, "POST", "/accounts/login/", cookies, form)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert status == 503 and "The database is busy" in text and took < 10
+        status, location, _, _ = _request(port, "POST", "/accounts/login/", cookies, form)
+        assert (status, location) == (302, "/")
+        status, _, text, _ = _request(port, "GET", "/", cookies)
+        assert status == 200
+    finally:
+        _stop(server)
