@@ -254,14 +254,19 @@ def run(
     there rolls everything back (the upload page checks the import still does what its preview
     showed). A dry run on SQLite works on a private copy of the database.
     """
+    settings = {
+        "source": source,
+        "header": header,
+        "mapping": mapping,
+        "dry_run": dry_run,
+        "skip_rejected": skip_rejected,
+        "progress": progress,
+        "verify": verify,
+    }
     if not dry_run:
-        return _run(importer, rows, source=source, header=header, mapping=mapping,
-                    dry_run=False, skip_rejected=skip_rejected, progress=progress,
-                    verify=verify)  # fmt: skip
+        return _run(importer, rows, **settings)
     with private_copy("preview"):
-        return _run(importer, rows, source=source, header=header, mapping=mapping,
-                    dry_run=True, skip_rejected=skip_rejected, progress=progress,
-                    verify=verify)  # fmt: skip
+        return _run(importer, rows, **settings)
 
 
 def _run(
