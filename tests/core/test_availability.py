@@ -358,12 +358,13 @@ def test_the_worker_outlasts_a_locked_database_and_then_runs_jobs(tmp_path):
         )
         deadline = time.monotonic() + 30
         status = ""
+        reader = sqlite3.connect(database, timeout=30)
         while time.monotonic() < deadline and status != "SUCCESSFUL":
-            status = home.python(
-                "from django_tasks_db.models import DBTaskResult;"
-                "print(DBTaskResult.objects.get().status)"
-            ).strip()
-            time.sleep(0.5)
+            time.sleep(0.2)
+            (status,) = reader.execute(
+                "SELECT status FROM django_tasks_database_dbtaskresult"
+            ).fetchone()
+        reader.close()
         assert status == "SUCCESSFUL"
         assert worker.poll() is None
     finally:
