@@ -7,6 +7,7 @@ LEGATION_DEBUG      "1" to turn debug on (off by default)
 LEGATION_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 LEGATION_SECURE_COOKIES "0" to send cookies over plain HTTP outside debug (a local `legation demo`)
 LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxy (default: none)
+LEGATION_DB_TIMEOUT SQLite: seconds a writer waits for the database's write lock (default 20)
 """
 
 from __future__ import annotations
@@ -121,9 +122,13 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # Writers queue for the lock instead of failing with "database is locked".
+        # Writers queue for the lock instead of failing with "database is locked" when a read
+        # transaction tries to become a write (a deadlock SQLite cannot wait out). Every write
+        # is short (previews and backups work on a private copy, imports check their rows
+        # before writing); a writer waits up to LEGATION_DB_TIMEOUT seconds for the lock, then
+        # the page answers 503 "try again" (legation.web.errors).
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": float(os.environ.get("LEGATION_DB_TIMEOUT", "20")),
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
         ),

@@ -25,3 +25,6 @@ urlpatterns = [
     path("letters/", include("legation.letters.urls")),
     path("insight/", include("legation.insight.urls")),
 ]
+
+# A busy or unreachable database answers 503 "try again", never a bare 500.
+handler500 = "legation.web.errors.server_error"

@@ -11,8 +11,10 @@ The archive is a zip file:
 Values are written in an engine-neutral form (datetimes in UTC ISO 8601, decimals and UUIDs as
 text, durations as Django's duration string, content types and permissions by natural key,
 since their ids differ between databases), so an archive made on SQLite restores on PostgreSQL
-and back. The dump reads one consistent snapshot (a single transaction, REPEATABLE READ on
-PostgreSQL); the restore writes everything in one transaction with foreign keys checked at
+and back. The dump reads one consistent snapshot without blocking anyone: on SQLite a private
+copy of the database taken with SQLite's online backup API (`legation.core.dbcopy`), which is then
+read at leisure while the live database stays free for writers; on PostgreSQL a REPEATABLE READ,
+READ ONLY transaction. The restore writes everything in one transaction with foreign keys checked at
 commit, then moves PostgreSQL's sequences past the restored ids. Sessions and login-throttling
 records are not kept: they are transient.
 """
@@ -25,6 +27,8 @@ import decimal
 import hashlib
 import io
 import json
+import os
+import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -37,6 +41,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.duration import duration_string
+
+from legation.core.dbcopy import private_copy
 
 FORMAT = "legation-backup"
 VERSION = 1
@@ -189,7 +195,23 @@ def _media_names() -> set[str]:
 
 
 def write_backup(out: IO[bytes], progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Write the archive; returns its manifest."""
+    """Write the archive; returns its manifest.
+
+    On SQLite the rows are read from a private copy of the database, so a long backup never
+    holds the live database's lock (writers, logins included, go on meanwhile).
+    """
+    with private_copy("backup"):
+        return _write_backup(out, progress)
+
+
+def _pause_for_tests() -> None:
+    """Test hook: hold the backup's read for a while, so a test can work meanwhile."""
+    if pause := os.environ.get("LEGATION_TEST_BACKUP_PAUSE"):
+        Path(os.environ["LEGATION_TEST_BACKUP_PAUSE_FILE"]).write_text("paused")
+        time.sleep(float(pause))
+
+
+def _write_backup(out: IO[bytes], progress: Callable[[str], None] | None) -> dict[str, Any]:
     say = progress or (lambda what: None)
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -207,6 +229,7 @@ def write_backup(out: IO[bytes], progress: Callable[[str], None] | None = None) 
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         keys = _Keys()
+        _pause_for_tests()
         for model in backed_up_models():
             label = model._meta.label_lower
             say(label)

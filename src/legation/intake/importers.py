@@ -3,6 +3,10 @@
     preview(kind, file, actor=…)  -> Report   plan every row and rehearse the writes, then roll back
     commit(kind, file, actor=…)   -> Report   the same, kept: one transaction, one audited operation
 
+Rows are planned (checked) before any transaction opens; only the writes run in the transaction.
+On SQLite a preview runs on a private copy of the database (`legation.core.dbcopy`), so its
+rehearsal never holds the live database's write lock: logins and other writers go on meanwhile.
+
 The command line calls these; so will the upload page (upload, `preview`, show the report,
 confirm, `commit`). Each row ends as created, updated, matched (already there, nothing to
 change) or rejected with its line, column and reason. A real run writes nothing when any row is
@@ -24,6 +28,7 @@ from django.db import transaction
 
 from legation.core import access
 from legation.core.audit import AuditContext, audit, new_operation
+from legation.core.dbcopy import private_copy
 from legation.core.files import removed_if_rolled_back
 from legation.core.models import Operation
 from legation.intake.mapping import Mapping, MappingError
@@ -241,6 +246,40 @@ def run(
     dry_run: bool = False,
     skip_rejected: bool = False,
     progress: Progress | None = None,
+    verify: Callable[[Report], None] | None = None,
+) -> Report:
+    """Plan every row, then write them in one transaction (or rehearse and roll back).
+
+    `verify` is called with the report inside the write transaction, after the writes: raising
+    there rolls everything back (the upload page checks the import still does what its preview
+    showed). A dry run on SQLite works on a private copy of the database.
+    """
+    settings = {
+        "source": source,
+        "header": header,
+        "mapping": mapping,
+        "dry_run": dry_run,
+        "skip_rejected": skip_rejected,
+        "progress": progress,
+        "verify": verify,
+    }
+    if not dry_run:
+        return _run(importer, rows, **settings)
+    with private_copy("preview"):
+        return _run(importer, rows, **settings)
+
+
+def _run(
+    importer: Importer,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    source: str,
+    header: list[str] | None = None,
+    mapping: Mapping | None = None,
+    dry_run: bool = False,
+    skip_rejected: bool = False,
+    progress: Progress | None = None,
+    verify: Callable[[Report], None] | None = None,
 ) -> Report:
     started = time.perf_counter()
     tick = progress or (lambda done, total, what: None)
@@ -302,6 +341,8 @@ def run(
             if dry_run or (rejected and not skip_rejected):
                 raise _Rehearsal
             report.written = True
+            if verify is not None:
+                verify(report)
             if ctx.operation is not None and not ctx.operation._state.adding:
                 report.operation_id = str(ctx.operation.pk)
     except _Rehearsal:
@@ -370,11 +411,22 @@ def commit(
     filename: str = "",
     skip_rejected: bool = False,
     progress: Progress | None = None,
+    verify: Callable[[Report], None] | None = None,
     **options: Any,
 ) -> Report:
     """Import the file: all rows or none (unless `skip_rejected`), one audited operation."""
     return _tabular(
-        kind, source, actor, mission, mapping, filename, False, skip_rejected, progress, options
+        kind,
+        source,
+        actor,
+        mission,
+        mapping,
+        filename,
+        False,
+        skip_rejected,
+        progress,
+        options,
+        verify,
     )
 
 
@@ -389,6 +441,7 @@ def _tabular(
     skip_rejected: bool,
     progress: Progress | None,
     options: dict[str, Any],
+    verify: Callable[[Report], None] | None = None,
 ) -> Report:
     importer = importer_for(kind, actor=actor, mission=mission, **options)
     table = _open(source, filename)
@@ -402,4 +455,5 @@ def _tabular(
         dry_run=dry_run,
         skip_rejected=skip_rejected,
         progress=progress,
+        verify=verify,
     )

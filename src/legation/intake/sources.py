@@ -30,6 +30,7 @@ def import_source(
     dry_run: bool = False,
     skip_rejected: bool = False,
     progress: Progress | None = None,
+    verify: Any = None,
     date_from: Any = None,
     until: Any = None,
     engagement_kind: str = "meeting",
@@ -90,6 +91,7 @@ def import_source(
             dry_run=dry_run,
             skip_rejected=skip_rejected,
             progress=progress,
+            verify=verify,
         )
     except (ReadError, ValueError) as exc:
         raise ImportError_(str(exc)) from None

@@ -16,7 +16,6 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -76,7 +75,14 @@ def fingerprint(report: Report) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _run(upload: uploads.Upload, user: Any, *, dry_run: bool, skip_rejected: bool) -> Report:
+def _run(
+    upload: uploads.Upload,
+    user: Any,
+    *,
+    dry_run: bool,
+    skip_rejected: bool,
+    verify: Any = None,
+) -> Report:
     """The upload's preview (dry run) or import, as `user`, with the options it was sent with."""
     meta = upload.meta
     kind = meta["kind"]
@@ -96,7 +102,7 @@ def _run(upload: uploads.Upload, user: Any, *, dry_run: bool, skip_rejected: boo
         }
         if dry_run:
             return preview(kind, data, **common)
-        return commit(kind, data, skip_rejected=skip_rejected, **common)
+        return commit(kind, data, skip_rejected=skip_rejected, verify=verify, **common)
     from legation.intake.sources import import_source
 
     options = dict(meta.get("options", {}))
@@ -110,6 +116,7 @@ def _run(upload: uploads.Upload, user: Any, *, dry_run: bool, skip_rejected: boo
         mission=mission,
         dry_run=dry_run,
         skip_rejected=skip_rejected,
+        verify=verify,
         **options,
     )
 
@@ -275,11 +282,17 @@ def _confirm(request: HttpRequest, upload: uploads.Upload) -> HttpResponse:
     require_import(user, upload.meta["kind"])
     skip = bool(request.POST.get("skip_rejected"))
     meta = {**upload.meta, "skip_rejected": skip}
+
+    def unchanged(report: Report) -> None:
+        # Inside the import's write transaction: raising rolls the import back.
+        if fingerprint(report) != upload.meta.get("fingerprint"):
+            raise _Changed(report)
+
     try:
-        with removed_if_rolled_back(), transaction.atomic():
-            report = _run(upload, user, dry_run=False, skip_rejected=skip)
-            if report.written and fingerprint(report) != upload.meta.get("fingerprint"):
-                raise _Changed(report)
+        # The rows are checked before the import's transaction opens; only the writes (and
+        # this comparison) hold the database's write lock.
+        with removed_if_rolled_back():
+            report = _run(upload, user, dry_run=False, skip_rejected=skip, verify=unchanged)
     except _Changed as changed:
         report = changed.report
         report.written, report.dry_run, report.operation_id = False, True, None

@@ -249,3 +249,49 @@ def stop_worker(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+class WorkerSupervisor:
+    """Keeps one ``legation worker`` child running: started again whenever it stops.
+
+    `serve` and `demo` run the worker beside the web server; a worker that exits (a crash, a
+    kill, a database error it could not outlast) is restarted after a pause that doubles with each
+    quick stop, up to a minute, and is logged.
+    """
+
+    POLL = 1.0
+    MAX_PAUSE = 60.0
+
+    def __init__(self) -> None:
+        import threading
+        import time
+
+        self.process = start_worker()
+        self.restarts = 0
+        self._started = time.monotonic()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import time
+
+        pause = 1.0
+        while not self._stopping.wait(self.POLL):
+            code = self.process.poll()
+            if code is None:
+                continue
+            if time.monotonic() - self._started > self.MAX_PAUSE:  # it had been running well
+                pause = 1.0
+            log.warning("The job worker stopped (exit code %s): starting it again.", code)
+            if self._stopping.wait(pause):
+                return
+            self.process = start_worker()
+            self._started = time.monotonic()
+            self.restarts += 1
+            pause = min(pause * 2, self.MAX_PAUSE)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+        stop_worker(self.process)

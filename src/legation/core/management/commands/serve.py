@@ -115,10 +115,10 @@ def serve(host: str, port: int, threads: int, worker: bool = True) -> None:
     import waitress
     from django.conf import settings
 
-    from legation.letters.jobs import start_worker, stop_worker
+    from legation.letters.jobs import WorkerSupervisor
     from legation.wsgi import application
 
-    child = start_worker() if worker else None
+    supervisor = WorkerSupervisor() if worker else None  # restarts the worker if it stops
     try:
         waitress.serve(
             application,
@@ -132,8 +132,8 @@ def serve(host: str, port: int, threads: int, worker: bool = True) -> None:
             clear_untrusted_proxy_headers=not settings.TRUSTED_PROXIES,
         )
     finally:
-        if child is not None:
-            stop_worker(child)
+        if supervisor is not None:
+            supervisor.stop()
 
 
 class Command(LegationCommand):

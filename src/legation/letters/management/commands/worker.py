@@ -3,14 +3,41 @@
 Before taking jobs it settles merges left running by a worker that stopped mid-way (see
 ``legation.letters.jobs.recover_interrupted``) and deletes the files such a stop left that no
 record names (``legation.core.files.remove_orphaned_files``). ``legation serve`` and ``legation demo`` start it
-as a child process; run it yourself beside another WSGI server.
+as a child process, and start it again if it stops; run it yourself beside another WSGI server.
+
+A database that is busy ("database is locked" once SQLite's wait runs out, a PostgreSQL server
+restarting) does not stop the worker: it waits, longer each time up to a minute, and goes on.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.db import close_old_connections, connections
+from django.db.utils import OperationalError
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+log = logging.getLogger("legation.worker")
+T = TypeVar("T")
+RETRY_FIRST = 1.0  # seconds before the first retry on a busy database; doubled up to RETRY_MAX
+RETRY_MAX = 60.0
+
+
+def _patiently(fn: Callable[[], T]) -> T:
+    """Run `fn`, waiting and retrying while the database is busy."""
+    delay = RETRY_FIRST
+    while True:
+        try:
+            return fn()
+        except OperationalError as exc:
+            log.warning("The database is busy (%s): trying again in %.0f s.", exc, delay)
+            for conn in connections.all(initialized_only=True):
+                conn.close()
+            time.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX)
 
 
 class Command(DbWorker):
@@ -20,11 +47,25 @@ class Command(DbWorker):
         from legation.core.files import remove_orphaned_files
         from legation.letters.jobs import recover_interrupted
 
-        count = recover_interrupted()
+        count = _patiently(recover_interrupted)
         if count and options.get("verbosity", 1):
             self.stdout.write(f"Settled {count} merge run(s) interrupted by a stop.")
-        removed = remove_orphaned_files()
+        removed = _patiently(remove_orphaned_files)
         if removed and options.get("verbosity", 1):
             self.stdout.write(f"Deleted {len(removed)} file(s) that no record names.")
         options["reload"] = False
-        super().handle(*args, **options)
+        delay = RETRY_FIRST
+        while True:
+            started = time.monotonic()
+            try:
+                super().handle(*args, **options)
+                return
+            except OperationalError as exc:
+                if time.monotonic() - started > RETRY_MAX:  # it had been working: start over
+                    delay = RETRY_FIRST
+                log.warning("The database is busy (%s): trying again in %.0f s.", exc, delay)
+                close_old_connections()
+                for conn in connections.all(initialized_only=True):
+                    conn.close()
+                time.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
