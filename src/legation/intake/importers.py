@@ -63,6 +63,10 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: what was left out of the file and why (a repeating event cut at the limit…), shown first
+    warnings: list[str] = field(default_factory=list)
+    #: the encoding the text was read in (CSV, vCard, calendar), or "xlsx"
+    encoding: str = ""
     written: bool = False
     operation_id: str | None = None
     seconds: float = 0.0
@@ -95,6 +99,8 @@ class Report:
                 {"line": i.line, "column": i.column, "reason": i.reason} for i in self.issues
             ],
             "notes": self.notes,
+            "warnings": self.warnings,
+            "encoding": self.encoding,
         }
 
 

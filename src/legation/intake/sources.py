@@ -40,6 +40,7 @@ def import_source(
     """Import a vCard, ICS or mail source; the same report and guarantees as a CSV import."""
     path = Path(path)
     notes: list[str] = []
+    warnings: list[str] = []
     if posting:
         try:
             posting = find_posting(posting, actor).ref or f"id:{find_posting(posting, actor).pk}"
@@ -65,6 +66,7 @@ def import_source(
                 kind=engagement_kind or "meeting",
                 posting=posting,
                 notes=notes,
+                warnings=warnings,
             )
         elif kind == "mail":
             from legation.intake.mail import read_messages
@@ -93,4 +95,5 @@ def import_source(
     except (ReadError, ValueError) as exc:
         raise ImportError_(str(exc)) from None
     report.notes.extend(notes)
+    report.warnings.extend(warnings)
     return report

@@ -1,0 +1,102 @@
+"""Inputs that used to be unbounded: endless repeats, padded sheets, guessed encodings, far dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tracemalloc
+
+from legation.core.access import SYSTEM
+from legation.engagements.models import Engagement
+from legation.intake.sources import import_source
+from tests.intake.test_web_import import as_client, count, send, text
+
+# ---------------------------------------------------------------------------------------------
+# Calendars: a repeat without end is generated one occurrence at a time and cut at the limit.
+
+EVERY_SECOND = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:tick@test\r\nDTSTART:20260101T000000Z\r\nDTEND:20260101T000001Z\r\n"
+    "RRULE:FREQ=SECONDLY\r\nSUMMARY:Tick\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:lunch@test\r\nDTSTART:20260101T120000Z\r\nDTEND:20260101T130000Z\r\n"
+    "SUMMARY:Lunch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def _peak(fn):
+    tracemalloc.start()
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_repeat_every_second_without_end_stops_at_the_limit_while_generating(
+    mission, write, settings
+):
+    settings.LEGATION_IMPORT_MAX_OCCURRENCES = 200
+    tick = write("tick.ics", EVERY_SECOND)
+    lunch = write("lunch.ics", EVERY_SECOND.replace("FREQ=SECONDLY", "FREQ=SECONDLY;COUNT=200"))
+
+    def dry_run(path):
+        return import_source(
+            "ics",
+            path,
+            actor=SYSTEM,
+            mission=mission,
+            date_from=dt.date(2026, 1, 1),
+            until=dt.date(2026, 1, 1),
+            dry_run=True,
+        )
+
+    # One day of the range is 86,400 occurrences: listing them first took 37 s and 180 MB.
+    # Read one at a time, they cost what the first 200 of them cost alone.
+    _, base = _peak(lambda: dry_run(lunch))
+    report, peak = _peak(lambda: dry_run(tick))
+    assert peak < base + 5 * 2**20, f"{peak / 2**20:.0f} MB, {base / 2**20:.0f} MB without repeats"
+    assert report.count("created") == 201  # 200 ticks and the lunch
+    assert report.warnings == [
+        "line 1: event 'Tick' repeats more than 200 times between 2026-01-01 and 2026-01-01; "
+        "only the first 200 were read (narrow the range with --from and --until)."
+    ]
+    assert "warnings" in report.as_dict() and not Engagement.objects.exists()
+
+
+def test_a_repeat_far_before_the_range_and_a_crowded_calendar_are_cut_and_reported(
+    mission, write, settings
+):
+    settings.LEGATION_IMPORT_MAX_OCCURRENCE_STEPS = 5_000
+    path = write("tick.ics", EVERY_SECOND.replace("20260101T00000", "20250101T00000"))
+    report = import_source(
+        "ics", path, actor=SYSTEM, mission=mission, date_from=dt.date(2026, 1, 1), dry_run=True
+    )
+    assert report.count("created") == 1  # the lunch; the tick is not expanded
+    assert "repeats more than 5,000 times before 2026-01-01" in report.warnings[0]
+
+    settings.LEGATION_IMPORT_MAX_CALENDAR_OCCURRENCES = 50
+    daily = EVERY_SECOND.replace("FREQ=SECONDLY", "FREQ=DAILY")
+    report = import_source(
+        "ics", write("daily.ics", daily), actor=SYSTEM, mission=mission, dry_run=True
+    )
+    assert report.count("created") == 50
+    assert "The calendar has more than 50 occurrences" in report.warnings[-1]
+
+
+def test_the_calendar_preview_on_the_web_is_cut_at_the_limit_and_says_so(
+    client, officer, mission, settings, tmp_path
+):
+    settings.LEGATION_IMPORT_MAX_OCCURRENCES = 50
+    as_client(client, officer)
+    page = send(
+        client,
+        "ics",
+        "tick.ics",
+        EVERY_SECOND.encode(),
+        mission=mission,
+        date_from="2026-01-01",
+        until="2026-01-01",
+    )
+    assert page.status_code == 200
+    assert count(page, "created") == 51
+    assert "repeats more than 50 times between 2026-01-01 and 2026-01-01" in text(page)
+    assert 'id="import-warnings"' in page.content.decode()
