@@ -100,3 +100,57 @@ def test_the_calendar_preview_on_the_web_is_cut_at_the_limit_and_says_so(
     assert count(page, "created") == 51
     assert "repeats more than 50 times between 2026-01-01 and 2026-01-01" in text(page)
     assert 'id="import-warnings"' in page.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX: only the header's columns are read, whatever the rows hold or the sheet's size claims.
+
+
+def _padded_xlsx(rows: int, *, header: bool = False) -> bytes:
+    """A sheet whose every row (the header too, if `header`) has a blank cell in the last column
+    (XFD), and no <dimension> to say how wide it is: each row used to be read as 16,384 cells."""
+    import io
+    import re
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ref", "family_name", "given_name"])
+    for i in range(rows):
+        sheet.append([f"P{i}", f"Family{i}", "Ann"])
+    for r in range(1 if header else 2, rows + 2):
+        sheet.cell(r, 16384).value = " "
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_sheet_padded_to_16384_columns_reads_only_the_headers_columns(write):
+    import time
+
+    from legation.intake.readers import read_table
+
+    path = write("padded.xlsx", _padded_xlsx(2_000))
+    started = time.perf_counter()
+    table = read_table(path)
+    rows = list(table.rows)
+    seconds = time.perf_counter() - started
+    assert table.columns == ["ref", "family_name", "given_name"]
+    assert len(rows) == 2_000 and rows[-1] == (
+        2_001,
+        {"ref": "P1999", "family_name": "Family1999", "given_name": "Ann"},
+    )
+    # 2,000 rows of 16,384 cells took 15 s; 2,000 rows of 3 take a tenth of a second.
+    assert seconds < 3, f"{seconds:.1f} s"
+    # A header padded the same way is as wide as its names, not 16,384 columns.
+    table = read_table(write("padded-header.xlsx", _padded_xlsx(10, header=True)))
+    assert table.columns == ["ref", "family_name", "given_name"] and len(list(table.rows)) == 10

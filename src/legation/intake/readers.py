@@ -244,13 +244,19 @@ def read_xlsx(data: bytes) -> Table:
     sheet = book.worksheets[0] if book.worksheets else None
     if sheet is None:
         raise ReadError("The XLSX file has no worksheet.")
-    it = sheet.iter_rows(values_only=True)
+    # The sheet's <dimension> is whatever the writer claimed (A1:XFD1048576, or nothing, and
+    # every row then padded to its last cell): forget it. The header is as wide as its last
+    # name; every other row is read up to that column only, whatever cells lie beyond.
+    sheet.reset_dimensions()
     try:
-        columns = _header([_cell_text(v) for v in next(it)])
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
     except StopIteration:
         raise ReadError("The first worksheet is empty.") from None
-    while columns and not columns[-1]:
-        columns.pop()
+    names = [_cell_text(v) for v in first]
+    while names and not names[-1]:
+        names.pop()
+    columns = _header(names)
+    it = sheet.iter_rows(min_row=2, max_col=len(columns), values_only=True)
     max_rows = limit("MAX_ROWS", MAX_ROWS)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
