@@ -154,3 +154,117 @@ def test_a_sheet_padded_to_16384_columns_reads_only_the_headers_columns(write):
     # A header padded the same way is as wide as its names, not 16,384 columns.
     table = read_table(write("padded-header.xlsx", _padded_xlsx(10, header=True)))
     assert table.columns == ["ref", "family_name", "given_name"] and len(list(table.rows)) == 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings: certain, or named; never a guess read as mojibake.
+
+NAMES = "ref,family_name,given_name,name_zh,city\nA1,Müller,Zoë,,\nA2,Wang,,王小明,北京\n"
+LATIN = "ref,family_name,given_name,city\nA1,Müller,Zoë,Köln\n"
+JAPANESE = "ref,family_name,name_zh,city\nA1,Tanaka,田中太郎,東京\n"
+CHINESE = "ref,family_name,name_zh,city\nA1,Wang,王小明,北京\n"
+
+
+def _people(report) -> str:
+    """What the rows to create hold (names in Latin script and in characters)."""
+    return str([(o.label, o.payload) for o in report.outcomes if o.action == "created"])
+
+
+def test_utf8_utf8_bom_and_utf16_are_read_and_named(mission, write):
+    from legation.intake.importers import preview
+
+    for encoding, shown in (("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16")):
+        report = preview(
+            "people", write(f"{encoding}.csv", NAMES, encoding), actor=SYSTEM, mission=mission
+        )
+        assert report.encoding == shown
+        labels = _people(report)
+        assert "Müller" in labels and "Zoë" in labels and "王小明" in labels, labels
+
+
+def test_latin1_shift_jis_and_gb18030_are_never_read_as_another_encoding(mission, write):
+    """Latin-1 "Müller" used to become GB18030 "M黮ler", Shift-JIS "東京" GB18030 "搶嫗"."""
+    import pytest
+
+    from legation.intake.importers import ImportError_, preview
+
+    cases = (
+        (LATIN, "latin-1", "Müller", "gb18030"),
+        (JAPANESE, "shift_jis", "田中太郎", "gb18030"),
+        (CHINESE, "gb18030", "王小明", "big5"),
+    )
+    for text_, encoding, right, misread_as in cases:
+        wrong = right.encode(encoding).decode(misread_as, errors="replace")
+        path = write(f"{encoding}.csv", text_, encoding)
+        with pytest.raises(ImportError_, match="cannot be told for certain") as refused:
+            preview("people", path, actor=SYSTEM, mission=mission)
+        assert right in str(refused.value) and "--encoding" in str(refused.value)
+        report = preview("people", path, actor=SYSTEM, mission=mission, encoding=encoding)
+        assert right in _people(report) and wrong not in _people(report)
+    # Told the wrong encoding, a file that cannot be read in it says so, with the line.
+    with pytest.raises(ImportError_, match="not utf-8: line 2"):
+        preview(
+            "people",
+            write("l.csv", LATIN, "latin-1"),
+            actor=SYSTEM,
+            mission=mission,
+            encoding="utf-8",
+        )
+    with pytest.raises(ImportError_, match="Unknown encoding 'klingon'"):
+        preview(
+            "people",
+            write("l.csv", LATIN, "latin-1"),
+            actor=SYSTEM,
+            mission=mission,
+            encoding="klingon",
+        )
+
+
+def test_longer_files_are_detected_with_certainty(mission, write):
+    from legation.intake.importers import preview
+
+    japanese = "ref,family_name,name_zh,city\n" + "".join(
+        f"J{i},X,{n},{c}\n"
+        for i, (n, c) in enumerate(
+            zip(
+                ["田中太郎", "佐藤花子", "鈴木一郎", "高橋健", "渡辺美咲"],
+                ["東京", "大阪", "京都", "横浜", "名古屋"],
+                strict=True,
+            )
+        )
+    )
+    report = preview("people", write("jp.csv", japanese, "cp932"), actor=SYSTEM, mission=mission)
+    assert report.encoding == "cp932" and "田中太郎" in _people(report)
+
+
+def test_the_dry_run_shows_the_encoding_and_encoding_is_an_option(mission, tmp_path, write):
+    from tests.intake.conftest import run_cli
+
+    home = tmp_path / "home"
+    assert run_cli("init", home=home).returncode == 0
+    assert (
+        run_cli(
+            "import", "missions", str(write("m.csv", "ref,name_en\nM1,Mission\n")), home=home
+        ).returncode
+        == 0
+    )
+    path = write("latin.csv", LATIN, "latin-1")
+    refused = run_cli("import", "people", str(path), "--dry-run", home=home)
+    assert refused.returncode != 0 and "cannot be told for certain" in refused.stderr
+    assert "M黮ler" not in refused.stdout + refused.stderr
+    named = run_cli("import", "people", str(path), "--dry-run", "--encoding", "latin-1", home=home)
+    assert named.returncode == 0, named.stderr
+    assert "encoding: iso8859-1" in named.stdout and "Müller" in named.stdout
+
+
+def test_the_import_page_asks_for_the_encoding_and_shows_the_one_used(client, officer, mission):
+    as_client(client, officer)
+    latin = LATIN.encode("latin-1")
+    asked = send(client, "people", "latin.csv", latin, mission=mission)
+    assert asked.status_code == 400
+    assert "cannot be told for certain" in text(asked) and 'name="encoding"' in text(asked)
+    named = send(client, "people", "latin.csv", latin, mission=mission, encoding="latin-1")
+    assert named.status_code == 200 and count(named, "created") == 1
+    assert "Müller" in text(named) and "iso8859-1" in text(named)
+    plain = send(client, "people", "utf8.csv", NAMES.encode(), mission=mission)
+    assert 'id="import-encoding">utf-8<' in plain.content.decode()

@@ -203,7 +203,7 @@ def _key(value: Any) -> Any:
 
 
 def read_events(
-    data: bytes,
+    data: bytes | str,
     *,
     people: PersonIndex,
     staff_emails: set[str],
@@ -221,7 +221,7 @@ def read_events(
     LEGATION_IMPORT_MAX_CALENDAR_OCCURRENCES (100,000); each cut is added to `warnings`.
     """
     warnings = notes if warnings is None else warnings
-    text, _ = decode(data)
+    text = data if isinstance(data, str) else decode(data)[0]
     lo = date_from or dt.date(1900, 1, 1)
     hi = until or (timezone.localdate() + dt.timedelta(days=365))
     per_event = limit("MAX_OCCURRENCES", MAX_OCCURRENCES)

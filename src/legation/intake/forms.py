@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from legation.core import access
 from legation.engagements.models import Kind, Mission, Posting
 from legation.intake.importers import TABULAR_KINDS
+from legation.intake.readers import ENCODINGS
 from legation.web.forms import DateInput
 
 #: each kind the page offers, its label, and the permission to add what it creates
@@ -60,6 +61,16 @@ class ImportForm(forms.Form):
         help_text=_(
             "A TOML or JSON file that turns the file's own columns into the import's, as the "
             "command's --mapping (CSV and XLSX only)."
+        ),
+    )
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        required=False,
+        choices=[("", _("Detect it"))] + [(code, label) for code, label in ENCODINGS],
+        help_text=_(
+            "CSV, vCard and calendar files: the file's character encoding. Detected by default; "
+            "when it cannot be told for certain, the file is refused and you are asked to "
+            "choose it here."
         ),
     )
     mission = forms.ModelChoiceField(

@@ -316,9 +316,9 @@ def run(
     return report
 
 
-def _open(source: str | Path | IO[bytes], filename: str) -> Table:
+def _open(source: str | Path | IO[bytes], filename: str, encoding: str = "") -> Table:
     try:
-        return read_table(source, filename)
+        return read_table(source, filename, encoding)
     except ReadError as exc:
         raise ImportError_(str(exc)) from None
 
@@ -360,10 +360,15 @@ def preview(
     mapping: Mapping | None = None,
     filename: str = "",
     progress: Progress | None = None,
+    encoding: str = "",
     **options: Any,
 ) -> Report:
-    """What importing the file would do, with nothing kept (the dry run, and the upload preview)."""
-    return _tabular(kind, source, actor, mission, mapping, filename, True, False, progress, options)
+    """What importing the file would do, with nothing kept (the dry run, and the upload preview).
+
+    `encoding` names a CSV's encoding; by default it is detected, and refused when uncertain."""
+    return _tabular(
+        kind, source, actor, mission, mapping, filename, True, False, progress, encoding, options
+    )
 
 
 def commit(
@@ -376,11 +381,22 @@ def commit(
     filename: str = "",
     skip_rejected: bool = False,
     progress: Progress | None = None,
+    encoding: str = "",
     **options: Any,
 ) -> Report:
     """Import the file: all rows or none (unless `skip_rejected`), one audited operation."""
     return _tabular(
-        kind, source, actor, mission, mapping, filename, False, skip_rejected, progress, options
+        kind,
+        source,
+        actor,
+        mission,
+        mapping,
+        filename,
+        False,
+        skip_rejected,
+        progress,
+        encoding,
+        options,
     )
 
 
@@ -394,12 +410,13 @@ def _tabular(
     dry_run: bool,
     skip_rejected: bool,
     progress: Progress | None,
+    encoding: str,
     options: dict[str, Any],
 ) -> Report:
     importer = importer_for(kind, actor=actor, mission=mission, **options)
-    table = _open(source, filename)
+    table = _open(source, filename, encoding)
     name = filename or (Path(source).name if isinstance(source, str | Path) else "upload")
-    return run(
+    report = run(
         importer,
         table.rows,
         source=name,
@@ -409,3 +426,5 @@ def _tabular(
         skip_rejected=skip_rejected,
         progress=progress,
     )
+    report.encoding = table.encoding
+    return report

@@ -93,6 +93,7 @@ def _run(upload: uploads.Upload, user: Any, *, dry_run: bool, skip_rejected: boo
             "mission": mission,
             "mapping": mapping,
             "filename": meta["filename"],
+            "encoding": meta.get("encoding", ""),
         }
         if dry_run:
             return preview(kind, data, **common)
@@ -103,6 +104,8 @@ def _run(upload: uploads.Upload, user: Any, *, dry_run: bool, skip_rejected: boo
     for name in ("date_from", "until"):
         if options.get(name):
             options[name] = dt.date.fromisoformat(options[name])
+    if kind in ("vcard", "ics"):
+        options["encoding"] = meta.get("encoding", "")
     return import_source(
         kind,
         data,
@@ -246,6 +249,7 @@ def _upload(
         "mapping": str(mapping.path.relative_to(folder)) if mapping else "",
         "mapping_name": mapping.path.name if mapping else "",
         "skip_rejected": data["skip_rejected"],
+        "encoding": data.get("encoding") or "",
         "options": form.options(),
     }
     upload = uploads.save(folder, meta)
