@@ -268,3 +268,64 @@ def test_the_import_page_asks_for_the_encoding_and_shows_the_one_used(client, of
     assert "Müller" in text(named) and "iso8859-1" in text(named)
     plain = send(client, "people", "utf8.csv", NAMES.encode(), mission=mission)
     assert 'id="import-encoding">utf-8<' in plain.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates: 1800-01-01..2199-12-31 wherever a date comes in, with the same clear error.
+
+INSIGHT = ["/insight/", "/insight/coverage/", "/insight/quiet/", "/insight/handover/"]
+
+
+def test_insight_pages_refuse_dates_out_of_range_at_once(client, officer, ambassador_posting):
+    import time
+
+    client.force_login(officer)
+    for url in INSIGHT:
+        for query in ("as_of=9999-12-31", "as_of=5000-01-01", "from=0001-01-01", "as_of=nonsense"):
+            started = time.perf_counter()
+            page = client.get(f"{url}?posting=P-HOM&{query}")
+            assert page.status_code == 400, (url, query, page.status_code)
+            assert time.perf_counter() - started < 2, (url, query)
+            body = page.content.decode()
+            assert "out of range: dates run from 1800-01-01 to 2199-12-31" in body or (
+                "is not a date" in body
+            ), body
+    network = client.get(f"/insight/people/{ambassador_posting.person.pk}/?as_of=9999-12-31")
+    assert network.status_code == 400
+    assert client.get("/insight/?posting=P-HOM&as_of=2199-12-31").status_code == 200
+
+
+def test_command_options_refuse_dates_out_of_range(ambassador_posting):
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    bounds = "out of range: dates run from 1800-01-01 to 2199-12-31"
+    with pytest.raises(CommandError, match=f"--as-of: 5000-01-01 is {bounds}"):
+        call_command("stats", "--posting", "P-HOM", "--as-of", "5000-01-01")
+    with pytest.raises(CommandError, match=f"--from: 1000-01-01 is {bounds}"):
+        call_command("report", "coverage", "--from", "1000-01-01", "--format", "json", "-o", "x")
+    with pytest.raises(CommandError, match=f"--until: 9999-12-31 is {bounds}"):
+        call_command("import", "ics", "nothing.ics", "--until", "9999-12-31")
+
+
+def test_imported_dates_and_form_dates_out_of_range_are_rejected(client, officer, mission, write):
+    from legation.intake.importers import preview
+
+    rows = (
+        "date,kind,subject\n2024-05-01,meeting,Fine\n9999-12-31,meeting,Far\n"
+        "0001-01-01T10:00,meeting,Early\n"
+    )
+    report = preview("engagements", write("e.csv", rows), actor=SYSTEM, mission=mission)
+    assert report.counts["created"] == 1 and report.counts["rejected"] == 2
+    reasons = [str(i) for i in report.issues]
+    assert reasons == [
+        "line 3, column date: 9999-12-31 is out of range: dates run from 1800-01-01 to 2199-12-31.",
+        "line 4, column date: 0001-01-01 is out of range: dates run from 1800-01-01 to 2199-12-31.",
+    ]
+    as_client(client, officer)
+    page = send(
+        client, "ics", "tick.ics", EVERY_SECOND.encode(), mission=mission, until="9999-12-31"
+    )
+    assert page.status_code == 400
+    assert "out of range: dates run from 1800-01-01 to 2199-12-31" in text(page)
