@@ -23,7 +23,9 @@ from tests.intake.conftest import CORPUS
 def test_utf8_with_bom_gb18030_and_semicolons_are_read(write):
     text = "ref;family_name;given_name;name_zh\nA1;Wang;Xiaoming;王小明\n"
     for encoding in ("utf-8-sig", "gb18030", "utf-16"):
-        table = read_table(write(f"p-{encoding}.csv", text, encoding))
+        # One short line of GB18030 also reads as Big5 or EUC-KR: it is named, not guessed.
+        named = encoding if encoding == "gb18030" else ""
+        table = read_table(write(f"p-{encoding}.csv", text, encoding), encoding=named)
         assert table.delimiter == ";"
         assert list(table.rows) == [
             (2, {"ref": "A1", "family_name": "Wang", "given_name": "Xiaoming", "name_zh": "王小明"})
@@ -107,7 +109,11 @@ def test_mapping_templates_cannot_reach_attributes_or_code():
 )
 @given(st.binary(max_size=2000))
 def test_any_bytes_decode_or_fail_cleanly(data):
-    text, encoding = decode(data)
+    try:
+        text, encoding = decode(data)
+    except ReadError as exc:
+        assert "encoding" in str(exc)
+        return
     assert isinstance(text, str) and encoding
 
 

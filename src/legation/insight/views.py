@@ -7,6 +7,7 @@ JSON, CSV, HTML or PDF (`?format=`). Reads go through visible_to(user) inside th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legation.core import dates
 from legation.core.models import SecurityEvent
 from legation.core.signals import security_event
 from legation.engagements.models import Posting
@@ -32,14 +34,46 @@ CONTENT_TYPES = {
 }
 
 
+class BadDate(Exception):
+    """A date parameter that is not a date, or lies outside the accepted range: a 400."""
+
+
 def _date(request: HttpRequest, name: str) -> dt.date | None:
+    """The query parameter `name` as a date within `legation.core.dates`' range, or None."""
     value = request.GET.get(name, "").strip()
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        return None
+        raise BadDate(
+            _("%(name)s: %(value)s is not a date (use YYYY-MM-DD).")
+            % {"name": name, "value": value}
+        ) from None
+    if not dates.within(day):
+        raise BadDate(
+            _("%(name)s: %(value)s is out of range: dates run from %(min)s to %(max)s.")
+            % {
+                "name": name,
+                "value": day.isoformat(),
+                "min": dates.DATE_MIN.isoformat(),
+                "max": dates.DATE_MAX.isoformat(),
+            }
+        )
+    return day
+
+
+def _refusing_bad_dates(view: Any) -> Any:
+    """A bad date parameter answers 400 with its reason, before anything is computed."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadDate as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+
+    return wrapper
 
 
 def _posting(request: HttpRequest, *, allow_all: bool = False) -> Posting | None:
@@ -117,26 +151,31 @@ def _page(request: HttpRequest, kind: str, *, allow_all: bool) -> HttpResponse:
 
 
 @login_required
+@_refusing_bad_dates
 def tenure_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "tenure", allow_all=False)
 
 
 @login_required
+@_refusing_bad_dates
 def coverage_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "coverage", allow_all=True)
 
 
 @login_required
+@_refusing_bad_dates
 def quiet_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "quiet", allow_all=True)
 
 
 @login_required
+@_refusing_bad_dates
 def handover_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "handover", allow_all=False)
 
 
 @login_required
+@_refusing_bad_dates
 def network_page(request: HttpRequest, pk: int) -> HttpResponse:
     person = Person.objects.visible_to(request.user).filter(pk=pk).first()
     if person is None:

@@ -70,6 +70,10 @@ def print_report(command: Any, report: Report, verbosity: int = 1) -> None:
     )
     out.write(f"{head}: {report.kind} from {report.source}")
     out.write("  " + ", ".join(f"{n} {a}" for a, n in counts.items()))
+    if report.encoding:
+        out.write(f"  encoding: {report.encoding}")
+    for warning in report.warnings:
+        out.write(f"  warning: {warning}")
     if report.new_organisations:
         out.write(
             f"  new organisations ({len(report.new_organisations)}): "

@@ -8,9 +8,10 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from legation.core import access
+from legation.core import access, dates
 from legation.engagements.models import Kind, Mission, Posting
 from legation.intake.importers import TABULAR_KINDS
+from legation.intake.readers import ENCODINGS
 from legation.web.forms import DateInput
 
 #: each kind the page offers, its label, and the permission to add what it creates
@@ -62,6 +63,16 @@ class ImportForm(forms.Form):
             "command's --mapping (CSV and XLSX only)."
         ),
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        required=False,
+        choices=[("", _("Detect it"))] + [(code, label) for code, label in ENCODINGS],
+        help_text=_(
+            "CSV, vCard and calendar files: the file's character encoding. Detected by default; "
+            "when it cannot be told for certain, the file is refused and you are asked to "
+            "choose it here."
+        ),
+    )
     mission = forms.ModelChoiceField(
         label=_("Mission"), queryset=Mission.objects.none(), required=False
     )
@@ -82,12 +93,14 @@ class ImportForm(forms.Form):
     date_from = forms.DateField(
         label=_("Repeating events from"),
         required=False,
+        validators=[dates.validate],
         widget=DateInput,
         help_text=_("Calendar: default the earliest event."),
     )
     until = forms.DateField(
         label=_("Repeating events until"),
         required=False,
+        validators=[dates.validate],
         widget=DateInput,
         help_text=_("Calendar: default a year from today."),
     )

@@ -68,6 +68,10 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: what was left out of the file and why (a repeating event cut at the limit…), shown first
+    warnings: list[str] = field(default_factory=list)
+    #: the encoding the text was read in (CSV, vCard, calendar), or "xlsx"
+    encoding: str = ""
     written: bool = False
     operation_id: str | None = None
     seconds: float = 0.0
@@ -100,6 +104,8 @@ class Report:
                 {"line": i.line, "column": i.column, "reason": i.reason} for i in self.issues
             ],
             "notes": self.notes,
+            "warnings": self.warnings,
+            "encoding": self.encoding,
         }
 
 
@@ -351,9 +357,9 @@ def _run(
     return report
 
 
-def _open(source: str | Path | IO[bytes], filename: str) -> Table:
+def _open(source: str | Path | IO[bytes], filename: str, encoding: str = "") -> Table:
     try:
-        return read_table(source, filename)
+        return read_table(source, filename, encoding)
     except ReadError as exc:
         raise ImportError_(str(exc)) from None
 
@@ -395,10 +401,15 @@ def preview(
     mapping: Mapping | None = None,
     filename: str = "",
     progress: Progress | None = None,
+    encoding: str = "",
     **options: Any,
 ) -> Report:
-    """What importing the file would do, with nothing kept (the dry run, and the upload preview)."""
-    return _tabular(kind, source, actor, mission, mapping, filename, True, False, progress, options)
+    """What importing the file would do, with nothing kept (the dry run, and the upload preview).
+
+    `encoding` names a CSV's encoding; by default it is detected, and refused when uncertain."""
+    return _tabular(
+        kind, source, actor, mission, mapping, filename, True, False, progress, encoding, options
+    )
 
 
 def commit(
@@ -412,6 +423,7 @@ def commit(
     skip_rejected: bool = False,
     progress: Progress | None = None,
     verify: Callable[[Report], None] | None = None,
+    encoding: str = "",
     **options: Any,
 ) -> Report:
     """Import the file: all rows or none (unless `skip_rejected`), one audited operation."""
@@ -425,6 +437,7 @@ def commit(
         False,
         skip_rejected,
         progress,
+        encoding,
         options,
         verify,
     )
@@ -440,13 +453,14 @@ def _tabular(
     dry_run: bool,
     skip_rejected: bool,
     progress: Progress | None,
+    encoding: str,
     options: dict[str, Any],
     verify: Callable[[Report], None] | None = None,
 ) -> Report:
     importer = importer_for(kind, actor=actor, mission=mission, **options)
-    table = _open(source, filename)
+    table = _open(source, filename, encoding)
     name = filename or (Path(source).name if isinstance(source, str | Path) else "upload")
-    return run(
+    report = run(
         importer,
         table.rows,
         source=name,
@@ -457,3 +471,5 @@ def _tabular(
         progress=progress,
         verify=verify,
     )
+    report.encoding = table.encoding
+    return report

@@ -80,44 +80,130 @@ def read_bytes(source: str | Path | IO[bytes], max_bytes: int | None = None) -> 
     return data
 
 
-def _cjk_share(text: str) -> float:
-    wide = [c for c in text if ord(c) > 127]
-    if not wide:
-        return 1.0
-    return sum(1 for c in wide if 0x3400 <= ord(c) <= 0x9FFF or 0x3000 <= ord(c) <= 0x303F) / len(
-        wide
-    )
+#: the encodings offered by name on the import page (any codec Python knows is accepted)
+ENCODINGS = (
+    ("utf-8", "UTF-8"),
+    ("utf-16", "UTF-16"),
+    ("gb18030", "GB18030 (Simplified Chinese, GBK, GB2312)"),
+    ("big5", "Big5 (Traditional Chinese)"),
+    ("cp932", "Shift-JIS (Japanese, cp932)"),
+    ("euc-kr", "EUC-KR (Korean)"),
+    ("cp1252", "Windows-1252 (Western European)"),
+    ("latin-1", "ISO-8859-1 (Latin-1)"),
+    ("cp1250", "Windows-1250 (Central European)"),
+    ("cp1251", "Windows-1251 (Cyrillic)"),
+)
+_DETECT_BYTES = 4 * 2**20  # what detection looks at (it samples within it)
+_MARGIN = 0.15  # a reading this much messier (charset-normalizer's chaos) is still plausible
+_COHERENCE_LEAD = 0.1  # how far the best reading's language fit must lead to be trusted alone
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read in: BOMs first, UTF-8, GB18030, then a best guess."""
+@dataclass
+class Detected:
+    """The encoding a text file is taken to be in, and whether that is certain.
+
+    When it is not, `readings` holds each plausible encoding with the words it makes of the
+    file's non-ASCII bytes, so the user can tell which one is right.
+    """
+
+    encoding: str
+    sure: bool
+    readings: list[tuple[str, str]]
+
+
+def _words(text: str, limit: int = 6) -> str:
+    """The first distinct words that hold non-ASCII characters (what an encoding changes)."""
+    seen: dict[str, None] = {}
+    for word in text.replace(",", " ").replace(";", " ").replace("\t", " ").split():
+        if any(ord(c) > 127 for c in word):
+            seen.setdefault(word[:30], None)
+            if len(seen) >= limit:
+                break
+    return ", ".join(seen)
+
+
+def detect(data: bytes) -> Detected:
+    """BOMs and UTF-8 are certain; anything else is charset-normalizer's guess, trusted only when
+    no other plausible encoding reads the file differently, or when the best reading's language
+    fit (coherence) leads every other reading's by a clear margin. Short files in single-byte or East Asian encodings are often not
+    certain: Latin-1 "Müller" is also GB18030 "M黮ler"; Shift-JIS "東京" is also GB18030 "搶嫗"."""
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return data.decode(name, errors="strict"), name
+            return Detected(name, True, [])
     try:
-        return data.decode("utf-8"), "utf-8"
+        data.decode("utf-8")
+        return Detected("utf-8", True, [])
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = ""
-    # GB18030 decodes most byte strings; trust it only when what it gives is mostly Chinese.
-    if text and _cjk_share(text) > 0.8:
-        return text, "gb18030"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
+    matches = list(from_bytes(data[:_DETECT_BYTES]))
+    if not matches:
+        return Detected("", False, [])
+    least = min(m.chaos for m in matches)
+    # Each distinct text a plausible encoding makes of the file, with the best language fit
+    # among the encodings that make it.
+    readings: dict[str, Any] = {}
+    for m in matches:
+        if m.chaos > least + _MARGIN:
+            continue
+        text = str(m)
+        if text not in readings or m.coherence > readings[text].coherence:
+            readings[text] = m
+    ranked = sorted(readings.values(), key=lambda m: (-m.coherence, m.chaos))
+    best = ranked[0]
+    lead = best.coherence - (ranked[1].coherence if len(ranked) > 1 else 0.0)
+    sure = len(ranked) == 1 or lead >= _COHERENCE_LEAD
+    shown = [] if sure else [(m.encoding, _words(str(m))) for m in ranked[:6]]
+    return Detected(best.encoding, sure, shown)
+
+
+def encoding_name(name: str) -> str:
+    """A codec's canonical name, or ReadError for a name Python does not know."""
+    try:
+        return codecs.lookup(name.strip()).name
+    except (LookupError, ValueError):
+        raise ReadError(
+            f"Unknown encoding {name!r}: use a name such as utf-8, gb18030, cp932 (Shift-JIS), "
+            "cp1252 or latin-1."
+        ) from None
+
+
+def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
+    """Text and the encoding it was read in: the one named, else the detected one when certain.
+
+    An uncertain guess is refused, never used: the error lists the plausible readings and asks
+    for the encoding (`--encoding`, or the Encoding field of the import page).
+    """
+    if encoding:
+        name = encoding_name(encoding)
+        if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            name = "utf-8-sig"
         try:
-            return data.decode(best.encoding), best.encoding
+            return data.decode(name), name
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ReadError(
+                f"The file is not {name}: line {line} holds bytes that {name} cannot read "
+                f"({data[exc.start : exc.start + 4]!r}). Name the file's real encoding."
+            ) from None
+    found = detect(data)
+    if found.sure:
+        try:
+            return data.decode(found.encoding), found.encoding
         except (UnicodeDecodeError, LookupError):
             pass
-    return data.decode("cp1252", errors="replace"), "cp1252"
+    options = "; ".join(f"{e}: {w}" if w else e for e, w in found.readings)
+    raise ReadError(
+        "The file's encoding cannot be told for certain"
+        + (f" (it reads differently as {options})" if options else "")
+        + ". Name it: --encoding on the command line (for example --encoding cp1252 or "
+        "--encoding gb18030), or the Encoding field of the import page."
+    )
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -147,8 +233,8 @@ def _header(names: list[str]) -> list[str]:
     return columns
 
 
-def read_csv(data: bytes) -> Table:
-    text, encoding = decode(data)
+def read_csv(data: bytes, encoding: str = "") -> Table:
+    text, encoding = decode(data, encoding)
     if "\x00" in text:
         raise ReadError("The file contains NUL bytes: it is not a text (CSV) file.")
     first = text.split("\n", 1)[0]
@@ -244,13 +330,19 @@ def read_xlsx(data: bytes) -> Table:
     sheet = book.worksheets[0] if book.worksheets else None
     if sheet is None:
         raise ReadError("The XLSX file has no worksheet.")
-    it = sheet.iter_rows(values_only=True)
+    # The sheet's <dimension> is whatever the writer claimed (A1:XFD1048576, or nothing, and
+    # every row then padded to its last cell): forget it. The header is as wide as its last
+    # name; every other row is read up to that column only, whatever cells lie beyond.
+    sheet.reset_dimensions()
     try:
-        columns = _header([_cell_text(v) for v in next(it)])
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
     except StopIteration:
         raise ReadError("The first worksheet is empty.") from None
-    while columns and not columns[-1]:
-        columns.pop()
+    names = [_cell_text(v) for v in first]
+    while names and not names[-1]:
+        names.pop()
+    columns = _header(names)
+    it = sheet.iter_rows(min_row=2, max_col=len(columns), values_only=True)
     max_rows = limit("MAX_ROWS", MAX_ROWS)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
@@ -266,8 +358,9 @@ def read_xlsx(data: bytes) -> Table:
     return Table(columns=columns, rows=rows(), encoding="xlsx", delimiter="")
 
 
-def read_table(source: str | Path | IO[bytes], filename: str = "") -> Table:
-    """A table from a CSV or XLSX file (told apart by content, not by name)."""
+def read_table(source: str | Path | IO[bytes], filename: str = "", encoding: str = "") -> Table:
+    """A table from a CSV or XLSX file (told apart by content, not by name); `encoding` names
+    a CSV's encoding (default: detected, and refused when uncertain)."""
     data = read_bytes(source)
     if data[:4] == b"PK\x03\x04":
         return read_xlsx(data)
@@ -276,4 +369,4 @@ def read_table(source: str | Path | IO[bytes], filename: str = "") -> Table:
         raise ReadError("The file is named .xlsx but is not an XLSX (zip) file.")
     if name.endswith(".xls"):
         raise ReadError("Old .xls files are not read: save the sheet as .xlsx or CSV.")
-    return read_csv(data)
+    return read_csv(data, encoding)

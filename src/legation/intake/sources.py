@@ -11,7 +11,7 @@ from legation.intake.import_engagements import EngagementImporter
 from legation.intake.import_people import PeopleImporter
 from legation.intake.importers import ImportError_, Progress, Report, run
 from legation.intake.matching import PersonIndex
-from legation.intake.readers import ReadError, read_bytes
+from legation.intake.readers import ReadError, decode, read_bytes
 from legation.people.models import EmailAddress, Person
 
 
@@ -37,10 +37,13 @@ def import_source(
     posting: str = "",
     ours: list[str] | None = None,
     letters: bool = False,
+    encoding: str = "",
 ) -> Report:
     """Import a vCard, ICS or mail source; the same report and guarantees as a CSV import."""
     path = Path(path)
     notes: list[str] = []
+    warnings: list[str] = []
+    read_as = ""
     if posting:
         try:
             found = find_posting(posting, actor, mission=mission)
@@ -52,14 +55,16 @@ def import_source(
             from legation.intake.vcard import read_vcards
 
             importer: Any = PeopleImporter(actor=actor, mission=mission)
-            rows: Any = read_vcards(read_bytes(path), mission.host_country, notes)
+            text, read_as = decode(read_bytes(path), encoding)
+            rows: Any = read_vcards(text, mission.host_country, notes)
         elif kind == "ics":
             from legation.intake.calendar import read_events
 
             importer = EngagementImporter(actor=actor, mission=mission)
             people = Person.objects.visible_to(actor).filter(mission=mission)
+            text, read_as = decode(read_bytes(path), encoding)
             rows = read_events(
-                read_bytes(path),
+                text,
                 people=PersonIndex.load(people),
                 staff_emails=_staff_emails(actor, mission),
                 date_from=date_from,
@@ -67,6 +72,7 @@ def import_source(
                 kind=engagement_kind or "meeting",
                 posting=posting,
                 notes=notes,
+                warnings=warnings,
             )
         elif kind == "mail":
             from legation.intake.mail import read_messages
@@ -96,4 +102,6 @@ def import_source(
     except (ReadError, ValueError) as exc:
         raise ImportError_(str(exc)) from None
     report.notes.extend(notes)
+    report.warnings.extend(warnings)
+    report.encoding = read_as
     return report

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone, translation
 
+from legation.core import dates
 from legation.core.models import Region, Sector, Sensitivity
 
 
@@ -32,6 +33,14 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
 
 
 def parse_date(text: str) -> dt.date:
+    """A date in one of the accepted forms, within the accepted range (core.dates)."""
+    day = _parse_date(text)
+    if not dates.within(day):
+        raise CellError(dates.message(day))
+    return day
+
+
+def _parse_date(text: str) -> dt.date:
     text = text.strip()
     if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
         try:  # YYYY-MM-DD, the usual form, without strptime's cost
@@ -64,6 +73,8 @@ def parse_datetime(text: str, time_text: str = "") -> dt.datetime:
         if isinstance(exc, CellError):
             raise
         raise CellError(f"{text!r} is not a date and time (use YYYY-MM-DD HH:MM).") from None
+    if not dates.within(value):
+        raise CellError(dates.message(value))
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

@@ -94,13 +94,13 @@ def card_row(card: Any, country: str, notes: list[str], line: int) -> dict[str, 
 
 
 def read_vcards(
-    data: bytes, country: str, notes: list[str]
+    data: bytes | str, country: str, notes: list[str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     import vobject
 
     from legation.intake.readers import decode
 
-    text, _ = decode(data)
+    text = data if isinstance(data, str) else decode(data)[0]
     for line, block in cards(text):
         if len(block) > MAX_CARD_BYTES:
             yield line, {EXTRA: "The card is larger than 1 MB."}

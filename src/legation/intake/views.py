@@ -99,6 +99,7 @@ def _run(
             "mission": mission,
             "mapping": mapping,
             "filename": meta["filename"],
+            "encoding": meta.get("encoding", ""),
         }
         if dry_run:
             return preview(kind, data, **common)
@@ -109,6 +110,8 @@ def _run(
     for name in ("date_from", "until"):
         if options.get(name):
             options[name] = dt.date.fromisoformat(options[name])
+    if kind in ("vcard", "ics"):
+        options["encoding"] = meta.get("encoding", "")
     return import_source(
         kind,
         data,
@@ -253,6 +256,7 @@ def _upload(
         "mapping": str(mapping.path.relative_to(folder)) if mapping else "",
         "mapping_name": mapping.path.name if mapping else "",
         "skip_rejected": data["skip_rejected"],
+        "encoding": data.get("encoding") or "",
         "options": form.options(),
     }
     upload = uploads.save(folder, meta)

@@ -23,10 +23,13 @@ def validation_message(exc: ValidationError) -> str:
 
 
 def parse_date(value: str, option: str) -> dt.date:
+    """A command's date option, YYYY-MM-DD within the accepted range (`legation.core.dates`)."""
+    from legation.core import dates
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option}: {value!r} is not a date (use YYYY-MM-DD).") from None
+        return dates.parse(value, option)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class LegationCommand(BaseCommand):

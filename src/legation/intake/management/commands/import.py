@@ -37,6 +37,11 @@ class Command(LegationCommand):
         )
         parser.add_argument("--mission", help="the mission to import into (ref)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--encoding",
+            help="CSV, vcard, ics: the file's encoding (utf-8, gb18030, cp932, cp1252, latin-1…); "
+            "default: detected, and asked for when uncertain",
+        )
         parser.add_argument("--posting", help="ics, mail: our staff posting taking part (ref)")
         parser.add_argument("--from", dest="date_from", help="ics: expand repeats from this date")
         parser.add_argument("--until", help="ics: expand repeats until this date")
@@ -70,6 +75,10 @@ class Command(LegationCommand):
         for name in ("date_from", "until"):
             if options.get(name):
                 extra[name] = parse_date(options[name], f"--{name.replace('date_', '')}")
+        if options.get("encoding") and kind in (*TABULAR_KINDS, "vcard", "ics"):
+            extra["encoding"] = options["encoding"]
+        elif options.get("encoding"):
+            raise CommandError("--encoding applies to CSV, vCard and calendar files only.")
         for name in ("posting", "engagement_kind", "ours", "letters"):
             if options.get(name):
                 extra[name] = options[name]
@@ -80,6 +89,7 @@ class Command(LegationCommand):
                     kwargs = (
                         {} if options["dry_run"] else {"skip_rejected": options["skip_rejected"]}
                     )
+                    kwargs["encoding"] = options.get("encoding") or ""
                     report = fn(
                         kind,
                         path,
