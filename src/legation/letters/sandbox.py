@@ -10,6 +10,10 @@ CPU time nor output size, so this module adds both:
 - ``*``, ``**``, ``+``, ``%`` and ``~`` refuse results above ``MAX_TEXT`` characters or huge numbers;
 - rendering stops after ``cpu_seconds`` of CPU time (checked from a trace hook on the template's
   own frames, so it works in any thread) or ``max_output`` characters of output.
+
+The trace hook only sees template code: a single operation in C (``str`` of a huge nested list)
+runs on unseen. Hard limits (CPU time, memory, wall-clock time) come from running every untrusted
+render in a separate process, ``isolation.py``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,16 @@ MAX_TEXT = 100_000
 MAX_INT_BITS = 4_000
 CPU_SECONDS = 2.0
 MAX_OUTPUT = 200_000
+_configured = {"cpu_seconds": CPU_SECONDS}
+
+
+def configure(*, cpu_seconds: float) -> None:
+    """Set the trace hook's CPU allowance for this process (a renderer sets its limit)."""
+    _configured["cpu_seconds"] = float(cpu_seconds)
+
+
+def cpu_seconds() -> float:
+    return _configured["cpu_seconds"]
 
 _LOOP_ATTRIBUTES = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"}
@@ -151,6 +165,8 @@ class LetterSandbox(SandboxedEnvironment):
             tree = self.parse(source)
         except TemplateSyntaxError as exc:
             raise LetterTemplateError(f"{what}, line {exc.lineno}: {exc.message}") from None
+        except (RecursionError, MemoryError):
+            raise LetterTemplateError(f"{what}: the template is nested too deeply.") from None
         for node in tree.find_all((*_REFUSED_NODES, nodes.Call)):
             if isinstance(node, nodes.Call) and _is_loop_cycle(node):
                 continue
@@ -166,10 +182,11 @@ class LetterSandbox(SandboxedEnvironment):
         context: dict[str, Any],
         *,
         what: str = "template",
-        cpu_seconds: float = CPU_SECONDS,
+        cpu_seconds: float | None = None,
         max_output: int = MAX_OUTPUT,
     ) -> str:
         """Render ``source`` with the caps on; every failure is a ``LetterTemplateError``."""
+        cpu_seconds = cpu_seconds or _configured["cpu_seconds"]
         template = self.from_string(source)
         out: list[str] = []
         size = 0
@@ -226,6 +243,8 @@ def _compiled(env: LetterSandbox, source: str) -> Any:
         return SandboxedEnvironment.from_string(env, source)
     except TemplateSyntaxError as exc:
         raise LetterTemplateError(f"line {exc.lineno}: {exc.message}") from None
+    except (SyntaxError, RecursionError, MemoryError):  # Python's own limits on nesting
+        raise LetterTemplateError("the template is nested too deeply.") from None
 
 
 def _is_loop_cycle(node: nodes.Call) -> bool:
