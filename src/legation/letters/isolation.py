@@ -1,9 +1,10 @@
 """Untrusted templates render in child processes under limits the template cannot escape.
 
 The sandbox (``sandbox.py``) decides what a template may do; this module bounds what it may cost.
-Every letter is composed and typeset in a renderer process started with ``python -m
-legation.letters.isolation`` (a fresh interpreter: nothing of the parent, no database connection,
-no Django), which gets plain data (templates, contexts, layouts) and sends back plain data. Per
+Every letter is composed and typeset in a renderer process, a fresh interpreter running
+``child_main`` (``subprocess``, never a fork of the caller: nothing of the parent, no database
+connection, no Django), which gets plain data (templates, contexts, layouts) and sends back plain
+data. Per
 letter the renderer runs under:
 
 - CPU time: ``ITIMER_PROF`` kills the process after ``cpu_seconds`` of CPU time (the signal's
@@ -129,7 +130,8 @@ def child_main(read_fd: int, write_fd: int) -> None:
     out = Connection(write_fd, readable=False)
     for sig in (signal.SIGPROF, signal.SIGXCPU):
         signal.signal(sig, signal.SIG_DFL)
-    limits, typeset = pickle.loads(inbox.recv_bytes())
+    # Pickles only come from the parent (which trusts itself); answers go back as JSON.
+    limits, typeset = pickle.loads(inbox.recv_bytes())  # noqa: S301
     from legation.letters import sandbox, worker
 
     # The trace hook stops template loops a little before the kill, keeping the renderer.
@@ -144,7 +146,7 @@ def child_main(read_fd: int, write_fd: int) -> None:
     _send(out, {"ready": os.getpid(), "baseline": baseline, "cpu": _cpu_used()})
     while True:
         try:
-            task, items = pickle.loads(inbox.recv_bytes())
+            task, items = pickle.loads(inbox.recv_bytes())  # noqa: S301
         except EOFError:
             return
         run = worker.TASKS[task]
@@ -257,7 +259,11 @@ class _Renderer:
 
     def run(self, task: str, items: list[tuple[Any, ...]], labels: list[str]) -> list[Reply]:
         """Answers for ``items`` in order; stops at the first letter that stopped the renderer."""
-        self.inbox.send_bytes(pickle.dumps((task, items)))
+        try:
+            self.inbox.send_bytes(pickle.dumps((task, items)))
+        except OSError:  # it died while idle (killed from outside): the pool starts another
+            self.kill()
+            return []
         replies: list[Reply] = []
         for label in labels:
             header, blob = self._read(self.limits.wall_seconds)
@@ -270,7 +276,9 @@ class _Renderer:
                 return replies
             self.served += 1
             self.cpu_spent += float(header.get("cpu", 0.0))
-            replies.append(Reply(value=header.get("value"), blob=blob, error=header.get("error", "")))
+            replies.append(
+                Reply(value=header.get("value"), blob=blob, error=header.get("error", ""))
+            )
         return replies
 
     def _stopped(self, label: str, status: int, usage: Any, timed_out: bool) -> RenderStopped:
@@ -343,6 +351,7 @@ class RenderPool:
     def run(self, task: str, items: list[tuple[Any, ...]], labels: list[str]) -> list[Reply]:
         """One batch, answered in order; after a stopped letter the rest go to a new renderer."""
         replies: list[Reply] = []
+        lost = 0
         while len(replies) < len(items):
             renderer = self._checkout()
             try:
@@ -352,6 +361,9 @@ class RenderPool:
                 raise
             finally:
                 self._checkin(renderer)
+            lost = 0 if got else lost + 1
+            if lost > 2:
+                raise RuntimeError("the letter renderers keep stopping before reading a letter.")
             replies.extend(got)
             self.stops.extend(r.stopped for r in got if r.stopped is not None)
         return replies

@@ -48,6 +48,7 @@ def configure(*, cpu_seconds: float) -> None:
 def cpu_seconds() -> float:
     return _configured["cpu_seconds"]
 
+
 _LOOP_ATTRIBUTES = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"}
 )
@@ -163,11 +164,12 @@ class LetterSandbox(SandboxedEnvironment):
     def check(self, source: str, what: str = "template") -> None:
         try:
             tree = self.parse(source)
+            found = list(tree.find_all((*_REFUSED_NODES, nodes.Call)))
         except TemplateSyntaxError as exc:
             raise LetterTemplateError(f"{what}, line {exc.lineno}: {exc.message}") from None
         except (RecursionError, MemoryError):
             raise LetterTemplateError(f"{what}: the template is nested too deeply.") from None
-        for node in tree.find_all((*_REFUSED_NODES, nodes.Call)):
+        for node in found:
             if isinstance(node, nodes.Call) and _is_loop_cycle(node):
                 continue
             name = type(node).__name__.lower()

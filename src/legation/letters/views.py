@@ -176,7 +176,7 @@ def preview_pdf(request: HttpRequest) -> HttpResponse:
     try:
         templates = _templates_for(form)
         template = templates.get(request.POST.get("lang", "")) or next(iter(templates.values()))
-        letter, pdf = pdf_for(
+        _letter, pdf = pdf_for(
             actor=request.user,
             template=template,
             person=data["person"],
