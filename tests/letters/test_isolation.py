@@ -45,10 +45,14 @@ PAYLOADS = [
     (
         "nested loops",
         "{% set s = 'x' * 3000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
-        "CPU time",
+        "payload.en (body): rendering took more than 1 s of CPU time (a loop too big?).",
     ),
     ("deep recursion (expression)", "{{ 1" + "+1" * 5000 + " }}", "nested too deeply"),
-    ("deep nesting (blocks)", "{% for a in [1] %}" * 25 + "x" + "{% endfor %}" * 25, "nested"),
+    (
+        "deep nesting (blocks)",
+        "{% for a in [1] %}" * 25 + "x" + "{% endfor %}" * 25,
+        "payload.en (body): the template is nested too deeply.",
+    ),
 ]
 
 
@@ -90,7 +94,8 @@ def test_each_payload_is_stopped_within_the_limit_and_the_parent_does_not_grow(
             stop.reason in ("cpu", "memory") if stopped_by == "limit" else stop.reason == "memory"
         )
         assert stop.cpu <= CPU + 0.1, stop.cpu
-        assert stop.max_rss_kb < (pool_baseline_mb(pool) + LIMITS.memory_mb + 50) * 1024
+        if stop.reason == "memory":  # the renderer's own count of its peak
+            assert 0 < stop.peak_kb <= stop.start_kb + LIMITS.memory_mb * 1024
         message = str(stop)
         assert message.startswith(f"{name}: rendering was stopped: ") and "\n" not in message
     else:  # stopped inside the renderer, which carries on
@@ -98,10 +103,6 @@ def test_each_payload_is_stopped_within_the_limit_and_the_parent_does_not_grow(
     # The pool still renders the next letter (in a new renderer if this one was stopped).
     ok = pool.run("compose", [(payload_template("Hello."), {}, LAYOUT, None, True)], ["ok"])[0]
     assert ok.value["blocks"][0]["runs"] == [["Hello.", 0]]
-
-
-def pool_baseline_mb(pool: RenderPool) -> float:
-    return max((r.baseline for r in pool._live), default=0) / 1024 / 1024
 
 
 def test_a_letter_that_outlasts_the_wall_clock_limit_is_killed():

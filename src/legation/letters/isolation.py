@@ -71,11 +71,17 @@ class Limits:
 class RenderStopped(LetterTemplateError):
     """A renderer was stopped at a limit (or died) while rendering this letter."""
 
-    def __init__(self, message: str, *, reason: str, cpu: float = 0.0, max_rss_kb: int = 0):
+    def __init__(
+        self, message: str, *, reason: str, cpu: float = 0.0, peak_kb: int = 0, start_kb: int = 0
+    ) -> None:
         super().__init__(message)
         self.reason = reason  # cpu, memory, wall, crash
         self.cpu = cpu  # CPU seconds the renderer spent on the letter (its rusage, reaped)
-        self.max_rss_kb = max_rss_kb  # the renderer's peak resident memory
+        # The renderer's peak resident memory: its own count (VmHWM) when it could still send it
+        # (a memory stop), else the kernel's ru_maxrss, which on Linux starts from the parent's
+        # peak when the renderer was started (so it is only an upper bound).
+        self.peak_kb = peak_kb
+        self.start_kb = start_kb  # the renderer's address space once ready (its baseline)
 
 
 @dataclass
@@ -94,6 +100,14 @@ class Reply:
 def _vm_bytes() -> int:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _peak_kb() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def _cpu_used() -> float:
@@ -135,7 +149,7 @@ def child_main(read_fd: int, write_fd: int) -> None:
     from legation.letters import sandbox, worker
 
     # The trace hook stops template loops a little before the kill, keeping the renderer.
-    sandbox.configure(cpu_seconds=limits.cpu_seconds * HOOK_SHARE)
+    sandbox.configure(cpu_seconds=limits.cpu_seconds, hook_share=HOOK_SHARE)
     worker.init(typeset=typeset)
     baseline = _vm_bytes()
     cap = baseline + limits.memory_mb * MB
@@ -158,7 +172,7 @@ def child_main(read_fd: int, write_fd: int) -> None:
             except MemoryError:
                 _disarm()
                 value = blob = None
-                _send(out, {"stopped": "memory"})
+                _send(out, {"stopped": "memory", "peak_kb": _peak_kb()})
                 os._exit(_MEMORY_EXIT)
             except LetterTemplateError as exc:
                 header, blob = {"error": str(exc)}, None
@@ -270,9 +284,11 @@ class _Renderer:
             if header is None or "stopped" in header:
                 timed_out = self.timed_out
                 status, usage = self.kill(grace=0 if timed_out else 5.0)
+                peak = 0
                 if header is not None and header["stopped"] == "memory":
-                    status = _MEMORY_EXIT
-                replies.append(Reply(stopped=self._stopped(label, status, usage, timed_out)))
+                    status, peak = _MEMORY_EXIT, int(header.get("peak_kb", 0))
+                stop = self._stopped(label, status, usage, timed_out, peak)
+                replies.append(Reply(stopped=stop))
                 return replies
             self.served += 1
             self.cpu_spent += float(header.get("cpu", 0.0))
@@ -281,9 +297,11 @@ class _Renderer:
             )
         return replies
 
-    def _stopped(self, label: str, status: int, usage: Any, timed_out: bool) -> RenderStopped:
+    def _stopped(
+        self, label: str, status: int, usage: Any, timed_out: bool, peak: int
+    ) -> RenderStopped:
         cpu = max(0.0, usage.ru_utime + usage.ru_stime - self.cpu_spent) if usage else 0.0
-        rss = int(usage.ru_maxrss) if usage else 0
+        rss = peak or (int(usage.ru_maxrss) if usage else 0)
         limits = self.limits
         if timed_out:
             reason = "wall"
@@ -299,7 +317,11 @@ class _Renderer:
             name = signal.Signals(-status).name if status < 0 else f"exit status {status}"
             why = f"the renderer stopped unexpectedly ({name})"
         return RenderStopped(
-            f"{label}: rendering was stopped: {why}.", reason=reason, cpu=cpu, max_rss_kb=rss
+            f"{label}: rendering was stopped: {why}.",
+            reason=reason,
+            cpu=cpu,
+            peak_kb=rss,
+            start_kb=self.baseline // 1024,
         )
 
 

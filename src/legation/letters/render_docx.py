@@ -29,7 +29,7 @@ from legation.letters.sandbox import (
     LetterTemplateError,
     RenderTimeout,
     cpu_limit,
-    cpu_seconds,
+    hook_seconds,
 )
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "docx" / "letter.docx"
@@ -128,7 +128,7 @@ class WordTemplate:
 
         document = DocxTemplate(io.BytesIO(self.data))
         try:
-            with self._lock, cpu_limit(cpu_seconds()):
+            with self._lock, cpu_limit(hook_seconds()):
                 document.render(docx_context(letter), jinja_env=self.env, autoescape=True)
         except RenderTimeout:
             raise DocxError(

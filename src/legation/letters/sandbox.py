@@ -37,16 +37,22 @@ MAX_TEXT = 100_000
 MAX_INT_BITS = 4_000
 CPU_SECONDS = 2.0
 MAX_OUTPUT = 200_000
-_configured = {"cpu_seconds": CPU_SECONDS}
+_configured = {"cpu_seconds": CPU_SECONDS, "hook_share": 1.0}
 
 
-def configure(*, cpu_seconds: float) -> None:
-    """Set the trace hook's CPU allowance for this process (a renderer sets its limit)."""
-    _configured["cpu_seconds"] = float(cpu_seconds)
+def configure(*, cpu_seconds: float, hook_share: float = 1.0) -> None:
+    """Set this process's CPU limit (a renderer sets its own): the trace hook stops template
+    code at ``hook_share`` of it, and its message names the limit."""
+    _configured.update(cpu_seconds=float(cpu_seconds), hook_share=float(hook_share))
 
 
 def cpu_seconds() -> float:
     return _configured["cpu_seconds"]
+
+
+def hook_seconds(limit: float | None = None) -> float:
+    """When the trace hook stops template code under ``limit`` (default: the process's)."""
+    return (limit or _configured["cpu_seconds"]) * _configured["hook_share"]
 
 
 _LOOP_ATTRIBUTES = frozenset(
@@ -189,11 +195,14 @@ class LetterSandbox(SandboxedEnvironment):
     ) -> str:
         """Render ``source`` with the caps on; every failure is a ``LetterTemplateError``."""
         cpu_seconds = cpu_seconds or _configured["cpu_seconds"]
-        template = self.from_string(source)
+        try:
+            template = self.from_string(source)
+        except LetterTemplateError as exc:
+            raise LetterTemplateError(f"{what}: {exc}") from None
         out: list[str] = []
         size = 0
         try:
-            with cpu_limit(cpu_seconds):
+            with cpu_limit(hook_seconds(cpu_seconds)):
                 for chunk in template.generate(context):
                     size += len(chunk)
                     if size > max_output:
