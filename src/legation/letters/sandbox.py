@@ -198,7 +198,8 @@ class LetterSandbox(SandboxedEnvironment):
         try:
             template = self.from_string(source)
         except LetterTemplateError as exc:
-            raise LetterTemplateError(f"{what}: {exc}") from None
+            reason = str(exc).removeprefix("template: ").removeprefix("template, ")
+            raise LetterTemplateError(f"{what}: {reason}") from None
         out: list[str] = []
         size = 0
         try:
