@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import resource
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -204,3 +205,18 @@ def test_a_word_template_is_stopped_at_the_limit_too(tmp_path, settings, embassy
         letter_date=LETTER_DATE, fmt="docx", out=tmp_path / "out.docx", draft=True,
     )  # fmt: skip
     assert done.error.startswith("letter.en: rendering was stopped: it took more than 1 s of CPU")
+
+
+def test_a_renderer_gets_no_credentials_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://user:secret@db/legation")
+    monkeypatch.setenv("LEGATION_SECRET_KEY", "not-for-templates")
+    template = payload_template("{{ x }}")
+    with RenderPool(size=1, limits=LIMITS, typeset=False) as fresh:
+        renderer = fresh._checkout()
+        try:
+            environ = Path(f"/proc/{renderer.proc.pid}/environ").read_bytes()
+        finally:
+            fresh._checkin(renderer)
+        reply = fresh.run("compose", [(template, {"x": "ok"}, LAYOUT, None, True)], ["x"])[0]
+    assert b"secret" not in environ and b"not-for-templates" not in environ
+    assert reply.value["blocks"][0]["runs"] == [["ok", 0]]

@@ -55,6 +55,7 @@ START_SECONDS = 120.0  # a renderer's start (imports, fonts): not a letter's tim
 RECYCLE_AFTER = 2000  # letters before a renderer is replaced (bounds slow growth of caches)
 HOOK_SHARE = 0.75  # the sandbox's trace hook stops template code at this share of the CPU limit
 CPU_BACKSTOP = 1  # RLIMIT_CPU's whole seconds after the timer
+_CHILD_ENVIRONMENT = {"PATH", "HOME", "LANG", "TMPDIR", "TZ", "LEGATION_FONT_DIRS"}
 _MEMORY_EXIT = 86  # exit status of a renderer that ran out of its memory allowance
 MB = 1024 * 1024
 
@@ -198,8 +199,11 @@ class _Renderer:
         self.timed_out = False
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
+        # Only what rendering needs: no database address, secret key or other credentials.
+        env = {
+            k: v for k, v in os.environ.items() if k in _CHILD_ENVIRONMENT or k.startswith("LC_")
+        }
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-P", "-c", _BOOT, str(to_child_r), str(from_child_w)],
