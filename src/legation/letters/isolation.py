@@ -42,6 +42,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -341,7 +342,8 @@ class RenderPool:
         self.size = max(1, size)
         self.limits = limits or Limits()
         self.typeset = typeset
-        self.stops: list[RenderStopped] = []  # every stop so far (what tests and benches read)
+        # The latest stops (bounded: a web server's pool lives long).
+        self.stops: deque[RenderStopped] = deque(maxlen=100)
         self._live: list[_Renderer] = []
         self._lock = threading.Lock()
         # A renderer ready for work, or None: a free place to start one. Last in, first out, so
