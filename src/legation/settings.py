@@ -8,6 +8,8 @@ LEGATION_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 LEGATION_SECURE_COOKIES "0" to send cookies over plain HTTP outside debug (a local `legation demo`)
 LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxy (default: none)
 LEGATION_DB_TIMEOUT SQLite: seconds a writer waits for the database's write lock (default 20)
+LEGATION_RENDER_CPU_SECONDS, LEGATION_RENDER_MEMORY_MB, LEGATION_RENDER_WALL_SECONDS,
+LEGATION_RENDER_PROCESSES  limits of letter rendering (docs/letters.md)
 """
 
 from __future__ import annotations
@@ -138,6 +140,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Background jobs (letter merges started from the web) queue in the database itself, so the
 # embedded set-up needs no extra server; `legation serve` and `legation demo` start the worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Letters: every untrusted template renders in a separate process, stopped at these limits per
+# letter (docs/letters.md, "Rendering limits").
+LETTER_RENDER_CPU_SECONDS = float(os.environ.get("LEGATION_RENDER_CPU_SECONDS", "2"))
+LETTER_RENDER_MEMORY_MB = int(os.environ.get("LEGATION_RENDER_MEMORY_MB", "256"))
+LETTER_RENDER_WALL_SECONDS = float(os.environ.get("LEGATION_RENDER_WALL_SECONDS", "10"))
+LETTER_RENDER_PROCESSES = int(os.environ.get("LEGATION_RENDER_PROCESSES", "2"))
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

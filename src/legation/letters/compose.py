@@ -50,6 +50,13 @@ class Letter:
         data["layout"]["address_lines"] = list(self.layout.address_lines)
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Letter:
+        """The letter back from ``to_json`` (as a renderer process sends it)."""
+        layout = dict(data["layout"])
+        layout["address_lines"] = tuple(layout.get("address_lines", ()))
+        return cls(**{**data, "layout": Layout(**layout)})
+
 
 @lru_cache(maxsize=1)
 def body_env() -> LetterSandbox:

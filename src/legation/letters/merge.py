@@ -1,18 +1,18 @@
 """Producing letters: one recipient (``render_one``) or many (``produce``), then recording them.
 
 The database work (recipients, context, recording) happens in the calling process; placeholders,
-typesetting and writing files happen in ``worker`` functions, in a process pool when more than
-one worker is asked for (one Typst compiler per process, fonts loaded once per process).
+typesetting and writing files happen in ``worker`` functions, always in renderer processes under
+the limits of ``isolation.py`` (one Typst compiler per process, fonts loaded once per process),
+which get plain data and never touch the database.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from legation.core.models import Sensitivity
 from legation.core.signals import security_event
 from legation.engagements.models import Posting
 from legation.letters import context as ctx
-from legation.letters import services, worker
+from legation.letters import isolation, services, worker
 from legation.letters.render_pdf import render_combined
 from legation.letters.templates import LetterTemplate
 from legation.people.models import Person
@@ -93,37 +93,53 @@ def has_channel(person: Person, fmt: str) -> bool:
     return True
 
 
+def render_limits() -> isolation.Limits:
+    """The limits every untrusted render runs under (settings ``LETTER_RENDER_*``)."""
+    return isolation.Limits(
+        cpu_seconds=float(settings.LETTER_RENDER_CPU_SECONDS),
+        memory_mb=int(settings.LETTER_RENDER_MEMORY_MB),
+        wall_seconds=float(settings.LETTER_RENDER_WALL_SECONDS),
+    )
+
+
+def renderers() -> isolation.RenderPool:
+    """The process's renderers for single letters and previews (kept between requests)."""
+    return isolation.shared_pool(render_limits(), int(settings.LETTER_RENDER_PROCESSES))
+
+
+def _done(reply: isolation.Reply, index: int) -> worker.Done:
+    if reply.stopped is not None:
+        return worker.Done(index, error=str(reply.stopped))
+    if reply.error:  # not a letter's error (those come in the answer): the renderer's own
+        return worker.Done(index, error=reply.error)
+    return worker.done_from_json(reply.value)
+
+
 def _run(
     jobs: Iterable[worker.Job], total: int, workers: int, progress: Progress | None
 ) -> list[worker.Done]:
-    """Produce the letters; with several workers, batches go to the pool as they are built, so
-    building contexts here overlaps typesetting there."""
+    """Produce the letters in up to ``workers`` renderer processes, in batches sent as they are
+    built, so building contexts here overlaps typesetting there."""
     done: list[worker.Done] = []
-    if workers <= 1 or total <= BATCH:
-        worker.init()
-        for job in jobs:
-            done.append(worker.produce(job))
-            if progress:
-                progress(len(done), total)
+    batches = isolation.iter_batches(jobs, BATCH)
+    first = next(batches, None)
+    if first is None:
         return done
-    # "spawn": workers import only the Django-free rendering modules, and never share the
-    # parent's database connections.
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("spawn"), initializer=worker.init
-    ) as pool:
-        futures = []
-        batch: list[worker.Job] = []
-        for job in jobs:
-            batch.append(job)
-            if len(batch) == BATCH:
-                futures.append(pool.submit(worker.produce_batch, batch))
-                batch = []
-        if batch:
-            futures.append(pool.submit(worker.produce_batch, batch))
-        for future in futures:
-            done.extend(future.result())
-            if progress:
-                progress(len(done), total)
+    typeset = first[0].format in ("pdf", "eml")  # txt and docx need no fonts
+    size = max(1, min(workers, -(-total // BATCH)))
+
+    def work() -> Iterator[tuple[list[tuple[Any, ...]], list[str], list[worker.Job]]]:
+        for batch in itertools.chain([first], batches):
+            labels = [f"{job.template.label} ({Path(job.path).name})" for job in batch]
+            yield [(job,) for job in batch], labels, batch
+
+    def collect(replies: list[isolation.Reply], batch: list[worker.Job]) -> None:
+        done.extend(_done(reply, job.index) for reply, job in zip(replies, batch, strict=True))
+        if progress:
+            progress(len(done), total)
+
+    with isolation.RenderPool(size=size, limits=render_limits(), typeset=typeset) as pool:
+        pool.map("produce", work(), collect)
     return done
 
 
@@ -339,20 +355,19 @@ def render_one(
         personal_level=note[1] if note else None,
         last=ctx.last_engagements([person.pk], actor).get(person.pk),
     )
-    worker.init() if fmt in ("pdf", "eml") else None
-    done = worker.produce(
-        worker.Job(
-            index=0,
-            template=template,
-            context=context,
-            layout=basis.layout,
-            format=fmt,
-            path=str(out),
-            draft=draft,
-            docx_template=docx_template_for(posting) if fmt == "docx" else "",
-            sender_email=getattr(settings, "DEFAULT_FROM_EMAIL", ""),
-        )
+    job = worker.Job(
+        index=0,
+        template=template,
+        context=context,
+        layout=basis.layout,
+        format=fmt,
+        path=str(out),
+        draft=draft,
+        docx_template=docx_template_for(posting) if fmt == "docx" else "",
+        sender_email=getattr(settings, "DEFAULT_FROM_EMAIL", ""),
     )
+    reply = renderers().run("produce", [(job,)], [template.label])[0]
+    done = _done(reply, 0)
     engagement = None
     if not done.error and not draft:
         engagement = services.letter_record(

@@ -1,7 +1,9 @@
 """Previews for the web pages: a letter as the finished text and as its PDF's first page.
 
 Nothing here records anything: a preview is a draft, read through ``visible_to(user)`` like any
-letter, so a user sees in a preview only what they could put in a letter.
+letter, so a user sees in a preview only what they could put in a letter. The template is rendered
+(and the letter typeset) in a renderer process under the limits of ``isolation.py``; a letter
+stopped at a limit is a ``LetterTemplateError`` saying which.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from typing import Any
 from legation.core.access import require
 from legation.engagements.models import Posting
 from legation.letters import context as ctx
-from legation.letters.compose import Letter, compose, to_text
-from legation.letters.render_pdf import PdfError, typesetter
+from legation.letters.compose import Letter, to_text
+from legation.letters.merge import renderers
 from legation.letters.sandbox import LetterTemplateError
 from legation.letters.services import SEND_PERMISSION
 from legation.letters.templates import LetterTemplate
@@ -34,7 +36,8 @@ class Preview:
     letter: Letter | None = None
 
 
-def compose_for(
+def _render(
+    task: str,
     *,
     actor: Any,
     template: LetterTemplate,
@@ -44,13 +47,29 @@ def compose_for(
     personal: str | None = None,
     salutation: str | None = None,
     draft: bool = True,
-) -> Letter:
-    """The letter this template makes for this person, as the actor may see the ledger."""
+    extra: tuple[Any, ...] = (),
+) -> tuple[Letter, bytes | None]:
     require(actor, SEND_PERMISSION)
     person, basis, context = ctx.one_letter(
         template, person, posting, actor, letter_date=letter_date, personal=personal
     )
-    return compose(template, context, basis.layout, salutation=salutation, draft=draft)
+    args = (template, context, basis.layout, salutation, draft, *extra)
+    reply = renderers().call(task, args, template.label)
+    return Letter.from_json(reply.value), reply.blob
+
+
+def compose_for(**kwargs: Any) -> Letter:
+    """The letter this template makes for this person, as the actor may see the ledger
+    (``actor``, ``template``, ``person``, ``posting``, ``letter_date``; optionally ``personal``,
+    ``salutation``, ``draft``)."""
+    return _render("compose", **kwargs)[0]
+
+
+def pdf_for(**kwargs: Any) -> tuple[Letter, bytes]:
+    """The same letter and its PDF, typeset in the renderer too."""
+    letter, pdf = _render("pdf", **kwargs)
+    assert pdf is not None
+    return letter, pdf
 
 
 def previews(
@@ -67,19 +86,22 @@ def previews(
     for language in sorted(templates, key=lambda lang: (lang != "en", lang)):
         template = templates[language]
         item = Preview(language=language, template=template.label)
+        task, extra = ("png", (PREVIEW_PPI,)) if images else ("compose", ())
         try:
-            letter = compose_for(
+            letter, png = _render(
+                task,
                 actor=actor,
                 template=template,
                 person=person,
                 posting=posting,
                 letter_date=letter_date,
+                extra=extra,
             )
-            item.letter, item.text = letter, to_text(letter)
-            if images:
-                png = typesetter().png(letter, ppi=PREVIEW_PPI)
-                item.png = base64.b64encode(png).decode("ascii")
-        except (LetterTemplateError, PdfError) as exc:
+        except LetterTemplateError as exc:
             item.error = str(exc)
+        else:
+            item.letter, item.text = letter, to_text(letter)
+            if png is not None:
+                item.png = base64.b64encode(png).decode("ascii")
         out.append(item)
     return out

@@ -25,11 +25,11 @@ from typing import Any
 from legation.letters.compose import Letter
 from legation.letters.markup import EMPHASIS, STRONG
 from legation.letters.sandbox import (
-    CPU_SECONDS,
     LetterSandbox,
     LetterTemplateError,
     RenderTimeout,
     cpu_limit,
+    hook_seconds,
 )
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "docx" / "letter.docx"
@@ -128,7 +128,7 @@ class WordTemplate:
 
         document = DocxTemplate(io.BytesIO(self.data))
         try:
-            with self._lock, cpu_limit(CPU_SECONDS):
+            with self._lock, cpu_limit(hook_seconds()):
                 document.render(docx_context(letter), jinja_env=self.env, autoescape=True)
         except RenderTimeout:
             raise DocxError(

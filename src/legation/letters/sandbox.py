@@ -10,6 +10,10 @@ CPU time nor output size, so this module adds both:
 - ``*``, ``**``, ``+``, ``%`` and ``~`` refuse results above ``MAX_TEXT`` characters or huge numbers;
 - rendering stops after ``cpu_seconds`` of CPU time (checked from a trace hook on the template's
   own frames, so it works in any thread) or ``max_output`` characters of output.
+
+The trace hook only sees template code: a single operation in C (``str`` of a huge nested list)
+runs on unseen. Hard limits (CPU time, memory, wall-clock time) come from running every untrusted
+render in a separate process, ``isolation.py``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,23 @@ MAX_TEXT = 100_000
 MAX_INT_BITS = 4_000
 CPU_SECONDS = 2.0
 MAX_OUTPUT = 200_000
+_configured = {"cpu_seconds": CPU_SECONDS, "hook_share": 1.0}
+
+
+def configure(*, cpu_seconds: float, hook_share: float = 1.0) -> None:
+    """Set this process's CPU limit (a renderer sets its own): the trace hook stops template
+    code at ``hook_share`` of it, and its message names the limit."""
+    _configured.update(cpu_seconds=float(cpu_seconds), hook_share=float(hook_share))
+
+
+def cpu_seconds() -> float:
+    return _configured["cpu_seconds"]
+
+
+def hook_seconds(limit: float | None = None) -> float:
+    """When the trace hook stops template code under ``limit`` (default: the process's)."""
+    return (limit or _configured["cpu_seconds"]) * _configured["hook_share"]
+
 
 _LOOP_ATTRIBUTES = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"}
@@ -149,9 +170,12 @@ class LetterSandbox(SandboxedEnvironment):
     def check(self, source: str, what: str = "template") -> None:
         try:
             tree = self.parse(source)
+            found = list(tree.find_all((*_REFUSED_NODES, nodes.Call)))
         except TemplateSyntaxError as exc:
             raise LetterTemplateError(f"{what}, line {exc.lineno}: {exc.message}") from None
-        for node in tree.find_all((*_REFUSED_NODES, nodes.Call)):
+        except (RecursionError, MemoryError):
+            raise LetterTemplateError(f"{what}: the template is nested too deeply.") from None
+        for node in found:
             if isinstance(node, nodes.Call) and _is_loop_cycle(node):
                 continue
             name = type(node).__name__.lower()
@@ -166,15 +190,20 @@ class LetterSandbox(SandboxedEnvironment):
         context: dict[str, Any],
         *,
         what: str = "template",
-        cpu_seconds: float = CPU_SECONDS,
+        cpu_seconds: float | None = None,
         max_output: int = MAX_OUTPUT,
     ) -> str:
         """Render ``source`` with the caps on; every failure is a ``LetterTemplateError``."""
-        template = self.from_string(source)
+        cpu_seconds = cpu_seconds or _configured["cpu_seconds"]
+        try:
+            template = self.from_string(source)
+        except LetterTemplateError as exc:
+            reason = str(exc).removeprefix("template: ").removeprefix("template, ")
+            raise LetterTemplateError(f"{what}: {reason}") from None
         out: list[str] = []
         size = 0
         try:
-            with cpu_limit(cpu_seconds):
+            with cpu_limit(hook_seconds(cpu_seconds)):
                 for chunk in template.generate(context):
                     size += len(chunk)
                     if size > max_output:
@@ -226,6 +255,8 @@ def _compiled(env: LetterSandbox, source: str) -> Any:
         return SandboxedEnvironment.from_string(env, source)
     except TemplateSyntaxError as exc:
         raise LetterTemplateError(f"line {exc.lineno}: {exc.message}") from None
+    except (SyntaxError, RecursionError, MemoryError):  # Python's own limits on nesting
+        raise LetterTemplateError("the template is nested too deeply.") from None
 
 
 def _is_loop_cycle(node: nodes.Call) -> bool:

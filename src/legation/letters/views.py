@@ -25,8 +25,7 @@ from legation.engagements.selectors import default_posting
 from legation.letters import library
 from legation.letters.forms import PreviewForm, TemplateForm, template_names
 from legation.letters.models import MissionTemplate
-from legation.letters.preview import compose_for, previews
-from legation.letters.render_pdf import PdfError, render_pdf
+from legation.letters.preview import pdf_for, previews
 from legation.letters.sandbox import LetterTemplateError
 from legation.letters.services import (
     SEND_PERMISSION,
@@ -224,15 +223,14 @@ def preview_pdf(request: HttpRequest) -> HttpResponse:
     try:
         templates = _templates_for(form)
         template = templates.get(request.POST.get("lang", "")) or next(iter(templates.values()))
-        letter = compose_for(
+        _letter, pdf = pdf_for(
             actor=request.user,
             template=template,
             person=data["person"],
             posting=data["posting"],
             letter_date=data["letter_date"],
         )
-        pdf = render_pdf(letter)
-    except (LetterTemplateError, PdfError) as exc:
+    except LetterTemplateError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = slugify(f"{template.label} {data['person']}") or "letter"

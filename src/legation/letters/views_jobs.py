@@ -23,8 +23,7 @@ from legation.core.services import visible_or_404
 from legation.letters import jobs
 from legation.letters.forms import JobForm, template_names
 from legation.letters.models import MergeJob, MergeRow, RunStatus
-from legation.letters.preview import compose_for
-from legation.letters.render_pdf import PdfError, render_pdf
+from legation.letters.preview import pdf_for
 from legation.letters.review import (
     ContradictedLetter,
     job_templates,
@@ -217,7 +216,7 @@ def row_preview(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     templates = job_templates(job)
     template = templates.get(row.language) or next(iter(templates.values()))
     try:
-        letter = compose_for(
+        letter, pdf = pdf_for(
             actor=request.user,
             template=template,
             person=row.person,
@@ -226,8 +225,7 @@ def row_preview(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
             personal=row.personal,
             salutation=row.salutation,
         )
-        pdf = render_pdf(letter)
-    except (LetterTemplateError, PdfError) as exc:
+    except LetterTemplateError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{letter.filename}.pdf"'

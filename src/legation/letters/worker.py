@@ -1,7 +1,8 @@
-"""The part of a merge that runs in worker processes: placeholders, typesetting, files.
+"""What renderer processes run: placeholders, typesetting, files (``isolation.py`` starts them).
 
-Nothing here imports Django, so a worker process starts fast and never touches the database;
-each keeps one Typst compiler (fonts loaded once) and one copy of the Word template.
+Nothing here imports Django, so a renderer starts fast and never touches the database; each keeps
+one Typst compiler (fonts loaded once) and one copy of the Word template. ``TASKS`` are what a
+renderer may be asked to do; each takes plain data and gives (JSON data, bytes or None).
 """
 
 from __future__ import annotations
@@ -47,11 +48,21 @@ class Done:
     letter: Letter | None = field(default=None, repr=False)
 
 
-def init() -> None:
-    """Worker start: read the fonts and the layout once, before the first letter."""
+def init(typeset: bool = True) -> None:
+    """Renderer start: read the fonts and set a first letter, so what a renderer holds once
+    ready (its memory baseline) includes Typst's threads and caches."""
+    if not typeset:
+        return
     from legation.letters.render_pdf import typesetter
 
-    typesetter()
+    setter = typesetter()
+    warm = Letter(
+        language="en", template="warm-up", kind="other", layout=Layout("使馆", "Mission"),
+        date="", salutation="", blocks=[{"t": "p", "runs": [["Warm-up 热身", 0]]}], closing=[],
+        signature=[],
+    )  # fmt: skip
+    setter.pdf(warm)
+    setter.png(warm, ppi=80.0)
 
 
 def render_bytes(letter: Letter, job: Job) -> bytes:
@@ -121,3 +132,55 @@ def produce(job: Job) -> Done:
 
 def produce_batch(jobs: list[Job]) -> list[Done]:
     return [produce(job) for job in jobs]
+
+
+def done_to_json(done: Done) -> dict[str, Any]:
+    data = {k: v for k, v in done.__dict__.items() if k != "letter"}
+    data["letter"] = done.letter.to_json() if done.letter is not None else None
+    return data
+
+
+def done_from_json(data: dict[str, Any]) -> Done:
+    letter = data.pop("letter", None)
+    return Done(**data, letter=Letter.from_json(letter) if letter else None)
+
+
+def _task_produce(job: Job) -> tuple[Any, None]:
+    return done_to_json(produce(job)), None
+
+
+def _composed(
+    template: LetterTemplate, context: dict[str, Any], layout: Layout, salutation: str | None,
+    draft: bool,
+) -> Letter:  # fmt: skip
+    return compose(template, context, layout, salutation=salutation, draft=draft)
+
+
+def _task_compose(*args: Any) -> tuple[Any, None]:
+    return _composed(*args).to_json(), None
+
+
+def _task_pdf(*args: Any) -> tuple[Any, bytes]:
+    from legation.letters.render_pdf import PdfError, render_pdf
+    from legation.letters.sandbox import LetterTemplateError
+
+    letter = _composed(*args)
+    try:
+        return letter.to_json(), render_pdf(letter)
+    except PdfError as exc:
+        raise LetterTemplateError(str(exc)) from None
+
+
+def _task_png(*args: Any) -> tuple[Any, bytes]:
+    from legation.letters.render_pdf import PdfError, typesetter
+    from legation.letters.sandbox import LetterTemplateError
+
+    *compose_args, ppi = args
+    letter = _composed(*compose_args)
+    try:
+        return letter.to_json(), typesetter().png(letter, ppi=ppi)
+    except PdfError as exc:
+        raise LetterTemplateError(str(exc)) from None
+
+
+TASKS = {"produce": _task_produce, "compose": _task_compose, "pdf": _task_pdf, "png": _task_png}
