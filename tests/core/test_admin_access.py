@@ -507,14 +507,13 @@ def test_a_login_created_by_an_administrator_joins_their_missions(
 
 
 def test_every_admin_and_inline_applies_the_access_rule():
-    from legation.core.admin import LoginLockAdmin, ReadOnlyAdmin
+    from legation.core.admin import ReadOnlyAdmin
     from legation.core.admin_access import AccessInline, AccessModelAdmin
 
-    # LoginLockAdmin scopes itself to the logins the administrator manages (test_lockout).
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in {"core", "people", "engagements", "auth"}:
             continue
-        assert isinstance(model_admin, (AccessModelAdmin, ReadOnlyAdmin, LoginLockAdmin)), model
+        assert isinstance(model_admin, (AccessModelAdmin, ReadOnlyAdmin)), model
         for inline in model_admin.inlines:
             assert issubclass(inline, AccessInline), inline
 

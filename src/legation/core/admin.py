@@ -293,7 +293,7 @@ class RoleAdmin(AccessModelAdmin, GroupAdmin):
 
 
 @admin.register(LoginLock)
-class LoginLockAdmin(admin.ModelAdmin):
+class LoginLockAdmin(ReadOnlyAdmin):
     """Failed logins per user name and address: administrators see those of the logins they
     manage (legation.core.lockout.managed_usernames) and lift them, which is recorded."""
 
@@ -305,15 +305,6 @@ class LoginLockAdmin(admin.ModelAdmin):
         from legation.core.lockout import locks_visible_to
 
         return locks_visible_to(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         from legation.core.lockout import managed_usernames

@@ -246,33 +246,20 @@ def run(
     importer: Importer,
     rows: Iterable[tuple[int, dict[str, str]]],
     *,
-    source: str,
-    header: list[str] | None = None,
-    mapping: Mapping | None = None,
     dry_run: bool = False,
-    skip_rejected: bool = False,
-    progress: Progress | None = None,
-    verify: Callable[[Report], None] | None = None,
+    **settings: Any,
 ) -> Report:
     """Plan every row, then write them in one transaction (or rehearse and roll back).
 
+    `settings` are those of `_run` (source, header, mapping, skip_rejected, progress, verify).
     `verify` is called with the report inside the write transaction, after the writes: raising
     there rolls everything back (the upload page checks the import still does what its preview
     showed). A dry run on SQLite works on a private copy of the database.
     """
-    settings = {
-        "source": source,
-        "header": header,
-        "mapping": mapping,
-        "dry_run": dry_run,
-        "skip_rejected": skip_rejected,
-        "progress": progress,
-        "verify": verify,
-    }
     if not dry_run:
         return _run(importer, rows, **settings)
     with private_copy("preview"):
-        return _run(importer, rows, **settings)
+        return _run(importer, rows, dry_run=True, **settings)
 
 
 def _run(
