@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from legation.core import audit, signals  # noqa: F401  (connects receivers)
+        from legation.core.dates import bound_every_form_date
+
+        bound_every_form_date()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 DATE_MIN = dt.date(1800, 1, 1)
 DATE_MAX = dt.date(2199, 12, 31)
@@ -23,10 +24,11 @@ class DateOutOfRange(ValueError):
 def message(value: dt.date | dt.datetime, what: str = "") -> str:
     day = value.date() if isinstance(value, dt.datetime) else value
     where = f"{what}: " if what else ""
-    return (
-        f"{where}{day.isoformat()} is out of range: dates run from {DATE_MIN.isoformat()} "
-        f"to {DATE_MAX.isoformat()}."
-    )
+    return where + _("%(day)s is out of range: dates run from %(min)s to %(max)s.") % {
+        "day": day.isoformat(),
+        "min": DATE_MIN.isoformat(),
+        "max": DATE_MAX.isoformat(),
+    }
 
 
 def within(value: dt.date | dt.datetime) -> bool:
@@ -48,7 +50,9 @@ def parse(text: str, what: str = "") -> dt.date:
         day = dt.date.fromisoformat(text)
     except ValueError:
         where = f"{what}: " if what else ""
-        raise ValueError(f"{where}{text!r} is not a date (use YYYY-MM-DD).") from None
+        raise ValueError(
+            where + _("%(text)r is not a date (use YYYY-MM-DD).") % {"text": text}
+        ) from None
     return bounded(day, what)  # type: ignore[return-value]
 
 
@@ -56,3 +60,13 @@ def validate(value: dt.date | dt.datetime | None) -> None:
     """A form field validator: the same bounds as everywhere else."""
     if value is not None and not within(value):
         raise ValidationError(message(value), code="date_out_of_range")
+
+
+def bound_every_form_date() -> None:
+    """Every date and date-time field of every form (pages, filters, the admin) refuses a date
+    outside the range with the same message, as the commands and importers do."""
+    from django import forms
+
+    for field in (forms.DateField, forms.DateTimeField):
+        if validate not in field.default_validators:
+            field.default_validators = [*field.default_validators, validate]

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from legation.core import access, dates
+from legation.core import access
 from legation.engagements.models import Kind, Mission, Posting
 from legation.intake.importers import TABULAR_KINDS
 from legation.intake.readers import ENCODINGS
@@ -93,14 +93,12 @@ class ImportForm(forms.Form):
     date_from = forms.DateField(
         label=_("Repeating events from"),
         required=False,
-        validators=[dates.validate],
         widget=DateInput,
         help_text=_("Calendar: default the earliest event."),
     )
     until = forms.DateField(
         label=_("Repeating events until"),
         required=False,
-        validators=[dates.validate],
         widget=DateInput,
         help_text=_("Calendar: default a year from today."),
     )
