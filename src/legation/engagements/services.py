@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from legation.core import access
@@ -239,6 +239,26 @@ def _close_if_finished(commitment: Commitment) -> None:
         commitment.closed_on = None
 
 
+def _check_commitment(commitment: Commitment, actor: Any) -> None:
+    """What a commitment names is the actor's to see and of its engagement's mission, and it is
+    recorded no higher than the actor's own clearance."""
+    mission_id = commitment.engagement.mission_id
+    if commitment.requested_by_id is not None:
+        require_visible(Person.objects, actor, [commitment.requested_by], "requested_by")
+        if commitment.requested_by.mission_id != mission_id:
+            raise ValidationError(
+                {"requested_by": "Unknown record: you can only link records you can see."}
+            )
+    if commitment.owner_id is not None:
+        require_visible(Posting.objects, actor, [commitment.owner], "owner")
+        if commitment.owner.mission_id != mission_id:
+            raise ValidationError(
+                {"owner": "Unknown record: you can only link records you can see."}
+            )
+    if commitment.sensitivity > access.clearance(actor):
+        raise ValidationError({"sensitivity": "Above your own clearance."})
+
+
 def commitment_create(*, actor: Any, engagement: Engagement, **fields: Any) -> Commitment:
     with writing(actor, "engagements.add_commitment", description="record commitment"):
         require_visible(Engagement.objects, actor, [engagement], "engagement")
@@ -247,8 +267,7 @@ def commitment_create(*, actor: Any, engagement: Engagement, **fields: Any) -> C
         apply_fields(commitment, fields, COMMITMENT_FIELDS)
         _close_if_finished(commitment)
         commitment.full_clean(exclude=["engagement"])
-        if commitment.sensitivity > access.clearance(actor):
-            raise ValidationError({"sensitivity": "Above your own clearance."})
+        _check_commitment(commitment, actor)
         commitment.save()
         return commitment
 
@@ -261,6 +280,7 @@ def commitment_update(*, actor: Any, commitment: Commitment, **fields: Any) -> C
         apply_fields(commitment, fields, COMMITMENT_FIELDS)
         _close_if_finished(commitment)
         commitment.full_clean()
+        _check_commitment(commitment, actor)
         commitment.save()
         return commitment
 
@@ -274,9 +294,19 @@ def mission_update(*, actor: Any, mission: Mission, **fields: Any) -> Mission:
         return mission
 
 
+def _require_shared_fact_editor(mission: Mission | None, actor: Any) -> None:
+    """A shared fact (no mission) is read by every mission's letter checks: only the operator or a
+    superuser records or changes one, never one mission's staff."""
+    if mission is None and not access.sees_all_missions(actor):
+        raise PermissionDenied(
+            "Shared facts are read by every mission: only the operator can record or change them."
+        )
+
+
 def fact_update(*, actor: Any, fact: Fact, **fields: Any) -> Fact:
     with writing(actor, "engagements.change_fact", description=f"update fact {fact.pk}"):
         fact = Fact.objects.visible_to(actor).get(pk=fact.pk)
+        _require_shared_fact_editor(fact.mission, actor)
         apply_fields(fact, fields, FACT_FIELDS)
         fact.full_clean()
         fact.save()
@@ -287,6 +317,7 @@ def fact_create(*, actor: Any, mission: Mission | None = None, **fields: Any) ->
     with writing(actor, "engagements.add_fact", description="record fact"):
         if mission is not None:
             require_visible(Mission.objects, actor, [mission], "mission")
+        _require_shared_fact_editor(mission, actor)
         fact = Fact(mission=mission)
         apply_fields(fact, fields, FACT_FIELDS)
         if isinstance(fact.aliases, str):

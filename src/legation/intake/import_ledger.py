@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils.text import slugify
 
+from legation.core import access
 from legation.core.refs import REF_TAKEN
 from legation.engagements import services as ledger
 from legation.engagements.models import Commitment, Engagement, Fact, Mission, Posting
@@ -312,6 +313,14 @@ class FactImporter(_RowByRow):
                 Issue(line, origin.get("key", "key"), "A key is letters, digits, - and _.")
             )
         mission = None if row.get("shared", "").casefold() in YES else self.mission
+        if mission is None and not access.sees_all_missions(self.actor):
+            raise RowRejected(
+                Issue(
+                    line,
+                    origin.get("shared", "shared"),
+                    "Shared facts are read by every mission: only the operator can import them.",
+                )
+            )
         self.seen_once((mission.pk if mission else None, key), "key", origin)
         fields: dict[str, Any] = {"key": key, "label_en": row["label_en"]}
         fields.update({k: row[k] for k in ("label_zh", "unit") if row.get(k)})
