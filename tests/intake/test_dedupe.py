@@ -74,3 +74,25 @@ def test_the_duplicates_command_prints_scored_pairs(mission):
     out = StringIO()
     call_command("people", "duplicates", stdout=out)
     assert "0.60" in out.getvalue() and "similar name" in out.getvalue()
+
+
+def test_merging_refuses_to_move_records_the_actor_cannot_see(mission, internal_officer, officer):
+    from django.core.exceptions import PermissionDenied
+
+    from legation.core.models import Sensitivity
+
+    keep = factories.PersonFactory(mission=mission, family_name="Carter", given_name="Jimmy")
+    other = factories.PersonFactory(mission=mission, family_name="Carter", given_name="J.")
+    secret = PersonNote.objects.create(
+        person=other, text="Health, restricted", sensitivity=Sensitivity.RESTRICTED
+    )
+    with pytest.raises(PermissionDenied) as err:
+        person_merge(actor=internal_officer, keep=keep, other=other)
+    assert "not cleared to see" in str(err.value) and "Health" not in str(err.value)
+    assert Person.objects.filter(pk=other.pk).exists()
+    secret.refresh_from_db()
+    assert secret.person_id == other.pk
+    # Someone cleared for everything merges them.
+    person_merge(actor=officer, keep=keep, other=other)
+    secret.refresh_from_db()
+    assert secret.person_id == keep.pk

@@ -28,6 +28,7 @@ from legation.core import access
 __all__ = [
     "HiddenDependants",
     "hidden_dependants",
+    "hidden_links",
     "hidden_protected",
     "refuse_hidden_dependants",
 ]
@@ -95,6 +96,22 @@ def hidden_protected(objs: Iterable[models.Model], actor: Any) -> int:
     found: dict[type, set[Any]] = defaultdict(set)
     for obj in blocking:
         found[type(obj)].add(obj.pk)
+    return _count_hidden(found, actor)
+
+
+def hidden_links(obj: models.Model, actor: Any) -> int:
+    """How many records pointing at `obj` the actor cannot see (a merge would move them all)."""
+    if actor is None or actor is access.SYSTEM or access.sees_all_missions(actor):
+        return 0
+    found: dict[type, set[Any]] = defaultdict(set)
+    for rel in obj._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        model = rel.related_model
+        if model.__name__.startswith("Historical"):
+            continue
+        rows = model._default_manager.filter(**{rel.field.name: obj})
+        found[model].update(rows.values_list("pk", flat=True))
     return _count_hidden(found, actor)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from legation.core import access
 from legation.core.deletion import refuse_hidden_dependants
@@ -299,7 +300,10 @@ def _require_shared_fact_editor(mission: Mission | None, actor: Any) -> None:
     superuser records or changes one, never one mission's staff."""
     if mission is None and not access.sees_all_missions(actor):
         raise PermissionDenied(
-            "Shared facts are read by every mission: only the operator can record or change them."
+            gettext(
+                "Shared facts are read by every mission: only the operator can record or "
+                "change them."
+            )
         )
 
 

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from legation.core import access, audit
+from legation.core.deletion import hidden_links
 from legation.core.files import placed
 from legation.core.services import require_visible, writing
 from legation.engagements.models import (
@@ -319,6 +321,20 @@ def person_merge(*, actor: Any, keep: Person, other: Person) -> Person:
             raise ValidationError({"person": "A person cannot be merged with themselves."})
         if keep.mission_id != other.mission_id:
             raise ValidationError({"person": "The two people belong to different missions."})
+        hidden = hidden_links(other, actor)
+        if hidden:
+            # Merging moves every note, engagement and commitment of `other`: not those the
+            # actor is not cleared to see, and without naming them.
+            raise PermissionDenied(
+                ngettext(
+                    "%(count)d record linked to this person is one you are not cleared to see; "
+                    "ask someone cleared for it to merge them.",
+                    "%(count)d records linked to this person are ones you are not cleared to "
+                    "see; ask someone cleared for them to merge them.",
+                    hidden,
+                )
+                % {"count": hidden}
+            )
         moved_ref = other.ref if not keep.ref else None
         if moved_ref:
             other.ref = None
