@@ -256,6 +256,7 @@ def test_serve_behind_a_trusted_proxy_believes_only_the_proxy(tmp_path, monkeypa
 
     def serving(proxies: str) -> subprocess.Popen:
         env = {**os.environ, "LEGATION_TRUSTED_PROXIES": proxies}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests, refused by serve
         server = subprocess.Popen(
             [sys.executable, "-m", "legation", "serve", "--no-worker", "--port", str(port)],
             env=env,
