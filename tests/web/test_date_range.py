@@ -87,3 +87,22 @@ def test_the_admin_refuses_a_date_out_of_range(admin_client, ledger):
     )
     assert page.status_code == 200
     assert EN in page.content.decode()
+
+
+def test_date_boxes_keep_their_dates_in_every_language(client, language, ledger, mission):
+    """The browser's date box takes only YYYY-MM-DD: a Chinese page must not format the value
+    it shows as 2023/12/19, or the box is empty and saving erases the date."""
+    import datetime as dt
+
+    from legation.engagements.models import Commitment
+
+    engagement = Engagement.objects.filter(mission=mission).first()
+    commitment = Commitment.objects.create(
+        engagement=engagement, description="Send the book", due=dt.date(2023, 12, 19)
+    )
+    page = client.get(f"/engagements/commitments/{commitment.pk}/").content.decode()
+    assert 'value="2023-12-19"' in page
+    assert "2023/12/19" not in page
+    letters = client.get("/letters/").content.decode()
+    assert 'type="date"' in letters
+    assert not __import__("re").search(r'type="date"[^>]*value="\d{4}/', letters)

@@ -23,7 +23,13 @@ def describe_errors(form: forms.BaseForm) -> dict[str, Any]:
 
 
 class DateInput(forms.DateInput):
+    """A browser date box: its value is always ISO (YYYY-MM-DD), whatever the page's language
+    (Chinese formats dates as 2023/12/19, which the box refuses and then submits empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
