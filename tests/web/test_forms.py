@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from legation.core.models import Profile
 from legation.engagements.models import Commitment, Engagement
 from legation.people.models import Person
+from tests import factories
 
 
 def test_creating_a_person_from_the_page(client, officer, ledger):
@@ -141,3 +144,25 @@ def test_language_switch_refuses_foreign_redirects(client, officer):
     client.force_login(officer)
     page = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
     assert page["Location"] == "/"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_history_of_a_record_loaded_without_history_has_a_page(
+    client, officer, outsider, mission, language
+):
+    """Demo and bulk-loaded records have no versions yet: their History tab still opens (for
+    those who can see the record) and says so; others still get 'not found'."""
+    from legation.people.models import Person
+
+    person = factories.PersonFactory.build(mission=mission, family_name="Bulkloaded")
+    person.refresh_derived()
+    (person,) = Person.objects.bulk_create([person])  # as the demo loads: no history rows
+    assert not Person.history.filter(id=person.pk).exists()
+    client.force_login(officer)
+    client.post("/language/", {"language": language, "next": "/"})
+    page = client.get(f"/history/people.person/{person.pk}/")
+    assert page.status_code == 200
+    expected = "No changes recorded yet" if language == "en" else "尚无修改记录"
+    assert expected in page.content.decode() and "Bulkloaded" in page.content.decode()
+    client.force_login(outsider)
+    assert client.get(f"/history/people.person/{person.pk}/").status_code == 404

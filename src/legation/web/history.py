@@ -72,9 +72,12 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         raise Http404
     rows = entries(model, pk, request.user)
     shown = [entry["row"] for entry in rows if not entry["hidden"]]
-    if not shown:
+    current = model._default_manager.filter(pk=pk).first()
+    live = current is not None
+    if not shown and not live:
         raise Http404
-    live = model._default_manager.filter(pk=pk).exists()
+    # A record loaded without history (the demo, a bulk load) has a page all the same.
+    title = str(shown[0].instance) if shown else str(current)
     can_restore = not live and access.has_perm(
         request.user, f"{model._meta.app_label}.delete_{model._meta.model_name}"
     )
@@ -87,7 +90,7 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
             "pk": pk,
             "live": live,
             "can_restore": can_restore,
-            "title": str(shown[0].instance),
+            "title": title,
             "detail_url": HISTORY_MODELS[label],
             "section": label.split(".")[1] + "s" if label != "people.person" else "people",
         },
