@@ -65,6 +65,13 @@ def test_the_letters_pages_render_and_are_in_the_navigation(officer_client, fare
     assert officer_client.get("/letters/?template=thanks&lang=zh").status_code == 200
 
 
+def test_the_sender_field_reads_as_the_sender_in_chinese(officer_client, farewell_world):
+    """'From' on the letters page is the letter's sender (发信人), not the start of a period."""
+    officer_client.post("/language/", {"language": "zh-hans", "next": "/"})
+    page = officer_client.get("/letters/").content.decode()
+    assert "发信人" in page and "起始日期" not in page
+
+
 def test_preview_shows_the_salutation_and_the_figures_in_both_languages(
     officer_client, farewell_world, posting
 ):

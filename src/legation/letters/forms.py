@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legation.engagements.models import Mission, Posting
 from legation.engagements.selectors import default_posting
@@ -42,7 +43,9 @@ def template_choices(user: Any) -> list[tuple[str, str]]:
 class _LetterForm(forms.Form):
     """The sender's posting and the letter's date, shared by the preview and the job forms."""
 
-    posting = forms.ModelChoiceField(queryset=Posting.objects.none(), label=_("From"))
+    posting = forms.ModelChoiceField(
+        queryset=Posting.objects.none(), label=pgettext_lazy("letter sender", "From")
+    )
     letter_date = forms.DateField(label=_("Letter date"), widget=DateInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
