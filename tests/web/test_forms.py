@@ -166,3 +166,12 @@ def test_history_of_a_record_loaded_without_history_has_a_page(
     assert expected in page.content.decode() and "Bulkloaded" in page.content.decode()
     client.force_login(outsider)
     assert client.get(f"/history/people.person/{person.pk}/").status_code == 404
+
+
+def test_readers_are_not_offered_to_log_engagements(client, reader, officer, ledger):
+    person = ledger["carter"]
+    client.force_login(reader)
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert "/engagements/log/" not in page
+    client.force_login(officer)
+    assert "/engagements/log/" in client.get(f"/people/{person.pk}/").content.decode()
