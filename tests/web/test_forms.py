@@ -175,3 +175,22 @@ def test_readers_are_not_offered_to_log_engagements(client, reader, officer, led
     assert "/engagements/log/" not in page
     client.force_login(officer)
     assert "/engagements/log/" in client.get(f"/people/{person.pk}/").content.decode()
+
+
+def test_regions_of_another_missions_host_country_are_not_offered(client, officer, outsider):
+    """A mission in France would be revealed by French regions in a US mission's filters."""
+    from legation.core.vocab import seed_regions
+    from legation.engagements.models import Mission
+
+    seed_regions("FR")
+    Mission.objects.filter(pk__in=outsider.legation_missions.values("pk")).update(
+        host_country="FR"
+    )
+    client.force_login(officer)
+    for url in ("/people/", "/engagements/", "/people/organisations/", "/engagements/log/"):
+        page = client.get(url).content.decode()
+        assert "California" in page, url
+        assert "Normandie" not in page, url
+    client.force_login(outsider)
+    page = client.get("/people/").content.decode()
+    assert "Normandie" in page and "California" not in page

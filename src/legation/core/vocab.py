@@ -75,6 +75,15 @@ def seed_regions(country: str = "US") -> int:
     return len(rows)
 
 
+def regions_for(user: object) -> object:
+    """The regions of the host countries of the user's missions: another mission's country is
+    not offered (it would reveal that mission)."""
+    from legation.engagements.models import Mission
+
+    countries = Mission.objects.visible_to(user).values("host_country")
+    return Region.objects.filter(country__in=countries)
+
+
 def resolve_region(value: str | Region | None, country: str = "US") -> Region | None:
     """A region from its ISO code ("US-CA"), short code ("CA") or name in either language."""
     if value is None or isinstance(value, Region):

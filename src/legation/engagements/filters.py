@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from legation.core.models import Region, Sector
+from legation.core.vocab import regions_for
 from legation.engagements.models import (
     Commitment,
     Engagement,
@@ -45,6 +46,7 @@ class EngagementFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["region"].queryset = regions_for(user)
         self.filters["staff"].queryset = Posting.objects.visible_to(user).select_related("person")
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
 

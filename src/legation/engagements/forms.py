@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legation.core import access
 from legation.core.models import Region, Sensitivity
+from legation.core.vocab import regions_for
 from legation.engagements.models import Commitment, Kind, Posting, SiteType
 from legation.people.models import Person
 from legation.web.forms import DateInput, DateTimeInput
@@ -56,7 +57,7 @@ class EngagementForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["region"].queryset = Region.objects.all()
+        self.fields["region"].queryset = regions_for(user)
         self.fields["people"].queryset = Person.objects.visible_to(user)
         # Past engagements are logged too: every posting, those still in post first.
         self.fields["staff"].queryset = (

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from legation.core.models import Region, Sector
+from legation.core.vocab import regions_for
 from legation.people.models import Organisation, Person, Tag
 
 
@@ -21,6 +22,7 @@ class PersonFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["region"].queryset = regions_for(user)
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
 
     def by_name(self, queryset, name, value):
@@ -41,6 +43,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["region"].queryset = regions_for(user)
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
 
     def by_name(self, queryset, name, value):

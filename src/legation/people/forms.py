@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from legation.core.models import Region, Sector, Sensitivity
+from legation.core.models import Sector, Sensitivity
+from legation.core.vocab import regions_for
 from legation.people.models import Organisation, Person
 
 
@@ -44,9 +45,9 @@ class PersonForm(forms.ModelForm):
             "address_block_zh": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.all()
+        self.fields["region"].queryset = regions_for(user)
         self.fields["sector"].queryset = Sector.objects.all()
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
@@ -85,6 +86,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Organisation.objects.visible_to(user)
+        self.fields["region"].queryset = regions_for(user)
 
     def validate_unique(self) -> None:
         return None

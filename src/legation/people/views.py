@@ -142,7 +142,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     person = visible_or_404(Person.objects, user, pk) if pk else None
     access.require(user, "people.change_person" if person else "people.add_person")
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, user=user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in PersonForm.Meta.fields}
         data["ref"] = data.get("ref") or None
