@@ -240,3 +240,22 @@ def test_a_user_without_restricted_clearance_never_sees_restricted_notes_in_sugg
     page = client.get(f"/letters/jobs/{job.pk}/").content.decode()
     assert "Conversation on hope" in page
     assert "SECRET" not in page and "Back-channel" not in page
+
+
+def test_letters_a_run_could_not_produce_are_counted_and_explained_on_the_job_page(
+    officer_client, farewell_world, posting
+):
+    """A letter stopped at the renderer's limits leaves the run done but says why, in the job's
+    own words, without naming the recipient."""
+    from legation.letters.merge import Outcome
+
+    stopped = Outcome(person=farewell_world, status="error: template: stopped at 2 s of CPU")
+    message = jobs._not_produced([stopped, Outcome(person=farewell_world, status="rendered")][:1])
+    assert message == "1 letter was not produced: template: stopped at 2 s of CPU"
+    assert jobs._not_produced([]) == ""
+    job = create_job(officer_client, posting)
+    MergeJob.objects.filter(pk=job.pk).update(
+        run_status=RunStatus.DONE, status=MergeJob.Status.PRODUCED, run_error=message
+    )
+    page = officer_client.get(f"/letters/jobs/{job.pk}/").content.decode()
+    assert 'id="not-produced"' in page and "stopped at 2 s of CPU" in page

@@ -183,9 +183,7 @@ def test_regions_of_another_missions_host_country_are_not_offered(client, office
     from legation.engagements.models import Mission
 
     seed_regions("FR")
-    Mission.objects.filter(pk__in=outsider.legation_missions.values("pk")).update(
-        host_country="FR"
-    )
+    Mission.objects.filter(pk__in=outsider.legation_missions.values("pk")).update(host_country="FR")
     client.force_login(officer)
     for url in ("/people/", "/engagements/", "/people/organisations/", "/engagements/log/"):
         page = client.get(url).content.decode()

@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from legation.core import access
@@ -113,7 +114,7 @@ def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> s
         if user is None:
             raise PermissionDenied("The officer who started this merge has no active login.")
         with audit(actor=user, source="web", description=f"letters merge job {job_id}"):
-            merge_job_produce(
+            result = merge_job_produce(
                 actor=user,
                 job=job,
                 out_dir=out_dir,
@@ -135,9 +136,30 @@ def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> s
         name = ""
     done = LetterRecord.objects.filter(job_id=job_id).count()
     _set(
-        job_id, run_status=RunStatus.DONE, result_file=name, progress_done=done, run_finished=now()
+        job_id,
+        run_status=RunStatus.DONE,
+        result_file=name,
+        progress_done=done,
+        run_finished=now(),
+        run_error=_not_produced(result.failed),
     )
     return RunStatus.DONE
+
+
+def _not_produced(failed: list[Any]) -> str:
+    """What the page says of letters that could not be produced (a template stopped at its
+    limits, say): how many, and why, without naming anyone."""
+    if not failed:
+        return ""
+    reasons = sorted({o.status.removeprefix("error: ") for o in failed})
+    return (
+        ngettext(
+            "%(n)d letter was not produced: %(reasons)s",
+            "%(n)d letters were not produced: %(reasons)s",
+            len(failed),
+        )
+        % {"n": len(failed), "reasons": "; ".join(reasons)}
+    )[:500]
 
 
 def whole_job_visible(job: MergeJob, user: Any) -> bool:
