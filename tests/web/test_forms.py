@@ -192,3 +192,16 @@ def test_regions_of_another_missions_host_country_are_not_offered(client, office
     client.force_login(outsider)
     page = client.get("/people/").content.decode()
     assert "Normandie" in page and "California" not in page
+
+
+@pytest.mark.parametrize(
+    "language, not_found, not_allowed",
+    [("en", "Not found", "Not allowed"), ("zh-hans", "未找到", "不允许")],
+)
+def test_error_pages_speak_the_users_language(client, reader, language, not_found, not_allowed):
+    client.force_login(reader)
+    client.post("/language/", {"language": language, "next": "/"})
+    page = client.get("/people/999999/")
+    assert page.status_code == 404 and not_found in page.content.decode()
+    page = client.get("/engagements/log/")
+    assert page.status_code == 403 and not_allowed in page.content.decode()
