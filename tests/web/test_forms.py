@@ -205,3 +205,10 @@ def test_error_pages_speak_the_users_language(client, reader, language, not_foun
     assert page.status_code == 404 and not_found in page.content.decode()
     page = client.get("/engagements/log/")
     assert page.status_code == 403 and not_allowed in page.content.decode()
+
+
+def test_password_change_is_the_applications_own_page(client, officer):
+    client.force_login(officer)
+    client.post("/language/", {"language": "zh-hans", "next": "/"})
+    page = client.get("/accounts/password_change/").content.decode()
+    assert "Django" not in page and 'name="new_password1"' in page

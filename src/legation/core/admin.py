@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from legation.core.access import ROLES, clearance, sees_all_missions
@@ -106,7 +106,8 @@ class VisibleAdmin(AccessModelAdmin, HistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Deleted {self.model._meta.verbose_name_plural}",
+            "title": gettext("Deleted %(records)s")
+            % {"records": self.model._meta.verbose_name_plural},
             "rows": self.deleted_rows(request),
         }
         return TemplateResponse(request, "admin/legation_deleted.html", context)
