@@ -268,6 +268,10 @@ def test_the_import_page_asks_for_the_encoding_and_shows_the_one_used(client, of
     assert "Müller" in text(named) and "iso8859-1" in text(named)
     plain = send(client, "people", "utf8.csv", NAMES.encode(), mission=mission)
     assert 'id="import-encoding">utf-8<' in plain.content.decode()
+    client.post("/language/", {"language": "zh-hans", "next": "/"})
+    asked = send(client, "people", "latin.csv", latin, mission=mission)
+    assert asked.status_code == 400
+    assert "无法确定文件的编码" in text(asked) and "导入页面的“编码”栏" in text(asked)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 DELIMITERS = (",", ";", "\t", "|")
 EXTRA = "\x00extra"
@@ -188,8 +189,11 @@ def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise ReadError(
-                f"The file is not {name}: line {line} holds bytes that {name} cannot read "
-                f"({data[exc.start : exc.start + 4]!r}). Name the file's real encoding."
+                gettext(
+                    "The file is not %(name)s: line %(line)d holds bytes that %(name)s cannot "
+                    "read (%(bytes)s). Name the file's real encoding."
+                )
+                % {"name": name, "line": line, "bytes": repr(data[exc.start : exc.start + 4])}
             ) from None
     found = detect(data)
     if found.sure:
@@ -198,11 +202,17 @@ def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             pass
     options = "; ".join(f"{e}: {w}" if w else e for e, w in found.readings)
+    readings = (
+        gettext(" (it reads differently as %(options)s)") % {"options": options} if options else ""
+    )
     raise ReadError(
-        "The file's encoding cannot be told for certain"
-        + (f" (it reads differently as {options})" if options else "")
-        + ". Name it: --encoding on the command line (for example --encoding cp1252 or "
-        "--encoding gb18030), or the Encoding field of the import page."
+        gettext("The file's encoding cannot be told for certain%(readings)s.")
+        % {"readings": readings}
+        + " "
+        + gettext(
+            "Choose it in the Encoding field of the import page, or give --encoding on the "
+            "command line (for example cp1252 or gb18030)."
+        )
     )
 
 
