@@ -220,10 +220,15 @@ def test_internal_officer_cannot_edit_or_delete_a_restricted_commitment_by_forge
     data[f"{slot}-sensitivity"] = [str(PUB)]
     if delete:
         data[f"{slot}-DELETE"] = ["on"]
-    client.post(_url(talk), data)
+    versions = talk.history.count()
+    page = client.post(_url(talk), data)
     hidden.refresh_from_db()
     assert hidden.description == "promise-2"
     assert hidden.sensitivity == RES
+    # Refused with the page again, not answered "saved" with an empty change in the history.
+    assert page.status_code == 200
+    assert b"<title>Error:" in page.content and b"errornote" in page.content
+    assert talk.history.count() == versions
 
 
 def test_a_new_inline_row_above_the_editors_clearance_is_refused(client, world, internal_officer):
@@ -483,6 +488,34 @@ def test_administrator_cannot_change_a_login_shared_with_another_mission(
     page = client.post(_url(shared, "delete"), {"post": "yes"})
     assert page.status_code == 403
     assert get_user_model().objects.filter(pk=shared.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "level", "manageable"),
+    [
+        ("reader", INT, True),
+        ("officer", INT, True),
+        ("officer", RES, False),  # sees restricted records the administrator does not
+        ("head_of_mission", PUB, False),  # full clearance whatever the profile says
+        ("administrator", INT, False),  # a peer
+    ],
+)
+def test_administrator_cannot_take_over_a_login_that_sees_as_much_or_more(
+    client, world, administrator, mission, role, level, manageable
+):
+    """Resetting a password is taking the login over: an administrator (internal) may do it only
+    for logins that see less than they do, never a peer's or a restricted officer's."""
+    target = factories.user_with_role("target", role, [mission], level)
+    client.force_login(administrator)
+    page = client.post(
+        _url(target, "password"),
+        {"password1": "another-Long-pass-77", "password2": "another-Long-pass-77"},
+    )
+    target.refresh_from_db()
+    assert target.check_password("another-Long-pass-77") == manageable
+    assert page.status_code == (302 if manageable else 403)
+    page = client.post(_url(target, "delete"), {"post": "yes"})
+    assert get_user_model().objects.filter(pk=target.pk).exists() != manageable
 
 
 def test_a_login_created_by_an_administrator_joins_their_missions(

@@ -35,6 +35,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from legation.core import access
+from legation.core.models import Sensitivity
 
 # Links from these fields name the record's mission: every other link must stay inside it.
 _OWNER_FIELDS = ("mission", "engagement", "person", "from_person", "job")
@@ -67,7 +68,25 @@ def manageable_users(user: Any) -> models.QuerySet:
     elsewhere = Mission.members.through.objects.exclude(
         mission_id__in=access.mission_ids(user)
     ).values("user_id")
-    return users.filter(is_superuser=False).exclude(pk__in=elsewhere)
+    users = users.filter(is_superuser=False).exclude(pk__in=elsewhere)
+    for above in _peers_or_above(user):
+        users = users.exclude(pk__in=above)
+    return users
+
+
+def _peers_or_above(user: Any) -> list[models.QuerySet]:
+    """Logins that an administrator could take over to see more than they do: other
+    administrators, and logins whose effective clearance (``access.clearance``) is above theirs.
+    Changing such a login's password, roles or status is refused like a login of another
+    mission."""
+    level = access.clearance(user)
+    links = get_user_model().groups.through.objects
+    full = [r.code for r in access.ROLES.values() if r.full_clearance]
+    above = [r.code for r in access.ROLES.values() if r.clearance_cap > level]
+    peers = links.filter(group__name="administrator").exclude(user_id=user.pk)
+    fully_cleared = links.filter(group__name__in=full if level < Sensitivity.RESTRICTED else [])
+    cleared_above = links.filter(group__name__in=above, user__legation_profile__clearance__gt=level)
+    return [q.values("user_id") for q in (peers, fully_cleared, cleared_above)]
 
 
 def _tag_uses() -> list[tuple[Any, str, type]]:
@@ -274,6 +293,15 @@ class AccessInlineFormSet(BaseInlineFormSet):
         pk_field = form.fields.get(self._pk_field.name)
         if isinstance(pk_field, forms.ModelChoiceField):
             pk_field.queryset = self.get_queryset()
+
+    def _should_delete_form(self, form: Any) -> bool:
+        """A row marked for deletion is not validated by Django; one whose id names no row the
+        user may see is validated all the same, so the forged id is refused with an error instead
+        of the page answering "saved" having done nothing."""
+        if not super()._should_delete_form(form):
+            return False
+        raw = form.data.get(form.add_prefix(self._pk_field.name))
+        return not (raw and form.instance.pk is None)
 
 
 class AdminAccessMixin:
