@@ -9,9 +9,14 @@ Placeholders a Word template may use (all plain text unless said otherwise):
 ``letterhead_zh``, ``letterhead_en``, ``top_date`` (English letters), ``bottom_date`` (Chinese
 letters), ``date``, ``inside_address`` (list), ``salutation``, ``paragraphs`` (all paragraphs as
 rich text, for ``{{r p }}``), ``paragraphs_en`` / ``paragraphs_zh`` (the same, only for a letter in
-that language, so each can sit in a paragraph formatted for it), ``closing`` (list),
-``signature_left`` / ``signature_right`` (lists: English letters sign on the left, Chinese on the
-right), ``subject``, ``recipient``, ``language``, ``draft``.
+that language, so each can sit in a paragraph formatted for it), ``closing`` (list), ``closing_en``
+/ ``closing_zh`` (the same, only for a letter in that language: the default template indents
+此致), ``signature_left`` / ``signature_right`` (lists: English letters sign on the left, Chinese on
+the right), ``subject``, ``recipient``, ``language``, ``draft``.
+
+The rich text of a paragraph takes its fonts from the paragraph's style; its runs are tagged with
+the languages (Latin text en-US, East Asian text zh-CN), and in a Chinese letter they carry the
+East Asian hint, so that punctuation Latin and Chinese share (“”‘’·—…) is set in the Chinese font.
 """
 
 from __future__ import annotations
@@ -64,24 +69,43 @@ def check_zip(data: bytes, where: str) -> None:
         raise DocxError(f"{where}: not a Word (.docx) file.") from None
 
 
-def _rich(runs: list[list[Any]]) -> Any:
+_LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>'
+_HINT = '<w:rFonts w:hint="eastAsia"/>'
+
+
+def _rich(runs: list[list[Any]], zh: bool = False) -> Any:
+    """A paragraph's runs as Word rich text (what docxtpl's ``RichText.add`` writes, plus the
+    East Asian hint and the languages, which it cannot write)."""
+    from xml.sax.saxutils import escape
+
     from docxtpl import RichText
 
     rich = RichText()
+    parts = []
     for text, style in runs:
-        rich.add(text, italic=bool(style & EMPHASIS), bold=bool(style & STRONG))
+        props = (
+            (_HINT if zh else "")
+            + ("<w:b/>" if style & STRONG else "")
+            + ("<w:i/>" if style & EMPHASIS else "")
+            + _LANG
+        )
+        parts.append(
+            f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(str(text))}</w:t></w:r>'
+        )
+    rich.xml = "".join(parts)
     return rich
 
 
 def _paragraphs(letter: Letter) -> list[Any]:
+    zh = letter.language == "zh"
     out = []
     for block in letter.blocks:
         if block["t"] == "p":
-            out.append(_rich(block["runs"]))
+            out.append(_rich(block["runs"], zh))
         else:
             for i, item in enumerate(block["items"]):
                 mark = f"{block['start'] + i}. " if block["t"] == "ol" else "• "
-                out.append(_rich([[mark, 0], *item]))
+                out.append(_rich([[mark, 0], *item], zh))
     return out
 
 
@@ -100,6 +124,8 @@ def docx_context(letter: Letter) -> dict[str, Any]:
         "paragraphs_en": [] if zh else paragraphs,
         "paragraphs_zh": paragraphs if zh else [],
         "closing": list(letter.closing),
+        "closing_en": [] if zh else list(letter.closing),
+        "closing_zh": list(letter.closing) if zh else [],
         "signature_left": [] if zh else list(letter.signature),
         "signature_right": list(letter.signature) if zh else [],
         "subject": letter.subject,
