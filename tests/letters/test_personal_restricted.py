@@ -107,11 +107,14 @@ def test_the_review_queue_suggests_from_the_last_non_restricted_engagement_or_no
             segment="met-by=P-QIN", posting=posting, letter_date=LETTER_DATE,
         )  # fmt: skip
         carter = job.rows.get(person=restricted_last)
-        assert carter.personal == {
-            "en": "I remember with gratitude our meeting in the District of Columbia on "
-            "November 1, 2022.",
-            "zh": "我还记得2022年11月1日我们在哥伦比亚特区的会见。",
-        }[language]
+        assert (
+            carter.personal
+            == {
+                "en": "I remember with gratitude our meeting in the District of Columbia on "
+                "November 1, 2022.",
+                "zh": "我还记得2022年11月1日我们在哥伦比亚特区的会见。",
+            }[language]
+        )
         assert carter.suggestion_source.startswith("2022-11-01 meeting: Conversation on hope")
         assert carter.sensitivity == Sensitivity.INTERNAL
         hidden = job.rows.get(person=only_secret)

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from legation.checks.verify import CheckedClaim
 
 
-
 class ContradictedLetter(ValidationError):
     """A letter of the job states something the ledger contradicts: it is not approved, queued or
     produced. ``claims`` lists each contradicted claim with the ledger's figure."""
@@ -264,6 +263,9 @@ def merge_job_approve_all(*, actor: Any, job: MergeJob) -> int:
 
     The first letter in each language is checked first, as the command line's merge does."""
     access.require(actor, SEND_PERMISSION)
+    job = MergeJob.objects.visible_to(actor).get(pk=job.pk)
+    if job.status != MergeJob.Status.REVIEW:
+        raise ValidationError({"job": "This merge has been produced or cancelled already."})
     pending = MergeRow.objects.visible_to(actor).filter(
         job=job, approved=False, channel_missing=False
     )
