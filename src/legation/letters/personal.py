@@ -75,7 +75,9 @@ def organisation_name(engagement: Any, language: str) -> str:
     if language == "zh":
         return (org.name_zh or "").strip()
     name = (org.name_en or "").strip()
-    if name and _THE.match(name):
+    if name.startswith("The "):
+        name = "the " + name[4:]  # "our meeting at the Carter Center"
+    elif name and _THE.match(name):
         name = f"the {name}"
     return name
 
@@ -84,6 +86,7 @@ def organisation_name(engagement: Any, language: str) -> str:
 # {in_place} " in Sacramento" / "在萨克拉门托", {org} the organisation visited.
 _EN = {
     "meeting": "I remember with gratitude our meeting{in_place} {on}.",
+    "meeting:org": "I remember with gratitude our meeting at {org}{in_place} {on}.",
     "call": "I remember with gratitude our telephone conversation {on}.",
     "site_visit": "I will not forget my visit to {org}{in_place} {on}.",
     "site_visit:place": "I will not forget my visit to {place} {on}.",
@@ -98,6 +101,7 @@ _EN = {
 }
 _ZH = {
     "meeting": "我还记得{date}我们{at_place}的会见。",
+    "meeting:org": "我还记得{date}我们在{org}的会见。",
     "call": "我还记得{date}与您的通话。",
     "site_visit": "我不会忘记{date}参观{org}的情景。",
     "site_visit:place": "我不会忘记{date}在{place}参观访问的情景。",
@@ -120,8 +124,8 @@ def _phrase(kind: str, *, language: str, date: str, place: str, org: str) -> str
         place = ""  # "the Port of Long Beach", not "the Port of Long Beach in Long Beach"
     if key == "site_visit":
         key = "site_visit" if org else ("site_visit:place" if place else "site_visit:bare")
-    elif key == "event" and org:
-        key = "event:org"
+    elif key in ("event", "meeting") and org:
+        key = f"{key}:org"
     if language == "zh":
         at_place = f"在{place}" if place else ""
         if key == "event" and not place:
