@@ -68,7 +68,9 @@ def place_name(engagement: Any, language: str) -> str:
 def organisation_name(engagement: Any, language: str) -> str:
     """The (first) organisation of the engagement, as a sentence names it; "" if none (or, in
     Chinese, if it has no Chinese name)."""
-    organisations = list(engagement.organisations.all())[:1] if engagement.pk else []
+    organisations = (
+        sorted(engagement.organisations.all(), key=lambda o: o.pk)[:1] if engagement.pk else []
+    )
     if not organisations:
         return ""
     org = organisations[0]
