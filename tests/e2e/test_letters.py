@@ -66,20 +66,33 @@ def test_preview_review_and_produce_a_farewell_merge(
     other = job.rows.get(person=pelosi)
     expect(page.locator(f"#salutation-{row.pk}")).to_have_value("Dear President Carter,")
     expect(page.locator(f"#salutation-{other.pk}")).to_have_value("Dear Speaker Pelosi,")
+    # Suggested lines are marked as suggestions, never the record's subject pasted in.
     expect(page.locator(f"#personal-{other.pk}")).to_have_value(
-        "I remember with gratitude our meeting on March 1, 2022 about Trade and farming."
+        "I remember with gratitude our meeting on March 1, 2022."
     )
+    expect(page.locator(f"#suggested-{other.pk}")).to_have_text("suggested")
+    expect(page.locator("#suggested-count")).to_contain_text("2 suggested lines not yet read")
 
-    # Edit a personal line in place; it is saved without leaving the page.
+    # Edit a personal line in place; it is saved without leaving the page, and the page's count
+    # of unread suggestions follows (swapped out of band).
     line = "Our conversation on hope stays with me."
     page.locator(f"#personal-{row.pk}").fill(line)
     with page.expect_response(lambda r: r.url.endswith(f"/rows/{row.pk}/")) as saved:
         page.locator(f"#row-{row.pk}").get_by_role("button", name="Save line").click()
     assert saved.value.ok
     expect(page.locator(f"#personal-{row.pk}")).to_have_value(line)
+    expect(page.locator(f"#suggested-{row.pk}")).to_have_count(0)
+    expect(page.locator("#suggested-count")).to_contain_text("1 suggested line not yet read")
     row.refresh_from_db()
     assert row.personal == line
 
+    # Approve all leaves the unread suggestion pending and says why.
+    page.get_by_role("button", name="Approve all").click()
+    expect(page.locator("#approved-count")).to_contain_text("1 of 2")
+    expect(page.get_by_text("1 recipient is still pending")).to_be_visible()
+    page.locator(f"#row-{other.pk}").get_by_role("button", name="Use this suggestion").click()
+    expect(page.locator(f"#suggested-{other.pk}")).to_have_count(0)
+    expect(page.locator("#suggested-count")).to_have_text("")
     page.get_by_role("button", name="Approve all").click()
     expect(page.locator("#approved-count")).to_contain_text("2 of 2")
     shot(page, "letters-review-queue")

@@ -15,7 +15,7 @@ from legation.engagements.models import Engagement
 from legation.letters import jobs
 from legation.letters.merge import Recipient, produce
 from legation.letters.models import LetterRecord, MergeJob, MergeRow
-from legation.letters.review import merge_job_approve_all, merge_job_create
+from legation.letters.review import merge_job_approve_all, merge_job_create, merge_row_update
 from legation.letters.templates import find_template, parse_template
 from legation.people.models import PersonNote
 from tests import factories
@@ -70,7 +70,10 @@ def job_for(actor, posting, template=None):
 
 
 def run(job, user):
-    """Approve every row, queue the job and run it as the worker does."""
+    """Keep every suggested line, approve every row, queue the job and run it as the worker
+    does."""
+    for row in MergeRow.objects.filter(job=job, personal_source="machine"):
+        merge_row_update(actor=user, row=row, confirm=True)
     merge_job_approve_all(actor=user, job=job)
     jobs.merge_job_start(actor=user, job=job)
     assert jobs.run_merge_job(job.pk, user.pk, workers=1) == "done"
@@ -135,18 +138,21 @@ def test_a_job_with_nothing_restricted_is_seen_by_the_mission_s_internal_staff(
         assert client.get(f"/letters/jobs/{job.pk}/").status_code == status, name
 
 
-def test_a_suggestion_from_a_restricted_engagement_makes_the_row_restricted(
+def test_a_restricted_engagement_is_never_the_source_of_a_suggestion(
     embassy, farewell_world, posting, letters_officer, letters_internal_officer
 ):
+    """Even for an officer cleared for it: the suggestion comes from the last engagement that is
+    not restricted, and the row stays internal."""
     factories.EngagementFactory(
         mission=embassy, people=[farewell_world], staff=[posting], start=at(dt.date(2022, 12, 1)),
         subject="Back-channel message", sensitivity=Sensitivity.RESTRICTED,
     )  # fmt: skip
     job = job_for(letters_officer, posting)
     row = job.rows.get(person=farewell_world)
-    assert "Back-channel" in row.personal
-    assert (row.sensitivity, job.sensitivity) == (Sensitivity.RESTRICTED, Sensitivity.RESTRICTED)
-    assert not MergeRow.objects.visible_to(letters_internal_officer).filter(pk=row.pk).exists()
+    assert "Back-channel" not in row.personal + row.suggestion_source
+    assert "November 1, 2022" in row.personal
+    assert (row.sensitivity, job.sensitivity) == (Sensitivity.INTERNAL, Sensitivity.INTERNAL)
+    assert MergeRow.objects.visible_to(letters_internal_officer).filter(pk=row.pk).exists()
 
 
 def test_the_worker_records_restricted_letters_and_the_zip_reaches_only_cleared_users(
@@ -185,7 +191,7 @@ def test_the_zip_is_refused_to_a_viewer_who_cannot_see_every_letter_of_the_job(
     assert not list(jobs.job_folder(job).glob("*internal*"))
 
 
-def test_letters_carry_the_sensitivity_of_the_engagement_they_cite(
+def test_a_letter_citing_the_last_engagement_never_cites_a_restricted_one(
     tmp_path, embassy, farewell_world, posting, letters_officer, letters_internal_officer
 ):
     factories.EngagementFactory(
@@ -196,17 +202,20 @@ def test_letters_carry_the_sensitivity_of_the_engagement_they_cite(
         "---\nname: cite\nlanguage: en\n---\nWe last met about {{ last_engagement.subject }}.\n"
     )
     plain = parse_template("---\nname: plain\nlanguage: en\n---\nHello.\n")
-    for template, level in ((citing, Sensitivity.RESTRICTED), (plain, Sensitivity.INTERNAL)):
+    for template in (citing, plain):
         result = produce(
             actor=letters_officer, templates={"en": template},
             recipients=[Recipient(farewell_world)], posting=posting, letter_date=LETTER_DATE,
             fmt="txt", out_dir=tmp_path / template.name,
         )  # fmt: skip
         letter = Engagement.objects.get(pk=result.outcomes[0].engagement_id)
-        assert letter.sensitivity == level, template.name
-    # A job of the citing template is restricted too.
+        assert letter.sensitivity == Sensitivity.INTERNAL, template.name
+        text = (tmp_path / template.name / f"carter-jimmy-{farewell_world.pk}.txt").read_text()
+        assert "Back-channel" not in text
+        if template is citing:
+            assert "We last met about Conversation on hope." in text
     job = job_for(letters_officer, posting, citing)
-    assert job.sensitivity == Sensitivity.RESTRICTED
+    assert job.sensitivity == Sensitivity.INTERNAL
 
 
 def test_the_command_line_merge_and_render_record_restricted_letters(

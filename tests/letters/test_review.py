@@ -46,10 +46,16 @@ def test_a_job_lists_every_recipient_with_salutation_and_a_suggested_line(
     job = job_for(letters_officer, posting)
     rows = {r.person.family_name: r for r in job.rows.all()}
     assert rows["Carter"].salutation == "Dear President Carter,"
-    assert rows["Pelosi"].personal == (
-        "I remember with gratitude our meeting on June 1, 2022 about Trade and farming."
+    # A sentence of its own: the record's subject is shown to the officer, never pasted in.
+    assert rows["Pelosi"].personal == "I remember with gratitude our meeting on June 1, 2022."
+    assert rows["Pelosi"].suggestion_source == "2022-06-01 meeting: Trade and farming"
+    assert rows["Carter"].personal == (
+        "I remember with gratitude our meeting in the District of Columbia on November 1, 2022."
     )
-    assert "Conversation on hope" in rows["Carter"].suggestion_source
+    assert rows["Carter"].suggestion_source == (
+        "2022-11-01 meeting: Conversation on hope — An enlightening conversation."
+    )
+    assert {r.personal_source for r in rows.values()} == {"machine"}
     assert not any(r.approved for r in rows.values())
 
 
@@ -102,5 +108,7 @@ def test_approve_all_skips_rows_without_an_address(two, embassy, posting, letter
         people=[factories.PersonFactory(mission=embassy, family_name="Nowhere")],
     )  # fmt: skip
     job = job_for(letters_officer, posting)
+    for row in job.rows.all():  # the officer keeps every suggested line
+        merge_row_update(actor=letters_officer, row=row, confirm=True)
     assert merge_job_approve_all(actor=letters_officer, job=job) == 2
     assert job.rows.get(person__family_name="Nowhere").approved is False

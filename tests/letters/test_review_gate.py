@@ -15,6 +15,7 @@ from legation.letters.review import (
     merge_job_create,
     merge_job_produce,
     merge_row_approve,
+    merge_row_update,
 )
 from legation.letters.services import letter_template_save
 from legation.letters.templates import parse_template
@@ -41,10 +42,14 @@ def _templates(embassy):
 
 
 def job_for(actor, posting, text):
-    return merge_job_create(
+    """A job whose suggested lines the officer has read and kept (so "approve all" takes them)."""
+    job = merge_job_create(
         actor=actor, template=parse_template(text, default_name="letter"), segment="met-by=P-QIN",
         posting=posting, letter_date=LETTER_DATE, fmt="txt",
     )  # fmt: skip
+    for row in job.rows.all():
+        merge_row_update(actor=actor, row=row, confirm=True)
+    return job
 
 
 def test_a_stale_letter_cannot_be_approved_queued_or_produced(
@@ -99,6 +104,8 @@ def test_the_web_queue_refuses_a_stale_letter_and_names_the_contradicted_claim(
     client.force_login(letters_officer)
     job = _web_job(client, posting, "stale")
     row = job.rows.get()
+    client.post(f"/letters/jobs/{job.pk}/rows/{row.pk}/",
+                {"salutation": row.salutation, "personal": row.personal, "confirm": "1"}, **HX)  # fmt: skip
     url = f"/letters/jobs/{job.pk}/rows/{row.pk}/approve/"
     page = client.post(url, {"approved": "1"}, **HX).content.decode()
     assert "the ledger contradicts" in page

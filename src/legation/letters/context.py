@@ -240,8 +240,15 @@ def recipients_queryset(actor: Any) -> Any:
 
 
 def last_engagements(person_ids: Sequence[int], actor: Any) -> dict[int, Engagement]:
-    """Each person's most recent engagement the actor may see (letters sent excluded)."""
-    visible = Engagement.objects.visible_to(actor).exclude(kind=Kind.LETTER_SENT)
+    """Each person's most recent engagement a letter may recall: one the actor may see, not a
+    letter sent, and never a restricted one, whoever renders (a letter goes out of the mission:
+    it neither names nor dates a restricted engagement, and a suggestion is never built from
+    one). Internal and public engagements are offered."""
+    visible = (
+        Engagement.objects.visible_to(actor)
+        .exclude(kind=Kind.LETTER_SENT)
+        .filter(sensitivity__lt=Sensitivity.RESTRICTED)
+    )
     latest = visible.filter(engagementparticipant__person=OuterRef("pk")).order_by("-start", "-pk")
     pairs: dict[int, int] = {}
     for chunk in _chunks(list(person_ids)):
@@ -251,7 +258,11 @@ def last_engagements(person_ids: Sequence[int], actor: Any) -> dict[int, Engagem
             .values_list("pk", "last")
         )
         pairs.update({pk: last for pk, last in rows if last})
-    engagements = Engagement.objects.select_related("region").in_bulk(list(pairs.values()))
+    engagements = (
+        Engagement.objects.select_related("region")
+        .prefetch_related("organisations")
+        .in_bulk(list(pairs.values()))
+    )
     return {pk: engagements[e] for pk, e in pairs.items() if e in engagements}
 
 
@@ -323,7 +334,9 @@ def engagement_context(engagement: Engagement | None, language: str) -> dict[str
         "kind": KIND_PHRASES.get(engagement.kind, (engagement.kind, engagement.kind))[
             1 if language == "zh" else 0
         ],
-        "subject": engagement.subject,
+        # Never a restricted record's subject (``last_engagements`` offers none; this holds
+        # for any caller).
+        "subject": engagement.subject if engagement.sensitivity < Sensitivity.RESTRICTED else "",
         "region": _pick(language, region.name_en, region.name_zh) if region else "",
         "city": engagement.city,
     }

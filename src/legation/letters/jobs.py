@@ -40,6 +40,7 @@ from legation.letters.review import (
     first_rows_by_language,
     merge_job_produce,
     refuse_contradicted_rows,
+    unconfirmed_suggestions,
 )
 from legation.letters.services import SEND_PERMISSION
 
@@ -61,6 +62,10 @@ def merge_job_start(*, actor: Any, job: MergeJob) -> MergeJob:
     """
     access.require(actor, SEND_PERMISSION)
     approved_rows = MergeRow.objects.visible_to(actor).filter(job=job, approved=True)
+    if unconfirmed_suggestions(approved_rows).exists():  # approved before the rule: read it first
+        raise ValidationError(
+            {"job": "An approved row carries a suggested personal line no one has confirmed."}
+        )
     first = first_rows_by_language(approved_rows)
     if first:
         refuse_contradicted_rows(actor=actor, job=first[0].job, rows=first)

@@ -128,6 +128,18 @@ class MergeRowQuerySet(VisibleQuerySet):
     sensitivity_paths = ("sensitivity", "job__sensitivity")
 
 
+class PersonalSource(models.TextChoices):
+    """Who the personal line of a review row comes from. Only a line a person wrote, confirmed
+    or cleared (or none at all) is approved by "approve all"; a machine suggestion waits."""
+
+    NONE = "", _("no line")
+    MACHINE = "machine", _("suggested")
+    NOTE = "note", _("from a note on the person")
+    PERSON = "person", _("written by the officer")
+    CONFIRMED = "confirmed", _("suggestion confirmed")
+    CLEARED = "cleared", _("cleared")
+
+
 class MergeRow(models.Model):
     """One recipient of a merge job: salutation and personal line as the officer left them."""
 
@@ -138,6 +150,13 @@ class MergeRow(models.Model):
     personal = models.TextField(_("personal line"), blank=True)
     suggestion_source = models.CharField(
         _("suggested from"), max_length=300, blank=True, help_text=_("What the line came from.")
+    )
+    personal_source = models.CharField(
+        _("personal line from"),
+        max_length=10,
+        choices=PersonalSource.choices,
+        default=PersonalSource.NONE,
+        blank=True,
     )
     channel_missing = models.BooleanField(_("no address for the channel"), default=False)
     approved = models.BooleanField(_("approved"), default=False)
@@ -171,6 +190,11 @@ class MergeRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in job {self.job_id}"
+
+    @property
+    def is_suggestion(self) -> bool:
+        """The line is a machine suggestion no person has confirmed yet."""
+        return self.personal_source == PersonalSource.MACHINE and bool(self.personal)
 
 
 class LetterRecordQuerySet(VisibleQuerySet):

@@ -24,15 +24,14 @@ from legation.engagements.models import Engagement, Mission, Posting
 from legation.letters import context as ctx
 from legation.letters import library
 from legation.letters.merge import MergeResult, Recipient, has_channel, produce
-from legation.letters.models import MergeJob, MergeRow
+from legation.letters.models import MergeJob, MergeRow, PersonalSource
+from legation.letters.personal import suggest_line, suggestion_source
 from legation.letters.segments import SegmentError, resolve_segment
 from legation.letters.services import SEND_PERMISSION
 from legation.letters.templates import LetterTemplate, parse_template
 
 if TYPE_CHECKING:
     from legation.checks.verify import CheckedClaim
-
-SUGGESTION_LIMIT = 280
 
 
 class ContradictedLetter(ValidationError):
@@ -53,28 +52,16 @@ class ContradictedLetter(ValidationError):
 
 
 def suggest_personal(engagement: Engagement | None, language: str) -> tuple[str, str]:
-    """A personal line from an engagement the user may see, and what it came from.
+    """A personal line suggested from an engagement the user may see, and what it came from.
 
-    The line names the occasion ("I remember with gratitude our meeting on May 3, 2022 about
-    trade."); the source shows the officer the summary's first sentence to build on. The caller
-    passes an engagement read through ``visible_to``, so restricted notes never reach a user
-    without clearance.
+    The line is a sentence of its own in the letter's language (``personal.suggest_line``:
+    "I remember with gratitude our meeting in Sacramento on May 3, 2022."), never the record's
+    subject or notes; the source shows the officer the subject and the summary's first sentence
+    to build on. ``context.last_engagements`` never gives a restricted engagement.
     """
     if engagement is None:
         return "", ""
-    data = ctx.engagement_context(engagement, language)
-    assert data is not None
-    about = engagement.subject.strip().rstrip(".")
-    if language == "zh":
-        line = f"我至今记得{data['date']}与您的{data['kind']}（{about}），受益良多。"
-    else:
-        line = f"I remember with gratitude our {data['kind']} on {data['date']} about {about}."
-    text = (engagement.summary or engagement.notes or "").strip()
-    first = text.split(". ")[0].strip()
-    source = f"{data['date_iso']} {engagement.get_kind_display()}: {engagement.subject}"
-    if first:
-        source += f" — {first}"
-    return line[:SUGGESTION_LIMIT], source[:300]
+    return suggest_line(engagement, language), suggestion_source(engagement)
 
 
 def merge_job_create(
@@ -122,9 +109,11 @@ def merge_job_create(
             forms = person.forms_of_address()
             engagement = last.get(person.pk)
             (personal, level), source = notes.get(person.pk, ("", None)), "note on the person"
+            origin = PersonalSource.NOTE
             if not personal:
                 personal, source = suggest_personal(engagement, language)
                 level = engagement.sensitivity if personal and engagement else None
+                origin = PersonalSource.MACHINE
             # The row is as sensitive as what its line came from, and as the engagement its
             # letter cites (if the template reads ``last_engagement``): the job takes the most.
             sensitivity = max(
@@ -139,6 +128,7 @@ def merge_job_create(
                     salutation=forms.salutation_zh if language == "zh" else forms.salutation_en,
                     personal=personal,
                     suggestion_source=source if personal else "",
+                    personal_source=origin if personal else PersonalSource.NONE,
                     channel_missing=not has_channel(person, fmt),
                     sensitivity=sensitivity,
                 )
@@ -177,15 +167,33 @@ def _row(actor: Any, row: MergeRow) -> MergeRow:
 
 
 def merge_row_update(
-    *, actor: Any, row: MergeRow, salutation: str | None = None, personal: str | None = None
+    *,
+    actor: Any,
+    row: MergeRow,
+    salutation: str | None = None,
+    personal: str | None = None,
+    confirm: bool = False,
 ) -> MergeRow:
-    """Edit a row in place; an edited row must be approved again."""
+    """Edit a row in place; an edited row must be approved again.
+
+    The personal line's source follows what the officer did: a changed line is theirs
+    (``person``), an emptied one ``cleared``, and ``confirm`` takes a machine suggestion as it
+    stands (``confirmed``). Saving the row unchanged (say, only its salutation) leaves a
+    suggestion a suggestion."""
     with writing(actor, SEND_PERMISSION, description=f"edit merge row {row.pk}"):
         row = _row(actor, row)
         if salutation is not None:
             row.salutation = salutation.strip()[:200]
         if personal is not None:
-            row.personal = personal.strip()
+            line = personal.strip()
+            if not line:
+                if row.personal or row.personal_source == PersonalSource.MACHINE:
+                    row.personal_source = PersonalSource.CLEARED
+            elif line != row.personal:
+                row.personal_source = PersonalSource.PERSON
+            row.personal = line
+        if confirm and row.personal_source == PersonalSource.MACHINE:
+            row.personal_source = PersonalSource.CONFIRMED
         row.approved, row.approved_by, row.approved_at = False, None, None
         row.full_clean()
         row.save()
@@ -226,7 +234,8 @@ def _as_checked(row: MergeRow) -> tuple[Any, ...]:
 
 def merge_row_approve(*, actor: Any, row: MergeRow, approved: bool = True) -> MergeRow:
     """Approve a row (its letter is checked first: see ``refuse_contradicted_rows``) or withdraw
-    the approval."""
+    the approval. Approving one row, its line in front of the officer, confirms a machine
+    suggestion it carries (the row's history records it)."""
     checked = None
     if approved:
         # Checked before the write transaction, which would otherwise hold the database's write
@@ -242,14 +251,25 @@ def merge_row_approve(*, actor: Any, row: MergeRow, approved: bool = True) -> Me
         return row
 
 
+def unconfirmed_suggestions(rows: Any) -> Any:
+    """The rows whose personal line is a machine suggestion no person has confirmed."""
+    return rows.filter(personal_source=PersonalSource.MACHINE).exclude(personal="")
+
+
 def merge_job_approve_all(*, actor: Any, job: MergeJob) -> int:
-    """Approve every row that can be sent (rows without an address for the channel stay out).
+    """Approve every row that can be sent and whose personal line a person wrote, confirmed or
+    cleared (or that has none): rows without an address for the channel, and rows with an
+    unconfirmed machine suggestion, stay pending.
 
     The first letter in each language is checked first, as the command line's merge does."""
     access.require(actor, SEND_PERMISSION)
+    job = MergeJob.objects.visible_to(actor).get(pk=job.pk)
+    if job.status != MergeJob.Status.REVIEW:
+        raise ValidationError({"job": "This merge has been produced or cancelled already."})
     pending = MergeRow.objects.visible_to(actor).filter(
         job=job, approved=False, channel_missing=False
     )
+    pending = pending.exclude(pk__in=unconfirmed_suggestions(pending).values("pk"))
     first = first_rows_by_language(pending)
     if first:
         refuse_contradicted_rows(actor=actor, job=first[0].job, rows=first)
@@ -273,6 +293,8 @@ def first_rows_by_language(rows: Any) -> list[MergeRow]:
 
 def _approve(actor: Any, row: MergeRow, approved: bool) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
+    if approved and row.is_suggestion:
+        row.personal_source = PersonalSource.CONFIRMED
     row.approved = approved
     row.approved_by = user if approved else None
     row.approved_at = timezone.now() if approved else None
@@ -298,6 +320,10 @@ def merge_job_produce(
     )
     if not rows:
         raise ValidationError({"job": "No recipient is approved yet."})
+    if any(r.is_suggestion for r in rows):  # approved before suggestions had to be confirmed
+        raise ValidationError(
+            {"job": "An approved row carries a suggested personal line no one has confirmed."}
+        )
     # Checked again before anything goes out: the ledger may have changed since the approval.
     refuse_contradicted_rows(actor=actor, job=job, rows=rows)
     marked = []

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from legation.core.services import visible_or_404
@@ -31,6 +32,7 @@ from legation.letters.review import (
     merge_job_create,
     merge_row_approve,
     merge_row_update,
+    unconfirmed_suggestions,
 )
 from legation.letters.sandbox import LetterTemplateError
 from legation.letters.views import _require_sender
@@ -110,6 +112,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "total": rows.count(),
         "approved": rows.filter(approved=True).count(),
         "missing": rows.filter(channel_missing=True).count(),
+        # Rows "approve all" leaves pending: their line is a suggestion no one has confirmed.
+        "suggested": _suggested(request, job),
     }
     return render(
         request,
@@ -123,6 +127,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and job.run_status not in (RunStatus.QUEUED, RunStatus.RUNNING),
         },
     )
+
+
+def _suggested(request: HttpRequest, job: MergeJob) -> int:
+    """Rows "approve all" leaves pending: their line is a suggestion no one has confirmed."""
+    rows = MergeRow.objects.visible_to(request.user).filter(job=job, approved=False)
+    return unconfirmed_suggestions(rows).count()
 
 
 def _claims(exc: ContradictedLetter) -> list[str]:
@@ -151,7 +161,14 @@ def _row_response(
             messages.error(request, _refusal(refused))
         return redirect("letters:job", job.pk)
     row = MergeRow.objects.select_related("person").get(pk=row.pk)
-    context = {"job": job, "row": row, "editable": job.status == MergeJob.Status.REVIEW}
+    context = {
+        "job": job,
+        "row": row,
+        "editable": job.status == MergeJob.Status.REVIEW,
+        # The page's count of unread suggestions, swapped in beside the row (out of band).
+        "oob": True,
+        "counts": {"suggested": _suggested(request, job)},
+    }
     if isinstance(refused, ContradictedLetter):
         context["error"] = _(
             "Not approved: the letter has claims the ledger contradicts. Correct the template "
@@ -175,6 +192,7 @@ def row_update(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
             row=row,
             salutation=request.POST.get("salutation"),
             personal=request.POST.get("personal"),
+            confirm=request.POST.get("confirm") == "1",
         )
     except ValidationError as exc:
         return _row_response(request, job, row, exc)
@@ -205,7 +223,24 @@ def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("%(count)d recipients approved.") % {"count": count})
+        waiting = unconfirmed_suggestions(
+            MergeRow.objects.visible_to(request.user).filter(
+                job=job, approved=False, channel_missing=False
+            )
+        ).count()
+        if waiting:
+            messages.warning(request, _suggestions_waiting(waiting))
     return redirect("letters:job", job.pk)
+
+
+def _suggestions_waiting(count: int) -> str:
+    return ngettext(
+        "%(count)d recipient is still pending: their personal line is a suggestion no one has "
+        "confirmed. Read it, then confirm, edit or clear it, or approve the row itself.",
+        "%(count)d recipients are still pending: their personal lines are suggestions no one "
+        "has confirmed. Read each, then confirm, edit or clear it, or approve the row itself.",
+        count,
+    ) % {"count": count}
 
 
 @login_required
