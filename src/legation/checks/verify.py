@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legation.checks import linking
-from legation.checks.claims import Claim, Draft, extract
-from legation.checks.dates import resolve
+from legation.checks.claims import Claim, Draft, extract, sentences
+from legation.checks.dates import FUTURE, resolve
 from legation.checks.ledger import Ledger, completed, elapsed
 from legation.engagements.models import Posting
 
@@ -98,6 +98,31 @@ class _Judge:
     def sentence(self, claim: Claim) -> str:
         return self.draft.text[claim.sentence[0] : claim.sentence[1]]
 
+    def clause(self, claim: Claim) -> str:
+        """The part of the claim's sentence between commas, semicolons or colons around it."""
+        text = self.draft.text
+        start, end = claim.sentence
+        left = max((text.rfind(p, start, claim.span[0]) for p in ",;:，；：、"), default=-1)
+        rights = [i for i in (text.find(p, claim.span[1], end) for p in ",;:，；：") if i >= 0]
+        return text[max(left + 1, start) : min(rights) if rights else end]
+
+    def previous_sentence(self, claim: Claim) -> str:
+        """The sentence before the claim's (for "the 44th anniversary of that decision")."""
+        spans = [s for s in sentences(self.draft.text) if s[1] <= claim.sentence[0]]
+        return self.draft.text[spans[-1][0] : spans[-1][1]] if spans else ""
+
+    def fact_named(self, claim: Claim, sentence: str) -> linking.FactMatch:
+        """The dated fact the sentence names, else the one the sentence before names when this
+        one points back at it ("that decision", "这次访问")."""
+        found = linking.match_fact(sentence, self.ledger.facts, need="date")
+        if found.fact is None and not found.candidates and linking.ANAPHOR.search(sentence):
+            before = linking.match_fact(
+                self.previous_sentence(claim), self.ledger.facts, need="date"
+            )
+            if before.fact is not None:
+                return before
+        return found
+
     def claim(self, claim: Claim) -> CheckedClaim | None:
         return getattr(self, f"_{claim.kind}")(claim, self.sentence(claim))
 
@@ -130,15 +155,18 @@ class _Judge:
 
     def _duration(self, claim: Claim, sentence: str) -> CheckedClaim:
         posting = self.ledger.posting
-        if not linking.TENURE.search(sentence) and linking.SINCE.search(sentence):
+        tenure = linking.TENURE.search(sentence)
+        if not tenure:
             found = linking.match_fact(sentence, self.ledger.facts, need="date")
             if found.fact is not None:
                 return self._fact_since(claim, found.fact)
-        if linking.RELATIONSHIP.search(sentence):
+        if linking.KNOWING.search(sentence) or (
+            not tenure and linking.RELATIONSHIP.search(sentence)
+        ):
             return CheckedClaim(
                 claim, UNVERIFIABLE, explanation="about a relationship, not the sender's tenure"
             )
-        if linking.TENURE.search(sentence) or linking.speaks_alone(sentence):
+        if tenure or linking.speaks_alone(sentence):
             if posting is None:
                 return self._no_sender(claim)
             return self._since(
@@ -156,9 +184,14 @@ class _Judge:
             claim, fact.date, f"fact {fact.key}", f"Fact {fact.key}: date {fact.date.isoformat()}"
         )
 
-    def _anniversary(self, claim: Claim, sentence: str) -> CheckedClaim:
-        found = linking.match_fact(sentence, self.ledger.facts, need="date")
-        if found.fact is None and claim.ago and linking.ARRIVAL.search(sentence):
+    def _anniversary(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        found = self.fact_named(claim, sentence)
+        if (
+            found.fact is None
+            and claim.ago
+            and linking.ARRIVAL.search(sentence)
+            and linking.speaks_alone(sentence)
+        ):
             posting = self.ledger.posting
             if posting is None:
                 return self._no_sender(claim)
@@ -169,6 +202,11 @@ class _Judge:
                 f"Posting {posting.ref or posting.pk}: arrival {posting.arrival.isoformat()}",
             )
         if found.fact is None:
+            who = linking.speaker(sentence, claim.language)
+            if not found.candidates and (
+                who == "other" or (who is None and linking.LIFE_EVENT.search(sentence))
+            ):
+                return None  # "thirty years ago, he came to…": someone else's history
             return CheckedClaim(claim, UNVERIFIABLE, explanation=found.reason)
         if not claim.ordinal:
             return self._fact_since(claim, found.fact)
@@ -194,6 +232,8 @@ class _Judge:
             )
         if self.ledger.posting is None:
             return self._no_sender(claim)
+        if claim.ordinal:
+            return self._ordinal(claim, sentence)
         value, query, records = self.ledger.count(claim.noun)
         ok = claim.interval is not None and value in claim.interval
         return CheckedClaim(
@@ -226,25 +266,123 @@ class _Judge:
             },
         )
 
+    def _ordinal(self, claim: Claim, sentence: str) -> CheckedClaim:
+        """ "the ninth state I have visited", "第十个城市": the named place's rank among the
+        sender's first visits (or the number so far); "my third visit to Washington State",
+        "第二次到访西雅图": the days the sender was there, this visit included (the next one in a
+        sentence about the future)."""
+        ledger, ref = self.ledger, self.ledger.posting.ref  # type: ignore[union-attr]
+        n = int(claim.value or 0)
+        if claim.noun in ("states", "cities"):
+            order = ledger.first_visits(claim.noun)
+            if claim.noun == "states":
+                named = [c for c in self._regions(sentence) if c in order]
+            else:
+                named = linking.cities_named(sentence, order)
+            expected = order.index(named[0]) + 1 if named else len(order)
+            how = (
+                f"{named[0]} is the {expected}th {claim.noun[:-1].replace('ie', 'y')} "
+                "of the sender's first visits"
+                if named
+                else f"{len(order)} {claim.noun} visited so far"
+            )
+            return CheckedClaim(
+                claim,
+                SUPPORTED if n == expected else CONTRADICTED,
+                about=f"{claim.noun} visited by {ref}",
+                expected=expected,
+                explanation=how + f" as of {self.as_of.isoformat()}",
+                evidence={"query": f"first in-person engagement per {claim.noun[:-1]}",
+                          "records": order[:50]},
+            )  # fmt: skip
+        place, days = (
+            self._visits(sentence)
+            or self._visits(self.previous_sentence(claim))
+            or (
+                "",
+                [],
+            )
+        )
+        if not place:
+            return CheckedClaim(claim, UNVERIFIABLE, explanation="no place named for the visit")
+        expected = len(days) + (1 if FUTURE.search(self.clause(claim)) else 0)
+        return CheckedClaim(
+            claim,
+            SUPPORTED if n == expected else CONTRADICTED,
+            about=f"visits of {ref} to {place}",
+            expected=expected,
+            explanation=f"{len(days)} day(s) of in-person engagements in {place} up to "
+            f"{self.as_of.isoformat()}",
+            evidence={"query": f"in-person engagements in {place}",
+                      "records": [d.isoformat() for d in days]},
+        )  # fmt: skip
+
+    def _visits(self, sentence: str) -> tuple[str, list[dt.date]] | None:
+        cities = linking.cities_named(sentence, self.ledger.cities())
+        if cities and cities[0] != "Washington":
+            return cities[0], self.ledger.visit_days(city=cities[0])
+        for choice in self._regions(sentence):
+            return choice, self.ledger.visit_days(regions=[choice])
+        return None
+
+    def _regions(self, sentence: str, period: Any = None) -> list[str]:
+        """The regions the sentence names, a shared name ("Washington") read by the ledger: the
+        reading with engagements in the period, else the first (the capital)."""
+        from legation.core.models import Region
+
+        named = linking.regions_named(
+            sentence, list(Region.objects.values_list("code", "name_en", "name_zh"))
+        )
+        out = []
+        for code in named:
+            readings = code.split("|")
+            if len(readings) > 1 and period is not None:
+                with_records = [
+                    r
+                    for r in readings
+                    if self.ledger.engagements_between(period.start, period.end, [r])
+                ]
+                readings = with_records or readings
+            out.append(readings[0])
+        return out
+
     # -- dated events ---------------------------------------------------------------------
     def _date(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        """A date is checked against the fact the sentence names (full dates only: facts are
+        dated with their year), else the sender's arrival or departure (the sender speaking),
+        else the sender's engagements (the sender or the reader in the sentence). A date after
+        the letter's, or one the sentence links to nothing, is not a claim."""
         assert claim.date is not None
-        period = resolve(claim.date, self.as_of)
-        found = linking.match_fact(sentence, self.ledger.facts, need="date")
+        future = bool(FUTURE.search(sentence))
+        period = resolve(claim.date, self.as_of, forward=future)
+        if period.start > self.as_of:
+            return None  # an invitation's date, a plan: nothing to check yet
+        fixed = claim.date.period is not None
         posting = self.ledger.posting
-        if found.fact is not None:
-            return self._on(claim, period, found.fact.date, f"fact {found.fact.key}")
-        if posting is not None and linking.ARRIVAL.search(sentence):
-            return self._on(claim, period, posting.arrival, f"arrival of {posting.ref}")
-        if posting is not None and linking.DEPARTURE.search(sentence) and posting.departure:
-            return self._on(claim, period, posting.departure, f"departure of {posting.ref}")
-        if posting is not None and linking.ENGAGEMENT.search(sentence):
-            return self._engagement(claim, sentence, period)
-        if claim.date.period is not None and claim.date.period.label.isdigit():
-            return None  # a bare year ("in 2022") that names no event is not a claim
-        return CheckedClaim(
-            claim, UNVERIFIABLE, explanation=f"{found.reason}, nor an arrival or engagement"
+        first = linking.speaker(sentence, claim.language) == "sender" or bool(
+            linking.FIRST_PERSON_ZH.search(sentence)
+            if claim.language == "zh"
+            else linking.FIRST_PERSON_EN.search(sentence)
         )
+        if fixed:
+            found = linking.match_fact(sentence, self.ledger.facts, need="date")
+            if found.fact is not None:
+                return self._on(claim, period, found.fact.date, f"fact {found.fact.key}")
+        if posting is not None and first and linking.ARRIVAL.search(sentence):
+            return self._on(claim, period, posting.arrival, f"arrival of {posting.ref}")
+        if (
+            posting is not None
+            and first
+            and linking.DEPARTURE.search(sentence)
+            and posting.departure
+        ):
+            return self._on(claim, period, posting.departure, f"departure of {posting.ref}")
+        if fixed and claim.date.period.label.isdigit():  # type: ignore[union-attr]
+            return None  # a bare year ("in 2022") that names no fact is not a claim
+        reader = bool(linking.SECOND_PERSON.search(sentence))
+        if posting is not None and (first or reader) and linking.ENGAGEMENT.search(sentence):
+            return self._engagement(claim, sentence, period)
+        return None  # linked to nothing the ledger holds: not a claim
 
     def _on(self, claim: Claim, period: Any, day: dt.date, about: str) -> CheckedClaim:
         ok = day in period
@@ -259,11 +397,12 @@ class _Judge:
         )
 
     def _engagement(self, claim: Claim, sentence: str, period: Any) -> CheckedClaim:
-        from legation.core.models import Region
-
-        regions = linking.regions_named(
-            sentence, list(Region.objects.values_list("code", "name_en", "name_zh"))
-        )
+        # The places of the date's own clause ("Since our meeting in Houston in January, I have
+        # visited Michigan"), else of the sentence.
+        clause = self.clause(claim)
+        regions = self._regions(clause, period)
+        if not regions and not linking.cities_named(clause, self.ledger.cities()):
+            regions = self._regions(sentence, period)
         found = self.ledger.engagements_between(period.start, period.end, regions)
         where = f" in {', '.join(regions)}" if regions else ""
         records = [f"{e.start:%Y-%m-%d} {e.get_kind_display()}: {e.subject}" for e in found]
