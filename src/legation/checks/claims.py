@@ -35,6 +35,12 @@ class Claim:
     noun: str = ""  # the counted thing's key (states, meetings…) or the quantity's words
     ago: bool = False
     ordinal: bool = False  # "the 45th anniversary"
+    # "44 years ago next month": the period in which the anniversary is reached.
+    ago_when: tuple[str, str] | None = None
+    # "44 years after the establishment of…", "在美工作十五个月后": counted from what the words
+    # after it (English) or before it (Chinese) name; checked only when they name a fact or the
+    # tenure.
+    after: bool = False
     date: DateMention | None = None
 
 
@@ -133,8 +139,25 @@ _ORDINAL_NOUN_EN = re.compile(
 ORDINAL_NOUNS = {"state": "states", "states": "states", "city": "cities", "cities": "cities",
                  "visit": "visits", "trip": "visits", "州": "states", "城市": "cities",
                  "次": "visits"}  # fmt: skip
-# A duration counted from another event ("seven years later", "七年后") is not a claim.
-_RELATIVE_TAIL_EN = re.compile(r"\s+(?:later|after(?:wards)?|earlier|before|on)\b", re.I)
+# A duration counted from another event ("seven years later", "七年后") is not a claim, unless
+# what follows names it ("44 years after the establishment of diplomatic relations").
+_RELATIVE_TAIL_EN = re.compile(
+    r"\s+(later|after(?!\s+(?:that|this|which)\b)|afterwards|earlier|before|on)\b", re.I
+)
+
+
+def _plain_adjectives(words: str) -> bool:
+    """ "busy", "unforgettable", "wonderful": words between a number and its unit that describe
+    the span ("nine busy months"), lower case and not a noun of their own."""
+    found = words.split()
+    return 0 < len(found) <= 2 and all(
+        re.fullmatch(r"[a-z]+(?:-[a-z]+)?", w) and not w.endswith("s") and w not in _NOT_ADJECTIVES
+        for w in found
+    )
+
+
+_NOT_ADJECTIVES = {"this", "that", "last", "next", "each", "every", "per", "a", "an", "the",
+                   "more", "other", "of", "and", "or", "in", "to", "for", "with", "at", "on"}  # fmt: skip
 _ORDINAL_EN = re.compile(
     r"\b(?P<n>\d+(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?(?:th|st|nd|rd))\s+anniversary\b",
     re.IGNORECASE,
@@ -225,9 +248,20 @@ def _english_number(text: str, m: re.Match[str]) -> Claim | None:
     factor, length = num.trailing_magnitude(rest, "en")
     pos += length
     rest = text[pos:]
-    unit = re.match(rf"[\s-]+(?P<u>{_UNIT_EN})\b(?P<ago>\s+ago\b)?", rest, re.IGNORECASE)
+    unit = re.match(
+        rf"[\s-]+(?:(?!(?:more|other|of|the|and|or|in|to)\b)[a-z]+\s+){{0,2}}?(?P<u>{_UNIT_EN})\b"
+        r"(?P<ago>\s+ago\b(?:\s+(?P<which>this|next)\s+(?P<when>week|month|year)\b)?)?",
+        rest,
+    )
+    if (
+        unit
+        and not re.fullmatch(r"[\s-]+", rest[: unit.start("u")])
+        and not _plain_adjectives(rest[: unit.start("u")])
+    ):
+        unit = None
     if unit and factor == 1 and not m.group("cur"):
-        if not unit.group("ago") and _RELATIVE_TAIL_EN.match(rest, unit.end()):
+        tail = None if unit.group("ago") else _RELATIVE_TAIL_EN.match(rest, unit.end())
+        if tail and tail.group(1).lower() != "after":
             return None  # "seven years later": counted from another event, not a claim
         if not vague and value == 1 and not modifier and not plus and not unit.group("ago"):
             return None  # "one year": too plain to be a figure anyone cites
@@ -242,6 +276,8 @@ def _english_number(text: str, m: re.Match[str]) -> Claim | None:
                 lo_open=interval.lo_open,
                 hi_open=interval.hi_open,
             )
+        if unit.group("when"):  # "44 years ago next month": the claim is "44 years ago"
+            end = pos + unit.start("which") - 1
         return Claim(
             text=text[start:end],
             span=(start, end),
@@ -251,6 +287,8 @@ def _english_number(text: str, m: re.Match[str]) -> Claim | None:
             interval=interval,
             unit=name,
             ago=bool(unit.group("ago")),
+            ago_when=(unit.group("which"), unit.group("when")) if unit.group("when") else None,
+            after=bool(tail),
         )
     if m.group("a"):
         return None
@@ -360,8 +398,7 @@ def _chinese_number(text: str, m: re.Match[str]) -> Claim | None:
         rest,
     )
     if unit and factor == 1:
-        if unit.group("tail") in ("之后", "以后", "后"):
-            return None  # "七年后": counted from another event, not a claim
+        after = unit.group("tail") in ("之后", "以后", "后")
         plus = plus or bool(unit.group("plus") or unit.group("p0"))
         end = pos + unit.end()
         modifier, end = _zh_after(text, end, modifier)
@@ -385,6 +422,7 @@ def _chinese_number(text: str, m: re.Match[str]) -> Claim | None:
             interval=interval,
             unit="month" if unit.group("mo") else UNITS_ZH[unit.group("u")],
             ago=unit.group("tail") == "前",
+            after=after,
         )
     if value == 0.5:
         return None

@@ -69,7 +69,7 @@ _ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日"
 # Words that put a sentence in the future: a date without a year there is the next one.
 FUTURE = re.compile(
     r"\b(?:will|shall|look(?:ing)? forward|invite|invitation|would be (?:honou?red|pleased)"
-    r"|upcoming|next|coming)\b|将(?!近)|邀请|期待|届时|即将|敬请|欢迎您|拟于",
+    r"|upcoming|next|coming|hope to|plan to|intend to|expect to)\b|将(?!近)|邀请|希望|计划|打算|期待|届时|即将|敬请|欢迎您|拟于",
     re.IGNORECASE,
 )
 ZH_RELATIVE = re.compile(
@@ -290,6 +290,14 @@ def resolve(mention: DateMention, letter_date: dt.date, *, forward: bool = False
     assert mention.relative is not None
     qualifier, which, unit = mention.relative
     d = letter_date
+    if which == "next" and unit in ("week", "month", "year"):  # "44 years ago next month"
+        if unit == "week":
+            monday = d - dt.timedelta(days=d.weekday()) + dt.timedelta(days=7)
+            return Period(monday, monday + dt.timedelta(days=6), f"the week of {monday}")
+        if unit == "month":
+            first = (d.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            return _month_period(first.year, first.month)
+        return Period(dt.date(d.year + 1, 1, 1), dt.date(d.year + 1, 12, 31), str(d.year + 1))
     if unit == "day" and which == "yesterday":
         day = d - dt.timedelta(days=1)
         return Period(day, day, f"yesterday ({day.isoformat()})")
@@ -335,6 +343,8 @@ def resolve(mention: DateMention, letter_date: dt.date, *, forward: bool = False
     if unit == "month":
         if which == "this":
             month = _month_period(d.year, d.month)
+            if qualifier == "later":
+                return Period(min(d + dt.timedelta(days=1), month.end), month.end, "later")
             if qualifier in ("earlier", "early"):
                 return Period(month.start, max(month.start, d), f"earlier in {month.label}")
             return month
@@ -347,6 +357,9 @@ def resolve(mention: DateMention, letter_date: dt.date, *, forward: bool = False
         start = monday - dt.timedelta(days=7)
         return Period(start, start + dt.timedelta(days=6), f"the week of {start.isoformat()}")
     year = d.year if which == "this" else d.year - 1
+    if which == "this" and qualifier == "later":  # "later this year": after the letter
+        end = dt.date(year, 12, 31)
+        return Period(min(d + dt.timedelta(days=1), end), end, f"later in {year}")
     if which == "this" and qualifier in ("earlier", "early"):
         return Period(dt.date(year, 1, 1), d, f"earlier in {year}")
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))

@@ -9,12 +9,13 @@ statement about someone other than the sender). The reference date is always the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from legation.checks import linking
 from legation.checks.claims import Claim, Draft, extract, sentences
-from legation.checks.dates import FUTURE, resolve
+from legation.checks.dates import FUTURE, DateMention, resolve
 from legation.checks.ledger import Ledger, completed, elapsed
 from legation.engagements.models import Posting
 
@@ -138,6 +139,12 @@ class _Judge:
             whole = self.ledger.figures["days_in_post"]
         measure = elapsed(unit, start, end) if unit != "day" else float(whole)
         ok = claim.interval is not None and measure in claim.interval
+        if claim.ago_when and claim.interval is not None and not ok:
+            # "44 years ago next month": reached at some day of that period
+            window = resolve(DateMention((0, 0), "", None, ("", *claim.ago_when)), self.as_of)
+            lo, hi = elapsed(unit, start, window.start), elapsed(unit, start, window.end)
+            reach = claim.interval.lo if claim.interval.lo is not None else lo
+            ok = lo <= reach <= hi or measure in claim.interval
         how = (
             f"completed {UNIT_WORDS[unit]} from {start.isoformat()} to {end.isoformat()}"
             f"{' (the letter’s date)' if end == self.as_of else ' (the departure)'}: {whole}"
@@ -153,8 +160,10 @@ class _Judge:
             evidence={"query": query, "records": [start.isoformat()]},
         )
 
-    def _duration(self, claim: Claim, sentence: str) -> CheckedClaim:
+    def _duration(self, claim: Claim, sentence: str) -> CheckedClaim | None:
         posting = self.ledger.posting
+        if claim.after:
+            return self._after(claim, sentence)
         tenure = linking.TENURE.search(sentence)
         if not tenure:
             found = linking.match_fact(sentence, self.ledger.facts, need="date")
@@ -179,6 +188,30 @@ class _Judge:
             claim, UNVERIFIABLE, explanation="not linked: no fact named and not about the sender"
         )
 
+    def _after(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        """ "44 years after the establishment of diplomatic relations" (the words after it),
+        "在美工作十五个月后" (the words before it, in its clause): the time since the fact or the
+        tenure they name; anything else ("a year after that", "七年后") is not a claim."""
+        clause = self.clause(claim)
+        text = self.draft.text
+        if claim.language == "zh":
+            named = clause[: max(0, clause.find(claim.text))]
+        else:
+            named = text[claim.span[1] : claim.sentence[1]]
+            named = re.split(r"[,;:]", named, maxsplit=1)[0]
+        found = linking.match_fact(named, self.ledger.facts, need="date")
+        if found.fact is not None:
+            return self._fact_since(claim, found.fact)
+        posting = self.ledger.posting
+        if posting is not None and linking.TENURE.search(named) and linking.speaks_alone(sentence):
+            return self._since(
+                claim,
+                posting.arrival,
+                f"tenure of {posting.ref or posting.pk} since arrival",
+                f"Posting {posting.ref or posting.pk}: arrival {posting.arrival.isoformat()}",
+            )
+        return None
+
     def _fact_since(self, claim: Claim, fact: Any) -> CheckedClaim:
         return self._since(
             claim, fact.date, f"fact {fact.key}", f"Fact {fact.key}: date {fact.date.isoformat()}"
@@ -202,7 +235,9 @@ class _Judge:
                 f"Posting {posting.ref or posting.pk}: arrival {posting.arrival.isoformat()}",
             )
         if found.fact is None:
-            who = linking.speaker(sentence, claim.language)
+            who = linking.speaker(self.clause(claim), claim.language) or linking.speaker(
+                sentence, claim.language
+            )
             if not found.candidates and (
                 who == "other" or (who is None and linking.LIFE_EVENT.search(sentence))
             ):
@@ -353,7 +388,8 @@ class _Judge:
         else the sender's engagements (the sender or the reader in the sentence). A date after
         the letter's, or one the sentence links to nothing, is not a claim."""
         assert claim.date is not None
-        future = bool(FUTURE.search(sentence))
+        clause = self.clause(claim)
+        future = bool(FUTURE.search(clause)) and not re.match(r"(?i)since\b", claim.text)
         period = resolve(claim.date, self.as_of, forward=future)
         if period.start > self.as_of:
             return None  # an invitation's date, a plan: nothing to check yet
