@@ -133,7 +133,7 @@ _NUMBER_EN = re.compile(
 # "the ninth state I have visited", "the 10th city", "my third visit to Washington State".
 _ORDINAL_NOUN_EN = re.compile(
     r"\b(?P<n>\d+(?:st|nd|rd|th)|(?:[a-z]+-)?(?:second|third|[a-z]+th))\s+"
-    r"(?P<noun>states?|city|cities|visit|trip)\b",
+    r"(?P<noun>states?(?!\s+visits?\b)|city|cities|visit|trip)\b",
     re.IGNORECASE,
 )
 ORDINAL_NOUNS = {"state": "states", "states": "states", "city": "cities", "cities": "cities",

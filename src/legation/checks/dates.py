@@ -59,7 +59,9 @@ EN_BARE_MONTH = re.compile(
     rf"(?:\s+(?:of\s+)?(?P<year>last|this)\s+year\b)?"
 )
 ZH_YESTERDAY = re.compile(r"昨天|昨日")
-ZH_WEEKDAY = re.compile(r"(?P<which>本|这个?|上个?)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])")
+ZH_WEEKDAY = re.compile(
+    r"(?<![每一两几数])(?P<which>本|这个?|上个?)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])(?![次起])"
+)
 ZH_BARE_MONTH = re.compile(
     r"(?<![0-9〇零一二三四五六七八九十年第个])(?P<year>今年|去年)?"
     r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"

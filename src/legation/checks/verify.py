@@ -260,7 +260,9 @@ class _Judge:
         )
 
     # -- counts and quantities ------------------------------------------------------------
-    def _count(self, claim: Claim, sentence: str) -> CheckedClaim:
+    def _count(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        if claim.ordinal and linking.speaker(sentence, claim.language) != "sender":
+            return None  # "the second city of Texas", "his third visit": not the sender's
         if linking.speaker(sentence, claim.language) != "sender":
             return CheckedClaim(
                 claim, UNVERIFIABLE, explanation="not stated of the sender (no I, we, 我)"
