@@ -233,8 +233,8 @@ def _english_number(text: str, m: re.Match[str]) -> Claim | None:
         lo, hi = num.VAGUE_AMOUNTS[vague.lower()]
         value, interval = (lo + hi) / 2, num.Interval(lo, hi)
     elif m.group("a"):
-        if not modifier:
-            return None
+        if not modifier and not re.match(rf"\s+(?:{_UNIT_EN})\s+ago\b", text[m.end() :]):
+            return None  # "a year" is no figure; "a year ago" is
         value = 1.0
     else:
         value = num.parse_en(m.group("num"))
@@ -403,8 +403,16 @@ def _chinese_number(text: str, m: re.Match[str]) -> Claim | None:
         end = pos + unit.end()
         modifier, end = _zh_after(text, end, modifier)
         half = bool(unit.group("half"))
-        if value == 1 and not modifier and not plus and not half and unit.group("tail") != "前":
-            return None  # "新的一年", "过去一年": not a figure
+        tenure_before = re.search(_ZH_TENURE_BEFORE, text[max(0, start - 12) : start])
+        if (
+            value == 1
+            and not modifier
+            and not plus
+            and not half
+            and unit.group("tail") != "前"
+            and not (unit.group("tail") in ("来", "以来") and tenure_before)
+        ):
+            return None  # "新的一年", "过去一年": not a figure; "抵达华盛顿一年来" is
         if half:  # "一年半": 1.5 to under 2
             value += 0.5
             interval = num.Interval(value, value + 0.5, hi_open=True)
@@ -427,6 +435,12 @@ def _chinese_number(text: str, m: re.Match[str]) -> Claim | None:
     if value == 0.5:
         return None
     noun = re.match(rf"(?:{_MEASURE})?(?:多|余)?(?:[\u4e00-\u9fff]{{0,4}}?)(?P<n>{_NOUN_ZH})", rest)
+    if noun is None or noun.start("n") > 0:
+        # "5位来自学术界、企业界和政府的朋友": a measure word, a description ending in 的, the noun
+        described = re.match(
+            rf"(?:{_MEASURE})(?:多|余)?[\u4e00-\u9fff、]{{1,16}}?的(?P<n>{_NOUN_ZH})", rest
+        )
+        noun = described or noun
     if noun and factor == 1 and (noun.group(0) != noun.group("n") or len(rest) > 0):
         if noun.start("n") > 0 and not re.match(rf"(?:{_MEASURE}|多|余)", rest):
             return None  # a bare number followed later by a noun: not a count of it
@@ -461,6 +475,10 @@ def _chinese_number(text: str, m: re.Match[str]) -> Claim | None:
             noun=words.group(0) if words else "",
         )
     return None
+
+
+# Words just before "一年来" that make it the sender's tenure ("抵达华盛顿一年来").
+_ZH_TENURE_BEFORE = r"到任|抵达|抵美|来美|在美|在任|履职|递交国书|[抵到]达[\u4e00-\u9fff]{0,4}$"
 
 
 def _zh_after(text: str, end: int, modifier: str | None) -> tuple[str | None, int]:

@@ -37,7 +37,7 @@ ENGAGEMENT = re.compile(
     r"|call|toured|tour|hosted|hosting|host|attended|welcomed?|hospitality|received|receiving"
     r"|reception|been to|went to|travell?ed to|trip|discussion|discussed|exchange"
     r"|spent (?:a|an|the)\s+(?:\w+\s+)?(?:day|evening|afternoon|morning|week))\b"
-    r"|会见|会谈|见面|访问|走访|到访|通话|电话|交谈|会面|出席|演讲|参观|接待|款待|午餐|晚宴|宴请|共进|举办|讨论|交流",
+    r"|会见|会谈|见面|访问|走访|到访|通话|电话|交谈|会面|出席|演讲|参观|接待|款待|午餐|晚宴|宴请|共进|举办|讨论|交流|之行|行程|出访",
     re.IGNORECASE,
 )
 # What a person does, not a country: with no "I" or "we" in the sentence, "thirty years ago, a

@@ -406,20 +406,21 @@ class _Judge:
             found = linking.match_fact(sentence, self.ledger.facts, need="date")
             if found.fact is not None:
                 return self._on(claim, period, found.fact.date, f"fact {found.fact.key}")
-        if posting is not None and first and linking.ARRIVAL.search(sentence):
-            return self._on(claim, period, posting.arrival, f"arrival of {posting.ref}")
-        if (
-            posting is not None
-            and first
-            and linking.DEPARTURE.search(sentence)
-            and posting.departure
-        ):
-            return self._on(claim, period, posting.departure, f"departure of {posting.ref}")
-        if fixed and claim.date.period.label.isdigit():  # type: ignore[union-attr]
-            return None  # a bare year ("in 2022") that names no fact is not a claim
+        bare_year = fixed and claim.date.period.label.isdigit()  # type: ignore[union-attr]
         reader = bool(linking.SECOND_PERSON.search(sentence))
-        if posting is not None and (first or reader) and linking.ENGAGEMENT.search(sentence):
-            return self._engagement(claim, sentence, period)
+        # The date's own clause first ("到任八个月来，…，10月在纽约与您的交流": an exchange, not
+        # the arrival), then the sentence.
+        for words in (clause, sentence):
+            if posting is None:
+                break
+            if first and linking.ARRIVAL.search(words):
+                return self._on(claim, period, posting.arrival, f"arrival of {posting.ref}")
+            if first and linking.DEPARTURE.search(words) and posting.departure:
+                return self._on(claim, period, posting.departure, f"departure of {posting.ref}")
+            if bare_year:
+                continue  # a bare year ("in 2022") that names no fact is not an engagement's
+            if (first or reader) and linking.ENGAGEMENT.search(words):
+                return self._engagement(claim, sentence, period)
         return None  # linked to nothing the ledger holds: not a claim
 
     def _on(self, claim: Claim, period: Any, day: dt.date, about: str) -> CheckedClaim:
