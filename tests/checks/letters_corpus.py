@@ -16,7 +16,6 @@ A reported claim matches an annotated one when their spans overlap and their kin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,6 +238,3 @@ def signature(outcome_claims: list[CheckedClaim]) -> list[tuple[Any, ...]]:
         (re.sub(r"\s+", " ", c.claim.text), c.claim.kind, c.verdict, c.expected)
         for c in outcome_claims
     ]
-
-
-Checker = Callable[[AnnotatedLetter], LetterOutcome]

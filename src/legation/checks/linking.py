@@ -59,7 +59,6 @@ RELATIONSHIP = re.compile(r"\b(?:friendship|friends?)\b|友谊|友情|朋友", r
 # "51年前，这次访问…".
 ANAPHOR = re.compile(r"\b(?:that|this|these|those|the same|then)\b|这|此|那|该", re.IGNORECASE)
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b|您|你", re.IGNORECASE)
-SINCE = re.compile(r"\b(?:since|for|over)\b|以来|来", re.IGNORECASE)
 _STOP = {
     "the", "of", "and", "a", "an", "in", "on", "to", "for", "between", "our", "two", "with", "by",
     "at", "as", "is", "was", "were", "be", "been", "this", "that", "its", "their",
