@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from legation.checks.reading import normalise, read_draft
+from legation.checks.reading import _join, normalise, read_draft
 from tests.checks.letters_corpus import (
     FOLDER,
     by_language,
@@ -119,6 +119,12 @@ def test_extracted_text_loses_what_typesetting_added():
     assert (
         normalise("visited 22\u00a0states, estab\u00adlished") == "visited 22 states, established"
     )
+    # Lines a typesetter wrapped, joined back.
+    assert _join("I have visited twenty-", "two states") == "I have visited twenty-two states"
+    assert _join("the past 500-", "plus days") == "the past 500-plus days"
+    assert _join("we estab-", "lished relations") == "we established relations"
+    assert _join("in the United ", "States") == "in the United States"
+    assert _join("先后走访了美国22个", "州，会见了") == "先后走访了美国22个州，会见了"
 
 
 def test_a_hyphenated_narrow_pdf_reads_as_its_text(tmp_path):
