@@ -90,3 +90,48 @@ def create_facts(library: dict[str, dict[str, Any]], keys: list[str]) -> list[Fa
             spec["date"] = dt.date.fromisoformat(spec["date"])
         out.append(Fact.objects.create(key=key, **spec))
     return out
+
+
+# The sender of the letter corpus (tests/checks/letters): P-LIN, ambassador, arrived 2022-03-14,
+# in a mission of its own. (code, city, day, kind, sector of the person met, site type, org)
+LETTER_ENGAGEMENTS = [
+    ("US-DC", "Washington", (2022, 3, 25), "meeting", "legislature", "", False),
+    ("US-WA", "Seattle", (2022, 4, 19), "meeting", "subnational", "", False),
+    ("US-WA", "Tacoma", (2022, 5, 17), "site_visit", None, "port", False),
+    ("US-CA", "San Francisco", (2022, 6, 8), "meeting", "business", "", True),
+    ("US-CA", "Los Angeles", (2022, 7, 14), "speech", None, "", False),
+    ("US-IL", "Chicago", (2022, 9, 8), "meeting", "business", "", True),
+    ("US-NY", "New York", (2022, 10, 12), "meeting", "academia", "", False),
+    ("US-IA", "Ames", (2022, 11, 3), "site_visit", None, "farm", False),
+    ("US-DC", "Washington", (2022, 12, 13), "meeting", "legislature", "", False),
+    ("US-TX", "Houston", (2023, 1, 18), "meeting", "business", "", True),
+    ("US-MA", "Boston", (2023, 3, 7), "event", "academia", "", False),
+    ("US-WA", "Seattle", (2023, 3, 29), "meeting", "business", "", False),
+    ("US-MI", "Detroit", (2023, 5, 10), "site_visit", None, "factory", False),
+    ("", "", (2023, 6, 5), "call", None, "", False),
+    ("US-GA", "Atlanta", (2023, 6, 12), "meeting", "subnational", "", False),
+    ("US-DC", "Washington", (2023, 6, 14), "meeting", "legislature", "", False),
+]
+
+
+def build_letter_world() -> dict[str, Any]:
+    """The letter corpus's ledger (needs sectors and regions seeded): P-LIN and its engagements."""
+    mission = factories.MissionFactory(ref="EMB-LET", name_en="Embassy of China in the US")
+    person = factories.PersonFactory(mission=mission, family_name="Lin", given_name="Hai")
+    lin = factories.PostingFactory(
+        mission=mission, person=person, ref="P-LIN", role="head_of_mission",
+        title="Ambassador", arrival=dt.date(2022, 3, 14),
+    )  # fmt: skip
+    for code, city, day, kind, sector, site, org in LETTER_ENGAGEMENTS:
+        people = []
+        if sector:
+            people = [
+                factories.PersonFactory(mission=mission, sector=Sector.objects.get(code=sector))
+            ]
+        e = factories.EngagementFactory(
+            mission=mission, region=factories.region(code) if code else None, city=city,
+            start=at(dt.date(*day)), kind=kind, site_type=site, staff=[lin], people=people,
+        )  # fmt: skip
+        if org:
+            e.organisations.add(factories.OrganisationFactory(mission=mission))
+    return {"mission": mission, "lin": lin}

@@ -41,6 +41,39 @@ EN_RELATIVE = re.compile(
     r"(spring|summer|autumn|fall|winter|month|year|week)\b",
     re.IGNORECASE,
 )
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Dates without a year, counted from the letter's date: "yesterday", "this Monday", "in March",
+# "last April", "March last year", "on March 29".
+EN_YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
+EN_WEEKDAY = re.compile(
+    rf"\b(?:(?P<which>this|last|on)\s+)(?P<day>{'|'.join(_WEEKDAYS)})\b(?!,?\s+(?:{MONTHS}))",
+    re.IGNORECASE,
+)
+EN_BARE_MONTH = re.compile(
+    rf"\b(?i:(?P<which>last|this)|in|since|during|(?:early|late|earlier|later)\s+in|on)\s+"
+    rf"(?:(?:early|late|mid-?)\s*)?(?P<month>{_MONTH_NAMES})\b"
+    rf"(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?!,?\s+(?:of\s+)?\d{{4}})"
+    rf"(?:\s+(?:of\s+)?(?P<year>last|this)\s+year\b)?"
+)
+ZH_YESTERDAY = re.compile(r"昨天|昨日")
+ZH_WEEKDAY = re.compile(
+    r"(?<![每一两几数])(?P<which>本|这个?|上个?)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])(?![次起])"
+)
+ZH_BARE_MONTH = re.compile(
+    r"(?<![0-9〇零一二三四五六七八九十年第个])(?P<year>今年|去年)?"
+    r"(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
+    r"(?!份?[0-9]*个)(?:(?P<day>[0-9]{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?"
+)
+_ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+# Words that put a sentence in the future: a date without a year there is the next one.
+FUTURE = re.compile(
+    r"\b(?:will|shall|look(?:ing)? forward|invite|invitation|would be (?:honou?red|pleased)"
+    r"|upcoming|next|coming|hope to|plan to|intend to|expect to)\b|将(?!近)|邀请|希望|计划|打算|期待|届时|即将|敬请|欢迎您|拟于",
+    re.IGNORECASE,
+)
 ZH_RELATIVE = re.compile(
     r"(去年|今年|本月|这个月|上个月|上月|上周|上星期)"
     r"(?:(春|夏|秋|冬)(?:天|季))?(早些时候|初|底|年初|年底)?"
@@ -136,6 +169,53 @@ def find_dates(text: str) -> Iterator[DateMention]:
                         Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)),
                     )
                 )
+
+    def add(
+        m: re.Match[str], relative: tuple[str, str, str], span: tuple[int, int] | None = None
+    ) -> None:
+        s, e = span or m.span()
+        if free(s, e):
+            taken.append((s, e))
+            found.append(DateMention((s, e), text[s:e], None, relative))
+
+    for m in EN_YESTERDAY.finditer(text):
+        add(m, ("", "yesterday", "day"))
+    for m in ZH_YESTERDAY.finditer(text):
+        add(m, ("", "yesterday", "day"))
+    for m in EN_WEEKDAY.finditer(text):
+        which = m.group("which").lower()
+        add(
+            m,
+            (
+                "",
+                "this" if which == "this" else "last",
+                f"weekday:{_WEEKDAYS.index(m.group('day').lower())}",
+            ),
+        )
+    for m in ZH_WEEKDAY.finditer(text):
+        which = m.group("which") or ""
+        relative = "this" if which.startswith(("本", "这")) else ("last_week" if which else "last")
+        add(m, ("", relative, f"weekday:{_ZH_WEEKDAY[m.group('day')]}"))
+    for m in EN_BARE_MONTH.finditer(text):
+        month = _MONTH_NUMBER[m.group("month")[:3].lower()]
+        which = {"last": "last_year", "this": "this_year"}.get(m.group("year") or "") or (
+            m.group("which") or ""
+        ).lower()
+        day = m.group("day")
+        unit = f"day:{month}-{day}" if day else f"monthname:{month}"
+        start = m.start("which") if m.group("which") else m.start("month")
+        add(m, ("", which, unit), (start, m.end()))
+    for m in ZH_BARE_MONTH.finditer(text):
+        try:
+            month = _zh_int(m.group("month"))
+            day = _zh_int(m.group("day")) if m.group("day") else None
+        except (ValueError, KeyError):
+            continue
+        if not 1 <= month <= 12:
+            continue
+        which = {"今年": "this_year", "去年": "last_year"}.get(m.group("year") or "", "")
+        unit = f"day:{month}-{day}" if day else f"monthname:{month}"
+        add(m, ("", which, unit))
     for m in EN_RELATIVE.finditer(text):
         qualifier, which, unit = (g.lower() if g else "" for g in m.groups())
         if which == "past" or re.search(r"\bthe\s+$", text[max(0, m.start() - 4) : m.start()]):
@@ -189,13 +269,66 @@ def _season(year: int, start_month: int) -> Period:
     return Period(start, _month_period(end_year, end_month).end, f"{name} {year}")
 
 
-def resolve(mention: DateMention, letter_date: dt.date) -> Period:
-    """The period a mention names, relative ones counted from the letter's date."""
+def _named_month(d: dt.date, month: int, which: str, forward: bool) -> int:
+    """The year of a month named without one: "in March" is the latest March up to the letter's
+    date (the next one in a sentence about the future), "last April" the latest before the
+    letter's month, "March last year" / "去年3月" last year's, "this March" / "今年3月" this year's."""
+    if which == "this_year":
+        return d.year
+    if which == "last_year":
+        return d.year - 1
+    if which == "last":
+        return d.year if month < d.month else d.year - 1
+    if forward:
+        return d.year if month >= d.month else d.year + 1
+    return d.year if month <= d.month else d.year - 1
+
+
+def resolve(mention: DateMention, letter_date: dt.date, *, forward: bool = False) -> Period:
+    """The period a mention names, relative ones counted from the letter's date. ``forward``:
+    the sentence speaks of the future, so a date without a year is the next one."""
     if mention.period is not None:
         return mention.period
     assert mention.relative is not None
     qualifier, which, unit = mention.relative
     d = letter_date
+    if which == "next" and unit in ("week", "month", "year"):  # "44 years ago next month"
+        if unit == "week":
+            monday = d - dt.timedelta(days=d.weekday()) + dt.timedelta(days=7)
+            return Period(monday, monday + dt.timedelta(days=6), f"the week of {monday}")
+        if unit == "month":
+            first = (d.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            return _month_period(first.year, first.month)
+        return Period(dt.date(d.year + 1, 1, 1), dt.date(d.year + 1, 12, 31), str(d.year + 1))
+    if unit == "day" and which == "yesterday":
+        day = d - dt.timedelta(days=1)
+        return Period(day, day, f"yesterday ({day.isoformat()})")
+    if unit.startswith("weekday:"):
+        weekday = int(unit.split(":")[1])
+        monday = d - dt.timedelta(days=d.weekday())
+        if which == "this":
+            day = monday + dt.timedelta(days=weekday)
+        elif which == "last_week":
+            day = monday - dt.timedelta(days=7) + dt.timedelta(days=weekday)
+        else:  # "last Monday", "on Monday": the latest one before the letter's date
+            back = (d.weekday() - weekday) % 7 or 7
+            day = d - dt.timedelta(days=back)
+            if forward:
+                day = d + dt.timedelta(days=(weekday - d.weekday()) % 7 or 7)
+        return Period(day, day, day.isoformat())
+    if unit.startswith("monthname:"):
+        month = int(unit.split(":")[1])
+        return _month_period(_named_month(d, month, which, forward), month)
+    if unit.startswith("day:"):
+        month, day_of_month = (int(x) for x in unit.split(":")[1].split("-"))
+        year = _named_month(d, month, which, forward)
+        if not forward and which == "" and (month, day_of_month) > (d.month, d.day):
+            year = d.year - 1
+        try:
+            day = dt.date(year, month, day_of_month)
+        except ValueError:
+            day = dt.date(year, month, calendar.monthrange(year, month)[1])
+        return Period(day, day, day.isoformat())
     if unit in SEASONS and which in ("last_year", "this_year"):
         return _season(d.year - (which == "last_year"), SEASONS[unit])
     if unit in SEASONS:
@@ -212,6 +345,8 @@ def resolve(mention: DateMention, letter_date: dt.date) -> Period:
     if unit == "month":
         if which == "this":
             month = _month_period(d.year, d.month)
+            if qualifier == "later":
+                return Period(min(d + dt.timedelta(days=1), month.end), month.end, "later")
             if qualifier in ("earlier", "early"):
                 return Period(month.start, max(month.start, d), f"earlier in {month.label}")
             return month
@@ -224,6 +359,9 @@ def resolve(mention: DateMention, letter_date: dt.date) -> Period:
         start = monday - dt.timedelta(days=7)
         return Period(start, start + dt.timedelta(days=6), f"the week of {start.isoformat()}")
     year = d.year if which == "this" else d.year - 1
+    if which == "this" and qualifier == "later":  # "later this year": after the letter
+        end = dt.date(year, 12, 31)
+        return Period(min(d + dt.timedelta(days=1), end), end, f"later in {year}")
     if which == "this" and qualifier in ("earlier", "early"):
         return Period(dt.date(year, 1, 1), d, f"earlier in {year}")
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))

@@ -153,3 +153,32 @@ class Ledger:
         if regions:
             qs = qs.filter(region__code__in=regions)
         return qs.order_by("-start").first()
+
+    def first_visits(self, what: str) -> list[str]:
+        """States (region codes) or cities, in the order of the sender's first in-person
+        engagement there (for "the ninth state I have visited", "第十个城市")."""
+        visits = self.engagements().filter(kind__in=IN_PERSON_KINDS).order_by("start")
+        if what == "states":
+            rows = visits.filter(region__is_state=True).values_list("region__code", flat=True)
+        else:
+            rows = visits.exclude(city="").values_list("city", flat=True)
+        seen: list[str] = []
+        for key in rows:
+            if key not in seen:
+                seen.append(key)
+        return seen
+
+    def cities(self) -> list[str]:
+        visits = self.engagements().filter(kind__in=IN_PERSON_KINDS).exclude(city="")
+        return sorted(set(visits.values_list("city", flat=True)))
+
+    def visit_days(self, *, regions: list[str] | None = None, city: str = "") -> list[dt.date]:
+        """The days of the sender's in-person engagements in those regions or that city: each
+        day there is one visit ("my third visit to Washington State")."""
+        visits = self.engagements().filter(kind__in=IN_PERSON_KINDS)
+        if city:
+            visits = visits.filter(city=city)
+        if regions:
+            visits = visits.filter(region__code__in=regions)
+        days = {timezone.localtime(s).date() for s in visits.values_list("start", flat=True)}
+        return sorted(days)

@@ -18,8 +18,9 @@ FIRST_PERSON_ZH = re.compile(r"我|本人|本馆")
 OTHER_PERSON_ZH = re.compile(r"您|你|他|她")
 TENURE = re.compile(
     r"\b(?:here|tenure|in post|posting|since I (?:arrived|came)|my (?:time|stay|term|mission)"
-    r"|as (?:ambassador|consul)|in this country|in the United States|in Washington)\b"
-    r"|在美|任内|任期|到任|来美|在任|履职|工作的|使命",
+    r"|as (?:ambassador|consul)|in this country|in the United States|in Washington"
+    r"|since (?:I|my) (?:presented|presentation of) (?:my )?credentials)\b"
+    r"|在美|任内|任期|到任|来美|在任|履职|工作的|使命|递交国书",
     re.IGNORECASE,
 )
 ARRIVAL = re.compile(
@@ -32,17 +33,32 @@ DEPARTURE = re.compile(
     re.IGNORECASE,
 )
 ENGAGEMENT = re.compile(
-    r"\b(?:met|meet|meeting|visited|visit|visiting|conversation|talks?|spoke|dinner|lunch"
-    r"|call|toured|hosted|attended)\b|会见|会谈|见面|访问|走访|到访|通话|电话|交谈|会面|出席|演讲|参观",
+    r"\b(?:met|meet|meeting|visited|visit|visiting|conversation|talks?|spoke|speech|dinner|lunch"
+    r"|call|toured|tour|hosted|hosting|host|attended|welcomed?|hospitality|received|receiving"
+    r"|reception|been to|went to|travell?ed to|trip|discussion|discussed|exchange"
+    r"|spent (?:a|an|the)\s+(?:\w+\s+)?(?:day|evening|afternoon|morning|week))\b"
+    r"|会见|会谈|见面|访问|走访|到访|通话|电话|交谈|会面|出席|演讲|参观|接待|款待|午餐|晚宴|宴请|共进|举办|讨论|交流|之行|行程|出访",
     re.IGNORECASE,
 )
+# What a person does, not a country: with no "I" or "we" in the sentence, "thirty years ago, a
+# young engineer travelled to Shanghai" is someone else's history, not a claim.
+LIFE_EVENT = re.compile(
+    ARRIVAL.pattern + "|" + ENGAGEMENT.pattern
+    + r"|\b(?:travell?ed|moved|studied|born|grew up|founded|opened|started)\b"
+    r"|前往|来到|移居|留学|出生|创办|开办",
+    re.IGNORECASE,
+)  # fmt: skip
 SINGULAR_EN = re.compile(r"\bI\b|\b(?:me|my|mine|myself)\b", re.IGNORECASE)
 SINGULAR_ZH = re.compile(r"我(?!们)|本人")
-# A friendship's length is not the sender's tenure: "I have known you for 30 years".
-RELATIONSHIP = re.compile(
-    r"\b(?:known|friends?|friendship|acquaintance)\b|认识|相识|相知|友谊|朋友", re.IGNORECASE
-)
-SINCE = re.compile(r"\b(?:since|for|over)\b|以来|来", re.IGNORECASE)
+# A friendship's length is not the sender's tenure: "I have known you for 30 years". Knowing
+# someone decides it; a friendship named beside a tenure word ("in my 300 days here … friends")
+# does not.
+KNOWING = re.compile(r"\b(?:known|acquainted|acquaintance)\b|认识|相识|相知", re.IGNORECASE)
+RELATIONSHIP = re.compile(r"\b(?:friendship|friends?)\b|友谊|友情|朋友", re.IGNORECASE)
+# A sentence that points back at the one before: "the 44th anniversary of that decision",
+# "51年前，这次访问…".
+ANAPHOR = re.compile(r"\b(?:that|this|these|those|the same|then)\b|这|此|那|该", re.IGNORECASE)
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b|您|你", re.IGNORECASE)
 _STOP = {
     "the", "of", "and", "a", "an", "in", "on", "to", "for", "between", "our", "two", "with", "by",
     "at", "as", "is", "was", "were", "be", "been", "this", "that", "its", "their",
@@ -133,10 +149,52 @@ def match_fact(sentence: str, facts: list[Any], *, need: str, noun: str = "") ->
     return FactMatch(best[0], candidates=[f.key for _, f in scored])
 
 
+# "Washington" alone is the capital or the state: the words around it decide, else the ledger.
+CAPITAL_NAMES = {"US": ("Washington", "华盛顿", "US-DC", "US-WA")}
+CAPITAL_WORDS = re.compile(
+    r"\bD\.\s?C\.|\bDC\b|\bcapital\b|\bCapitol\b|\bCongress\b|\bWhite House\b"
+    r"|\bState Department\b|首都|国会|白宫|特区",
+)
+
+
 def regions_named(sentence: str, regions: list[tuple[str, str, str]]) -> list[str]:
-    """Codes of the regions (code, English name, Chinese name) the sentence names."""
+    """Codes of the regions (code, English name, Chinese name) the sentence names. A capital's
+    name shared with a state ("Washington", "华盛顿") is read by the words around it: "Washington
+    State", "the state of Washington", "华盛顿州" is the state; with "D.C.", "the Capitol",
+    "Congress", "国会" it is the capital; else both readings are returned as one choice,
+    "US-DC|US-WA" (capital first), for the ledger to decide."""
     out = []
     for code, en, zh in regions:
         if (en and re.search(rf"\b{re.escape(en)}\b", sentence)) or (zh and zh in sentence):
             out.append(code)
+    for en, zh, capital, state in CAPITAL_NAMES.values():
+        plain = [
+            m
+            for m in re.finditer(rf"\b{en}\b", sentence)
+            if not re.match(r"\s+(?:State|state)\b", sentence[m.end() :])
+            and not re.search(r"\bstate\s+of\s*$", sentence[: m.start()], re.IGNORECASE)
+        ]
+        if not plain and not re.search(rf"{zh}(?!州)", sentence):
+            continue
+        explicit = re.search(
+            rf"\b{en}\s+(?:State|state)\b|\bstate\s+of\s+{en}\b|{zh}州", sentence, re.IGNORECASE
+        )
+        if not explicit:
+            out = [c for c in out if c != state]
+        if capital not in out:
+            out.append(capital if CAPITAL_WORDS.search(sentence) else f"{capital}|{state}")
+    return out
+
+
+def cities_named(sentence: str, cities: list[str]) -> list[str]:
+    """The ledger's cities (English names, as engagements record them) the sentence names, in
+    English or by their usual Chinese names (nouns.CITY_NAMES_ZH)."""
+    from legation.checks.nouns import CITY_NAMES_ZH
+
+    out = [c for c in cities if c and re.search(rf"\b{re.escape(c)}\b", sentence)]
+    for zh, en in CITY_NAMES_ZH.items():
+        if zh in sentence and en in cities and en not in out:
+            if en == "Washington" and re.search(rf"{zh}州", sentence):
+                continue
+            out.append(en)
     return out

@@ -72,3 +72,21 @@ COUNT_NOUNS_ZH: list[tuple[str, str]] = [
     (r"企业", "enterprises"),
     (r"领域", "sectors"),
 ]
+
+# Usual Chinese names of U.S. cities, for visits named in a Chinese letter ("第二次到访西雅图");
+# engagements record cities in English.
+CITY_NAMES_ZH = {
+    "纽约": "New York", "洛杉矶": "Los Angeles", "芝加哥": "Chicago", "休斯敦": "Houston",
+    "凤凰城": "Phoenix", "费城": "Philadelphia", "圣安东尼奥": "San Antonio",
+    "圣地亚哥": "San Diego", "达拉斯": "Dallas", "奥斯汀": "Austin", "旧金山": "San Francisco",
+    "西雅图": "Seattle", "丹佛": "Denver", "华盛顿": "Washington", "波士顿": "Boston",
+    "底特律": "Detroit", "纳什维尔": "Nashville", "波特兰": "Portland", "拉斯维加斯": "Las Vegas",
+    "孟菲斯": "Memphis", "路易斯维尔": "Louisville", "巴尔的摩": "Baltimore",
+    "密尔沃基": "Milwaukee", "亚特兰大": "Atlanta", "迈阿密": "Miami", "奥马哈": "Omaha",
+    "明尼阿波利斯": "Minneapolis", "新奥尔良": "New Orleans", "匹兹堡": "Pittsburgh",
+    "辛辛那提": "Cincinnati", "克利夫兰": "Cleveland", "哥伦布": "Columbus",
+    "夏洛特": "Charlotte", "盐湖城": "Salt Lake City", "圣路易斯": "St. Louis",
+    "檀香山": "Honolulu", "安克雷奇": "Anchorage", "塔科马": "Tacoma", "得梅因": "Des Moines",
+    "埃姆斯": "Ames", "马斯卡廷": "Muscatine", "萨克拉门托": "Sacramento", "圣何塞": "San Jose",
+    "奥克兰": "Oakland", "纽瓦克": "Newark", "斯波坎": "Spokane",
+}  # fmt: skip

@@ -67,7 +67,6 @@ MODIFIERS_ZH = {
 }
 # Quantity words that stand for a number themselves.
 VAGUE_AMOUNTS = {
-    "a dozen": (10.8, 13.2),
     "dozens of": (24, 99),
     "scores of": (40, 99),
     "hundreds of": (200, 999),
@@ -119,6 +118,17 @@ class Interval:
         if lo is not None:
             return f"{'more than' if self.lo_open else 'at least'} {fmt(lo)}"
         return f"{'under' if self.hi_open else 'at most'} {fmt(hi or 0)}"
+
+
+def dozen(words: str) -> float | None:
+    """ "a dozen" 12, "half a dozen" 6, "two dozen" 24, "3 dozen" 36 (the words before "dozen")."""
+    words = re.sub(r"\s+", " ", words.strip().lower())
+    if words == "half a":
+        return 6.0
+    if words in ("a", "an"):
+        return 12.0
+    n = parse_en(words)
+    return None if n is None else n * 12
 
 
 def place_unit(value: float) -> float:

@@ -9,12 +9,13 @@ statement about someone other than the sender). The reference date is always the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from legation.checks import linking
-from legation.checks.claims import Claim, Draft, extract
-from legation.checks.dates import resolve
+from legation.checks.claims import Claim, Draft, extract, sentences
+from legation.checks.dates import FUTURE, DateMention, resolve
 from legation.checks.ledger import Ledger, completed, elapsed
 from legation.engagements.models import Posting
 
@@ -98,6 +99,31 @@ class _Judge:
     def sentence(self, claim: Claim) -> str:
         return self.draft.text[claim.sentence[0] : claim.sentence[1]]
 
+    def clause(self, claim: Claim) -> str:
+        """The part of the claim's sentence between commas, semicolons or colons around it."""
+        text = self.draft.text
+        start, end = claim.sentence
+        left = max((text.rfind(p, start, claim.span[0]) for p in ",;:，；：、"), default=-1)
+        rights = [i for i in (text.find(p, claim.span[1], end) for p in ",;:，；：") if i >= 0]
+        return text[max(left + 1, start) : min(rights) if rights else end]
+
+    def previous_sentence(self, claim: Claim) -> str:
+        """The sentence before the claim's (for "the 44th anniversary of that decision")."""
+        spans = [s for s in sentences(self.draft.text) if s[1] <= claim.sentence[0]]
+        return self.draft.text[spans[-1][0] : spans[-1][1]] if spans else ""
+
+    def fact_named(self, claim: Claim, sentence: str) -> linking.FactMatch:
+        """The dated fact the sentence names, else the one the sentence before names when this
+        one points back at it ("that decision", "这次访问")."""
+        found = linking.match_fact(sentence, self.ledger.facts, need="date")
+        if found.fact is None and not found.candidates and linking.ANAPHOR.search(sentence):
+            before = linking.match_fact(
+                self.previous_sentence(claim), self.ledger.facts, need="date"
+            )
+            if before.fact is not None:
+                return before
+        return found
+
     def claim(self, claim: Claim) -> CheckedClaim | None:
         return getattr(self, f"_{claim.kind}")(claim, self.sentence(claim))
 
@@ -113,6 +139,12 @@ class _Judge:
             whole = self.ledger.figures["days_in_post"]
         measure = elapsed(unit, start, end) if unit != "day" else float(whole)
         ok = claim.interval is not None and measure in claim.interval
+        if claim.ago_when and claim.interval is not None and not ok:
+            # "44 years ago next month": reached at some day of that period
+            window = resolve(DateMention((0, 0), "", None, ("", *claim.ago_when)), self.as_of)
+            lo, hi = elapsed(unit, start, window.start), elapsed(unit, start, window.end)
+            reach = claim.interval.lo if claim.interval.lo is not None else lo
+            ok = lo <= reach <= hi or measure in claim.interval
         how = (
             f"completed {UNIT_WORDS[unit]} from {start.isoformat()} to {end.isoformat()}"
             f"{' (the letter’s date)' if end == self.as_of else ' (the departure)'}: {whole}"
@@ -128,17 +160,22 @@ class _Judge:
             evidence={"query": query, "records": [start.isoformat()]},
         )
 
-    def _duration(self, claim: Claim, sentence: str) -> CheckedClaim:
+    def _duration(self, claim: Claim, sentence: str) -> CheckedClaim | None:
         posting = self.ledger.posting
-        if not linking.TENURE.search(sentence) and linking.SINCE.search(sentence):
+        if claim.after:
+            return self._after(claim, sentence)
+        tenure = linking.TENURE.search(sentence)
+        if not tenure:
             found = linking.match_fact(sentence, self.ledger.facts, need="date")
             if found.fact is not None:
                 return self._fact_since(claim, found.fact)
-        if linking.RELATIONSHIP.search(sentence):
+        if linking.KNOWING.search(sentence) or (
+            not tenure and linking.RELATIONSHIP.search(sentence)
+        ):
             return CheckedClaim(
                 claim, UNVERIFIABLE, explanation="about a relationship, not the sender's tenure"
             )
-        if linking.TENURE.search(sentence) or linking.speaks_alone(sentence):
+        if tenure or linking.speaks_alone(sentence):
             if posting is None:
                 return self._no_sender(claim)
             return self._since(
@@ -151,14 +188,43 @@ class _Judge:
             claim, UNVERIFIABLE, explanation="not linked: no fact named and not about the sender"
         )
 
+    def _after(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        """ "44 years after the establishment of diplomatic relations" (the words after it),
+        "在美工作十五个月后" (the words before it, in its clause): the time since the fact or the
+        tenure they name; anything else ("a year after that", "七年后") is not a claim."""
+        clause = self.clause(claim)
+        text = self.draft.text
+        if claim.language == "zh":
+            named = clause[: max(0, clause.find(claim.text))]
+        else:
+            named = text[claim.span[1] : claim.sentence[1]]
+            named = re.split(r"[,;:]", named, maxsplit=1)[0]
+        found = linking.match_fact(named, self.ledger.facts, need="date")
+        if found.fact is not None:
+            return self._fact_since(claim, found.fact)
+        posting = self.ledger.posting
+        if posting is not None and linking.TENURE.search(named) and linking.speaks_alone(sentence):
+            return self._since(
+                claim,
+                posting.arrival,
+                f"tenure of {posting.ref or posting.pk} since arrival",
+                f"Posting {posting.ref or posting.pk}: arrival {posting.arrival.isoformat()}",
+            )
+        return None
+
     def _fact_since(self, claim: Claim, fact: Any) -> CheckedClaim:
         return self._since(
             claim, fact.date, f"fact {fact.key}", f"Fact {fact.key}: date {fact.date.isoformat()}"
         )
 
-    def _anniversary(self, claim: Claim, sentence: str) -> CheckedClaim:
-        found = linking.match_fact(sentence, self.ledger.facts, need="date")
-        if found.fact is None and claim.ago and linking.ARRIVAL.search(sentence):
+    def _anniversary(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        found = self.fact_named(claim, sentence)
+        if (
+            found.fact is None
+            and claim.ago
+            and linking.ARRIVAL.search(sentence)
+            and linking.speaks_alone(sentence)
+        ):
             posting = self.ledger.posting
             if posting is None:
                 return self._no_sender(claim)
@@ -169,6 +235,13 @@ class _Judge:
                 f"Posting {posting.ref or posting.pk}: arrival {posting.arrival.isoformat()}",
             )
         if found.fact is None:
+            who = linking.speaker(self.clause(claim), claim.language) or linking.speaker(
+                sentence, claim.language
+            )
+            if not found.candidates and (
+                who == "other" or (who is None and linking.LIFE_EVENT.search(sentence))
+            ):
+                return None  # "thirty years ago, he came to…": someone else's history
             return CheckedClaim(claim, UNVERIFIABLE, explanation=found.reason)
         if not claim.ordinal:
             return self._fact_since(claim, found.fact)
@@ -187,13 +260,17 @@ class _Judge:
         )
 
     # -- counts and quantities ------------------------------------------------------------
-    def _count(self, claim: Claim, sentence: str) -> CheckedClaim:
+    def _count(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        if claim.ordinal and linking.speaker(sentence, claim.language) != "sender":
+            return None  # "the second city of Texas", "his third visit": not the sender's
         if linking.speaker(sentence, claim.language) != "sender":
             return CheckedClaim(
                 claim, UNVERIFIABLE, explanation="not stated of the sender (no I, we, 我)"
             )
         if self.ledger.posting is None:
             return self._no_sender(claim)
+        if claim.ordinal:
+            return self._ordinal(claim, sentence)
         value, query, records = self.ledger.count(claim.noun)
         ok = claim.interval is not None and value in claim.interval
         return CheckedClaim(
@@ -226,25 +303,125 @@ class _Judge:
             },
         )
 
+    def _ordinal(self, claim: Claim, sentence: str) -> CheckedClaim:
+        """ "the ninth state I have visited", "第十个城市": the named place's rank among the
+        sender's first visits (or the number so far); "my third visit to Washington State",
+        "第二次到访西雅图": the days the sender was there, this visit included (the next one in a
+        sentence about the future)."""
+        ledger, ref = self.ledger, self.ledger.posting.ref  # type: ignore[union-attr]
+        n = int(claim.value or 0)
+        if claim.noun in ("states", "cities"):
+            order = ledger.first_visits(claim.noun)
+            if claim.noun == "states":
+                named = [c for c in self._regions(sentence) if c in order]
+            else:
+                named = linking.cities_named(sentence, order)
+            expected = order.index(named[0]) + 1 if named else len(order)
+            how = (
+                f"{named[0]} is the {expected}th {claim.noun[:-1].replace('ie', 'y')} "
+                "of the sender's first visits"
+                if named
+                else f"{len(order)} {claim.noun} visited so far"
+            )
+            return CheckedClaim(
+                claim,
+                SUPPORTED if n == expected else CONTRADICTED,
+                about=f"{claim.noun} visited by {ref}",
+                expected=expected,
+                explanation=how + f" as of {self.as_of.isoformat()}",
+                evidence={"query": f"first in-person engagement per {claim.noun[:-1]}",
+                          "records": order[:50]},
+            )  # fmt: skip
+        place, days = (
+            self._visits(sentence)
+            or self._visits(self.previous_sentence(claim))
+            or (
+                "",
+                [],
+            )
+        )
+        if not place:
+            return CheckedClaim(claim, UNVERIFIABLE, explanation="no place named for the visit")
+        expected = len(days) + (1 if FUTURE.search(self.clause(claim)) else 0)
+        return CheckedClaim(
+            claim,
+            SUPPORTED if n == expected else CONTRADICTED,
+            about=f"visits of {ref} to {place}",
+            expected=expected,
+            explanation=f"{len(days)} day(s) of in-person engagements in {place} up to "
+            f"{self.as_of.isoformat()}",
+            evidence={"query": f"in-person engagements in {place}",
+                      "records": [d.isoformat() for d in days]},
+        )  # fmt: skip
+
+    def _visits(self, sentence: str) -> tuple[str, list[dt.date]] | None:
+        cities = linking.cities_named(sentence, self.ledger.cities())
+        if cities and cities[0] != "Washington":
+            return cities[0], self.ledger.visit_days(city=cities[0])
+        for choice in self._regions(sentence):
+            return choice, self.ledger.visit_days(regions=[choice])
+        return None
+
+    def _regions(self, sentence: str, period: Any = None) -> list[str]:
+        """The regions the sentence names, a shared name ("Washington") read by the ledger: the
+        reading with engagements in the period, else the first (the capital)."""
+        from legation.core.models import Region
+
+        named = linking.regions_named(
+            sentence, list(Region.objects.values_list("code", "name_en", "name_zh"))
+        )
+        out = []
+        for code in named:
+            readings = code.split("|")
+            if len(readings) > 1 and period is not None:
+                with_records = [
+                    r
+                    for r in readings
+                    if self.ledger.engagements_between(period.start, period.end, [r])
+                ]
+                readings = with_records or readings
+            out.append(readings[0])
+        return out
+
     # -- dated events ---------------------------------------------------------------------
     def _date(self, claim: Claim, sentence: str) -> CheckedClaim | None:
+        """A date is checked against the fact the sentence names (full dates only: facts are
+        dated with their year), else the sender's arrival or departure (the sender speaking),
+        else the sender's engagements (the sender or the reader in the sentence). A date after
+        the letter's, or one the sentence links to nothing, is not a claim."""
         assert claim.date is not None
-        period = resolve(claim.date, self.as_of)
-        found = linking.match_fact(sentence, self.ledger.facts, need="date")
+        clause = self.clause(claim)
+        future = bool(FUTURE.search(clause)) and not re.match(r"(?i)since\b", claim.text)
+        period = resolve(claim.date, self.as_of, forward=future)
+        if period.start > self.as_of:
+            return None  # an invitation's date, a plan: nothing to check yet
+        fixed = claim.date.period is not None
         posting = self.ledger.posting
-        if found.fact is not None:
-            return self._on(claim, period, found.fact.date, f"fact {found.fact.key}")
-        if posting is not None and linking.ARRIVAL.search(sentence):
-            return self._on(claim, period, posting.arrival, f"arrival of {posting.ref}")
-        if posting is not None and linking.DEPARTURE.search(sentence) and posting.departure:
-            return self._on(claim, period, posting.departure, f"departure of {posting.ref}")
-        if posting is not None and linking.ENGAGEMENT.search(sentence):
-            return self._engagement(claim, sentence, period)
-        if claim.date.period is not None and claim.date.period.label.isdigit():
-            return None  # a bare year ("in 2022") that names no event is not a claim
-        return CheckedClaim(
-            claim, UNVERIFIABLE, explanation=f"{found.reason}, nor an arrival or engagement"
+        first = linking.speaker(sentence, claim.language) == "sender" or bool(
+            linking.FIRST_PERSON_ZH.search(sentence)
+            if claim.language == "zh"
+            else linking.FIRST_PERSON_EN.search(sentence)
         )
+        if fixed:
+            found = linking.match_fact(sentence, self.ledger.facts, need="date")
+            if found.fact is not None:
+                return self._on(claim, period, found.fact.date, f"fact {found.fact.key}")
+        bare_year = fixed and claim.date.period.label.isdigit()  # type: ignore[union-attr]
+        reader = bool(linking.SECOND_PERSON.search(sentence))
+        # The date's own clause first ("到任八个月来，…，10月在纽约与您的交流": an exchange, not
+        # the arrival), then the sentence.
+        for words in (clause, sentence):
+            if posting is None:
+                break
+            if first and linking.ARRIVAL.search(words):
+                return self._on(claim, period, posting.arrival, f"arrival of {posting.ref}")
+            if first and linking.DEPARTURE.search(words) and posting.departure:
+                return self._on(claim, period, posting.departure, f"departure of {posting.ref}")
+            if bare_year:
+                continue  # a bare year ("in 2022") that names no fact is not an engagement's
+            if (first or reader) and linking.ENGAGEMENT.search(words):
+                return self._engagement(claim, sentence, period)
+        return None  # linked to nothing the ledger holds: not a claim
 
     def _on(self, claim: Claim, period: Any, day: dt.date, about: str) -> CheckedClaim:
         ok = day in period
@@ -259,11 +436,12 @@ class _Judge:
         )
 
     def _engagement(self, claim: Claim, sentence: str, period: Any) -> CheckedClaim:
-        from legation.core.models import Region
-
-        regions = linking.regions_named(
-            sentence, list(Region.objects.values_list("code", "name_en", "name_zh"))
-        )
+        # The places of the date's own clause ("Since our meeting in Houston in January, I have
+        # visited Michigan"), else of the sentence.
+        clause = self.clause(claim)
+        regions = self._regions(clause, period)
+        if not regions and not linking.cities_named(clause, self.ledger.cities()):
+            regions = self._regions(sentence, period)
         found = self.ledger.engagements_between(period.start, period.end, regions)
         where = f" in {', '.join(regions)}" if regions else ""
         records = [f"{e.start:%Y-%m-%d} {e.get_kind_display()}: {e.subject}" for e in found]
