@@ -18,7 +18,10 @@ from django.utils import timezone
 
 from legation.core.models import Region, Sector
 from legation.engagements.models import (
+    CORRESPONDENCE_KINDS,
     IN_PERSON_KINDS,
+    MET_KINDS,
+    WORK_KINDS,
     Commitment,
     Kind,
     Posting,
@@ -47,6 +50,20 @@ class RegionVisit(TypedDict):
     last: str
 
 
+class CorrespondenceMonth(TypedDict):
+    month: str
+    letters_sent: int
+    letters_received: int
+    emails: int
+
+
+class CorrespondenceFigures(TypedDict):
+    letters_sent: int
+    letters_received: int
+    emails: int
+    by_month: list[CorrespondenceMonth]
+
+
 class PostingFigures(TypedDict):
     posting: str | None
     person: str
@@ -64,6 +81,7 @@ class PostingFigures(TypedDict):
     regions: list[RegionVisit]
     states_visited: int
     sectors_engaged: list[str]
+    correspondence: CorrespondenceFigures
 
 
 class SectorCount(TypedDict):
@@ -145,19 +163,23 @@ def _one_pass(activity: Any, months: list[dt.date]) -> OnePass:
     )
     scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
     facet = PostingActivity.Facet
-    # The only SQL inlined is the ORM's own compilation and integer facets; every value is a
-    # bound parameter.
+    met, work = _placeholders(MET_KINDS), _placeholders(WORK_KINDS)
+    # The only SQL inlined is the ORM's own compilation, integer facets and placeholders; every
+    # value is a bound parameter. Engagements of every kind (correspondence is counted apart
+    # from them, by kind); people and organisations *met* (in person); sectors of the work (not
+    # correspondence): engagements/models.py, "which kinds count towards which figure".
     sql = (
         f"WITH s(f, i, k, r, m, t) AS NOT MATERIALIZED ({scope_sql}) "  # noqa: S608
         f"SELECT 0, k, r, m, COUNT(*), MIN(t), MAX(t) FROM s WHERE f = {facet.ENGAGEMENT:d} "
         "GROUP BY k, r, m "
         "UNION ALL SELECT 1, NULL, NULL, NULL, COUNT(DISTINCT i), NULL, NULL FROM s "
-        f"WHERE f = {facet.PERSON:d} "
+        f"WHERE f = {facet.PERSON:d} AND k IN ({met}) "
         "UNION ALL SELECT 2, NULL, NULL, NULL, COUNT(DISTINCT i), NULL, NULL FROM s "
-        f"WHERE f = {facet.ORGANISATION:d} "
+        f"WHERE f = {facet.ORGANISATION:d} AND k IN ({met}) "
         "UNION ALL SELECT 3, NULL, NULL, i, COUNT(*), NULL, NULL FROM s "
-        f"WHERE f = {facet.SECTOR:d} GROUP BY i"
+        f"WHERE f = {facet.SECTOR:d} AND k IN ({work}) GROUP BY i"
     )
+    params = (*params, *_codes(MET_KINDS), *_codes(MET_KINDS), *_codes(WORK_KINDS))
     cube, people, orgs, sectors = [], 0, 0, {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -173,11 +195,52 @@ def _one_pass(activity: Any, months: list[dt.date]) -> OnePass:
     return OnePass(cube, people, orgs, sectors)
 
 
+def _codes(kinds: tuple) -> list[str]:
+    return [str(k.value) for k in kinds]
+
+
+def _placeholders(kinds: tuple) -> str:
+    return ", ".join(["%s"] * len(kinds))
+
+
 def _kinds(cube: list[tuple]) -> dict[str, int]:
+    """Engagements of the work by kind (correspondence is counted apart: `_correspondence`)."""
+    work = set(_codes(WORK_KINDS))
     counts: dict[str, int] = defaultdict(int)
     for kind, _r, _m, n, _f, _l in cube:
-        counts[kind] += n
+        if kind in work:
+            counts[kind] += n
     return {code: counts[code] for code in Kind.values if counts.get(code)}
+
+
+# The correspondence figures' keys, by kind.
+CORRESPONDENCE_KEYS = {
+    Kind.LETTER_SENT.value: "letters_sent",
+    Kind.LETTER_RECEIVED.value: "letters_received",
+    Kind.EMAIL.value: "emails",
+}
+assert set(CORRESPONDENCE_KEYS) == set(_codes(CORRESPONDENCE_KINDS))
+
+
+def _correspondence(cube: list[tuple], months: list[dt.date]) -> CorrespondenceFigures:
+    """Letters sent, letters received and emails: in all, and by month from arrival."""
+    totals = dict.fromkeys(CORRESPONDENCE_KEYS.values(), 0)
+    by_month: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(totals, 0))
+    for kind, _r, m, n, _f, _l in cube:
+        key = CORRESPONDENCE_KEYS.get(kind)
+        if key is None:
+            continue
+        totals[key] += n
+        by_month[m][key] += n
+    return {
+        "letters_sent": totals["letters_sent"],
+        "letters_received": totals["letters_received"],
+        "emails": totals["emails"],
+        "by_month": [
+            {"month": month_label(month), **by_month.get(i, dict.fromkeys(totals, 0))}  # type: ignore[typeddict-item]
+            for i, month in enumerate(months)
+        ],
+    }
 
 
 def _region_visits(cube: list[tuple]) -> list[RegionVisit]:
@@ -227,12 +290,23 @@ def _sector_rows(counts: dict[int, int]) -> list[SectorCount]:
 def posting_figures(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> PostingFigures:
     """The figures a head of mission cites: days in post, regions and states, sectors, people."""
     as_of = as_of or timezone.localdate()
-    once = _one_pass(posting_activity(user, posting, end=as_of), [])
-    return _posting_figures(posting, as_of, _sector_rows(once.sectors), once)
+    months = _tenure_months(posting, as_of)
+    once = _one_pass(posting_activity(user, posting, end=as_of), months)
+    return _posting_figures(posting, as_of, _sector_rows(once.sectors), once, months)
+
+
+def _tenure_months(posting: Posting, as_of: dt.date) -> list[dt.date]:
+    """Every calendar month from arrival to the reference date (or the departure, if earlier)."""
+    end = min(as_of, posting.departure) if posting.departure else as_of
+    return months_between(posting.arrival, end)
 
 
 def _posting_figures(
-    posting: Posting, as_of: dt.date, sectors: list[SectorCount], once: OnePass
+    posting: Posting,
+    as_of: dt.date,
+    sectors: list[SectorCount],
+    once: OnePass,
+    months: list[dt.date],
 ) -> PostingFigures:
     by_kind = _kinds(once.cube)
     regions = _region_visits(once.cube)
@@ -253,13 +327,16 @@ def _posting_figures(
         "regions": regions,
         "states_visited": sum(1 for r in regions if r["is_state"]),
         "sectors_engaged": [s["code"] for s in sectors],
+        "correspondence": _correspondence(once.cube, months),
     }
 
 
 def _months(cube: list[tuple], months: list[dt.date]) -> list[MonthCount]:
+    work = set(_codes(WORK_KINDS))
     counts: dict[int, int] = defaultdict(int)
-    for _k, _r, m, n, _f, _l in cube:
-        counts[m] += n
+    for k, _r, m, n, _f, _l in cube:
+        if k in work:
+            counts[m] += n
     return [
         {"month": month_label(m), "engagements": counts.get(i, 0)} for i, m in enumerate(months)
     ]
@@ -296,11 +373,10 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
     """Everything the tenure dashboard and report show for a posting on a reference date."""
     as_of = as_of or timezone.localdate()
     activity = posting_activity(user, posting, end=as_of)
-    end = min(as_of, posting.departure) if posting.departure else as_of
-    months = months_between(posting.arrival, end)
+    months = _tenure_months(posting, as_of)
     once = _one_pass(activity, months)
     sectors = _sector_rows(once.sectors)
-    base = _posting_figures(posting, as_of, sectors, once)
+    base = _posting_figures(posting, as_of, sectors, once, months)
     labels = dict(Kind.choices)
     kinds = [
         {"code": code, "label": str(labels.get(code, code)), "engagements": n}
@@ -323,6 +399,7 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
 
 __all__ = [
     "CommitmentFigures",
+    "CorrespondenceFigures",
     "MonthCount",
     "PostingFigures",
     "RegionVisit",

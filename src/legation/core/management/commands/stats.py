@@ -14,7 +14,8 @@ from legation.insight.figures import ledger_counts, posting_figures
 class Command(LegationCommand):
     help = (
         "Counts of everything, and for a posting its days in post, regions visited, sectors "
-        "engaged and engagements by kind."
+        "engaged, engagements by kind and its correspondence (letters sent and received, by "
+        "month)."
     )
     accepts_as = True
 
@@ -71,3 +72,14 @@ class Command(LegationCommand):
         )
         self.stdout.write("    " + ", ".join(figures["regions_visited"]))
         self.stdout.write("  sectors engaged    " + ", ".join(figures["sectors_engaged"]))
+        mail = figures["correspondence"]
+        self.stdout.write("\nCorrespondence (not counted as engagements)")
+        self.stdout.write(f"  letters sent       {mail['letters_sent']:>10,}")
+        self.stdout.write(f"  letters received   {mail['letters_received']:>10,}")
+        self.stdout.write(f"  emails             {mail['emails']:>10,}")
+        for month in mail["by_month"]:
+            if month["letters_sent"] or month["letters_received"] or month["emails"]:
+                self.stdout.write(
+                    f"    {month['month']}          {month['letters_sent']:>6,} sent "
+                    f"{month['letters_received']:>6,} received {month['emails']:>6,} emails"
+                )
