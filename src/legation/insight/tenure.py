@@ -237,7 +237,12 @@ def _correspondence(cube: list[tuple], months: list[dt.date]) -> CorrespondenceF
         "letters_received": totals["letters_received"],
         "emails": totals["emails"],
         "by_month": [
-            {"month": month_label(month), **by_month.get(i, dict.fromkeys(totals, 0))}  # type: ignore[typeddict-item]
+            {
+                "month": month_label(month),
+                "letters_sent": by_month[i]["letters_sent"],
+                "letters_received": by_month[i]["letters_received"],
+                "emails": by_month[i]["emails"],
+            }
             for i, month in enumerate(months)
         ],
     }
@@ -270,8 +275,10 @@ def _region_visits(cube: list[tuple]) -> list[RegionVisit]:
 
 
 def sector_counts(engagements: Any) -> list[SectorCount]:
-    """Engagements per sector (each engagement once per sector of its people and organisations)."""
-    counts = dict(engagement_sectors(engagements).values_list("sector_id").annotate(n=Count("*")))
+    """Engagements of the work per sector (each engagement once per sector of its people and
+    organisations; correspondence does not engage a sector: WORK_KINDS)."""
+    work = engagements.filter(kind__in=WORK_KINDS)
+    counts = dict(engagement_sectors(work).values_list("sector_id").annotate(n=Count("*")))
     return _sector_rows(counts)
 
 
