@@ -23,7 +23,7 @@ from legation.checks.ledger import Ledger
 from legation.core.models import Sector
 from legation.engagements.models import Engagement
 from legation.insight import reports
-from legation.insight.figures import relationship_strength, strengths
+from legation.insight.figures import relationship_strength, strengths, tenure
 from legation.letters.context import LetterBasis
 from legation.letters.models import MergeJob
 from tests import factories
@@ -244,7 +244,7 @@ def test_correspondence_is_shown_on_the_tenure_page_in_both_languages_and_respec
 
 
 def test_correspondence_in_the_tenure_report_and_the_stats_command(
-    mail, tmp_path, letters_officer, letters_internal_officer
+    mail, posting, tmp_path, letters_officer, letters_internal_officer
 ):
     import pypdf
 
@@ -262,6 +262,9 @@ def test_correspondence_in_the_tenure_report_and_the_stats_command(
     data = stats(letters_officer)
     assert data[CORRESPONDENCE]["letters_sent"] == 2
     assert data[CORRESPONDENCE]["letters_received"] == 1
+    # The same figures as the tenure's (stats places only the correspondence in its months).
+    t = tenure(posting, user=letters_officer, as_of=AS_OF)
+    assert data[CORRESPONDENCE] == json.loads(json.dumps(t[CORRESPONDENCE]))
     assert stats(letters_internal_officer)[CORRESPONDENCE]["letters_received"] == 0
     said = io.StringIO()
     call_command("stats", "--posting", "P-QIN", "--as-of", AS_OF.isoformat(),

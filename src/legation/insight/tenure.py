@@ -81,7 +81,6 @@ class PostingFigures(TypedDict):
     regions: list[RegionVisit]
     states_visited: int
     sectors_engaged: list[str]
-    correspondence: CorrespondenceFigures
 
 
 class SectorCount(TypedDict):
@@ -105,6 +104,7 @@ class CommitmentFigures(TypedDict):
 
 
 class TenureFigures(PostingFigures):
+    correspondence: CorrespondenceFigures
     role_label: str
     kinds: list[dict[str, Any]]
     engagements_by_month: list[MonthCount]
@@ -297,9 +297,30 @@ def _sector_rows(counts: dict[int, int]) -> list[SectorCount]:
 def posting_figures(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> PostingFigures:
     """The figures a head of mission cites: days in post, regions and states, sectors, people."""
     as_of = as_of or timezone.localdate()
+    once = _one_pass(posting_activity(user, posting, end=as_of), [])
+    return _posting_figures(posting, as_of, _sector_rows(once.sectors), once)
+
+
+def correspondence_figures(
+    posting: Posting, *, user: Any, as_of: dt.date | None = None
+) -> CorrespondenceFigures:
+    """Letters sent, letters received and emails of a posting, in all and by month.
+
+    What `tenure` shows under "correspondence", for `legation stats` beside `posting_figures`:
+    only the correspondence rows are placed in their month (placing every engagement would
+    triple the cost of the figures letters quote).
+    """
+    as_of = as_of or timezone.localdate()
     months = _tenure_months(posting, as_of)
-    once = _one_pass(posting_activity(user, posting, end=as_of), months)
-    return _posting_figures(posting, as_of, _sector_rows(once.sectors), once, months)
+    rows = (
+        posting_activity(user, posting, PostingActivity.Facet.ENGAGEMENT, end=as_of)
+        .filter(kind__in=CORRESPONDENCE_KINDS)
+        .annotate(m=_month_index(months))
+        .values_list("kind", "m")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return _correspondence([(k, None, m, n, None, None) for k, m, n in rows], months)
 
 
 def _tenure_months(posting: Posting, as_of: dt.date) -> list[dt.date]:
@@ -309,11 +330,7 @@ def _tenure_months(posting: Posting, as_of: dt.date) -> list[dt.date]:
 
 
 def _posting_figures(
-    posting: Posting,
-    as_of: dt.date,
-    sectors: list[SectorCount],
-    once: OnePass,
-    months: list[dt.date],
+    posting: Posting, as_of: dt.date, sectors: list[SectorCount], once: OnePass
 ) -> PostingFigures:
     by_kind = _kinds(once.cube)
     regions = _region_visits(once.cube)
@@ -334,7 +351,6 @@ def _posting_figures(
         "regions": regions,
         "states_visited": sum(1 for r in regions if r["is_state"]),
         "sectors_engaged": [s["code"] for s in sectors],
-        "correspondence": _correspondence(once.cube, months),
     }
 
 
@@ -383,7 +399,7 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
     months = _tenure_months(posting, as_of)
     once = _one_pass(activity, months)
     sectors = _sector_rows(once.sectors)
-    base = _posting_figures(posting, as_of, sectors, once, months)
+    base = _posting_figures(posting, as_of, sectors, once)
     labels = dict(Kind.choices)
     kinds = [
         {"code": code, "label": str(labels.get(code, code)), "engagements": n}
@@ -394,6 +410,7 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
         "role_label": str(dict(Posting.Role.choices).get(posting.role, posting.role)),
         "kinds": kinds,
         "engagements_by_month": _months(once.cube, months),
+        "correspondence": _correspondence(once.cube, months),
         "sectors": sectors,
         "commitments": commitment_figures(
             # The engagement rows' item is the engagement itself: read from the covering index.
@@ -413,6 +430,7 @@ __all__ = [
     "SectorCount",
     "TenureFigures",
     "commitment_figures",
+    "correspondence_figures",
     "day_end",
     "days_in_post",
     "posting_figures",

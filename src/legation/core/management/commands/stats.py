@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from legation.core.management.base import LegationCommand, parse_date
 from legation.engagements.selectors import default_posting, find_posting
-from legation.insight.figures import ledger_counts, posting_figures
+from legation.insight.figures import correspondence_figures, ledger_counts, posting_figures
 
 
 class Command(LegationCommand):
@@ -44,9 +44,12 @@ class Command(LegationCommand):
                 raise CommandError("No head of mission found: name one with --posting.")
         counts = ledger_counts(actor)
         figures = posting_figures(posting, user=actor, as_of=as_of) if posting else None
+        mail = correspondence_figures(posting, user=actor, as_of=as_of) if posting else None
         if options["json"]:
             out: dict[str, Any] = {"counts": counts}
             out.update(figures or {})
+            if mail is not None:
+                out["correspondence"] = mail
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
         self.stdout.write("Ledger")
@@ -72,7 +75,7 @@ class Command(LegationCommand):
         )
         self.stdout.write("    " + ", ".join(figures["regions_visited"]))
         self.stdout.write("  sectors engaged    " + ", ".join(figures["sectors_engaged"]))
-        mail = figures["correspondence"]
+        assert mail is not None
         self.stdout.write("\nCorrespondence (not counted as engagements)")
         self.stdout.write(f"  letters sent       {mail['letters_sent']:>10,}")
         self.stdout.write(f"  letters received   {mail['letters_received']:>10,}")
