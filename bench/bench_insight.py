@@ -49,7 +49,11 @@ def run(size: str) -> Report:
     lo, hi = day_start(start), day_end(as_of)
 
     ids = ",".join(str(int(m)) for m in mission_ids)
-    bounds = [posting.pk, clearance(user), lo, hi]
+    from legation.engagements.models import WORK_KINDS
+
+    work = [str(k.value) for k in WORK_KINDS]  # coverage counts the work, not correspondence
+    kinds = ", ".join(["%s"] * len(work))
+    bounds = [posting.pk, clearance(user), lo, hi, *work]
 
     def ledger_sql() -> None:
         # The same cells from the ledger's own tables: the posting's engagements the user may
@@ -61,7 +65,8 @@ def run(size: str) -> Report:
                 "JOIN engagements_engagement e ON e.id = s.engagement_id "
                 "JOIN insight_engagementsector es ON es.engagement_id = e.id "
                 f"WHERE s.posting_id = %s AND e.mission_id IN ({ids}) AND e.sensitivity <= %s "
-                "AND e.start >= %s AND e.start < %s GROUP BY e.region_id, es.sector_id",
+                f"AND e.start >= %s AND e.start < %s AND e.kind IN ({kinds}) "
+                "GROUP BY e.region_id, es.sector_id",
                 bounds,
             )
             cur.fetchall()
@@ -73,7 +78,8 @@ def run(size: str) -> Report:
             cur.execute(
                 "SELECT region_id, item_id, COUNT(*), MAX(start) FROM insight_postingactivity "
                 f"WHERE posting_id = %s AND facet = 3 AND mission_id IN ({ids}) "
-                "AND sensitivity <= %s AND start >= %s AND start < %s GROUP BY region_id, item_id",
+                f"AND sensitivity <= %s AND start >= %s AND start < %s AND kind IN ({kinds}) "
+                "GROUP BY region_id, item_id",
                 bounds,
             )
             cur.fetchall()

@@ -13,7 +13,7 @@ def test_matrix_counts_each_engagement_once_per_sector_in_its_region(book):
     assert c["cells"]["US-TX"] == {"subnational": 4, "think_tank": 1}
     # The site visit: a business person and a business firm, one sector, counted once.
     assert c["cells"]["US-CA"] == {"business": 1}
-    assert c["unplaced"] == {"think_tank": 1, "business": 1}  # the email and the call
+    assert c["unplaced"] == {"business": 1}  # the call; the email is correspondence, not coverage
     assert c["row_totals"]["US-TX"] == 5 and c["total"] == 6
 
 

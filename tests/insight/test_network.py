@@ -38,9 +38,12 @@ def test_people_known_only_through_the_departing_posting_are_a_handover_risk(boo
 
 
 def test_reader_without_clearance_sees_holders_of_visible_engagements_only(book, reader):
+    # The scholar: a restricted meeting and an email (correspondence holds no relationship).
+    cleared = person_network(book["scholar"], SYSTEM, as_of=AS_OF)
+    assert [h["engagements"] for h in cleared["holders"]] == [1]
+    assert cleared["strength"]["engagements"] == 1
     net = person_network(book["scholar"], reader, as_of=AS_OF)
-    assert [h["engagements"] for h in net["holders"]] == [1]
-    assert net["strength"]["engagements"] == 1
+    assert net["holders"] == [] and net["strength"] is None
 
 
 def test_outsider_sees_no_holders(book, outsider):

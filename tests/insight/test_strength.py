@@ -37,7 +37,7 @@ def test_seniority_weighs_heads_of_state_and_governors_above_staff(title, office
     assert seniority_of(title, office)[0] == weight
 
 
-def test_a_long_in_person_engagement_weighs_more_than_an_email(mission):
+def test_a_long_in_person_engagement_weighs_more_and_an_email_counts_for_nothing(mission):
     dinner_guest = factories.PersonFactory(mission=mission)
     emailed = factories.PersonFactory(mission=mission)
     factories.EngagementFactory(
@@ -48,12 +48,15 @@ def test_a_long_in_person_engagement_weighs_more_than_an_email(mission):
         mission=mission, kind="email", people=[emailed], start=at("2022-12-01")
     )
     assert relationship_strength(dinner_guest, SYSTEM, as_of=AS_OF)["weight"] == 4.0
-    assert relationship_strength(emailed, SYSTEM, as_of=AS_OF)["weight"] == 0.5
+    # An email is correspondence (its direction unrecorded, lists are mailed): no weight.
+    assert relationship_strength(emailed, SYSTEM, as_of=AS_OF) is None
 
 
 def test_strengths_rank_the_strongest_first_with_reasons(book):
     ranked = strengths(SYSTEM, as_of=AS_OF, posting=book["hom"], limit=2)
-    assert [r["person"] for r in ranked] == [book["governor"], book["scholar"]]
+    # The scholar's email does not count: one meeting in February weighs less than the
+    # businessman's call in May.
+    assert [r["person"] for r in ranked] == [book["governor"], book["businessman"]]
     assert all(len(r["reasons"]) == 3 for r in ranked)
 
 
@@ -99,9 +102,9 @@ def test_a_slow_rhythm_needs_a_longer_silence(mission):
 def test_reader_without_clearance_gets_strength_without_restricted_engagements(book, reader):
     full = relationship_strength(book["scholar"], SYSTEM, as_of=AS_OF)
     limited = relationship_strength(book["scholar"], reader, as_of=AS_OF)
-    assert (full["engagements"], limited["engagements"]) == (2, 1)
-    assert limited["by_kind"] == {"email": 1}
-    assert relationship_strength(book["scholar"], reader, as_of=dt.date(2022, 3, 1)) is None
+    assert full["engagements"] == 1 and full["by_kind"] == {"meeting": 1}
+    # The restricted meeting is hidden, and the email does not count.
+    assert limited is None
 
 
 def test_quiet_list_is_empty_for_an_outsider(book, outsider):

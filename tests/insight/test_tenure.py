@@ -9,13 +9,20 @@ from tests.insight.conftest import AS_OF
 
 def test_tenure_counts_kinds_months_people_and_regions(book):
     t = tenure(book["hom"], user=SYSTEM, as_of=AS_OF)
-    assert t["engagements"] == 7
-    assert t["engagements_by_kind"] == {"meeting": 5, "email": 1, "call": 1}
+    # The email is correspondence, counted apart; the call is an engagement, but nobody was met.
+    assert t["engagements"] == 6
+    assert t["engagements_by_kind"] == {"meeting": 5, "call": 1}
     months = {m["month"]: m["engagements"] for m in t["engagements_by_month"]}
     assert months["2021-07"] == 0 and months["2022-12"] == 0
-    assert (months["2022-01"], months["2022-02"], months["2022-06"]) == (1, 2, 1)
+    assert (months["2022-01"], months["2022-02"], months["2022-05"], months["2022-06"]) == (
+        1, 2, 1, 0,
+    )  # fmt: skip
     assert len(t["engagements_by_month"]) == 18  # July 2021 to December 2022
-    assert t["people_met"] == 3
+    assert t["people_met"] == 2  # the governor and the scholar; the businessman was called
+    mail = t["correspondence"]
+    assert (mail["letters_sent"], mail["letters_received"], mail["emails"]) == (0, 0, 1)
+    assert len(mail["by_month"]) == 18
+    assert {m["month"]: m["emails"] for m in mail["by_month"]}["2022-06"] == 1
     assert t["regions_visited"] == ["US-TX"]
     assert t["regions"][0]["visits"] == 5
     assert (t["regions"][0]["first"], t["regions"][0]["last"]) == ("2022-01-10", "2022-04-10")
@@ -24,7 +31,7 @@ def test_tenure_counts_kinds_months_people_and_regions(book):
 def test_tenure_counts_each_engagement_once_per_sector(book):
     t = tenure(book["hom"], user=SYSTEM, as_of=AS_OF)
     sectors = {s["code"]: s["engagements"] for s in t["sectors"]}
-    assert sectors == {"subnational": 4, "think_tank": 2, "business": 1}
+    assert sectors == {"subnational": 4, "think_tank": 1, "business": 1}  # not the email
     assert t["sectors_engaged"] == ["business", "think_tank", "subnational"]
 
 
@@ -40,9 +47,10 @@ def test_commitments_are_opened_solved_and_still_open_as_of_the_date(book):
 
 def test_reader_without_clearance_gets_tenure_without_restricted_engagements(book, reader):
     t = tenure(book["hom"], user=reader, as_of=AS_OF)
-    assert t["engagements"] == 6
+    assert t["engagements"] == 5
     assert t["regions"][0]["visits"] == 4
-    assert {s["code"]: s["engagements"] for s in t["sectors"]}["think_tank"] == 1
+    # The restricted meeting was the only engagement of the think tank (the email does not count).
+    assert "think_tank" not in t["sectors_engaged"]
     # The commitment raised in the restricted engagement would reveal it.
     assert t["commitments"]["opened"] == 2
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from legation.engagements.models import IN_PERSON_KINDS, Engagement, Fact, Posting
+from legation.engagements.models import IN_PERSON_KINDS, MET_KINDS, Engagement, Fact, Posting
 from legation.insight.figures import posting_figures
 from legation.people.models import Person
 
@@ -125,7 +125,11 @@ class Ledger:
         sectors = SECTOR_KEYS[key]
         people = (
             Person.objects.visible_to(self.user)
-            .filter(participations__engagement__in=self.engagements().values("id"))
+            .filter(
+                participations__engagement__in=self.engagements()
+                .filter(kind__in=MET_KINDS)
+                .values("id")
+            )
             .filter(sector__code__in=sectors)
             .distinct()
         )

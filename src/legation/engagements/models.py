@@ -133,8 +133,25 @@ class Kind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-# Kinds that put the mission's people physically in a region: they count as visits.
+# Which kinds count towards which figure: one definition for every figure (the insight layer,
+# `legation stats`, the posting figures letters quote, the claim checker's ledger). See
+# docs/insight.md, "Which engagements count".
+#
+# Kinds that put the mission's people physically in a region: they count as visits, and the
+# people and organisations of these engagements count as *met* (a call is not a meeting).
 IN_PERSON_KINDS = (Kind.MEETING, Kind.SITE_VISIT, Kind.EVENT, Kind.SPEECH, Kind.INTERVIEW)
+MET_KINDS = IN_PERSON_KINDS
+# Correspondence: letters sent and received, and emails. Counted apart (letters sent, letters
+# received, emails, by month), never as the work of a posting: a mail merge to a list writes a
+# letter to everyone on it, and must not make them people met or their sectors engaged.
+CORRESPONDENCE_KINDS = (Kind.LETTER_SENT, Kind.LETTER_RECEIVED, Kind.EMAIL)
+# The work of a posting: engagements (the count, by kind, by month), sectors engaged, the coverage
+# matrix. In person, calls and "other"; never correspondence.
+WORK_KINDS = tuple(k for k in Kind if k not in CORRESPONDENCE_KINDS)
+# Relationship strength, quiet relationships and who holds a relationship: the work, and a letter
+# received (the other side wrote to us; no merge of ours can make one). A letter the mission sends,
+# one-off or merged, and an email (its direction is not recorded; lists are mailed) do not count.
+RELATIONSHIP_KINDS = (*WORK_KINDS, Kind.LETTER_RECEIVED)
 
 
 class SiteType(models.TextChoices):

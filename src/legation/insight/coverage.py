@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from legation.core.models import Region, Sector
-from legation.engagements.models import Posting
+from legation.engagements.models import WORK_KINDS, Posting
 from legation.insight.common import instant, local_date, posting_activity, scope
 from legation.insight.models import PostingActivity
 
@@ -68,7 +68,8 @@ def matrix_rows(
 ) -> list[tuple[int | None, int, int, Any]]:
     """(region id, sector id, engagements, last start) for every non-empty cell.
 
-    The engagements of `scope(user, posting=posting, start=start, end=end)`, each once per
+    The engagements of the work (WORK_KINDS: correspondence is not coverage) in
+    `scope(user, posting=posting, start=start, end=end)`, each once per
     sector it reached. One posting's are its sector rows in the per-posting table (one range of
     its covering index); otherwise the engagements in scope (compiled from `visible_to`) are
     joined to the derived sector rows. SQLite is told to read that scope first (MATERIALIZED);
@@ -77,12 +78,18 @@ def matrix_rows(
     if posting is not None:
         body = (
             posting_activity(user, posting, PostingActivity.Facet.SECTOR, start=start, end=end)
+            .filter(kind__in=WORK_KINDS)
             .values_list("region_id", "item_id")
             .annotate(n=Count("*"), last=Max("start"))
         )
         sql, params = body.query.sql_with_params()
     else:
-        body = scope(user, start=start, end=end).values_list("id", "region_id", "start").order_by()
+        body = (
+            scope(user, start=start, end=end)
+            .filter(kind__in=WORK_KINDS)
+            .values_list("id", "region_id", "start")
+            .order_by()
+        )
         scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
         hint = "MATERIALIZED " if connection.vendor == "sqlite" else ""
         # Only the ORM's own compilation is inlined; every value is a bound parameter.

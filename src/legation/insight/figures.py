@@ -26,6 +26,7 @@ from legation.insight.tenure import (
     PostingFigures,
     RegionVisit,
     TenureFigures,
+    correspondence_figures,
     posting_figures,
     sector_counts,
     tenure,
@@ -38,6 +39,7 @@ __all__ = [
     "QuietRelationship",
     "RegionVisit",
     "TenureFigures",
+    "correspondence_figures",
     "coverage",
     "day_end",
     "days_in_post",
@@ -58,16 +60,27 @@ __all__ = [
 
 
 def ledger_counts(user: Any) -> dict[str, int]:
-    """Counts of everything the user may see."""
-    from legation.engagements.models import Commitment, Fact, Mission
+    """Counts of everything the user may see.
+
+    Engagements are the work (WORK_KINDS); letters and emails are counted apart as
+    correspondence, as in every figure (engagements/models.py).
+    """
+    from django.db.models import Count, Q
+
+    from legation.engagements.models import WORK_KINDS, Commitment, Fact, Mission
     from legation.people.models import Organisation, Person
 
+    engagements = Engagement.objects.visible_to(user).aggregate(
+        work=Count("id", filter=Q(kind__in=WORK_KINDS)),
+        correspondence=Count("id", filter=~Q(kind__in=WORK_KINDS)),
+    )
     return {
         "missions": Mission.objects.visible_to(user).count(),
         "postings": Posting.objects.visible_to(user).count(),
         "people": Person.objects.visible_to(user).count(),
         "organisations": Organisation.objects.visible_to(user).count(),
-        "engagements": Engagement.objects.visible_to(user).count(),
+        "engagements": engagements["work"],
+        "correspondence": engagements["correspondence"],
         "commitments": Commitment.objects.visible_to(user).count(),
         "open_commitments": Commitment.objects.visible_to(user)
         .filter(status__in=["open", "in_progress"])

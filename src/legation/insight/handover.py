@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from legation.engagements.models import Commitment, Engagement, Fact, Posting
+from legation.engagements.models import RELATIONSHIP_KINDS, Commitment, Engagement, Fact, Posting
 from legation.insight.common import day_end, iso, posting_activity
 from legation.insight.coverage import coverage
 from legation.insight.models import PostingActivity
@@ -122,6 +122,7 @@ def relationships(posting: Posting, user: Any, as_of: dt.date) -> list[dict[str,
         e = (
             Engagement.objects.visible_to(user)
             .filter(engagementparticipant__person_id=pid, start__lt=day_end(as_of))
+            .filter(kind__in=RELATIONSHIP_KINDS)
             .order_by("-start")
             .only("start", "subject", "kind")
             .first()

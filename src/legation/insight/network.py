@@ -2,7 +2,8 @@
 
 Connections come from three places: affiliations (colleagues in the same organisation),
 recorded relationships (spouse of, chief of staff of…), and shared engagements (met together).
-A relationship is *held* by the postings whose engagements included the person. A person engaged
+A relationship is *held* by the postings whose engagements included the person (the kinds that
+measure a relationship, RELATIONSHIP_KINDS: a letter sent to a list holds nothing). A person engaged
 by one posting and by no other posting still in post is a handover risk: when that posting ends,
 nobody left in the mission knows them.
 """
@@ -16,7 +17,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from legation.engagements.models import EngagementParticipant, Posting
+from legation.engagements.models import RELATIONSHIP_KINDS, EngagementParticipant, Posting
 from legation.insight.common import day_end, iso, scope
 from legation.insight.models import PostingActivity
 from legation.insight.strength import relationship_strength, strengths
@@ -53,6 +54,7 @@ def holders(
         .filter(
             posting_id__in=list(postings) or [0],
             facet=PostingActivity.Facet.PERSON,
+            kind__in=RELATIONSHIP_KINDS,
             item_id__in=person_ids,
             start__lt=day_end(as_of),
         )

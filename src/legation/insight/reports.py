@@ -215,6 +215,12 @@ def to_csv(data: dict[str, Any]) -> bytes:
             w("region_visits", r["code"], r["visits"])
         for key, value in data["commitments"].items():
             w("commitments", key, value)
+        mail = data["correspondence"]
+        for key in ("letters_sent", "letters_received", "emails"):
+            w("correspondence", key, mail[key])
+        for m in mail["by_month"]:
+            for key in ("letters_sent", "letters_received", "emails"):
+                w(f"correspondence_{key}_by_month", m["month"], m[key])
     elif kind == "coverage":
         codes = [s["code"] for s in data["sectors"]]
         w("region", *codes, "total")
@@ -344,4 +350,13 @@ def typst_labels() -> dict[str, str]:
         "visits": _("Visits"),
         "first": _("First"),
         "last_visit": _("Last"),
+        "correspondence": _("Correspondence"),
+        "correspondence_note": _(
+            "Letters and emails are counted here, apart from the engagements: a letter sent to "
+            "many people is not a meeting, and its recipients are not people met."
+        ),
+        "month": _("Month"),
+        "letters_sent": _("Letters sent"),
+        "letters_received": _("Letters received"),
+        "emails": _("Emails"),
     }

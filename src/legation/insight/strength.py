@@ -3,8 +3,10 @@
 score (0–100) = frequency (up to 40) + recency (up to 30) + seniority (up to 30)
 
 - frequency: each engagement weighs by its kind (a meeting, site visit or event 3, a speech,
-  interview or call 2, a letter 1, an email 0.5, other 1), plus 1 for an in-person engagement of
+  interview or call 2, a letter received 1, other 1), plus 1 for an in-person engagement of
   two hours or more (a dinner); the weighted sum W gives 40 × min(1, ln(1 + W) / ln(1 + 60)).
+  Letters the mission sends and emails do not count (RELATIONSHIP_KINDS): a merge to a list
+  must not raise a score.
 - recency: 30 × 0.5 ^ (days since the last engagement / 180): halves every six months.
 - seniority: 30 × the weight of the person's title and office (a head of state 1.0, a governor
   or senator 0.85, a representative or mayor 0.65, a director or professor 0.45, anyone else 0.25).
@@ -35,6 +37,7 @@ from django.utils.translation import ngettext
 
 from legation.engagements.models import (
     IN_PERSON_KINDS,
+    RELATIONSHIP_KINDS,
     Engagement,
     Kind,
     Posting,
@@ -43,6 +46,9 @@ from legation.insight.common import day_end, instant, local_date, posting_activi
 from legation.insight.models import PostingActivity
 from legation.people.models import Person
 
+# The kinds a relationship is measured by (engagements/models.py, RELATIONSHIP_KINDS): a letter
+# the mission sends (one-off or merged to a list) and an email count for nothing, neither as
+# frequency nor as the last engagement.
 KIND_WEIGHTS: dict[str, float] = {
     Kind.MEETING: 3,
     Kind.SITE_VISIT: 3,
@@ -50,11 +56,10 @@ KIND_WEIGHTS: dict[str, float] = {
     Kind.SPEECH: 2,
     Kind.INTERVIEW: 2,
     Kind.CALL: 2,
-    Kind.LETTER_SENT: 1,
     Kind.LETTER_RECEIVED: 1,
-    Kind.EMAIL: 0.5,
     Kind.OTHER: 1,
 }
+assert set(KIND_WEIGHTS) == set(RELATIONSHIP_KINDS)
 LONG_ENGAGEMENT = dt.timedelta(hours=2)
 FREQUENCY_POINTS, RECENCY_POINTS, SENIORITY_POINTS = 40, 30, 30
 FREQUENCY_SATURATION = 60.0
@@ -153,6 +158,13 @@ def _kind_weight() -> Any:
     return base + bonus
 
 
+def relationship_scope(
+    user: Any, *, posting: Posting | None = None, end: dt.date | None = None
+) -> Any:
+    """The engagements a relationship is measured by: `scope` without what the mission sends."""
+    return scope(user, posting=posting, end=end).filter(kind__in=RELATIONSHIP_KINDS)
+
+
 def _utc_day(value: Any) -> dt.date:
     """The UTC day of a raw timestamp (SQLite's text or PostgreSQL's datetime)."""
     if isinstance(value, str):
@@ -172,7 +184,7 @@ def person_activity(
 ) -> list[Any]:
     """Per person: engagements, last start and their weighted sum (one GROUP BY).
 
-    The engagements are those of `scope(user, posting=posting, end=end)`. `people` limits it to
+    The engagements are those of `relationship_scope(user, posting=posting, end=end)`. `people` limits it to
     a few people (read through their own participations).
 
     `raw`: the rows as the database hands them back, (person id, count, last, weight) with
@@ -186,7 +198,7 @@ def person_activity(
         sql, params = _posting_activity_sql(user, posting, end, min_engagements, last_before)
     else:
         sql, params = _engagement_activity_sql(
-            scope(user, posting=posting, end=end), people, min_engagements, last_before
+            relationship_scope(user, posting=posting, end=end), people, min_engagements, last_before
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -214,6 +226,7 @@ def _posting_activity_sql(
     """
     body = (
         posting_activity(user, posting, PostingActivity.Facet.PERSON, end=end)
+        .filter(kind__in=RELATIONSHIP_KINDS)
         .values("item_id")
         .annotate(
             n=Count("*"),
@@ -378,7 +391,7 @@ def explain(
     kinds: dict[int, dict[str, int]] = defaultdict(dict)
     # Driven from the people (their few engagements), not from every engagement in scope.
     for pid, kind, n in (
-        scope(user, posting=posting, end=as_of)
+        relationship_scope(user, posting=posting, end=as_of)
         .filter(engagementparticipant__person_id__in=ids or [0])
         .values_list("engagementparticipant__person_id", "kind")
         .annotate(n=Count("id"))
@@ -517,7 +530,7 @@ def _rhythms(
     dates: dict[int, list[dt.date]] = defaultdict(list)
     # Driven from the people (their few engagements), not from every engagement in scope.
     rows = (
-        scope(user, posting=posting, end=as_of)
+        relationship_scope(user, posting=posting, end=as_of)
         .filter(engagementparticipant__person_id__in=ids or [0])
         .values_list("engagementparticipant__person_id", "start")
         .order_by("engagementparticipant__person_id", "start")

@@ -18,7 +18,10 @@ from django.utils import timezone
 
 from legation.core.models import Region, Sector
 from legation.engagements.models import (
+    CORRESPONDENCE_KINDS,
     IN_PERSON_KINDS,
+    MET_KINDS,
+    WORK_KINDS,
     Commitment,
     Kind,
     Posting,
@@ -45,6 +48,20 @@ class RegionVisit(TypedDict):
     visits: int
     first: str
     last: str
+
+
+class CorrespondenceMonth(TypedDict):
+    month: str
+    letters_sent: int
+    letters_received: int
+    emails: int
+
+
+class CorrespondenceFigures(TypedDict):
+    letters_sent: int
+    letters_received: int
+    emails: int
+    by_month: list[CorrespondenceMonth]
 
 
 class PostingFigures(TypedDict):
@@ -87,6 +104,7 @@ class CommitmentFigures(TypedDict):
 
 
 class TenureFigures(PostingFigures):
+    correspondence: CorrespondenceFigures
     role_label: str
     kinds: list[dict[str, Any]]
     engagements_by_month: list[MonthCount]
@@ -145,19 +163,23 @@ def _one_pass(activity: Any, months: list[dt.date]) -> OnePass:
     )
     scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
     facet = PostingActivity.Facet
-    # The only SQL inlined is the ORM's own compilation and integer facets; every value is a
-    # bound parameter.
+    met, work = _placeholders(MET_KINDS), _placeholders(WORK_KINDS)
+    # The only SQL inlined is the ORM's own compilation, integer facets and placeholders; every
+    # value is a bound parameter. Engagements of every kind (correspondence is counted apart
+    # from them, by kind); people and organisations *met* (in person); sectors of the work (not
+    # correspondence): engagements/models.py, "which kinds count towards which figure".
     sql = (
         f"WITH s(f, i, k, r, m, t) AS NOT MATERIALIZED ({scope_sql}) "  # noqa: S608
         f"SELECT 0, k, r, m, COUNT(*), MIN(t), MAX(t) FROM s WHERE f = {facet.ENGAGEMENT:d} "
         "GROUP BY k, r, m "
         "UNION ALL SELECT 1, NULL, NULL, NULL, COUNT(DISTINCT i), NULL, NULL FROM s "
-        f"WHERE f = {facet.PERSON:d} "
+        f"WHERE f = {facet.PERSON:d} AND k IN ({met}) "
         "UNION ALL SELECT 2, NULL, NULL, NULL, COUNT(DISTINCT i), NULL, NULL FROM s "
-        f"WHERE f = {facet.ORGANISATION:d} "
+        f"WHERE f = {facet.ORGANISATION:d} AND k IN ({met}) "
         "UNION ALL SELECT 3, NULL, NULL, i, COUNT(*), NULL, NULL FROM s "
-        f"WHERE f = {facet.SECTOR:d} GROUP BY i"
+        f"WHERE f = {facet.SECTOR:d} AND k IN ({work}) GROUP BY i"
     )
+    params = (*params, *_codes(MET_KINDS), *_codes(MET_KINDS), *_codes(WORK_KINDS))
     cube, people, orgs, sectors = [], 0, 0, {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -173,11 +195,57 @@ def _one_pass(activity: Any, months: list[dt.date]) -> OnePass:
     return OnePass(cube, people, orgs, sectors)
 
 
+def _codes(kinds: tuple) -> list[str]:
+    return [str(k.value) for k in kinds]
+
+
+def _placeholders(kinds: tuple) -> str:
+    return ", ".join(["%s"] * len(kinds))
+
+
 def _kinds(cube: list[tuple]) -> dict[str, int]:
+    """Engagements of the work by kind (correspondence is counted apart: `_correspondence`)."""
+    work = set(_codes(WORK_KINDS))
     counts: dict[str, int] = defaultdict(int)
     for kind, _r, _m, n, _f, _l in cube:
-        counts[kind] += n
+        if kind in work:
+            counts[kind] += n
     return {code: counts[code] for code in Kind.values if counts.get(code)}
+
+
+# The correspondence figures' keys, by kind.
+CORRESPONDENCE_KEYS = {
+    Kind.LETTER_SENT.value: "letters_sent",
+    Kind.LETTER_RECEIVED.value: "letters_received",
+    Kind.EMAIL.value: "emails",
+}
+assert set(CORRESPONDENCE_KEYS) == set(_codes(CORRESPONDENCE_KINDS))
+
+
+def _correspondence(cube: list[tuple], months: list[dt.date]) -> CorrespondenceFigures:
+    """Letters sent, letters received and emails: in all, and by month from arrival."""
+    totals = dict.fromkeys(CORRESPONDENCE_KEYS.values(), 0)
+    by_month: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(totals, 0))
+    for kind, _r, m, n, _f, _l in cube:
+        key = CORRESPONDENCE_KEYS.get(kind)
+        if key is None:
+            continue
+        totals[key] += n
+        by_month[m][key] += n
+    return {
+        "letters_sent": totals["letters_sent"],
+        "letters_received": totals["letters_received"],
+        "emails": totals["emails"],
+        "by_month": [
+            {
+                "month": month_label(month),
+                "letters_sent": by_month[i]["letters_sent"],
+                "letters_received": by_month[i]["letters_received"],
+                "emails": by_month[i]["emails"],
+            }
+            for i, month in enumerate(months)
+        ],
+    }
 
 
 def _region_visits(cube: list[tuple]) -> list[RegionVisit]:
@@ -207,8 +275,10 @@ def _region_visits(cube: list[tuple]) -> list[RegionVisit]:
 
 
 def sector_counts(engagements: Any) -> list[SectorCount]:
-    """Engagements per sector (each engagement once per sector of its people and organisations)."""
-    counts = dict(engagement_sectors(engagements).values_list("sector_id").annotate(n=Count("*")))
+    """Engagements of the work per sector (each engagement once per sector of its people and
+    organisations; correspondence does not engage a sector: WORK_KINDS)."""
+    work = engagements.filter(kind__in=WORK_KINDS)
+    counts = dict(engagement_sectors(work).values_list("sector_id").annotate(n=Count("*")))
     return _sector_rows(counts)
 
 
@@ -229,6 +299,34 @@ def posting_figures(posting: Posting, *, user: Any, as_of: dt.date | None = None
     as_of = as_of or timezone.localdate()
     once = _one_pass(posting_activity(user, posting, end=as_of), [])
     return _posting_figures(posting, as_of, _sector_rows(once.sectors), once)
+
+
+def correspondence_figures(
+    posting: Posting, *, user: Any, as_of: dt.date | None = None
+) -> CorrespondenceFigures:
+    """Letters sent, letters received and emails of a posting, in all and by month.
+
+    What `tenure` shows under "correspondence", for `legation stats` beside `posting_figures`:
+    only the correspondence rows are placed in their month (placing every engagement would
+    triple the cost of the figures letters quote).
+    """
+    as_of = as_of or timezone.localdate()
+    months = _tenure_months(posting, as_of)
+    rows = (
+        posting_activity(user, posting, PostingActivity.Facet.ENGAGEMENT, end=as_of)
+        .filter(kind__in=CORRESPONDENCE_KINDS)
+        .annotate(m=_month_index(months))
+        .values_list("kind", "m")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return _correspondence([(k, None, m, n, None, None) for k, m, n in rows], months)
+
+
+def _tenure_months(posting: Posting, as_of: dt.date) -> list[dt.date]:
+    """Every calendar month from arrival to the reference date (or the departure, if earlier)."""
+    end = min(as_of, posting.departure) if posting.departure else as_of
+    return months_between(posting.arrival, end)
 
 
 def _posting_figures(
@@ -257,9 +355,11 @@ def _posting_figures(
 
 
 def _months(cube: list[tuple], months: list[dt.date]) -> list[MonthCount]:
+    work = set(_codes(WORK_KINDS))
     counts: dict[int, int] = defaultdict(int)
-    for _k, _r, m, n, _f, _l in cube:
-        counts[m] += n
+    for k, _r, m, n, _f, _l in cube:
+        if k in work:
+            counts[m] += n
     return [
         {"month": month_label(m), "engagements": counts.get(i, 0)} for i, m in enumerate(months)
     ]
@@ -296,8 +396,7 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
     """Everything the tenure dashboard and report show for a posting on a reference date."""
     as_of = as_of or timezone.localdate()
     activity = posting_activity(user, posting, end=as_of)
-    end = min(as_of, posting.departure) if posting.departure else as_of
-    months = months_between(posting.arrival, end)
+    months = _tenure_months(posting, as_of)
     once = _one_pass(activity, months)
     sectors = _sector_rows(once.sectors)
     base = _posting_figures(posting, as_of, sectors, once)
@@ -311,6 +410,7 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
         "role_label": str(dict(Posting.Role.choices).get(posting.role, posting.role)),
         "kinds": kinds,
         "engagements_by_month": _months(once.cube, months),
+        "correspondence": _correspondence(once.cube, months),
         "sectors": sectors,
         "commitments": commitment_figures(
             # The engagement rows' item is the engagement itself: read from the covering index.
@@ -323,12 +423,14 @@ def tenure(posting: Posting, *, user: Any, as_of: dt.date | None = None) -> Tenu
 
 __all__ = [
     "CommitmentFigures",
+    "CorrespondenceFigures",
     "MonthCount",
     "PostingFigures",
     "RegionVisit",
     "SectorCount",
     "TenureFigures",
     "commitment_figures",
+    "correspondence_figures",
     "day_end",
     "days_in_post",
     "posting_figures",

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from legation.core.management.base import LegationCommand, parse_date
 from legation.engagements.selectors import default_posting, find_posting
-from legation.insight.figures import ledger_counts, posting_figures
+from legation.insight.figures import correspondence_figures, ledger_counts, posting_figures
 
 
 class Command(LegationCommand):
     help = (
         "Counts of everything, and for a posting its days in post, regions visited, sectors "
-        "engaged and engagements by kind."
+        "engaged, engagements by kind and its correspondence (letters sent and received, by "
+        "month)."
     )
     accepts_as = True
 
@@ -43,9 +44,12 @@ class Command(LegationCommand):
                 raise CommandError("No head of mission found: name one with --posting.")
         counts = ledger_counts(actor)
         figures = posting_figures(posting, user=actor, as_of=as_of) if posting else None
+        mail = correspondence_figures(posting, user=actor, as_of=as_of) if posting else None
         if options["json"]:
             out: dict[str, Any] = {"counts": counts}
             out.update(figures or {})
+            if mail is not None:
+                out["correspondence"] = mail
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
         self.stdout.write("Ledger")
@@ -71,3 +75,14 @@ class Command(LegationCommand):
         )
         self.stdout.write("    " + ", ".join(figures["regions_visited"]))
         self.stdout.write("  sectors engaged    " + ", ".join(figures["sectors_engaged"]))
+        assert mail is not None
+        self.stdout.write("\nCorrespondence (not counted as engagements)")
+        self.stdout.write(f"  letters sent       {mail['letters_sent']:>10,}")
+        self.stdout.write(f"  letters received   {mail['letters_received']:>10,}")
+        self.stdout.write(f"  emails             {mail['emails']:>10,}")
+        for month in mail["by_month"]:
+            if month["letters_sent"] or month["letters_received"] or month["emails"]:
+                self.stdout.write(
+                    f"    {month['month']}          {month['letters_sent']:>6,} sent "
+                    f"{month['letters_received']:>6,} received {month['emails']:>6,} emails"
+                )
