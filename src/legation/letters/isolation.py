@@ -359,6 +359,7 @@ class RenderPool:
         A merge calls this before it reads the ledger, so a renderer's start (an interpreter,
         fonts, a first letter) overlaps that work instead of following it. A renderer that
         cannot start leaves its place free: the first use starts it again and raises there."""
+        self._starting = [thread for thread in self._starting if thread.is_alive()]
         for _ in range(min(count or self.size, self.size)):
             thread = threading.Thread(target=self._start_one, name="letters-start", daemon=True)
             self._starting.append(thread)

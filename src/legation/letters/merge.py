@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,8 @@ from legation.people.models import Person
 
 CHANNEL_OF_FORMAT = {"pdf": "address", "docx": "address", "eml": "email", "txt": "none"}
 TYPESET_FORMATS = ("pdf", "eml")  # txt and docx need no fonts
-BATCH = 40
+BATCH = 40  # letters sent to a renderer at once, at most
+MIN_BATCH = 8
 Progress = Callable[[int, int], None]
 
 
@@ -120,25 +121,40 @@ def renderers() -> isolation.RenderPool:
 
 
 @contextmanager
-def merge_renderers(*, fmt: str, count: int, workers: int) -> Iterator[isolation.RenderPool]:
+def merge_renderers(
+    *, fmt: str, count: int, workers: int, pool: isolation.RenderPool | None = None
+) -> Iterator[isolation.RenderPool]:
     """The renderers of a merge of ``count`` letters, started at once in the background.
 
     Opened before the merge reads the ledger (and, on the command line and in a web job, before
     the gate checks the first letter), so starting them (an interpreter, fonts, a first letter
-    each) overlaps that work instead of delaying the first batch. ``produce`` inside the block
-    uses them; they are stopped when it ends. The limits are those of every render.
+    each) overlaps that work instead of delaying the first batch. ``produce`` and the gate
+    inside the block use them. Renderers of an enclosing block, or ``pool`` (the job worker keeps
+    its renderers between jobs), are used as they are and left running; else the merge's own
+    are started here and stopped when the block ends. The limits are those of every render.
     """
+    kept = pool if pool is not None else _merge_pool.get()
+    if (
+        kept is not None
+        and kept.limits == render_limits()
+        and (kept.typeset or fmt not in TYPESET_FORMATS)
+    ):
+        kept.start()  # any renderer the pool has lost is started again now
+        token = _merge_pool.set(kept)
+        try:
+            yield kept
+        finally:
+            _merge_pool.reset(token)
+        return
     size = max(1, min(workers, -(-max(count, 1) // BATCH)))
-    pool = isolation.RenderPool(
-        size=size, limits=render_limits(), typeset=fmt in TYPESET_FORMATS
-    )
-    pool.start()
-    token = _merge_pool.set(pool)
+    own = isolation.RenderPool(size=size, limits=render_limits(), typeset=fmt in TYPESET_FORMATS)
+    own.start()
+    token = _merge_pool.set(own)
     try:
-        yield pool
+        yield own
     finally:
         _merge_pool.reset(token)
-        pool.close()
+        own.close()
 
 
 def _done(reply: isolation.Reply, index: int) -> worker.Done:
@@ -158,7 +174,10 @@ def _run(
     """Produce the letters in the pool's renderer processes, in batches sent as they are
     built, so building contexts here overlaps typesetting there."""
     done: list[worker.Done] = []
-    batches = isolation.iter_batches(jobs, BATCH)
+    # Batches small enough that the renderers finish together (the last batch does not keep one
+    # busy while the others wait), large enough that sending them costs little.
+    size = max(MIN_BATCH, min(BATCH, -(-total // (pool.size * 8))))
+    batches = isolation.iter_batches(jobs, size)
     first = next(batches, None)
     if first is None:
         return done
@@ -205,12 +224,7 @@ def produce(
     """
     if not draft:
         require(actor, services.SEND_PERMISSION)
-    current = _merge_pool.get()
-    if current is not None and (current.typeset or fmt not in TYPESET_FORMATS):
-        renderers_of_merge: Any = nullcontext(current)
-    else:
-        renderers_of_merge = merge_renderers(fmt=fmt, count=len(recipients), workers=workers)
-    with renderers_of_merge as pool:
+    with merge_renderers(fmt=fmt, count=len(recipients), workers=workers) as pool:
         return _produce(
             pool,
             actor=actor,

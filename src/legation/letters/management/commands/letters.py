@@ -240,9 +240,7 @@ class Command(LegationCommand):
         ]
         # The renderers start now, in the background, while the first letter is checked and
         # the ledger is read; the merge's letters (and the gate's) are typeset by them.
-        with merging.merge_renderers(
-            fmt=fmt, count=len(recipients), workers=options["workers"]
-        ):
+        with merging.merge_renderers(fmt=fmt, count=len(recipients), workers=options["workers"]):
             self._gate_and_produce(actor, options, posting, templates, recipients, filter_text)
 
     def _gate_and_produce(
