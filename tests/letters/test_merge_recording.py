@@ -138,3 +138,63 @@ def test_the_web_job_records_its_letters_and_rows_in_the_same_operation(
         assert latest.operation == operation
     assert operation.actor == letters_officer
     assert job.history.first().operation == operation
+
+
+def approved_job(actor, posting):
+    with audit(actor=actor, source="web"):
+        job = merge_job_create(
+            actor=actor, template=find_template("farewell"), segment="has=address",
+            posting=posting, letter_date=LETTER_DATE, fmt="pdf",
+        )  # fmt: skip
+        merge_job_approve_all(actor=actor, job=job)
+        return merge_job_start(actor=actor, job=job)
+
+
+def test_the_job_worker_keeps_its_renderers_between_jobs_then_stops_them(
+    embassy, posting, letters_officer
+):
+    from legation.letters import jobs
+
+    recipients(embassy, 2)
+    first, second = approved_job(letters_officer, posting), approved_job(letters_officer, posting)
+    assert run_merge_job(first.pk, letters_officer.pk, workers=1) == "done"
+    kept = jobs._kept._pool
+    pids = {r.proc.pid for r in kept._live}
+    assert len(pids) == 1
+    assert run_merge_job(second.pk, letters_officer.pk, workers=1) == "done"
+    assert jobs._kept._pool is kept and {r.proc.pid for r in kept._live} == pids
+    assert LetterRecord.objects.filter(job__in=[first, second]).count() == 4
+    jobs._kept.close_idle()  # what the timer does after KEEP_RENDERERS_SECONDS without a job
+    assert jobs._kept._pool is None
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_replaced_word_template_is_read_again_by_a_kept_renderer(
+    tmp_path, settings, embassy, posting, letters_officer
+):
+    import os
+
+    from docx import Document
+
+    settings.LEGATION_HOME = tmp_path
+    (tmp_path / "letters").mkdir()
+    path = tmp_path / "letters" / f"{embassy.ref}.docx"
+    [person] = recipients(embassy, 1)
+
+    def letter_with(text: str, name: str) -> str:
+        document = Document()
+        document.add_paragraph(text + " {{ salutation }}")
+        document.save(str(path))
+        os.utime(path, ns=(os.stat(path).st_mtime_ns + 10**9,) * 2)  # a later file, surely
+        done, _ = merge.render_one(
+            actor=letters_officer, template=find_template("farewell"), person=person,
+            posting=posting, letter_date=LETTER_DATE, fmt="docx", out=tmp_path / name,
+            draft=True,
+        )  # fmt: skip
+        assert not done.error, done.error
+        return "\n".join(p.text for p in Document(str(tmp_path / name)).paragraphs)
+
+    assert "First version" in letter_with("First version", "one.docx")
+    second = letter_with("Second version", "two.docx")  # the same renderer, kept between letters
+    assert "Second version" in second and "First version" not in second
