@@ -351,6 +351,34 @@ class RenderPool:
         self._idle: queue.LifoQueue[_Renderer | None] = queue.LifoQueue()
         for _ in range(self.size):
             self._idle.put(None)
+        self._starting: list[threading.Thread] = []
+
+    def start(self, count: int | None = None) -> None:
+        """Start up to ``count`` renderers now, in the background, and return at once.
+
+        A merge calls this before it reads the ledger, so a renderer's start (an interpreter,
+        fonts, a first letter) overlaps that work instead of following it. A renderer that
+        cannot start leaves its place free: the first use starts it again and raises there."""
+        self._starting = [thread for thread in self._starting if thread.is_alive()]
+        for _ in range(min(count or self.size, self.size)):
+            thread = threading.Thread(target=self._start_one, name="letters-start", daemon=True)
+            self._starting.append(thread)
+            thread.start()
+
+    def _start_one(self) -> None:
+        try:
+            renderer = self._idle.get_nowait()
+        except queue.Empty:  # every place is taken (busy or started): nothing to do
+            return
+        if renderer is None:
+            try:
+                renderer = _Renderer(self.limits, self.typeset)
+            except BaseException:
+                self._idle.put(None)
+                return
+            with self._lock:
+                self._live.append(renderer)
+        self._idle.put(renderer)
 
     def _checkout(self) -> _Renderer:
         renderer = self._idle.get()
@@ -428,6 +456,9 @@ class RenderPool:
 
     def close(self) -> None:
         """Stop the renderers; the pool starts new ones if it is used again."""
+        for thread in self._starting:  # renderers still starting are stopped with the others
+            thread.join()
+        self._starting = []
         with self._lock:
             renderers, self._live = list(self._live), []
         for renderer in renderers:

@@ -14,12 +14,16 @@ is picked up by the next worker (it resumes).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,8 @@ from django_tasks import task
 from legation.core import access
 from legation.core.audit import audit
 from legation.core.services import writing
+from legation.letters import isolation
+from legation.letters.merge import merge_renderers, render_limits
 from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
 from legation.letters.review import (
     first_rows_by_language,
@@ -46,6 +52,9 @@ from legation.letters.services import SEND_PERMISSION
 
 log = logging.getLogger(__name__)
 INTERRUPTED = "interrupted"
+# The worker keeps its renderers this long after a job, so the next job starts without waiting
+# for them (an interpreter, fonts and a first letter each); then they are stopped.
+KEEP_RENDERERS_SECONDS = 300.0
 
 
 def job_folder(job: MergeJob | int) -> Path:
@@ -100,6 +109,63 @@ def _set(job_id: int, **fields: Any) -> None:
     MergeJob.objects.filter(pk=job_id).update(**fields)
 
 
+class _KeptRenderers:
+    """The worker process's renderers, kept between jobs and stopped when idle.
+
+    The same renderers (the same limits, typesetting any format) serve one job after another;
+    ``KEEP_RENDERERS_SECONDS`` after the last job ends they are stopped, and the next job starts
+    new ones. What a renderer holds between letters is what ``isolation.py`` allows any letter.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: isolation.RenderPool | None = None
+        self._timer: threading.Timer | None = None
+        self._busy = 0
+
+    @contextmanager
+    def use(self, workers: int) -> Iterator[isolation.RenderPool | None]:
+        """The kept renderers for a job with ``workers`` of them (None: the job starts its own,
+        as when another job in this process holds renderers of another size)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            pool = self._pool
+            if pool is None or pool.size != workers or pool.limits != render_limits():
+                if self._busy:
+                    pool = None
+                else:
+                    if self._pool is not None:
+                        self._pool.close()
+                    pool = self._pool = isolation.RenderPool(
+                        size=workers, limits=render_limits(), typeset=True
+                    )
+            if pool is not None:
+                self._busy += 1
+        try:
+            yield pool
+        finally:
+            if pool is not None:
+                with self._lock:
+                    self._busy -= 1
+                    if not self._busy:
+                        self._timer = threading.Timer(KEEP_RENDERERS_SECONDS, self.close_idle)
+                        self._timer.daemon = True
+                        self._timer.start()
+
+    def close_idle(self) -> None:
+        with self._lock:
+            if self._busy or self._pool is None:
+                return
+            pool, self._pool = self._pool, None
+        pool.close()
+
+
+_kept = _KeptRenderers()
+atexit.register(_kept.close_idle)
+
+
 def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> str:
     """Produce a queued job: typeset, record in one transaction, zip. Returns the run status."""
     claimed = MergeJob.objects.filter(pk=job_id, run_status=RunStatus.QUEUED).update(
@@ -118,13 +184,14 @@ def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> s
     try:
         if user is None:
             raise PermissionDenied("The officer who started this merge has no active login.")
-        with audit(actor=user, source="web", description=f"letters merge job {job_id}"):
+        count = workers or os.cpu_count() or 1
+        with (
+            _kept.use(count) as kept,
+            merge_renderers(fmt=job.format, count=job.progress_total, workers=count, pool=kept),
+            audit(actor=user, source="web", description=f"letters merge job {job_id}"),
+        ):
             result = merge_job_produce(
-                actor=user,
-                job=job,
-                out_dir=out_dir,
-                workers=workers or os.cpu_count() or 1,
-                progress=progress,
+                actor=user, job=job, out_dir=out_dir, workers=count, progress=progress
             )
     except Exception as exc:  # a failed run is shown on the page, never left "running"
         log.exception("merge job %s failed", job_id)

@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,9 @@ from legation.letters.templates import LetterTemplate
 from legation.people.models import Person
 
 CHANNEL_OF_FORMAT = {"pdf": "address", "docx": "address", "eml": "email", "txt": "none"}
-BATCH = 40
+TYPESET_FORMATS = ("pdf", "eml")  # txt and docx need no fonts
+BATCH = 40  # letters sent to a renderer at once, at most
+MIN_BATCH = 8
 Progress = Callable[[int, int], None]
 
 
@@ -102,9 +106,55 @@ def render_limits() -> isolation.Limits:
     )
 
 
+# The renderers of the merge being prepared in this context (``merge_renderers``), if any.
+_merge_pool: ContextVar[isolation.RenderPool | None] = ContextVar("merge_pool", default=None)
+
+
 def renderers() -> isolation.RenderPool:
-    """The process's renderers for single letters and previews (kept between requests)."""
+    """The renderers for single letters and previews: inside ``merge_renderers``, the merge's
+    own (so the gate's first letter needs no renderer of its own), else the process's pool
+    (kept between requests)."""
+    pool = _merge_pool.get()
+    if pool is not None:
+        return pool
     return isolation.shared_pool(render_limits(), int(settings.LETTER_RENDER_PROCESSES))
+
+
+@contextmanager
+def merge_renderers(
+    *, fmt: str, count: int, workers: int, pool: isolation.RenderPool | None = None
+) -> Iterator[isolation.RenderPool]:
+    """The renderers of a merge of ``count`` letters, started at once in the background.
+
+    Opened before the merge reads the ledger (and, on the command line and in a web job, before
+    the gate checks the first letter), so starting them (an interpreter, fonts, a first letter
+    each) overlaps that work instead of delaying the first batch. ``produce`` and the gate
+    inside the block use them. Renderers of an enclosing block, or ``pool`` (the job worker keeps
+    its renderers between jobs), are used as they are and left running; else the merge's own
+    are started here and stopped when the block ends. The limits are those of every render.
+    """
+    kept = pool if pool is not None else _merge_pool.get()
+    if (
+        kept is not None
+        and kept.limits == render_limits()
+        and (kept.typeset or fmt not in TYPESET_FORMATS)
+    ):
+        kept.start()  # any renderer the pool has lost is started again now
+        token = _merge_pool.set(kept)
+        try:
+            yield kept
+        finally:
+            _merge_pool.reset(token)
+        return
+    size = max(1, min(workers, -(-max(count, 1) // BATCH)))
+    own = isolation.RenderPool(size=size, limits=render_limits(), typeset=fmt in TYPESET_FORMATS)
+    own.start()
+    token = _merge_pool.set(own)
+    try:
+        yield own
+    finally:
+        _merge_pool.reset(token)
+        own.close()
 
 
 def _done(reply: isolation.Reply, index: int) -> worker.Done:
@@ -116,17 +166,21 @@ def _done(reply: isolation.Reply, index: int) -> worker.Done:
 
 
 def _run(
-    jobs: Iterable[worker.Job], total: int, workers: int, progress: Progress | None
+    pool: isolation.RenderPool,
+    jobs: Iterable[worker.Job],
+    total: int,
+    progress: Progress | None,
 ) -> list[worker.Done]:
-    """Produce the letters in up to ``workers`` renderer processes, in batches sent as they are
+    """Produce the letters in the pool's renderer processes, in batches sent as they are
     built, so building contexts here overlaps typesetting there."""
     done: list[worker.Done] = []
-    batches = isolation.iter_batches(jobs, BATCH)
+    # Batches small enough that the renderers finish together (the last batch does not keep one
+    # busy while the others wait), large enough that sending them costs little.
+    size = max(MIN_BATCH, min(BATCH, -(-total // (pool.size * 8))))
+    batches = isolation.iter_batches(jobs, size)
     first = next(batches, None)
     if first is None:
         return done
-    typeset = first[0].format in ("pdf", "eml")  # txt and docx need no fonts
-    size = max(1, min(workers, -(-total // BATCH)))
 
     def work() -> Iterator[tuple[list[tuple[Any, ...]], list[str], list[worker.Job]]]:
         for batch in itertools.chain([first], batches):
@@ -138,8 +192,7 @@ def _run(
         if progress:
             progress(len(done), total)
 
-    with isolation.RenderPool(size=size, limits=render_limits(), typeset=typeset) as pool:
-        pool.map("produce", work(), collect)
+    pool.map("produce", work(), collect)
     return done
 
 
@@ -165,9 +218,48 @@ def produce(
     ``templates`` maps a language to the template in that language; a recipient's language is
     theirs if a template exists in it, else the first template's. People with no address for the
     channel are listed in the result and the manifest, never silently skipped.
+
+    The letters are typeset by the renderers of an enclosing ``merge_renderers`` block, else by
+    the merge's own, started before the ledger is read.
     """
     if not draft:
         require(actor, services.SEND_PERMISSION)
+    with merge_renderers(fmt=fmt, count=len(recipients), workers=workers) as pool:
+        return _produce(
+            pool,
+            actor=actor,
+            templates=templates,
+            recipients=recipients,
+            posting=posting,
+            letter_date=letter_date,
+            fmt=fmt,
+            out_dir=out_dir,
+            draft=draft,
+            combined=combined,
+            progress=progress,
+            job=job,
+            segment=segment,
+            on_recorded=on_recorded,
+        )
+
+
+def _produce(
+    pool: isolation.RenderPool,
+    *,
+    actor: Any,
+    templates: dict[str, LetterTemplate],
+    recipients: Sequence[Recipient],
+    posting: Posting,
+    letter_date: dt.date,
+    fmt: str,
+    out_dir: Path,
+    draft: bool,
+    combined: bool,
+    progress: Progress | None,
+    job: Any,
+    segment: str,
+    on_recorded: Callable[[MergeResult], None] | None,
+) -> MergeResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     default_language = next(iter(templates))
     basis = ctx.LetterBasis.build(posting, actor=actor, letter_date=letter_date)
@@ -225,7 +317,7 @@ def produce(
                 keep_letter=combined,
             )
 
-    done = _run(jobs(), len(todo), workers, progress)
+    done = _run(pool, jobs(), len(todo), progress)
     sent: list[tuple[Outcome, services.SentLetter]] = []
     letters_for_print = []
     for item in done:

@@ -17,17 +17,24 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from legation.core import access
 from legation.core.services import require_visible, writing
 from legation.engagements.models import Engagement, Mission, Posting
 from legation.letters import context as ctx
 from legation.letters import library
-from legation.letters.merge import MergeResult, Recipient, has_channel, produce
+from legation.letters.merge import (
+    MergeResult,
+    Recipient,
+    has_channel,
+    merge_renderers,
+    produce,
+)
 from legation.letters.models import MergeJob, MergeRow, PersonalSource
 from legation.letters.personal import suggest_line, suggestion_source
 from legation.letters.segments import SegmentError, resolve_segment
-from legation.letters.services import SEND_PERMISSION
+from legation.letters.services import SEND_PERMISSION, bulk_history
 from legation.letters.templates import LetterTemplate, parse_template
 
 if TYPE_CHECKING:
@@ -324,6 +331,19 @@ def merge_job_produce(
         raise ValidationError(
             {"job": "An approved row carries a suggested personal line no one has confirmed."}
         )
+    # The renderers start now, in the background, while the first letters are checked and the
+    # ledger is read; the gate's letters and the merge's are typeset by them.
+    with merge_renderers(fmt=job.format, count=len(rows), workers=workers):
+        return _produce_rows(
+            actor=actor, job=job, rows=rows, out_dir=out_dir, draft=draft, combined=combined,
+            workers=workers, progress=progress,
+        )  # fmt: skip
+
+
+def _produce_rows(
+    *, actor: Any, job: MergeJob, rows: list[MergeRow], out_dir: Path, draft: bool,
+    combined: bool, workers: int, progress: Any,
+) -> MergeResult:  # fmt: skip
     # Checked again before anything goes out: the ledger may have changed since the approval.
     refuse_contradicted_rows(actor=actor, job=job, rows=rows)
     marked = []
@@ -339,7 +359,11 @@ def merge_job_produce(
                 # and the job are raised to it, never lowered.
                 if outcome is not None and outcome.engagement_id:
                     row.sensitivity = max(row.sensitivity, outcome.sensitivity)
-                row.save(update_fields=["engagement", "sensitivity"])
+            # In bulk, each row with its historical "~" entry in the operation (one query per
+            # 500 rows rather than two per row).
+            bulk_update_with_history(
+                rows, MergeRow, ["engagement", "sensitivity"], **bulk_history()
+            )
             job.status = MergeJob.Status.PRODUCED
             job.produced_at = timezone.now()
             job.sensitivity = max([job.sensitivity, *(row.sensitivity for row in rows)])

@@ -171,6 +171,19 @@ def letter_record(
         return engagement
 
 
+def bulk_history() -> dict[str, Any]:
+    """What bulk writes with history pass to ``bulk_create_with_history`` and
+    ``bulk_update_with_history``: every historical row stamped with the open audited operation,
+    its source and its user, as a single save's would be (``core.audit``)."""
+    ctx = audit.current()
+    assert ctx is not None  # opened by writing()
+    return {
+        "default_user": ctx.actor,
+        "custom_historical_attrs": {"operation": ctx.ensure_operation(), "source": ctx.source},
+        "batch_size": 500,
+    }
+
+
 def letters_record_bulk(
     *,
     actor: Any,
@@ -197,10 +210,7 @@ def letters_record_bulk(
             raise ValidationError(
                 {"people": "Every recipient must belong to the sender's mission."}
             )
-        ctx = audit.current()
-        assert ctx is not None  # opened by writing()
-        stamp = {"operation": ctx.ensure_operation(), "source": ctx.source}
-        user = ctx.actor
+        history = bulk_history()
         start = _start(letter_date)
         engagements = [
             Engagement(
@@ -215,7 +225,6 @@ def letters_record_bulk(
             for letter in letters
         ]
         engagements[0].full_clean(exclude=["mission"])
-        history = {"default_user": user, "custom_historical_attrs": stamp, "batch_size": 500}
         engagements = bulk_create_with_history(engagements, Engagement, **history)
         bulk_create_with_history(
             [

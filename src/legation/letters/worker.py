@@ -69,15 +69,33 @@ def render_bytes(letter: Letter, job: Job) -> bytes:
     if job.format == "txt":
         return to_text(letter).encode("utf-8")
     if job.format == "docx":
-        from legation.letters.render_docx import word_template
-
-        return word_template(job.docx_template).render(letter)
+        return _word_template(job.docx_template).render(letter)
     from legation.letters.render_pdf import render_pdf
 
     pdf = render_pdf(letter)
     if job.format == "pdf":
         return pdf
     return email_message(letter, job, pdf).as_bytes()
+
+
+_word_stamps: dict[str, tuple[int, int]] = {}
+
+
+def _word_template(path: str) -> Any:
+    """The renderer's copy of a Word template, read again when the file has changed (a
+    renderer serves many merges: the mission may have replaced its template meanwhile)."""
+    from legation.letters.render_docx import word_template
+
+    if path:
+        try:
+            stat = os.stat(path)
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = (0, 0)
+        if _word_stamps.get(path, stamp) != stamp:
+            word_template.cache_clear()
+        _word_stamps[path] = stamp
+    return word_template(path)
 
 
 def email_message(letter: Letter, job: Job, pdf: bytes) -> EmailMessage:

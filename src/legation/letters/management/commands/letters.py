@@ -212,8 +212,6 @@ class Command(LegationCommand):
         self.stdout.write(f"Wrote {out} ({done.size:,} bytes, {note}).")
 
     def do_merge(self, actor: Any, options: dict[str, Any]) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
         fmt = options["format"]
         if options["workers"] < 1:
             raise CommandError("--workers: give 1 or more.")
@@ -240,6 +238,18 @@ class Command(LegationCommand):
             )
             for p in people
         ]
+        # The renderers start now, in the background, while the first letter is checked and
+        # the ledger is read; the merge's letters (and the gate's) are typeset by them.
+        with merging.merge_renderers(fmt=fmt, count=len(recipients), workers=options["workers"]):
+            self._gate_and_produce(actor, options, posting, templates, recipients, filter_text)
+
+    def _gate_and_produce(
+        self, actor: Any, options: dict[str, Any], posting: Any, templates: dict[str, Any],
+        recipients: list[Any], filter_text: str,
+    ) -> None:  # fmt: skip
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        fmt = options["format"]
         if not options["force"]:  # the check of docs/checks.md, on the first letter
             from legation.checks.gate import StaleLetter, refuse_contradicted
 
