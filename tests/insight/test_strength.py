@@ -30,6 +30,9 @@ def test_score_adds_frequency_recency_and_seniority_as_documented(book):
         ("Lieutenant Governor", "Lieutenant Governor of Arizona", 0.65),
         ("Mr.", "Chief Executive Officer, Beacon Steel", 0.65),
         ("Professor", "Professor of History", 0.45),
+        ("Dr.", "", 0.45),
+        ("Dr.", "Fellow, Brookings Institution", 0.45),
+        ("Drummer", "", 0.25),
         ("Ms.", "Program Analyst", 0.25),
     ],
 )

@@ -98,7 +98,7 @@ SENIORITY: list[tuple[float, str, re.Pattern[str]]] = [
         0.45,
         N_("director, professor, editor or legislator of a state"),
         re.compile(
-            r"^(Director|Professor|Dr\.|Assistant Secretary)\b"
+            r"^(Director|Professor|Assistant Secretary)\b|^Dr\.(?!\w)"
             r"|\b(Director|Professor|Editor|Dean|State Representative|Commissioner)\b"
         ),
     ),
