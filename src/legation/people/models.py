@@ -201,6 +201,7 @@ class Person(models.Model):
             address_block_en=tuple(self.address_block_en.splitlines()) or computed.address_block_en,
             address_block_zh=tuple(self.address_block_zh.splitlines()) or computed.address_block_zh,
             rule="override" if self.salutation_en or self.salutation_zh else computed.rule,
+            rank=computed.rank,
         )
 
 
