@@ -256,7 +256,7 @@ def _compose(rank: str, s: SenderInput) -> tuple[str, str, str, str]:
         return "", "", "", ""  # an Ambassador is of a state: never "of the Consulate …"
     sending_en, sending_zh = state_names(s.sending_country)
     host_en, host_zh = state_names(s.host_country)
-    country_en, adjective, country_zh = country_names(s.host_country)
+    country_en, _adjective, country_zh = country_names(s.host_country)
     _sc, sending_adjective, sending_short_zh = country_names(s.sending_country)
     seat_en, seat_zh = s.seat_en.strip(), s.seat_zh.strip()
     mission_en, mission_zh = _article(s.mission_name_en), s.mission_name_zh.strip()
