@@ -263,24 +263,29 @@ def _compose(rank: str, s: SenderInput) -> tuple[str, str, str, str]:
     full_en = f"{en} of the {mission_en}" if mission_en else ""
     full_zh = f"{mission_zh}{zh}" if _zh_ok(mission_zh) else ""
     common_en = common_zh = ""
+
+    def zh_ok(*parts: str) -> bool:
+        return all(_zh_ok(p) for p in parts)
+
     if rank == "ambassador" and s.kind == "embassy":
         full_en = f"{en} of {sending_en} to {host_en}" if sending_en and host_en else ""
-        full_zh = f"{sending_zh}驻{host_zh}{zh}" if _zh_ok(sending_zh + host_zh) else ""
+        full_zh = f"{sending_zh}驻{host_zh}{zh}" if zh_ok(sending_zh, host_zh) else ""
         common_en = f"{sending_adjective} {en} to {country_en}"
         common_zh = (
-            f"{sending_short_zh}驻{country_zh}{zh}" if sending_short_zh and country_zh else ""
+            f"{sending_short_zh}驻{country_zh}{zh}" if zh_ok(sending_short_zh, country_zh) else ""
         )
     elif rank in {"consul_general", "consul"} and s.kind in {"consulate_general", "consulate"}:
-        full_en = f"{en} of {sending_en} in {seat_en}" if sending_en and seat_en else ""
-        full_zh = f"{sending_zh}驻{seat_zh}{zh}" if _zh_ok(sending_zh + seat_zh) else ""
-        common_en = f"{sending_adjective} {en} in {seat_en}" if seat_en else ""
-        common_zh = (
-            f"{sending_short_zh}驻{seat_zh}{zh}" if _zh_ok(sending_short_zh + seat_zh) else ""
-        )
+        if sending_en and seat_en:
+            full_en = f"{en} of {sending_en} in {seat_en}"
+            common_en = f"{sending_adjective} {en} in {seat_en}"
+        if zh_ok(sending_zh, seat_zh):
+            full_zh = f"{sending_zh}驻{seat_zh}{zh}"
+        if zh_ok(sending_short_zh, seat_zh):
+            common_zh = f"{sending_short_zh}驻{seat_zh}{zh}"
     elif rank == "charge_affaires" and s.kind == "embassy":
         common_en = f"{sending_adjective} {en} in {country_en}"
         common_zh = (
-            f"{sending_short_zh}驻{country_zh}{zh}" if sending_short_zh and country_zh else ""
+            f"{sending_short_zh}驻{country_zh}{zh}" if zh_ok(sending_short_zh, country_zh) else ""
         )
     elif s.kind in _MISSION_WORDS:
         word_en, word_zh = _MISSION_WORDS[s.kind]
@@ -288,7 +293,7 @@ def _compose(rank: str, s: SenderInput) -> tuple[str, str, str, str]:
         common_en = f"{en} of the {sending_adjective} {word_en} in {where_en}" if where_en else ""
         common_zh = (
             f"{sending_short_zh}驻{where_zh}{word_zh}{zh}"
-            if _zh_ok(sending_short_zh + where_zh)
+            if zh_ok(sending_short_zh, where_zh)
             else ""
         )
     return full_en, full_zh, common_en, common_zh
