@@ -132,7 +132,14 @@ class Person(models.Model):
         help_text=_("President, Senator, Governor, Ambassador, Dr., Mr., Ms.…"),
     )
     office = models.CharField(_("current office"), max_length=200, blank=True)
-    former = models.BooleanField(_("former office holder"), default=False)
+    former = models.BooleanField(
+        _("former office holder"),
+        default=False,
+        help_text=_(
+            "Holds the title formerly: a former president is “Dear President Carter,”, a former "
+            "governor “Dear Mr. Branstad,”."
+        ),
+    )
     salutation_en = models.CharField(
         _("salutation (English)"),
         max_length=200,
