@@ -135,7 +135,7 @@ NO = {"0", "no", "n", "false", "否"}
 
 
 def parse_yes_no(text: str) -> bool:
-    """"yes"/"no" and their usual spellings (1/0, true/false, 是/否); anything else is refused."""
+    """ "yes"/"no" and their usual spellings (1/0, true/false, 是/否); anything else is refused."""
     key = text.strip().casefold()
     if key in YES:
         return True
