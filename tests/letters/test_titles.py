@@ -232,3 +232,52 @@ def test_an_unknown_sending_state_keeps_chinese_letters_chinese():
     t = titles("embassy", "head_of_mission", sending_country="SE")
     assert t.full_en == "Ambassador of the Kingdom of Sweden to the United States of America"
     assert t.full_zh == t.common_zh == "大使"  # no Chinese name known: the short title
+
+
+def test_a_consulate_general_imported_from_a_file_signs_consul_general(seeded, tmp_path):
+    """End to end: the mission's kind and seat from the import, the role from the posting, the
+    shipped templates in both languages."""
+    import datetime as dt
+
+    from legation.core.access import SYSTEM
+    from legation.intake.importers import commit
+    from legation.letters import merge
+    from legation.letters.templates import find_template
+    from tests import factories
+
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "ref,name_en,name_zh,kind,sending_country,seat_en,seat_zh\n"
+        "CG-SF,Consulate General of the People's Republic of China in San Francisco,"
+        "中华人民共和国驻旧金山总领事馆,总领事馆,cn,San Francisco,旧金山\n",
+        encoding="utf-8",
+    )
+    assert commit("missions", path, actor=SYSTEM).counts["created"] == 1
+    mission = Mission.objects.get(ref="CG-SF")
+    assert (mission.kind, mission.sending_country, mission.seat_zh) == (
+        "consulate_general", "CN", "旧金山",
+    )  # fmt: skip
+    person = factories.PersonFactory(
+        mission=mission, family_name="Zhang", given_name="Jianmin", name_zh="张建敏",
+        name_order="eastern",
+    )  # fmt: skip
+    posting = factories.PostingFactory(
+        mission=mission, person=person, role="head_of_mission", title="", title_zh="",
+        arrival=dt.date(2021, 1, 1),
+    )  # fmt: skip
+    friend = factories.PersonFactory(mission=mission, family_name="Lee", given_name="Ed")
+    texts = {}
+    for language in ("en", "zh"):
+        out = tmp_path / f"l.{language}.txt"
+        done, _ = merge.render_one(
+            actor=SYSTEM, template=find_template(f"farewell.{language}"), person=friend,
+            posting=posting, letter_date=dt.date(2022, 12, 30), fmt="txt", out=out, personal="",
+            draft=True,
+        )  # fmt: skip
+        assert not done.error, done.error
+        texts[language] = out.read_text(encoding="utf-8")
+    assert "my duty as Chinese Consul General in San Francisco and" in texts["en"]
+    assert texts["en"].splitlines()[-2:] == ["Zhang Jianmin", "Consul General"]
+    assert "我即将结束中国驻旧金山总领事任期" in texts["zh"]
+    assert texts["zh"].splitlines()[-3:-1] == ["张建敏", "总领事"]
+    assert "head of mission" not in texts["en"].lower()
