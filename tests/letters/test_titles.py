@@ -281,3 +281,16 @@ def test_a_consulate_general_imported_from_a_file_signs_consul_general(seeded, t
     assert "我即将结束中国驻旧金山总领事任期" in texts["zh"]
     assert texts["zh"].splitlines()[-3:-1] == ["张建敏", "总领事"]
     assert "head of mission" not in texts["en"].lower()
+
+
+def test_a_sending_state_without_an_adjective_on_record_uses_the_formal_form():
+    t = titles("embassy", "head_of_mission", sending_country="SE")
+    assert t.common_en == t.full_en  # never "Sweden Ambassador to the United States"
+
+
+def test_a_chinese_posting_title_outside_the_table_is_kept_in_every_chinese_form():
+    t = titles(
+        "embassy", "head_of_mission", posting_title="Ambassador", posting_title_zh="特命全权大使"
+    )
+    assert t.short_zh == t.full_zh == t.common_zh == "特命全权大使"
+    assert t.common_en == "Chinese Ambassador to the United States"

@@ -131,11 +131,13 @@ class LetterBasis:
                 "name_zh": mission.name_zh,
                 "address": [line for line in mission.address.splitlines() if line.strip()],
                 "country": _pick(language, country, country_zh) if zh else country,
-                "country_adjective": _pick(language, adjective, country_zh) if zh else adjective,
+                "country_adjective": _pick(language, adjective or country, country_zh)
+                if zh
+                else adjective or country,
                 "host_state": state_names(mission.host_country)[idx],
                 "host_country_code": mission.host_country.upper(),
                 "sending_country": _pick(language, sending, sending_zh) if zh else sending,
-                "sending_country_adjective": sending_zh if zh else sending_adjective,
+                "sending_country_adjective": sending_zh if zh else sending_adjective or sending,
                 "sending_state": state_names(mission.sending_country)[idx],
                 "seat": _pick(language, mission.seat_en, mission.seat_zh),
                 "kind": str(mission.kind),

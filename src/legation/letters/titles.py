@@ -162,7 +162,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def country_names(code: str) -> tuple[str, str, str]:
-    """(the country, its adjective, its Chinese name); the Chinese name is "" when unknown."""
+    """(the country, its adjective, its Chinese name); the adjective and the Chinese name are ""
+    when the table does not know them."""
     code = (code or "").upper()
     if code in COUNTRIES:
         return COUNTRIES[code]
@@ -170,7 +171,7 @@ def country_names(code: str) -> tuple[str, str, str]:
 
     found = pycountry.countries.get(alpha_2=code) if code else None
     name = getattr(found, "common_name", None) or getattr(found, "name", code)
-    return name, name, ""
+    return name, "", ""
 
 
 def state_names(code: str) -> tuple[str, str]:
@@ -270,27 +271,31 @@ def _compose(rank: str, s: SenderInput) -> tuple[str, str, str, str]:
     if rank == "ambassador" and s.kind == "embassy":
         full_en = f"{en} of {sending_en} to {host_en}" if sending_en and host_en else ""
         full_zh = f"{sending_zh}驻{host_zh}{zh}" if zh_ok(sending_zh, host_zh) else ""
-        common_en = f"{sending_adjective} {en} to {country_en}"
+        common_en = f"{sending_adjective} {en} to {country_en}" if sending_adjective else ""
         common_zh = (
             f"{sending_short_zh}驻{country_zh}{zh}" if zh_ok(sending_short_zh, country_zh) else ""
         )
     elif rank in {"consul_general", "consul"} and s.kind in {"consulate_general", "consulate"}:
         if sending_en and seat_en:
             full_en = f"{en} of {sending_en} in {seat_en}"
-            common_en = f"{sending_adjective} {en} in {seat_en}"
+            common_en = f"{sending_adjective} {en} in {seat_en}" if sending_adjective else ""
         if zh_ok(sending_zh, seat_zh):
             full_zh = f"{sending_zh}驻{seat_zh}{zh}"
         if zh_ok(sending_short_zh, seat_zh):
             common_zh = f"{sending_short_zh}驻{seat_zh}{zh}"
     elif rank == "charge_affaires" and s.kind == "embassy":
-        common_en = f"{sending_adjective} {en} in {country_en}"
+        common_en = f"{sending_adjective} {en} in {country_en}" if sending_adjective else ""
         common_zh = (
             f"{sending_short_zh}驻{country_zh}{zh}" if zh_ok(sending_short_zh, country_zh) else ""
         )
     elif s.kind in _MISSION_WORDS:
         word_en, word_zh = _MISSION_WORDS[s.kind]
         where_en, where_zh = (country_en, country_zh) if s.kind == "embassy" else (seat_en, seat_zh)
-        common_en = f"{en} of the {sending_adjective} {word_en} in {where_en}" if where_en else ""
+        common_en = (
+            f"{en} of the {sending_adjective} {word_en} in {where_en}"
+            if where_en and sending_adjective
+            else ""
+        )
         common_zh = (
             f"{sending_short_zh}驻{where_zh}{word_zh}{zh}"
             if zh_ok(sending_short_zh, where_zh)
@@ -330,6 +335,8 @@ def sender_titles(s: SenderInput) -> SenderTitles:
     if rank and posted_en and rank_of(posted_en) != rank:
         # "Ambassador Extraordinary and Plenipotentiary": written as given, so no composed form.
         full_en = common_en = ""
+    if rank and posted_zh and rank_of(posted_zh) != rank:
+        full_zh = common_zh = ""
     full_en = full_en or short_en
     full_zh = full_zh or short_zh
     return SenderTitles(
