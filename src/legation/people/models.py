@@ -136,8 +136,8 @@ class Person(models.Model):
         _("former office holder"),
         default=False,
         help_text=_(
-            "Holds the title formerly: a former president is “Dear President Carter,”, a former "
-            "governor “Dear Mr. Branstad,”."
+            "Holds the title formerly: a former president is still “Dear President (name),”; a "
+            "former governor is “Dear Mr. (name),” again."
         ),
     )
     salutation_en = models.CharField(
