@@ -49,7 +49,7 @@ def test_preview_review_and_produce_a_farewell_merge(
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview-en")).to_contain_text("Dear President Carter,")
     expect(page.locator("#preview-en")).to_contain_text("500-plus days")
-    expect(page.locator("#preview-zh")).to_contain_text("尊敬的卡特总统")
+    expect(page.locator("#preview-zh")).to_contain_text("尊敬的卡特前总统")
     expect(page.locator("#preview-en img.letter-page")).to_be_visible()
     shot(page, "letters-preview")
 

@@ -40,7 +40,7 @@ def test_farewell_letter_to_president_carter_cites_the_figures_of_the_record(
 def test_chinese_farewell_letter_is_dated_under_the_signature(tmp_path, posting, farewell_world):
     text = render_txt(tmp_path, posting, farewell_world, language="zh", personal="谢谢您。")
     lines = text.splitlines()
-    assert "尊敬的卡特总统：" in lines
+    assert "尊敬的卡特前总统：" in lines
     assert "500多个日日夜夜" in text
     assert "美国22个州" in text
     assert "43年前" in text

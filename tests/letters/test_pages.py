@@ -78,7 +78,7 @@ def test_preview_shows_the_salutation_and_the_figures_in_both_languages(
     response = officer_client.post("/letters/preview/", preview_data(farewell_world, posting), **HX)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Dear President Carter," in page and "尊敬的卡特总统" in page
+    assert "Dear President Carter," in page and "尊敬的卡特前总统" in page
     assert "past 500-plus days" in page and "I have visited 22 American states" in page
     assert "43 years ago" in page and "500多个日日夜夜" in page
     assert page.count('src="data:image/png;base64,') == 2

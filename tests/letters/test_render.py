@@ -43,7 +43,7 @@ def test_pdf_letter_keeps_the_chinese_letterhead_intact(tmp_path, posting, farew
 
 def test_chinese_pdf_letter_is_set_in_a_cjk_font(tmp_path, posting, farewell_world):
     text = pdf_text(render(tmp_path, posting, farewell_world, "pdf", "farewell.zh", "谢谢。"))
-    assert "尊敬的卡特总统：" in text
+    assert "尊敬的卡特前总统：" in text
     assert "2022年12月30日" in text.replace(" ", "")
     fonts = subprocess.run(["pdffonts", str(tmp_path / "letter.pdf")], capture_output=True,
                            text=True, check=True).stdout  # fmt: skip

@@ -81,9 +81,9 @@ def qin(**overrides) -> FormsOfAddress:
 def test_former_president_is_dear_president_by_name_as_in_the_farewell_letter():
     forms = carter()
     assert forms.salutation_en == "Dear President Carter,"
-    assert forms.salutation_zh == "尊敬的卡特总统："
+    assert forms.salutation_zh == "尊敬的卡特前总统："
     assert forms.address_block_en == ("The Honorable Jimmy Carter",)
-    assert forms.address_block_zh == ("吉米·卡特总统阁下",)
+    assert forms.address_block_zh == ("吉米·卡特前总统阁下",)
     assert forms.rule == "former-head-of-state"
 
 

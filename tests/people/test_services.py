@@ -125,7 +125,7 @@ def test_forms_of_address_use_overrides_before_rules(mission):
     )
     forms = person.forms_of_address()
     assert forms.salutation_en == "Dear President Carter,"
-    assert forms.salutation_zh == "尊敬的卡特总统："
+    assert forms.salutation_zh == "尊敬的卡特前总统："
     person = services.person_update(actor=SYSTEM, person=person, salutation_en="Dear Mr. Carter,")
     assert person.forms_of_address().salutation_en == "Dear Mr. Carter,"
 

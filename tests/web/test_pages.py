@@ -62,7 +62,7 @@ def test_person_page_shows_names_salutation_timeline_and_notes(logged_in, ledger
     page = logged_in.get(f"/people/{ledger['carter'].pk}/").content.decode()
     assert "吉米·卡特" in page
     assert "Dear President Carter," in page
-    assert "尊敬的卡特总统：" in page
+    assert "尊敬的卡特前总统：" in page
     assert "Talk 0" in page and "Talk 2" in page
     assert "Confidential remark on health" in page
     assert "Follow up 0" in page

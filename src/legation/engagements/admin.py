@@ -22,7 +22,7 @@ from legation.people.admin import MissionTagsAdmin
 
 @admin.register(Mission)
 class MissionAdmin(VisibleAdmin):
-    list_display = ("ref", "name_en", "name_zh", "host_country")
+    list_display = ("ref", "name_en", "name_zh", "kind", "sending_country", "host_country")
     filter_horizontal = ("members",)
 
 

@@ -27,12 +27,38 @@ class Mission(models.Model):
         A4 = "a4", "A4"
         LETTER = "us-letter", _("US Letter")
 
+    class Kind(models.TextChoices):
+        """What the mission is; it decides how a posting's role reads as a title (letters)."""
+
+        EMBASSY = "embassy", _("embassy")
+        CONSULATE_GENERAL = "consulate_general", _("consulate general")
+        CONSULATE = "consulate", _("consulate")
+        TRADE_OFFICE = "trade_office", _("trade office")
+        REPRESENTATIVE_OFFICE = "representative_office", _("representative office")
+        OFFICE = "office", _("other office (a legislator's office, an NGO)")
+
     ref = models.CharField(
         _("reference"), max_length=64, unique=True, error_messages={"unique": REF_TAKEN}
     )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
     host_country = models.CharField(_("host country (ISO code)"), max_length=2, default="US")
+    kind = models.CharField(
+        _("kind of mission"), max_length=24, choices=Kind.choices, default=Kind.EMBASSY
+    )
+    sending_country = models.CharField(
+        _("sending country (ISO code)"),
+        max_length=2,
+        default="CN",
+        help_text=_("The state the mission represents: CN."),
+    )
+    seat_en = models.CharField(
+        _("seat (city, English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("The city a consulate or office is in: San Francisco."),
+    )
+    seat_zh = models.CharField(_("seat (city, Chinese)"), max_length=100, blank=True)
     address = models.TextField(_("address"), blank=True)
     letterhead_emblem = models.CharField(_("emblem image path"), max_length=300, blank=True)
     letterhead_font = models.CharField(_("letterhead font"), max_length=100, blank=True)
@@ -75,8 +101,16 @@ class Posting(models.Model):
 
     class Role(models.TextChoices):
         HEAD = "head_of_mission", _("head of mission")
+        CHARGE = "charge_affaires", _("chargé d'affaires a.i.")
         DEPUTY = "deputy", _("deputy head of mission")
+        MINISTER = "minister", _("minister")
+        MINISTER_COUNSELLOR = "minister_counsellor", _("minister-counsellor")
         COUNSELLOR = "counsellor", _("counsellor")
+        FIRST_SECRETARY = "first_secretary", _("first secretary")
+        SECOND_SECRETARY = "second_secretary", _("second secretary")
+        THIRD_SECRETARY = "third_secretary", _("third secretary")
+        CONSUL = "consul", _("consul")
+        VICE_CONSUL = "vice_consul", _("vice consul")
         OFFICER = "officer", _("officer")
         ATTACHE = "attache", _("attaché")
         OTHER = "other", _("other")

@@ -55,14 +55,16 @@ def find_mission(value: str, user: Any) -> Mission:
 
 
 def default_posting(user: Any) -> Posting | None:
-    """The user's own current posting, else the current head of mission of their only mission."""
+    """The user's own current posting, else the current head of mission (or chargé d'affaires
+    a.i.) of their only mission."""
     today = timezone.localdate()
     postings = Posting.objects.visible_to(user).select_related("person", "mission")
     if getattr(user, "is_authenticated", False):
         own = postings.filter(user=user).in_force(today).first()
         if own:
             return own
-    heads = postings.filter(role=Posting.Role.HEAD).order_by("-arrival")
+    # A chargé d'affaires a.i. heads the mission while there is no ambassador.
+    heads = postings.filter(role__in=[Posting.Role.HEAD, Posting.Role.CHARGE]).order_by("-arrival")
     current = heads.in_force(today)
     if current.values("mission").distinct().count() == 1:
         return current.first()

@@ -34,6 +34,10 @@ MISSION_FIELDS = (
     "name_en",
     "name_zh",
     "host_country",
+    "kind",
+    "sending_country",
+    "seat_en",
+    "seat_zh",
     "address",
     "letterhead_emblem",
     "letterhead_font",
@@ -74,6 +78,7 @@ def mission_create(*, actor: Any, **fields: Any) -> Mission:
         mission = Mission()
         apply_fields(mission, fields, MISSION_FIELDS)
         mission.host_country = (mission.host_country or "US").upper()
+        mission.sending_country = (mission.sending_country or "CN").upper()
         mission.full_clean()
         mission.save()
         seed_regions(mission.host_country)

@@ -72,17 +72,33 @@ class _RowByRow(Importer):
 
 class MissionImporter(_RowByRow):
     kind = "missions"
-    columns = ("ref", "name_en", "name_zh", "host_country", "address")
+    columns = (
+        "ref", "name_en", "name_zh", "kind", "sending_country", "host_country", "seat_en",
+        "seat_zh", "address",
+    )  # fmt: skip
+    KINDS = choice_lookup(Mission.Kind)
     required = ("ref", "name_en")
     needs_mission = False
 
     def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
         self.need(row, origin, "ref", "name_en")
-        self.too_long(row, origin, {"ref": 64, "name_en": 200, "name_zh": 200, "host_country": 2})
+        self.too_long(
+            row,
+            origin,
+            {"ref": 64, "name_en": 200, "name_zh": 200, "host_country": 2, "sending_country": 2}
+            | {"seat_en": 100, "seat_zh": 100},
+        )
         self.seen_once(row["ref"], "ref", origin)
-        fields = {k: row[k] for k in ("ref", "name_en", "name_zh", "address") if row.get(k)}
-        if row.get("host_country"):
-            fields["host_country"] = row["host_country"].upper()
+        fields = {
+            k: row[k] for k in ("ref", "name_en", "name_zh", "seat_en", "seat_zh", "address")
+            if row.get(k)
+        }  # fmt: skip
+        for name in ("host_country", "sending_country"):
+            if row.get(name):
+                fields[name] = row[name].upper()
+        kind = self.cell(row, origin, "kind", lambda t: parse_choice(t, self.KINDS, "kind"))
+        if kind:
+            fields["kind"] = kind
         existing = Mission.objects.visible_to(self.actor).filter(ref=row["ref"]).first()
         if existing is None and Mission.objects.filter(ref=row["ref"]).exists():
             # Mission refs are unique across the installation: the words of any clash.

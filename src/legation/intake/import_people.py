@@ -8,7 +8,7 @@ from typing import Any
 from legation.intake.importers import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import Ambiguous, PersonIndex, fold
 from legation.intake.services import person_add_tags
-from legation.intake.values import CellError, Vocabulary, split_list
+from legation.intake.values import CellError, Vocabulary, parse_yes_no, split_list
 from legation.people import services as people
 from legation.people.models import Organisation, Person
 
@@ -95,6 +95,7 @@ class PeopleImporter(Importer):
         "name_zh",
         "title",
         "office",
+        "former",
         "gender",
         "organisation",
         "role",
@@ -148,6 +149,9 @@ class PeopleImporter(Importer):
             out["salutation_en"] = row["salutation"]
         if row.get("salutation_zh"):
             out["salutation_zh"] = row["salutation_zh"]
+        former = self.cell(row, origin, "former", parse_yes_no)
+        if former is not None:
+            out["former"] = former
         gender = self.cell(row, origin, "gender", lambda t: _lookup(GENDERS, t, "gender"))
         if gender:
             out["gender"] = gender

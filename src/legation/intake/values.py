@@ -131,6 +131,17 @@ SENSITIVITY = {
 }
 
 YES = {"1", "yes", "y", "true", "x", "是"}
+NO = {"0", "no", "n", "false", "否"}
+
+
+def parse_yes_no(text: str) -> bool:
+    """ "yes"/"no" and their usual spellings (1/0, true/false, 是/否); anything else is refused."""
+    key = text.strip().casefold()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise CellError(f"Write yes or no, not {text!r}.")
 
 
 class Vocabulary:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from legation.letters import markup
+from legation.letters.closing import complimentary_close
 from legation.letters.sandbox import LetterSandbox
 from legation.letters.templates import LetterTemplate
 
@@ -87,15 +88,26 @@ def compose(
     recipient = context.get("recipient", {})
     sender = context.get("sender", {})
     signature = [sender.get("name", ""), sender.get("title", "")]
+    salutation = salutation if salutation is not None else recipient.get("salutation", "")
+    if template.closing_set:
+        closing = [line(c, "closing") for c in template.closing]
+    else:
+        closing = complimentary_close(
+            template.kind,
+            template.language,
+            rank=recipient.get("rank", ""),
+            host_country=context.get("mission", {}).get("host_country_code", ""),
+            salutation=salutation,
+        )
     return Letter(
         language=template.language,
         template=where,
         kind=template.kind,
         layout=layout,
         date=context.get("date", ""),
-        salutation=salutation if salutation is not None else recipient.get("salutation", ""),
+        salutation=salutation,
         blocks=markup.parse(body),
-        closing=[line(c, "closing") for c in template.closing],
+        closing=closing,
         signature=[s for s in signature if s],
         subject=line(template.subject, "subject") if template.subject else "",
         inside_address=list(recipient.get("address_lines", [])) if template.inside_address else [],

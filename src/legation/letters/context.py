@@ -26,7 +26,14 @@ from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
 from legation.insight.figures import posting_figures
 from legation.letters.compose import Layout
 from legation.letters.filters import format_date
-from legation.people.address import TITLE_ZH, normalise_title
+from legation.letters.titles import (
+    COUNTRIES,  # noqa: F401 (re-exported: other modules read the table here)
+    SenderInput,
+    country_names,
+    sender_titles,
+    state_names,
+)
+from legation.people.address import FORMER_ZH, TITLE_ZH, normalise_title
 from legation.people.models import Affiliation, Person, PersonNote, PostalAddress
 
 PERSONAL_NOTE_PREFIX = "personal:"
@@ -56,26 +63,6 @@ KIND_PHRASES = {
     "email": ("correspondence", "通信"),
     "other": ("conversation", "交流"),
 }
-# (the country, its adjective, Chinese name): "leaving the United States", "22 American states".
-COUNTRIES = {
-    "US": ("the United States", "American", "美国"),
-    "GB": ("the United Kingdom", "British", "英国"),
-    "CA": ("Canada", "Canadian", "加拿大"),
-    "AU": ("Australia", "Australian", "澳大利亚"),
-    "DE": ("Germany", "German", "德国"),
-    "FR": ("France", "French", "法国"),
-    "CN": ("China", "Chinese", "中国"),
-}
-
-
-def country_names(code: str) -> tuple[str, str, str]:
-    if code.upper() in COUNTRIES:
-        return COUNTRIES[code.upper()]
-    import pycountry
-
-    found = pycountry.countries.get(alpha_2=code.upper())
-    name = getattr(found, "name", code)
-    return name, name, name
 
 
 def _pick(language: str, en: str, zh: str) -> str:
@@ -114,15 +101,22 @@ class LetterBasis:
         """Sender, mission, date, posting figures and facts in the given language."""
         posting, mission, figures = self.posting, self.posting.mission, self.figures
         country, adjective, country_zh = country_names(mission.host_country)
+        sending, sending_adjective, sending_zh = country_names(mission.sending_country)
+        zh = language == "zh"
         person = posting.person
-        title_en = posting.title or posting.get_role_display()
-        title_zh = posting.title_zh or TITLE_ZH.get(normalise_title(posting.title), "")
-        idx = 1 if language == "zh" else 0
+        titles = sender_titles(sender_input(posting))
+        idx = 1 if zh else 0
         sender = {
             "name": _pick(language, person.full_name, person.name_zh),
             "name_en": person.full_name,
             "name_zh": person.name_zh,
-            "title": _pick(language, title_en, title_zh),
+            # Never falls back to the other language: an English title in a Chinese letter is
+            # worse than none.
+            "title": titles.short(language),
+            "title_full": titles.full(language),
+            "title_common": titles.common(language),
+            "title_en": titles.short_en,
+            "title_zh": titles.short_zh,
             "mission": _pick(language, mission.name_en, mission.name_zh),
         }
         regions = figures["regions"]
@@ -136,8 +130,17 @@ class LetterBasis:
                 "name_en": mission.name_en,
                 "name_zh": mission.name_zh,
                 "address": [line for line in mission.address.splitlines() if line.strip()],
-                "country": country_zh if language == "zh" else country,
-                "country_adjective": country_zh if language == "zh" else adjective,
+                "country": _pick(language, country, country_zh) if zh else country,
+                "country_adjective": _pick(language, adjective or country, country_zh)
+                if zh
+                else adjective or country,
+                "host_state": state_names(mission.host_country)[idx],
+                "host_country_code": mission.host_country.upper(),
+                "sending_country": _pick(language, sending, sending_zh) if zh else sending,
+                "sending_country_adjective": sending_zh if zh else sending_adjective or sending,
+                "sending_state": state_names(mission.sending_country)[idx],
+                "seat": _pick(language, mission.seat_en, mission.seat_zh),
+                "kind": str(mission.kind),
             },
             "posting": {
                 "days_in_post": figures["days_in_post"],
@@ -166,6 +169,25 @@ class LetterBasis:
                 for fact in self.facts
             },
         }
+
+
+def sender_input(posting: Posting) -> SenderInput:
+    """What ``titles.sender_titles`` reads from a posting, its person and its mission."""
+    mission, person = posting.mission, posting.person
+    return SenderInput(
+        kind=str(mission.kind),
+        role=str(posting.role),
+        posting_title=posting.title,
+        posting_title_zh=posting.title_zh,
+        person_title=person.title,
+        person_former=person.former,
+        mission_name_en=mission.name_en,
+        mission_name_zh=mission.name_zh,
+        sending_country=mission.sending_country,
+        host_country=mission.host_country,
+        seat_en=mission.seat_en,
+        seat_zh=mission.seat_zh,
+    )
 
 
 def one_letter(
@@ -348,6 +370,12 @@ def file_stem(person: Person) -> str:
     return f"{name or 'person'}-{person.pk}"
 
 
+def _recipient_title_zh(person: Person) -> str:
+    """The title in Chinese (前总统 for a former president), never the English word."""
+    title = TITLE_ZH.get(normalise_title(person.title), "")
+    return f"{FORMER_ZH}{title}" if title and person.former else title
+
+
 def recipient_context(person: Person, language: str) -> dict[str, Any]:
     forms = person.forms_of_address()
     zh = language == "zh"
@@ -366,8 +394,10 @@ def recipient_context(person: Person, language: str) -> dict[str, Any]:
         "full_name": _pick(language, person.full_name, person.name_zh),
         "name_en": person.full_name,
         "name_zh": person.name_zh,
-        "title": TITLE_ZH.get(normalise_title(person.title), person.title) if zh else person.title,
+        "title": _recipient_title_zh(person) if zh else person.title,
         "office": person.office,
+        "former": person.former,
+        "rank": forms.rank,
         "organisation": _pick(language, org.name_en, org.name_zh) if org else "",
         "address_lines": block + postal_lines(person),
         "email": emails[0].email if emails else "",

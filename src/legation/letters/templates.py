@@ -13,7 +13,8 @@
 
 Front matter keys: ``name`` (defaults to the file name), ``language`` (en or zh), ``kind`` (one
 of ``KINDS``), ``subject`` (the email subject and the engagement's subject), ``closing`` (the
-complimentary close; several lines separated by " / "), ``inside_address`` (yes to print the
+complimentary close; several lines separated by " / "; ``none`` for no close; without the key,
+the close of ``closing.complimentary_close``), ``inside_address`` (yes to print the
 recipient's address block above the salutation). Anything else is an error, so a typo is not
 silently ignored.
 """
@@ -42,6 +43,7 @@ class LetterTemplate:
     body: str
     subject: str = ""
     closing: tuple[str, ...] = ()
+    closing_set: bool = False  # the front matter says the close ("none": no close at all)
     inside_address: bool = False
     path: str = ""
     checksum: str = field(default="", compare=False)
@@ -90,7 +92,10 @@ def parse_template(text: str, *, default_name: str = "letter", path: str = "") -
         kind=kind,
         body=body,
         subject=meta.get("subject", ""),
-        closing=tuple(p.strip() for p in meta.get("closing", "").split(" / ") if p.strip()),
+        closing=()
+        if meta.get("closing", "").strip().lower() == "none"
+        else tuple(p.strip() for p in meta.get("closing", "").split(" / ") if p.strip()),
+        closing_set="closing" in meta,
         inside_address=meta.get("inside_address", "").lower() in {"yes", "true", "1"},
         path=path,
         checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),

@@ -16,22 +16,35 @@ Rules, by the id ``FormsOfAddress.rule`` reports:
   President" / "The White House" for the US; "His/Her Excellency Full Name" / office otherwise.
   Chinese 总统 (副总统), block "{name}总统阁下".
 - ``former-head-of-state``: a former president (``former``, or "Former …" in the office).
-  "Dear President Carter,", block "The Honorable Jimmy Carter"; 总统, "吉米·卡特总统阁下".
+  "Dear President Carter,", block "The Honorable Jimmy Carter", never "Dear Mr. President,";
+  Chinese 前总统: "尊敬的卡特前总统：", "吉米·卡特前总统阁下".
 - ``president-by-name``: the president of an organisation, or an office that names no country.
   "Dear President X,", block name / office. Chinese 先生/女士 when the gender is recorded, else the
   full name: 总统 would be wrong and 主席, 校长 or 总裁 depend on the organisation.
-- ``honorable``: Senator 参议员, Representative 众议员, Delegate 代表, Governor 州长, Lieutenant
+- ``honorable``: a serving Senator 参议员, Representative 众议员, Delegate 代表, Governor 州长, Lieutenant
   Governor 副州长, Mayor 市长, Secretary 部长 (国务卿 for the US Secretary of State, 州务卿 for a
   state's), Minister 部长, Judge 法官, Justice 大法官, Chief Justice 首席大法官. "Dear Senator X,";
   block "The Honorable Full Name" / office, the office being "United States Senate" or "United
   States House of Representatives" for members of Congress. 州 is prefixed to a state legislator's
   Chinese title. 阁下 in the Chinese block except for mayors and judges.
+- ``former-honorable``: a former holder of an office many hold at once (Senator, Representative,
+  Delegate, Judge, Justice) keeps it: "Dear Senator Brown,", block "The Honorable Sherrod Brown"
+  without the office line; Chinese 前 before the title, no 阁下: "尊敬的布朗前参议员：",
+  "谢罗德·布朗前参议员".
+- ``former-single-office``: a former holder of an office one person holds at a time (Vice
+  President, Governor, Lieutenant Governor, Mayor, Secretary, Minister, Chief Justice) goes back
+  to the honorific before it: "Dear Mr. Branstad," ("Dear Terry Branstad," when the gender is not
+  recorded), block "The Honorable Terry Branstad"; Chinese keeps the title with 前 by courtesy:
+  "尊敬的布兰斯塔德前州长：", "特里·布兰斯塔德前州长".
 - ``ambassador-excellency``: a serving foreign Ambassador. "Dear Ambassador X,"; block "His/Her
   Excellency Full Name" / office. 大使, "{name}大使阁下".
-- ``ambassador-honorable``: a US or former ambassador: "The Honorable Full Name" instead.
+- ``ambassador-honorable``: a US or former ambassador: "The Honorable Full Name" instead. A
+  former ambassador keeps "Dear Ambassador X," (many hold the rank at once); no office line;
+  Chinese 前大使, without 阁下.
 - ``excellency``: Prime Minister / Premier 总理, or "(His/Her) Excellency" as the title.
   "Your Excellency,"; block "His/Her Excellency Full Name" / office; "{name}总理阁下".
-- ``former-excellency``: a former prime minister: "Dear Prime Minister X,", "The Honorable …".
+- ``former-excellency``: a former prime minister: "Dear Prime Minister X,", "The Honorable …"
+  (like a former president, by tradition); Chinese 前总理, "{name}前总理阁下".
 - ``majesty`` / ``royal-highness``: King 国王, Queen 女王, (His/Her) Majesty; Prince 王子, Princess
   公主, (His/Her) Royal Highness. "Your Majesty," / "Your Royal Highness,"; block "His Majesty King
   Full Name" / office; "尊敬的国王陛下：", "{name}国王陛下" (殿下 for royal highnesses).
@@ -54,8 +67,18 @@ Why:
 - US officials are "The Honorable" in address blocks for life; foreign ambassadors and heads of
   government are "Excellency" while they serve. With no recorded gender the neutral diplomatic
   abbreviation "H.E." stands in for "His/Her Excellency" (and "HM", "HRH" for royalty).
-- A former holder keeps the courtesy title in the salutation, but the block drops the office line:
-  the office is someone else's now.
+- A former holder is marked on the person (``Person.former``: the person form's "former office
+  holder", the people import's ``former`` column) or says so in the office or title ("Former
+  Governor of Iowa", "ex-Senator"). The block drops the office line: the office is someone
+  else's now. The salutation follows Robert Hickey's rule: an office many hold at the same time
+  (senators, representatives, judges, ambassadors, officers of the armed forces, who keep their
+  rank retired) keeps its title for life; an office one person holds at a time (governor, mayor,
+  secretary, minister, vice president) is the honorific the person had before it ("Mr.", "Dr."),
+  because there is only one Governor at a time; former presidents and heads of government keep
+  "President X" / "Prime Minister X" by tradition. Everyone keeps "The Honorable" in the block.
+- Chinese letters name every former holder by the title with 前 before it (卡特前总统, 布朗前参议员,
+  布兰斯塔德前州长), the usual courtesy in Chinese diplomatic writing; 阁下 stays only for former
+  heads of state and government.
 - Chinese: "尊敬的{family}{title}：", the family name taken from the name in characters
   (``names.split_chinese_name``, so "谢罗德·布朗" gives 布朗) or, without one, the Latin family name
   ("尊敬的Brown参议员："). The block is "{full name}{title}阁下" for heads of state and
@@ -68,7 +91,7 @@ Why:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from legation.people import names
@@ -109,6 +132,7 @@ class FormsOfAddress:
     address_block_en: tuple[str, ...]
     address_block_zh: tuple[str, ...]
     rule: str
+    rank: str = ""  # "excellency", "majesty", "royal-highness", "honorable" or "": see RANKS
 
 
 @dataclass(frozen=True)
@@ -191,6 +215,14 @@ _ABBREVIATIONS = {
     "honourable": "honorable",
 }
 
+# Offices one person holds at a time: a former holder goes back to Mr./Ms. (Hickey), the
+# President of a state and heads of government excepted by tradition.
+_SINGLE_OFFICES = frozenset(
+    {"vice president", "governor", "lieutenant governor", "mayor", "secretary", "minister",
+     "chief justice"}
+)  # fmt: skip
+FORMER_ZH = "前"
+
 _LEADING_WORDS = frozenset({"the", "former", "mr", "mister", "madam", "madame"})
 
 _ALIASES = {
@@ -264,6 +296,18 @@ def normalise_title(title: str) -> str:
         words = words[1:]
     key = " ".join(words)
     return _ALIASES.get(key, key)
+
+
+_OFFICE_KINDS = frozenset({_PRESIDENT, _HONORABLE, _AMBASSADOR, _EXCELLENCY, _MILITARY})
+
+
+def office_title(title: str) -> tuple[str, str] | None:
+    """(English, Chinese) of a title that names an office or rank ("Senator", 参议员), or None
+    for a courtesy title, a style or an unknown word ("Dr.", "The Honorable", "Rabbi")."""
+    t = _TITLES.get(normalise_title(title)) if title.strip() else None
+    if t is None or t.kind not in _OFFICE_KINDS or not t.en:
+        return None
+    return t.en, t.zh
 
 
 def _clean(text: str) -> str:
@@ -420,7 +464,33 @@ def forms_of_address(a: AddressInput) -> FormsOfAddress:
             p.dear(verbatim, name), p.zh(""), block, _lines(p.full_zh), "honorific-verbatim"
         )
     rule = _RULES[t.kind]
-    return rule(p, key, t, office)
+    forms = rule(p, key, t, office)
+    return replace(forms, rank=_rank(forms.rule, key, p.former))
+
+
+# The recipient's rank for the complimentary close (docs/letters.md): who is "Excellency".
+RANKS = {
+    "head-of-state": "excellency",
+    "excellency": "excellency",
+    "ambassador-excellency": "excellency",
+    "majesty": "majesty",
+    "royal-highness": "royal-highness",
+    "former-head-of-state": "honorable",
+    "former-excellency": "honorable",
+    "former-single-office": "honorable",
+    "former-honorable": "honorable",
+    "honorable": "honorable",
+    "ambassador-honorable": "honorable",
+    "honorable-only": "honorable",
+}
+
+
+def _rank(rule: str, key: str, former: bool) -> str:
+    """Serving ministers and cabinet secretaries are addressed as Excellency in diplomatic notes,
+    though "The Honorable" on an envelope."""
+    if rule == "honorable" and key in {"minister", "secretary"} and not former:
+        return "excellency"
+    return RANKS.get(rule, "")
 
 
 def _block_zh(p: _Person, title_zh: str, honour: bool) -> tuple[str, ...]:
@@ -439,12 +509,15 @@ def _president(p: _Person, key: str, t: _Title, office: str) -> FormsOfAddress:
         return FormsOfAddress(
             salutation, p.zh(t.zh), block, _block_zh(p, t.zh, True), "head-of-state"
         )
+    if p.former and key in _SINGLE_OFFICES and (head_of_state or not office):
+        return _former_single(p, t.zh)
     if head_of_state or (p.former and not office):
+        title_zh = FORMER_ZH + t.zh if p.former else t.zh
         return FormsOfAddress(
             p.dear(t.en, p.surname),
-            p.zh(t.zh),
+            p.zh(title_zh),
             _lines(p.honourable_en(t.en)),
-            _block_zh(p, t.zh, True),
+            _block_zh(p, title_zh, True),
             "former-head-of-state",
         )
     polite = {"m": "先生", "f": "女士"}.get(p.gender, "")
@@ -457,19 +530,39 @@ def _president(p: _Person, key: str, t: _Title, office: str) -> FormsOfAddress:
     )
 
 
+def _former_single(p: _Person, title_zh: str) -> FormsOfAddress:
+    """A former holder of an office one person holds at a time: "Dear Mr. X," in English (the
+    honorific before the office; the full name when the gender is not recorded), "The Honorable"
+    for life; Chinese keeps the title with 前 by courtesy (尊敬的布朗前州长：)."""
+    mr = {"m": "Mr.", "f": "Ms."}.get(p.gender, "")
+    title_zh = FORMER_ZH + title_zh if title_zh else ""
+    return FormsOfAddress(
+        p.dear(mr, p.surname) if mr else p.dear("", p.full),
+        p.zh(title_zh),
+        _lines(p.honourable_en("")) or _lines("Sir or Madam"),
+        _block_zh(p, title_zh, False),
+        "former-single-office",
+    )
+
+
 def _honorable(p: _Person, key: str, t: _Title, office: str) -> FormsOfAddress:
     title_zh = _honorable_zh(key, t, office)
+    if p.former and key in _SINGLE_OFFICES:
+        return _former_single(p, title_zh)
+    if p.former:
+        title_zh = FORMER_ZH + title_zh
     block = _lines(p.honourable_en(t.en), "" if p.former else _office_line(key, office))
     return FormsOfAddress(
         p.dear(t.en, p.surname),
         p.zh(title_zh),
         block,
-        _block_zh(p, title_zh, t.honour_zh),
-        "honorable",
+        _block_zh(p, title_zh, t.honour_zh and not p.former),
+        "former-honorable" if p.former else "honorable",
     )
 
 
 def _ambassador(p: _Person, key: str, t: _Title, office: str) -> FormsOfAddress:
+    title_zh = FORMER_ZH + t.zh if p.former else t.zh
     if p.former or _serves_us(office):
         block = _lines(p.honourable_en(t.en), "" if p.former else office)
         rule = "ambassador-honorable"
@@ -477,17 +570,18 @@ def _ambassador(p: _Person, key: str, t: _Title, office: str) -> FormsOfAddress:
         block = _lines(_join(_excellency(p.gender), p.full), office or t.en)
         rule = "ambassador-excellency"
     return FormsOfAddress(
-        p.dear(t.en, p.surname), p.zh(t.zh), block, _block_zh(p, t.zh, True), rule
+        p.dear(t.en, p.surname), p.zh(title_zh), block, _block_zh(p, title_zh, not p.former), rule
     )
 
 
 def _excellency_rule(p: _Person, key: str, t: _Title, office: str) -> FormsOfAddress:
     if p.former:
+        title_zh = FORMER_ZH + t.zh if t.zh else ""
         return FormsOfAddress(
             p.dear(t.en, p.surname) if t.en else p.dear("", p.full),
-            p.zh(t.zh),
+            p.zh(title_zh),
             _lines(p.honourable_en(t.en)),
-            _block_zh(p, t.zh, True),
+            _block_zh(p, title_zh, True),
             "former-excellency",
         )
     style = _excellency(t.pronoun or p.gender)

@@ -56,8 +56,10 @@ class NoteInline(VisibleStackedInline):
 
 @admin.register(Person)
 class PersonAdmin(MissionTagsAdmin):
-    list_display = ("__str__", "name_zh", "pinyin", "title", "office", "sector", "region")
-    list_filter = ("sector", "region", "mission")
+    list_display = (
+        "__str__", "name_zh", "pinyin", "title", "office", "former", "sector", "region",
+    )  # fmt: skip
+    list_filter = ("sector", "region", "mission", "former")
     search_fields = ("search_keys", "ref")
     readonly_fields = ("pinyin",)
     inlines = [EmailInline, PhoneInline, AddressInline, AffiliationInline, NoteInline]

@@ -132,7 +132,14 @@ class Person(models.Model):
         help_text=_("President, Senator, Governor, Ambassador, Dr., Mr., Ms.…"),
     )
     office = models.CharField(_("current office"), max_length=200, blank=True)
-    former = models.BooleanField(_("former office holder"), default=False)
+    former = models.BooleanField(
+        _("former office holder"),
+        default=False,
+        help_text=_(
+            "Holds the title formerly: a former president is still “Dear President (name),”; a "
+            "former governor is “Dear Mr. (name),” again."
+        ),
+    )
     salutation_en = models.CharField(
         _("salutation (English)"),
         max_length=200,
@@ -201,6 +208,7 @@ class Person(models.Model):
             address_block_en=tuple(self.address_block_en.splitlines()) or computed.address_block_en,
             address_block_zh=tuple(self.address_block_zh.splitlines()) or computed.address_block_zh,
             rule="override" if self.salutation_en or self.salutation_zh else computed.rule,
+            rank=computed.rank,
         )
 
 
