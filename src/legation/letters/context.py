@@ -26,6 +26,7 @@ from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
 from legation.insight.figures import posting_figures
 from legation.letters.compose import Layout
 from legation.letters.filters import format_date
+from legation.letters.personal import suggest_line
 from legation.letters.titles import (
     COUNTRIES,  # noqa: F401 (re-exported: other modules read the table here)
     SenderInput,
@@ -62,6 +63,21 @@ KIND_PHRASES = {
     "letter_received": ("letter", "来信"),
     "email": ("correspondence", "通信"),
     "other": ("conversation", "交流"),
+}
+
+
+# What a letter thanks someone for, by kind: "Thank you for {occasion}." / "感谢您{occasion}。"
+# ({d}: the date in the letter's language).
+OCCASIONS = {
+    "meeting": ("our meeting on {d}", "{d}与我会见"),
+    "call": ("our telephone conversation on {d}", "{d}与我通话"),
+    "site_visit": ("your hospitality during my visit on {d}", "{d}对我参观访问的热情接待"),
+    "event": ("your company at the event on {d}", "{d}与我共同出席活动"),
+    "speech": ("the opportunity to speak on {d}", "{d}给予我发表演讲的机会"),
+    "interview": ("the interview on {d}", "{d}对我的采访"),
+    "letter_received": ("your letter of {d}", "{d}的来信"),
+    "email": ("your message of {d}", "{d}的来函"),
+    "other": ("our conversation on {d}", "{d}与我的交流"),
 }
 
 
@@ -361,6 +377,15 @@ def engagement_context(engagement: Engagement | None, language: str) -> dict[str
         "subject": engagement.subject if engagement.sensitivity < Sensitivity.RESTRICTED else "",
         "region": _pick(language, region.name_en, region.name_zh) if region else "",
         "city": engagement.city,
+        # Phrases that read right for every kind (never "our letter received on …").
+        "occasion": _pick(language, *OCCASIONS.get(engagement.kind, OCCASIONS["other"])).format(
+            d=format_date(day, language)
+        ),
+        "remembered": (
+            suggest_line(engagement, language)
+            if engagement.sensitivity < Sensitivity.RESTRICTED
+            else ""
+        ),
     }
 
 
