@@ -57,9 +57,10 @@ def test_a_long_in_person_engagement_weighs_more_and_an_email_counts_for_nothing
 
 def test_strengths_rank_the_strongest_first_with_reasons(book):
     ranked = strengths(SYSTEM, as_of=AS_OF, posting=book["hom"], limit=2)
-    # The scholar's email does not count: one meeting in February weighs less than the
-    # businessman's call in May.
-    assert [r["person"] for r in ranked] == [book["governor"], book["businessman"]]
+    # The scholar (a "Dr.", 0.45) ranks above the businessman (a "Mr.", 0.25, whose call in May
+    # is more recent); the scholar's email does not count, only the meeting in February.
+    assert [r["person"] for r in ranked] == [book["governor"], book["scholar"]]
+    assert ranked[1]["engagements"] == 1 and ranked[1]["seniority_label"].startswith("director")
     assert all(len(r["reasons"]) == 3 for r in ranked)
 
 

@@ -65,8 +65,9 @@ def squash(text: str) -> str:
 def make_letter(language: str, paragraphs: int, *, closing: bool = True, last: str = ""):
     spec = LETTERS[language]
     front = f"---\nlanguage: {language}\n"
-    if closing:
-        front += f"closing: {spec['closing']}\n"
+    # Without a closing of its own a letter takes the complimentary close of its kind and
+    # recipient; "none" is a letter with no close at all.
+    front += f"closing: {spec['closing'] if closing else 'none'}\n"
     body = "\n\n".join([spec["para"]] * paragraphs + [last or spec["last"]])
     name, title = spec["sender"]
     context = {
