@@ -140,9 +140,16 @@ class _Judge:
 
     def fact_named(self, claim: Claim, sentence: str) -> linking.FactMatch:
         """The dated fact the sentence names, else the one the sentence before names when this
-        one points back at it ("that decision", "这次访问")."""
+        one points back at it ("that decision", "这次访问") and is not about the sender's own
+        arrival."""
         found = self.named(claim, need="date")
-        if found.fact is None and not found.candidates and linking.ANAPHOR.search(sentence):
+        own_arrival = linking.ARRIVAL.search(sentence) and linking.speaks_alone(sentence)
+        if (
+            found.fact is None
+            and not found.candidates
+            and not own_arrival  # "I arrived … a year ago, and … since then": the arrival
+            and linking.ANAPHOR.search(sentence)
+        ):
             before = linking.match_fact(
                 self.previous_sentence(claim), self.ledger.facts, need="date"
             )
