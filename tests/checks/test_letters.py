@@ -201,6 +201,6 @@ def test_a_hard_wrapped_line_of_prose_keeps_its_sentence(letter_world, db, tmp_p
     assert not any("林海" in text[slice(*s)] and "大使" in text[slice(*s)] for s in sentences(text))
     draft = tmp_path / "wrapped.txt"
     draft.write_text(text + "\n2023年6月15日\n", encoding="utf-8")
-    code, out = _command(draft)
+    _, out = _command(draft)
     verdicts = {c["text"]: (c["verdict"], c["expected"]) for c in out}
     assert verdicts["30多位国会议员"] == ("contradicted", 3)
