@@ -96,13 +96,14 @@ def test_a_chinese_draft_dated_under_the_signature(world, example_facts, tmp_pat
     )
     code, out = check(str(draft), "--from", "P-QIN", "--json")
     verdicts = {c["text"]: (c["verdict"], c["expected"]) for c in json.loads(out)}
-    # "中美建交" is the fact's Chinese label; "建立外交关系" names it only as an alias.
+    # "中美建交" is the fact's Chinese label; "中美两国建立外交关系" writes it out, and names it
+    # as the English "established diplomatic relations" does (contradicted there too).
     assert verdicts == {
         "500多个日日夜夜": ("supported", 520),
         "22个州": ("supported", 22),
-        "42年前": ("unverifiable", None),
+        "42年前": ("contradicted", 43),
     }
-    assert code == 0
+    assert code == EXIT_CONTRADICTED
     example_facts[0].aliases = ["建立外交关系"]
     example_facts[0].save()
     code, out = check(str(draft), "--from", "P-QIN", "--json")

@@ -108,3 +108,34 @@ def test_the_shipped_farewell_says_the_title_not_the_embassy(tmp_path, example_l
     body = text.split("尊敬的卡特前总统：", 1)[1]
     assert not re.search(r"[A-Za-z]", body), body  # no English word in the Chinese letter
     assert text.splitlines()[-3:] == ["秦刚", "大使", "2022年12月30日"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "pdf", "docx"])
+def test_the_shipped_chinese_farewell_names_diplomatic_relations(tmp_path, example_ledger, fmt):
+    """The shipped farewell.zh writes the fact out ("N年前，我们两国建立了外交关系"); the fact is
+    labelled as the demo ledger labels it, "建交". The figure is checked against that fact, as the
+    English letter's is, in every format, and a wrong one is caught."""
+    from legation.checks.reading import read_draft
+    from legation.checks.verify import check_text
+    from legation.engagements.models import Fact
+
+    Fact.objects.filter(key="diplomatic-relations").update(
+        label_zh="建交", aliases=["diplomatic relations", "建交"]
+    )
+    qin = example_ledger["qin"]
+    out = tmp_path / f"farewell-zh.{fmt}"
+    done, _ = merge.render_one(
+        actor=SYSTEM, template=find_template("farewell.zh"), person=example_ledger["carter"],
+        posting=qin, letter_date=LETTER_DATE, fmt=fmt, out=out, personal="", draft=True,
+    )  # fmt: skip
+    assert not done.error, done.error
+    text = read_draft(out)
+    assert "43年前，我们两国建立了外交关系" in text
+    found = {c.claim.text: c for c in check_text(text, user=SYSTEM, posting=qin).claims}
+    assert (found["43年前"].verdict, found["43年前"].about) == (
+        "supported",
+        "fact diplomatic-relations",
+    )
+    wrong = text.replace("43年前", "44年前")
+    found = {c.claim.text: c for c in check_text(wrong, user=SYSTEM, posting=qin).claims}
+    assert (found["44年前"].verdict, found["44年前"].expected) == ("contradicted", 43)

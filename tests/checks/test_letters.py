@@ -154,3 +154,53 @@ def test_a_hyphenated_narrow_pdf_reads_as_its_text(tmp_path):
 
 def test_the_letters_are_in_the_folder():
     assert sorted(p.name for p in FOLDER.glob("*.txt")) == sorted(a.file for a in LETTERS)
+
+
+def test_a_short_chinese_pdf_with_as_many_paragraph_gaps_as_wrapped_lines(
+    letter_world, db, tmp_path
+):
+    """The trial's letter: two paragraphs of two lines each, so the distance between a
+    paragraph's lines is as common as the one between paragraphs. The wrapped lines are joined
+    ("…走访了美国9个" / "州，会见了30多位国会议员": one sentence, the sender's), and the PDF checks
+    as its text: the count of states found, the false count of legislators contradicted."""
+    first = (
+        "我于2022年3月14日抵达华盛顿，在美工作十五个月后，我已走访了美国9个州，"
+        "会见了30多位国会议员，参观了许多工厂。"
+    )
+    second = (
+        "今年是两国建交45周年。建交以来，双边货物贸易额已达174亿美元，约1.3万名中国留学生在美学习，"
+        "两国人民的交往日益密切。"
+    )
+    letter = tmp_path / "zh-trial.txt"
+    letter.write_text(
+        f"尊敬的布朗参议员：\n\n{first}\n\n{second}\n\n此致\n敬礼！\n\n林海\n大使\n2023年6月15日\n",
+        encoding="utf-8",
+    )
+    create_facts(LIBRARY, ["ties", "trade-goods", "students-here"])
+    pdf = render(letter, "pdf", tmp_path)
+    text = read_draft(pdf)
+    assert first in text.splitlines() and second in text.splitlines()
+    code, from_text = _command(letter)
+    code_pdf, from_pdf = _command(pdf)
+    assert _shape(from_pdf) == _shape(from_text) and code_pdf == code == 3
+    verdicts = {c["text"]: (c["verdict"], c["expected"]) for c in from_pdf}
+    assert verdicts["9个州"] == ("supported", 9)
+    assert verdicts["30多位国会议员"] == ("contradicted", 3)
+
+
+def test_a_hard_wrapped_line_of_prose_keeps_its_sentence(letter_world, db, tmp_path):
+    """A line that stops inside a sentence ("…20多个" / "州，会见了…") goes on with its subject:
+    the next line's count is still the sender's."""
+    from legation.checks.claims import sentences
+
+    text = "来美以后，我已走访了美国20多个\n州，会见了30多位国会议员。\n此致\n敬礼！\n林海\n大使"
+    assert text[slice(*sentences(text)[0])] == (
+        "来美以后，我已走访了美国20多个\n州，会见了30多位国会议员。"
+    )
+    # Short lines without a comma (a closing, a signature) stay lines of their own.
+    assert not any("林海" in text[slice(*s)] and "大使" in text[slice(*s)] for s in sentences(text))
+    draft = tmp_path / "wrapped.txt"
+    draft.write_text(text + "\n2023年6月15日\n", encoding="utf-8")
+    _, out = _command(draft)
+    verdicts = {c["text"]: (c["verdict"], c["expected"]) for c in out}
+    assert verdicts["30多位国会议员"] == ("contradicted", 3)

@@ -60,11 +60,15 @@ _ABBREVIATIONS = re.compile(
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: split after . ! ? 。！？； and at line ends, but not after "Mr." or "U.S."."""
+    """Sentence spans: split after . ! ? 。！？； and at line ends, but not after "Mr." or "U.S.",
+    nor at the end of a line of prose that stops inside a sentence (a line wrapped in the middle
+    of a clause: "…走访了美国20多个" / "州，会见了…"): the next line goes on with its subject."""
     out, start = [], 0
     for m in re.finditer(r"[.!?](?=\s)|[。！？；;]|\n", text):
         end = m.end()
         if m.group() == "." and _ABBREVIATIONS.search(text[max(0, end - 6) : end]):
+            continue
+        if m.group() == "\n" and _wrapped(text, m.start()):
             continue
         if text[start:end].strip():
             out.append((start, end))
@@ -72,6 +76,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         out.append((start, len(text)))
     return out
+
+
+def _wrapped(text: str, newline: int) -> bool:
+    """The line ending at ``newline`` stops inside a sentence the next line goes on with: it is
+    prose (a comma in it, or long), ends with a word or a number (no stop, colon or closing
+    punctuation) and the next line starts with a Chinese character, a digit or a small letter."""
+    line = text[text.rfind("\n", 0, newline) + 1 : newline].rstrip()
+    following = text[newline + 1 : newline + 2]
+    return (
+        bool(re.search(r"[\w\u4e00-\u9fff]$", line))
+        and bool(re.search(r"[,，、]", line) or len(line) >= 30)
+        and bool(re.match(r"[a-z0-9\u4e00-\u9fff]", following))
+    )
 
 
 def language_of(text: str) -> str:

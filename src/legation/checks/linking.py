@@ -102,7 +102,9 @@ def term_score(term: str, sentence: str, words: set[str]) -> float:
     if not term:
         return 0
     if re.search(r"[\u4e00-\u9fff]", term):
-        return 10 + len(term) if term in sentence else 0
+        if term in sentence:
+            return 10 + len(term)
+        return 5 + len(term) if _loose_zh(term, sentence) is not None else 0
     wanted = _tokens(term)
     if not wanted:
         return 0
@@ -114,6 +116,35 @@ def term_score(term: str, sentence: str, words: set[str]) -> float:
     return 0
 
 
+def _loose_zh(term: str, sentence: str) -> int | None:
+    """Where a Chinese term is written out with words between its characters, within one
+    clause: "建交" in "建立了外交关系", "建立外交关系" in "建立了外交关系" (each character in
+    order, at most three characters between two of them, no punctuation). None if it is not."""
+    if len(term) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", term):
+        return None
+    gap = r"[\u4e00-\u9fff]{0,3}?"
+    m = re.search(gap.join(re.escape(c) for c in term), sentence)
+    return m.start() if m else None
+
+
+def term_positions(term: str, sentence: str) -> list[int]:
+    """Where a term is written in the sentence (a Chinese term as written or written out, an
+    English one at each of its content words)."""
+    term = term.strip()
+    if not term:
+        return []
+    if re.search(r"[\u4e00-\u9fff]", term):
+        found = [m.start() for m in re.finditer(re.escape(term), sentence)]
+        loose = _loose_zh(term, sentence)
+        return found or ([] if loose is None else [loose])
+    wanted = _tokens(term)
+    return [
+        m.start()
+        for m in re.finditer(r"[A-Za-z]+|\d+", sentence)
+        if m.group().lower() not in _STOP and _stem(m.group()) in wanted
+    ]
+
+
 @dataclass
 class FactMatch:
     fact: Any | None
@@ -121,15 +152,18 @@ class FactMatch:
     candidates: list[str] = field(default_factory=list)
 
 
-def match_fact(sentence: str, facts: list[Any], *, need: str, noun: str = "") -> FactMatch:
-    """The fact the sentence names, among those with a date (``need="date"``) or a value."""
+def match_fact(
+    sentence: str, facts: list[Any], *, need: str, noun: str = "", near: int | None = None
+) -> FactMatch:
+    """The fact the sentence names, among those with a date (``need="date"``) or a value. With
+    ``near`` (the claim's position in ``sentence``), facts named equally well are told apart by
+    distance: the one named nearest the claim wins."""
     words = _tokens(sentence)
     scored: list[tuple[float, Any]] = []
     for fact in facts:
         if (need == "date" and fact.date is None) or (need == "value" and fact.value is None):
             continue
-        terms = [fact.label_en, fact.label_zh, *(fact.aliases or []), fact.key.replace("-", " ")]
-        score = max(term_score(str(t), sentence, words) for t in terms)
+        score = max(term_score(str(t), sentence, words) for t in fact_terms(fact))
         if need == "value" and fact.unit and noun and score > 0:
             unit = _tokens(fact.unit) or {fact.unit}
             if unit & _tokens(noun) or fact.unit in noun:
@@ -143,10 +177,23 @@ def match_fact(sentence: str, facts: list[Any], *, need: str, noun: str = "") ->
     best = [f for s, f in scored if s == scored[0][0]]
     if scored[0][0] < 5 and len(scored) > 1:
         best = [f for _, f in scored]
+    if near is not None and len(best) > 1:
+        distance = {id(f): _distance(f, sentence, near) for f in best}
+        nearest = min(distance.values())
+        best = [f for f in best if distance[id(f)] == nearest]
     if len(best) > 1:
         keys = [f.key for f in best]
         return FactMatch(None, f"ambiguous: the sentence could name {', '.join(keys)}", keys)
     return FactMatch(best[0], candidates=[f.key for _, f in scored])
+
+
+def fact_terms(fact: Any) -> list[str]:
+    return [fact.label_en, fact.label_zh, *(fact.aliases or []), fact.key.replace("-", " ")]
+
+
+def _distance(fact: Any, sentence: str, near: int) -> int:
+    places = [p for t in fact_terms(fact) for p in term_positions(str(t), sentence)]
+    return min((abs(p - near) for p in places), default=len(sentence))
 
 
 # "Washington" alone is the capital or the state: the words around it decide, else the ledger.

@@ -135,7 +135,8 @@ def _page_lines(page: object) -> list[str]:
     starting at the left margin) joined, each paragraph, heading or signature line on its own.
 
     Lines are read with their positions (pypdf's visitor): the body's leading is the most common
-    distance between lines; a line that starts at the margin about one leading below a line that
+    distance between lines that could be one paragraph's, the smaller on a tie (a short letter
+    has as many paragraph gaps as wrapped lines); a line that starts at the margin about one leading below a line that
     is not indented beyond a paragraph indent continues it (Chinese lines set a little taller
     than English ones: within 12 %; paragraph spacing adds a third or more), and never more than
     1.5 times the font size below it (single or 1.15 spacing; with only a few lines on a page
@@ -163,8 +164,9 @@ def _page_lines(page: object) -> list[str]:
     if len(lines) < 2:
         return [normalise(line) for line in plain.splitlines() if line.strip()]
     gaps = [round(float(a[1]) - float(b[1]), 1) for a, b in itertools.pairwise(lines)]
-    positive = [g for g in gaps if g > 0]
-    leading = max(set(positive), key=positive.count) if positive else 0.0
+    leading = _leading(
+        [g for g, line in zip(gaps, lines[1:], strict=True) if 0 < g <= 1.5 * float(line[3])]
+    )
     left = min(float(line[0]) for line in lines)
     out: list[str] = []
     previous: list[float | str] | None = None
@@ -184,3 +186,17 @@ def _page_lines(page: object) -> list[str]:
             out.append(text)
         previous = line
     return out
+
+
+def _leading(gaps: list[float]) -> float:
+    """The body's leading: the commonest distance between lines that could be one paragraph's
+    (at most 1.5 times the font size), counting distances within 2 % of each other as one; on a
+    tie the smaller (a short letter has as many paragraph gaps as wrapped lines, and a paragraph
+    gap is the larger)."""
+    if not gaps:
+        return 0.0
+
+    def near(g: float) -> int:
+        return sum(1 for h in gaps if abs(h - g) <= 0.02 * g)
+
+    return min(gaps, key=lambda g: (-near(g), g))

@@ -101,11 +101,37 @@ class _Judge:
 
     def clause(self, claim: Claim) -> str:
         """The part of the claim's sentence between commas, semicolons or colons around it."""
+        start, end = self.clause_span(claim)
+        return self.draft.text[start:end]
+
+    def clause_span(self, claim: Claim) -> tuple[int, int]:
         text = self.draft.text
         start, end = claim.sentence
         left = max((text.rfind(p, start, claim.span[0]) for p in ",;:，；：、"), default=-1)
         rights = [i for i in (text.find(p, claim.span[1], end) for p in ",;:，；：") if i >= 0]
-        return text[max(left + 1, start) : min(rights) if rights else end]
+        return max(left + 1, start), min(rights) if rights else end
+
+    def named(
+        self, claim: Claim, *, need: str, noun: str = "", facts: list[Any] | None = None
+    ) -> linking.FactMatch:
+        """The fact named nearest the claim: in its own clause first ("our embassy opened 45
+        years ago, and next month we mark the 47th anniversary of diplomatic relations"), else
+        in its sentence; facts named equally well, the one nearest the claim."""
+        facts = self.ledger.facts if facts is None else facts
+        start, end = self.clause_span(claim)
+        text = self.draft.text
+        own = linking.match_fact(
+            text[start:end], facts, need=need, noun=noun, near=claim.span[0] - start
+        )
+        if own.fact is not None:
+            return own
+        return linking.match_fact(
+            self.sentence(claim),
+            facts,
+            need=need,
+            noun=noun,
+            near=claim.span[0] - claim.sentence[0],
+        )
 
     def previous_sentence(self, claim: Claim) -> str:
         """The sentence before the claim's (for "the 44th anniversary of that decision")."""
@@ -114,9 +140,16 @@ class _Judge:
 
     def fact_named(self, claim: Claim, sentence: str) -> linking.FactMatch:
         """The dated fact the sentence names, else the one the sentence before names when this
-        one points back at it ("that decision", "这次访问")."""
-        found = linking.match_fact(sentence, self.ledger.facts, need="date")
-        if found.fact is None and not found.candidates and linking.ANAPHOR.search(sentence):
+        one points back at it ("that decision", "这次访问") and is not about the sender's own
+        arrival."""
+        found = self.named(claim, need="date")
+        own_arrival = linking.ARRIVAL.search(sentence) and linking.speaks_alone(sentence)
+        if (
+            found.fact is None
+            and not found.candidates
+            and not own_arrival  # "I arrived … a year ago, and … since then": the arrival
+            and linking.ANAPHOR.search(sentence)
+        ):
             before = linking.match_fact(
                 self.previous_sentence(claim), self.ledger.facts, need="date"
             )
@@ -164,9 +197,14 @@ class _Judge:
         posting = self.ledger.posting
         if claim.after:
             return self._after(claim, sentence)
-        tenure = linking.TENURE.search(sentence)
+        # "抵达华盛顿一年多来": counted from an arrival word in its own clause, the tenure.
+        tenure = linking.TENURE.search(sentence) or (
+            claim.language == "zh"
+            and claim.text.endswith("来")
+            and linking.ARRIVAL.search(self.clause(claim))
+        )
         if not tenure:
-            found = linking.match_fact(sentence, self.ledger.facts, need="date")
+            found = self.named(claim, need="date")
             if found.fact is not None:
                 return self._fact_since(claim, found.fact)
         if linking.KNOWING.search(sentence) or (
@@ -283,7 +321,13 @@ class _Judge:
         )
 
     def _quantity(self, claim: Claim, sentence: str) -> CheckedClaim:
-        found = linking.match_fact(sentence, self.ledger.facts, need="value", noun=claim.noun)
+        money = _money(claim)
+        facts = [
+            f
+            for f in self.ledger.facts
+            if money is None or not f.unit or _money_unit(f.unit) == money
+        ]
+        found = self.named(claim, need="value", noun=claim.noun, facts=facts)
         if found.fact is None:
             return CheckedClaim(claim, UNVERIFIABLE, explanation=found.reason)
         fact = found.fact
@@ -403,7 +447,7 @@ class _Judge:
             else linking.FIRST_PERSON_EN.search(sentence)
         )
         if fixed:
-            found = linking.match_fact(sentence, self.ledger.facts, need="date")
+            found = self.named(claim, need="date")
             if found.fact is not None:
                 return self._on(claim, period, found.fact.date, f"fact {found.fact.key}")
         bare_year = fixed and claim.date.period.label.isdigit()  # type: ignore[union-attr]
@@ -465,3 +509,26 @@ class _Judge:
             + (f"; the latest: {latest.start:%Y-%m-%d}" if latest else ""),
             evidence={"query": f"engagements {period.start}..{period.end}{where}", "records": []},
         )
+
+
+# A quantity's kind, money or a number of people or things, decides which facts it may be: "$17.4
+# billion" is no number of students, "1.3万名留学生" no sum of money.
+_CURRENCY = re.compile(r"\$|\b(?:dollars?|USD|euros?|yuan|RMB|CNY)\b|美元|元|欧元", re.IGNORECASE)
+_MEASURE_ZH = re.compile(r"(?:名|位|人|个|所|家|对|座|项|吨|户|辆)")
+
+
+def _money_unit(unit: str) -> bool:
+    return bool(_CURRENCY.search(unit)) or bool(re.fullmatch(r"[A-Z]{3}", unit.strip()))
+
+
+def _money(claim: Claim) -> bool | None:
+    """True for a sum of money ("$17.4 billion", "174亿美元"), False for a count of people or
+    things ("1.3万名留学生", "20,000 Demoland students"), None when the words do not say."""
+    if _CURRENCY.search(claim.text) or _CURRENCY.search(claim.noun[:8]):
+        return True
+    if claim.language == "zh":
+        return False if _MEASURE_ZH.match(claim.noun) else None
+    first = re.findall(r"[A-Za-z]+", claim.noun)[:3]
+    return (
+        False if any(w.lower() == "people" or re.fullmatch(r"[a-z]+s", w) for w in first) else None
+    )
