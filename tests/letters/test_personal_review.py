@@ -231,7 +231,7 @@ SHOWN = {
         "sender": "<dd>秦刚，大使</dd>",
         "carter": "English · 前总统</div>",
         "ms": "English · 女士</div>",
-        "source": "建议来源: 2022-11-01 会见：Conversation on hope",
+        "source": "建议来源：2022-11-01 会见：Conversation on hope",
         # (the salutations and lines are the English letter's own words)
         "not": ["Qin Gang", "Ambassador", "· President", "· Ms.", " meeting:", "former"],
     },
@@ -263,6 +263,9 @@ def test_the_review_queue_names_sender_recipients_and_sources_in_the_interface_l
         {"salutation": carter.salutation, "personal": carter.personal}, **HX,
     ).content.decode()  # fmt: skip
     assert shown["carter"] in fragment
+    # The list of merges names the sender the same way.
+    listing = client.get("/letters/jobs/").content.decode()
+    assert shown["sender"].removeprefix("<dd>").removesuffix("</dd>") in listing
 
 
 def test_a_source_stored_in_chinese_is_shown_in_english_on_an_english_page(settings):
