@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from legation.letters.models import MergeJob
 from tests import factories
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, shot, watch_policy
 from tests.letters import conftest as letters_fixtures
 from tests.letters.conftest import add_address
 
@@ -109,3 +111,72 @@ def test_preview_review_and_produce_a_farewell_merge(
     with page.expect_download() as download:
         page.locator("#download").click()
     assert download.value.suggested_filename.endswith(".zip")
+
+
+PHONE = 390
+
+
+@pytest.fixture
+def long_names(embassy, posting):
+    """What made the pages wider than a phone: a posting whose description fills a select, a
+    long saved segment, and a merge whose filter is one long word."""
+    from legation.letters.models import Segment
+
+    person = factories.PersonFactory(
+        mission=embassy, family_name="Ouyang", given_name="Xiaoming-Alexandra", name_zh="欧阳晓明"
+    )
+    factories.PostingFactory(
+        mission=embassy, person=person, ref="P-OUYANG-SCIENCE-TECHNOLOGY",
+        title="Minister-Counsellor for Science, Technology and Innovation Cooperation",
+        title_zh="科技创新合作公使衔参赞",
+    )  # fmt: skip
+    Segment.objects.create(
+        mission=embassy, name="state-legislators-met-during-the-farewell-season",
+        filter="met-by=P-QIN", description="State legislators met during the farewell season",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("ui", ["en", "zh-hans"])
+def test_letters_and_insight_fit_a_phone_and_the_approve_buttons_are_on_screen(
+    browser, site, ui, farewell_world, pelosi, letters_officer, long_names, posting
+):
+    from legation.letters.review import merge_job_create
+    from legation.letters.templates import find_template
+
+    pelosi.ref = "P-PELOSI-NANCY-SPEAKER-OF-THE-HOUSE"
+    pelosi.save()
+    job = merge_job_create(
+        actor=letters_officer, template=find_template("farewell.en"),
+        segment="person=P-CARTER,P-PELOSI-NANCY-SPEAKER-OF-THE-HOUSE",
+        posting=posting, letter_date=dt.date(2022, 12, 30), fmt="pdf",
+    )  # fmt: skip
+    assert job.rows.count() == 2
+    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    violations = watch_policy(page)
+    login(page, site, "lofficer")
+    page.context.add_cookies([{"name": "django_language", "value": ui, "url": site}])
+    too_wide = {}
+    for path in ["/letters/", "/letters/jobs/", "/insight/", f"/letters/jobs/{job.pk}/"]:
+        page.goto(f"{site}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            too_wide[path] = width
+    # On the review queue each Approve button is on the screen as the page scrolls down, not
+    # off to the right inside a table that scrolls sideways.
+    approve = page.locator("button[name=approved]")
+    expect(approve).to_have_count(2)
+    for i in range(2):
+        button = approve.nth(i)
+        button.evaluate("b => window.scrollTo(0, b.getBoundingClientRect().top + scrollY - 200)")
+        box = button.bounding_box()
+        assert box is not None
+        if box["x"] < 0 or box["x"] + box["width"] > PHONE:
+            too_wide[f"approve button {i + 1}"] = round(box["x"] + box["width"])
+    assert not too_wide, f"wider than a {PHONE}px screen ({ui}): {too_wide}"
+    approve.first.click()
+    expect(page.locator("tr.approved")).to_have_count(1)
+    shot(page, f"letters-review-phone-{ui}")
+    context.close()
+    assert not violations, violations

@@ -214,3 +214,69 @@ def test_the_review_page_marks_suggestions_and_says_why_approve_all_left_them(
     assert 'class="badge suggested"' not in page
     client.post(f"/letters/jobs/{job.pk}/approve-all/")
     assert all(r.approved for r in rows_of(job).values())
+
+
+# The review queue in the interface language: the sender's name and title, each recipient's
+# title (a former president is "former President" / 前总统, as the forms of address put it) and
+# the kind of engagement a suggestion came from; never the English record on a Chinese page.
+SHOWN = {
+    "en": {
+        "sender": "<dd>Qin Gang, Ambassador</dd>",
+        "carter": "English · former President</div>",
+        "ms": "English · Ms.</div>",
+        "source": "Suggested from: 2022-11-01 meeting: Conversation on hope",
+        "not": ["· President</div>", "秦刚", "会见"],
+    },
+    "zh-hans": {
+        "sender": "<dd>秦刚，大使</dd>",
+        "carter": "English · 前总统</div>",
+        "ms": "English · 女士</div>",
+        "source": "建议来源：2022-11-01 会见：Conversation on hope",
+        # (the salutations and lines are the English letter's own words)
+        "not": ["Qin Gang", "Ambassador", "· President", "· Ms.", " meeting:", "former"],
+    },
+}
+
+
+@pytest.mark.parametrize("ui", ["en", "zh-hans"])
+def test_the_review_queue_names_sender_recipients_and_sources_in_the_interface_language(
+    client, ui, people, posting, letters_officer
+):
+    people["Pelosi"].title = "Ms."
+    people["Pelosi"].save()
+    job = job_for(letters_officer, posting)  # made in English: what is stored stays English
+    assert rows_of(job)["Carter"].suggestion_source.startswith("2022-11-01 meeting: ")
+    client.force_login(letters_officer)
+    client.post("/language/", {"language": ui, "next": "/"})
+    page = client.get(f"/letters/jobs/{job.pk}/").content.decode()
+    shown = SHOWN[ui]
+    assert shown["sender"] in page
+    assert shown["carter"] in page and shown["ms"] in page
+    assert shown["source"] in page
+    main = page.split("<main", 1)[1]
+    for text in shown["not"]:
+        assert text not in main, text
+    # A row swapped in by htmx says the same.
+    carter = rows_of(job)["Carter"]
+    fragment = client.post(
+        f"/letters/jobs/{job.pk}/rows/{carter.pk}/",
+        {"salutation": carter.salutation, "personal": carter.personal}, **HX,
+    ).content.decode()  # fmt: skip
+    assert shown["carter"] in fragment
+    # The list of merges names the sender the same way.
+    listing = client.get("/letters/jobs/").content.decode()
+    assert shown["sender"].removeprefix("<dd>").removesuffix("</dd>") in listing
+
+
+def test_a_source_stored_in_chinese_is_shown_in_english_on_an_english_page(settings):
+    from django.utils import translation
+
+    from legation.letters.display import suggestion_source
+
+    with translation.override("en"):
+        assert suggestion_source("2022-11-01 会见: 拜会") == "2022-11-01 meeting: 拜会"
+        assert suggestion_source("2022-11-01 site visit: Farm") == "2022-11-01 site visit: Farm"
+        assert suggestion_source("a note with no date") == "a note with no date"
+    with translation.override("zh-hans"):
+        assert suggestion_source("2022-11-01 site visit: Farm") == "2022-11-01 实地考察：Farm"
+        assert suggestion_source("2022-11-01 unknown: x") == "2022-11-01 unknown: x"

@@ -122,6 +122,13 @@ class MergeJob(models.Model):
     def __str__(self) -> str:
         return f"{self.template_name} {self.letter_date} ({self.get_status_display()})"
 
+    @property
+    def sender_shown(self) -> str:
+        """The sender's name and title in the page's language ("李志强，大使")."""
+        from legation.letters.display import sender_label
+
+        return sender_label(self.posting)
+
 
 class MergeRowQuerySet(VisibleQuerySet):
     mission_path = "job__mission_id"
@@ -190,6 +197,20 @@ class MergeRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in job {self.job_id}"
+
+    @property
+    def recipient_title(self) -> str:
+        """The recipient's title in the page's language (前总统, "former President")."""
+        from legation.letters.display import recipient_title
+
+        return recipient_title(self.person)
+
+    @property
+    def suggestion_source_shown(self) -> str:
+        """What the suggestion came from, its kind in the page's language."""
+        from legation.letters.display import suggestion_source
+
+        return suggestion_source(self.suggestion_source)
 
     @property
     def is_suggestion(self) -> bool:

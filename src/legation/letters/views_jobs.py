@@ -89,7 +89,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
             count = job.rows.count()
             messages.success(request, _("%(count)d recipients to review.") % {"count": count})
             return redirect("letters:job", job.pk)
-    recent = MergeJob.objects.visible_to(user).select_related("posting__person")[:30]
+    recent = MergeJob.objects.visible_to(user).select_related(
+        "posting__person", "posting__mission"
+    )[:30]
     return render(
         request,
         "letters/job_list.html",
