@@ -32,6 +32,7 @@ from legation.letters.titles import (
     SenderInput,
     country_names,
     sender_titles,
+    sending_names,
     state_names,
 )
 from legation.people.address import FORMER_ZH, TITLE_ZH, normalise_title
@@ -117,10 +118,11 @@ class LetterBasis:
         """Sender, mission, date, posting figures and facts in the given language."""
         posting, mission, figures = self.posting, self.posting.mission, self.figures
         country, adjective, country_zh = country_names(mission.host_country)
-        sending, sending_adjective, sending_zh = country_names(mission.sending_country)
         zh = language == "zh"
         person = posting.person
-        titles = sender_titles(sender_input(posting))
+        given = sender_input(posting)
+        sending, sending_adjective, sending_zh, state_en, state_zh = sending_names(given)
+        titles = sender_titles(given)
         idx = 1 if zh else 0
         sender = {
             "name": _pick(language, person.full_name, person.name_zh),
@@ -154,7 +156,7 @@ class LetterBasis:
                 "host_country_code": mission.host_country.upper(),
                 "sending_country": _pick(language, sending, sending_zh) if zh else sending,
                 "sending_country_adjective": sending_zh if zh else sending_adjective or sending,
-                "sending_state": state_names(mission.sending_country)[idx],
+                "sending_state": state_zh if zh else state_en,
                 "seat": _pick(language, mission.seat_en, mission.seat_zh),
                 "kind": str(mission.kind),
             },
@@ -200,6 +202,11 @@ def sender_input(posting: Posting) -> SenderInput:
         mission_name_en=mission.name_en,
         mission_name_zh=mission.name_zh,
         sending_country=mission.sending_country,
+        sending_name_en=mission.sending_name_en,
+        sending_adjective_en=mission.sending_adjective_en,
+        sending_name_zh=mission.sending_name_zh,
+        sending_state_en=mission.sending_state_en,
+        sending_state_zh=mission.sending_state_zh,
         host_country=mission.host_country,
         seat_en=mission.seat_en,
         seat_zh=mission.seat_zh,
