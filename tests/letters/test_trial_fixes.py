@@ -1,0 +1,66 @@
+"""What the user trial on the demo found in letters: each case renders a real letter (text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from legation.core.access import SYSTEM
+from legation.letters import merge
+from legation.letters.templates import DEFAULT_DIR, find_template
+from tests import factories
+from tests.letters.conftest import LETTER_DATE
+
+
+def render(tmp_path: Path, name: str, person, posting, personal: str | None = ""):
+    out = tmp_path / f"{name}-{person.pk}.txt"
+    done, _ = merge.render_one(
+        actor=SYSTEM, template=find_template(name), person=person, posting=posting,
+        letter_date=LETTER_DATE, fmt="txt", out=out, personal=personal, draft=True,
+    )  # fmt: skip
+    assert not done.error, done.error
+    return out.read_text(encoding="utf-8"), done
+
+
+@pytest.fixture
+def officer_posting(seeded):
+    """An officer without a title, at an office whose kind composes no title."""
+    mission = factories.MissionFactory(
+        ref="OFF-1", name_en="Office of Demoland Affairs", name_zh="", kind="office"
+    )
+    person = factories.PersonFactory(mission=mission, family_name="Lin", given_name="Mei")
+    return factories.PostingFactory(mission=mission, person=person, role="officer", title="")
+
+
+@pytest.mark.parametrize("name", ["farewell.en", "thanks.en", "greeting.en"])
+def test_an_officer_without_a_title_gets_no_empty_title_in_english(tmp_path, officer_posting, name):
+    recipient = factories.PersonFactory(
+        mission=officer_posting.mission, family_name="Baker", given_name="Ann", title="Mayor"
+    )
+    text, _ = render(tmp_path, name, recipient, officer_posting)
+    assert "  " not in text, [line for line in text.splitlines() if "  " in line]
+    assert not re.search(r"\bas (and|,|\.)", text)
+    if name == "farewell.en":
+        assert "as I am completing my posting and will be leaving the United States" in text
+
+
+def test_the_chinese_farewell_rewords_without_a_title(tmp_path, officer_posting):
+    recipient = factories.PersonFactory(
+        mission=officer_posting.mission, family_name="Baker", given_name="Ann", name_zh="安·贝克"
+    )
+    text, _ = render(tmp_path, "farewell.zh", recipient, officer_posting)
+    assert "我即将结束任期" in text
+
+
+def test_every_title_variable_in_a_shipped_template_is_guarded_or_in_a_chinese_sentence():
+    """A title-derived variable may be empty: in English it must sit inside an {% if %} on it
+    (Chinese sentences read whole without it, "我即将结束任期")."""
+    for path in DEFAULT_DIR.glob("*.en.md"):
+        source = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"\{\{\s*sender\.(title\w*)\s*\}\}", source):
+            before = source[: match.start()]
+            guard = before.rfind("{% if sender." + match.group(1))
+            assert guard != -1 and "{% endif %}" not in before[guard:], (path.name, match.group())
