@@ -264,3 +264,13 @@ def test_letters_a_run_could_not_produce_are_counted_and_explained_on_the_job_pa
     )
     page = officer_client.get(f"/letters/jobs/{job.pk}/").content.decode()
     assert 'id="not-produced"' in page and "stopped at 2 s of CPU" in page
+
+
+def test_approving_one_recipient_says_so_in_the_singular(officer_client, farewell_world, posting):
+    job = create_job(officer_client, posting)
+    row = job.rows.get()
+    officer_client.post(f"/letters/jobs/{job.pk}/rows/{row.pk}/",
+                        {"personal": row.personal, "confirm": "1"})  # fmt: skip
+    response = officer_client.post(f"/letters/jobs/{job.pk}/approve-all/", follow=True)
+    text = response.content.decode()
+    assert "1 recipient approved." in text and "1 recipients" not in text

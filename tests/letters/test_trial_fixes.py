@@ -64,3 +64,43 @@ def test_every_title_variable_in_a_shipped_template_is_guarded_or_in_a_chinese_s
             before = source[: match.start()]
             guard = before.rfind("{% if sender." + match.group(1))
             assert guard != -1 and "{% endif %}" not in before[guard:], (path.name, match.group())
+
+
+@pytest.fixture
+def atlanta_meeting(embassy, posting):
+    from tests.letters.conftest import add_address, at
+
+    person = factories.PersonFactory(
+        mission=embassy, family_name="Young", given_name="Andrew", name_zh="安德鲁·扬",
+        title="Mayor",
+    )  # fmt: skip
+    add_address(person)
+    engagement = factories.EngagementFactory(
+        mission=embassy, people=[person], staff=[posting], kind="meeting", city="Atlanta",
+        region=factories.region("US-GA"), start=at(dt.date(2022, 11, 1)),
+    )  # fmt: skip
+    engagement.organisations.clear()
+    return person, engagement
+
+
+@pytest.mark.parametrize(
+    "language, place, occasion",
+    [
+        ("en", "Atlanta", "Thank you for our meeting in Atlanta on November 1, 2022."),
+        ("zh", "亚特兰大", "感谢您2022年11月1日在亚特兰大与我会见。"),
+    ],
+)
+def test_greeting_and_thanks_recall_the_place_as_the_review_suggestion_does(
+    tmp_path, posting, atlanta_meeting, language, place, occasion
+):
+    from legation.letters.context import last_engagements
+    from legation.letters.review import suggest_personal
+
+    person, _engagement = atlanta_meeting
+    last = last_engagements([person.pk], SYSTEM)[person.pk]
+    suggestion, _source = suggest_personal(last, language)
+    assert place in suggestion
+    greeting, _ = render(tmp_path, f"greeting.{language}", person, posting, personal="")
+    assert suggestion in greeting
+    thanks, _ = render(tmp_path, f"thanks.{language}", person, posting, personal="")
+    assert occasion in thanks

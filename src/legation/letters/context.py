@@ -26,7 +26,7 @@ from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
 from legation.insight.figures import posting_figures
 from legation.letters.compose import Layout
 from legation.letters.filters import format_date
-from legation.letters.personal import suggest_line
+from legation.letters.personal import place_name, suggest_line
 from legation.letters.titles import (
     COUNTRIES,  # noqa: F401 (re-exported: other modules read the table here)
     SenderInput,
@@ -68,17 +68,21 @@ KIND_PHRASES = {
 
 
 # What a letter thanks someone for, by kind: "Thank you for {occasion}." / "感谢您{occasion}。"
-# ({d}: the date in the letter's language).
+# ({d}: the date in the letter's language; {in_place} " in Atlanta" / {at_place} "在亚特兰大",
+# the place ``personal.place_name`` gives, as the suggested line and ``remembered`` name it).
 OCCASIONS = {
-    "meeting": ("our meeting on {d}", "{d}与我会见"),
+    "meeting": ("our meeting{in_place} on {d}", "{d}{at_place}与我会见"),
     "call": ("our telephone conversation on {d}", "{d}与我通话"),
-    "site_visit": ("your hospitality during my visit on {d}", "{d}对我参观访问的热情接待"),
-    "event": ("your company at the event on {d}", "{d}与我共同出席活动"),
-    "speech": ("the opportunity to speak on {d}", "{d}给予我发表演讲的机会"),
+    "site_visit": (
+        "your hospitality during my visit{in_place} on {d}",
+        "{d}对我{at_place}参观访问的热情接待",
+    ),
+    "event": ("your company at the event{in_place} on {d}", "{d}{at_place}与我共同出席活动"),
+    "speech": ("the opportunity to speak{in_place} on {d}", "{d}给予我{at_place}发表演讲的机会"),
     "interview": ("the interview on {d}", "{d}对我的采访"),
     "letter_received": ("your letter of {d}", "{d}的来信"),
     "email": ("your message of {d}", "{d}的来函"),
-    "other": ("our conversation on {d}", "{d}与我的交流"),
+    "other": ("our conversation{in_place} on {d}", "{d}{at_place}与我的交流"),
 }
 
 
@@ -373,6 +377,7 @@ def engagement_context(engagement: Engagement | None, language: str) -> dict[str
         return None
     day = timezone.localtime(engagement.start).date()
     region = engagement.region
+    place = place_name(engagement, language)
     return {
         "date": format_date(day, language),
         "date_iso": day.isoformat(),
@@ -386,7 +391,9 @@ def engagement_context(engagement: Engagement | None, language: str) -> dict[str
         "city": engagement.city,
         # Phrases that read right for every kind (never "our letter received on …").
         "occasion": _pick(language, *OCCASIONS.get(engagement.kind, OCCASIONS["other"])).format(
-            d=format_date(day, language)
+            d=format_date(day, language),
+            in_place=f" in {place}" if place else "",
+            at_place=f"在{place}" if place else "",
         ),
         "remembered": (
             suggest_line(engagement, language)

@@ -87,7 +87,11 @@ def job_list(request: HttpRequest) -> HttpResponse:
             attach_errors(form, exc)
         else:
             count = job.rows.count()
-            messages.success(request, _("%(count)d recipients to review.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d recipient to review.", "%(count)d recipients to review.", count)
+                % {"count": count},
+            )
             return redirect("letters:job", job.pk)
     recent = MergeJob.objects.visible_to(user).select_related("posting__person")[:30]
     return render(
@@ -222,7 +226,11 @@ def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _refusal(exc))
     else:
-        messages.success(request, _("%(count)d recipients approved.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)d recipient approved.", "%(count)d recipients approved.", count)
+            % {"count": count},
+        )
         waiting = unconfirmed_suggestions(
             MergeRow.objects.visible_to(request.user).filter(
                 job=job, approved=False, channel_missing=False
