@@ -104,3 +104,39 @@ def test_greeting_and_thanks_recall_the_place_as_the_review_suggestion_does(
     assert suggestion in greeting
     thanks, _ = render(tmp_path, f"thanks.{language}", person, posting, personal="")
     assert occasion in thanks
+
+
+@pytest.fixture
+def second_mission(farewell_world, posting):
+    """Another mission with its own ambassador and a contact: two heads of mission in force."""
+    other = factories.MissionFactory(ref="EMB-2", name_en="Second Embassy", name_zh="第二大使馆")
+    head = factories.PersonFactory(mission=other, family_name="Wu", given_name="Lan")
+    factories.PostingFactory(mission=other, person=head, ref="P-WU", role="head_of_mission",
+                             arrival=dt.date(2021, 1, 1))  # fmt: skip
+    contact = factories.PersonFactory(mission=other, family_name="Reed", given_name="Jo")
+    return other, contact
+
+
+def test_without_from_the_recipients_head_of_mission_signs(tmp_path, second_mission):
+    from tests.letters.test_commands import letters
+
+    out = tmp_path / "carter.txt"
+    letters("render", "farewell.en", "--to", "P-CARTER", "--date", "2022-12-30", "--draft",
+            "--format", "txt", "-o", str(out))  # fmt: skip
+    assert out.read_text(encoding="utf-8").splitlines()[-2:] == ["Qin Gang", "Ambassador"]
+
+    letters("merge", "farewell.en", "--to", "met-by=P-QIN", "--date", "2022-12-30", "--draft",
+            "--format", "txt", "--workers", "1", "--out", str(tmp_path / "merge"))  # fmt: skip
+    (letter,) = (tmp_path / "merge").glob("carter-*.txt")
+    assert letter.read_text(encoding="utf-8").splitlines()[-2:] == ["Qin Gang", "Ambassador"]
+
+
+def test_a_merge_over_people_of_two_missions_without_from_is_refused(tmp_path, second_mission):
+    from django.core.management.base import CommandError
+
+    from tests.letters.test_commands import letters
+
+    with pytest.raises(CommandError, match=r"several missions \(EMB-2, EMB-CN-US\)") as info:
+        letters("merge", "farewell.en", "--to", "all=yes", "--draft", "--format", "txt",
+                "--out", str(tmp_path / "merge"))  # fmt: skip
+    assert "\n" not in str(info.value)
