@@ -140,3 +140,77 @@ def test_a_merge_over_people_of_two_missions_without_from_is_refused(tmp_path, s
         letters("merge", "farewell.en", "--to", "all=yes", "--draft", "--format", "txt",
                 "--out", str(tmp_path / "merge"))  # fmt: skip
     assert "\n" not in str(info.value)
+
+
+ENGLISH_LINE = "I still treasure our talk about hope."
+CHINESE_LINE = "我始终珍视我们关于希望的交谈。"
+
+
+def test_a_chinese_letter_to_someone_without_a_chinese_name_warns(tmp_path, posting):
+    from tests.letters.conftest import add_address
+    from tests.letters.test_commands import letters
+
+    baker = factories.PersonFactory(
+        mission=posting.mission, family_name="Baker", given_name="Ann", title="Mayor",
+        ref="P-BAKER",
+    )  # fmt: skip
+    add_address(baker)
+    out = tmp_path / "baker.txt"
+    said = letters("render", "farewell.zh", "--to", "P-BAKER", "--from", "P-QIN", "--draft",
+                   "--date", "2022-12-30", "--format", "txt", "-o", str(out))  # fmt: skip
+    assert "尊敬的Baker市长：" in out.read_text(encoding="utf-8")
+    assert "warning: No Chinese name recorded for Ann Baker" in said
+    # In a merge, the manifest says it on the row.
+    said = letters("merge", "farewell.zh", "--to", "all=yes", "--from", "P-QIN", "--draft",
+                   "--date", "2022-12-30", "--format", "txt", "--workers", "1",
+                   "--out", str(tmp_path / "m"))  # fmt: skip
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "m" / "manifest.csv").open(encoding="utf-8")))
+    (row,) = [r for r in rows if r["ref"] == "P-BAKER"]
+    assert row["warnings"].startswith("No Chinese name recorded for Ann Baker")
+    assert "No Chinese name recorded for Ann Baker" in said.split("warning:", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "notes, language, used, left_out",
+    [
+        # The trial's case: an English note never goes verbatim into a Chinese letter.
+        ([f"personal: {ENGLISH_LINE}"], "zh", None, ENGLISH_LINE),
+        ([f"personal: {CHINESE_LINE}"], "en", None, CHINESE_LINE),
+        # A language's own note wins for that language; the plain one serves the other.
+        ([f"personal: {ENGLISH_LINE}", f"personal.zh: {CHINESE_LINE}"], "zh", CHINESE_LINE,
+         ENGLISH_LINE),
+        ([f"personal.zh: {CHINESE_LINE}", f"personal: {ENGLISH_LINE}"], "en", ENGLISH_LINE,
+         CHINESE_LINE),
+        ([f"personal.en: {ENGLISH_LINE}"], "en", ENGLISH_LINE, None),
+    ],
+)  # fmt: skip
+def test_a_personal_line_is_used_only_in_its_own_language(
+    tmp_path, posting, farewell_world, notes, language, used, left_out
+):
+    from legation.people.models import PersonNote
+
+    for text in notes:
+        PersonNote.objects.create(person=farewell_world, text=text)
+    text, done = render(tmp_path, f"farewell.{language}", farewell_world, posting, personal=None)
+    if used:
+        assert used in text
+    if left_out:
+        assert left_out not in text
+    warned = [w for w in done.warnings if "personal" in w]
+    assert bool(warned) == (used is None and left_out is not None), done.warnings
+
+
+def test_the_review_row_never_takes_a_note_in_the_other_language(posting, farewell_world):
+    from legation.letters.review import merge_job_create
+    from legation.people.models import PersonNote
+
+    PersonNote.objects.create(person=farewell_world, text=f"personal: {ENGLISH_LINE}")
+    job = merge_job_create(
+        actor=SYSTEM, template=find_template("farewell.zh"), segment="met-by=P-QIN",
+        posting=posting, letter_date=LETTER_DATE, fmt="txt",
+    )  # fmt: skip
+    row = job.rows.get(person=farewell_world)
+    assert ENGLISH_LINE not in row.personal
+    assert row.suggestion_source.startswith("The personal line is not in Chinese")

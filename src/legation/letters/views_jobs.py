@@ -92,6 +92,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
                 ngettext("%(count)d recipient to review.", "%(count)d recipients to review.", count)
                 % {"count": count},
             )
+            for warning in _name_warnings(job):
+                messages.warning(request, warning)
             return redirect("letters:job", job.pk)
     recent = MergeJob.objects.visible_to(user).select_related("posting__person")[:30]
     return render(
@@ -239,6 +241,14 @@ def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
         if waiting:
             messages.warning(request, _suggestions_waiting(waiting))
     return redirect("letters:job", job.pk)
+
+
+def _name_warnings(job: MergeJob) -> list[str]:
+    """Chinese letters to people without a name in characters (``context.name_warning``)."""
+    from legation.letters.context import name_warning
+
+    rows = job.rows.filter(language="zh").select_related("person")
+    return [w for row in rows if (w := name_warning(row.person, "zh", row.salutation))]
 
 
 def _suggestions_waiting(count: int) -> str:

@@ -231,6 +231,8 @@ class Command(LegationCommand):
             else f"recorded as engagement {engagement.pk}"
         )
         self.stdout.write(f"Wrote {out} ({done.size:,} bytes, {note}).")
+        for warning in done.warnings:
+            self.stdout.write(f"  warning: {warning}")
 
     def do_merge(self, actor: Any, options: dict[str, Any]) -> None:
         fmt = options["format"]
@@ -319,6 +321,9 @@ class Command(LegationCommand):
             self.stdout.write(f"  no letter: {o.person} (#{o.person.pk}): {o.status}")
         for o in result.failed:
             self.stdout.write(f"  failed: {o.person} (#{o.person.pk}): {o.status}")
+        for o in result.outcomes:
+            for warning in o.warnings:
+                self.stdout.write(f"  warning: {o.person} (#{o.person.pk}): {warning}")
 
     def do_check(self, actor: Any, options: dict[str, Any]) -> None:
         from legation.checks.command import run_check
