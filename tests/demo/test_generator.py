@@ -334,3 +334,33 @@ def test_progress_runs_from_zero_to_one(seeded):
     assert fractions == sorted(fractions)
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert all(what for _, what in calls)
+
+
+@pytest.mark.parametrize(
+    "language, names, never",
+    [
+        ("en", ["Demolandian Ambassador to the United States"], ["Chinese", "China"]),
+        ("zh", ["德莫兰驻美国大使"], ["中国", "中华人民共和国"]),
+    ],
+)
+def test_the_demo_ambassadors_farewell_names_demoland_not_china(
+    demo, tmp_path, language, names, never
+):
+    from legation.letters import merge
+    from legation.letters.templates import find_template
+
+    head = Posting.objects.select_related("person", "mission").get(ref="DEMO-HOM")
+    person = Person.objects.filter(mission=head.mission).exclude(pk=head.person_id).first()
+    out = tmp_path / f"farewell.{language}.txt"
+    done, _ = merge.render_one(
+        actor=SYSTEM, template=find_template(f"farewell.{language}"), person=person,
+        posting=head, letter_date=TODAY, fmt="txt", out=out, personal="", draft=True,
+    )  # fmt: skip
+    assert not done.error, done.error
+    text = out.read_text(encoding="utf-8")
+    for name in names:
+        assert name in text
+    # The letterhead is the mission's own name; the body never calls the envoy Chinese.
+    body = "\n".join(text.splitlines()[2:])
+    for word in never:
+        assert word not in body, word

@@ -117,3 +117,51 @@ def test_the_front_matter_says_the_close_or_none(tmp_path, posting, farewell_wor
             "",
         ]
     assert find_template("farewell.en").closing_set is False
+
+
+# (title, office) -> rank -> the farewell's close in the United States (docs/letters.md: only a
+# national minister or cabinet secretary is Excellency, never a state's).
+RECIPIENTS = [
+    ("Secretary", "Secretary, Kentucky Department of Economic Development", "honorable"),
+    ("Secretary", "Kentucky Secretary of State", "honorable"),
+    ("Secretary", "Secretary of State of the State of Iowa", "honorable"),
+    ("Minister", "Minister of Finance, Province of Ontario", "honorable"),
+    ("Secretary", "Secretary of Commerce", "excellency"),
+    ("Secretary", "U.S. Secretary of State", "excellency"),
+    ("Secretary", "Secretary of Homeland Security, Washington, D.C.", "excellency"),
+    ("Minister", "Minister of Foreign Affairs of Canada", "excellency"),
+    ("Secretary", "", "excellency"),
+]
+
+
+@pytest.mark.parametrize("title, office, rank", RECIPIENTS)
+def test_only_a_national_secretary_or_minister_is_excellency(title, office, rank):
+    from legation.people.address import AddressInput, forms_of_address
+
+    forms = forms_of_address(
+        AddressInput("Morales", "Ana", "", "western", title=title, office=office)
+    )
+    assert forms.rank == rank
+    assert complimentary_close("farewell", "en", rank=forms.rank, host_country="US") == [
+        TABLE["farewell"][rank]
+    ]
+
+
+def test_a_kentucky_secretary_gets_sincerely_in_the_rendered_farewell(tmp_path, posting):
+    person = factories.PersonFactory(
+        mission=posting.mission, family_name="Morales", given_name="Ana", title="Secretary",
+        office="Secretary, Kentucky Department of Economic Development",
+    )  # fmt: skip
+    out = tmp_path / "morales.txt"
+    from legation.core.access import SYSTEM
+    from legation.letters import merge
+    from tests.letters.conftest import LETTER_DATE
+
+    done, _ = merge.render_one(
+        actor=SYSTEM, template=find_template("farewell.en"), person=person, posting=posting,
+        letter_date=LETTER_DATE, fmt="txt", out=out, personal="", draft=True,
+    )  # fmt: skip
+    assert not done.error, done.error
+    text = out.read_text(encoding="utf-8")
+    assert "Dear Secretary Morales," in text
+    assert "Sincerely," in text and "Excellency" not in text

@@ -264,3 +264,34 @@ def test_letters_a_run_could_not_produce_are_counted_and_explained_on_the_job_pa
     )
     page = officer_client.get(f"/letters/jobs/{job.pk}/").content.decode()
     assert 'id="not-produced"' in page and "stopped at 2 s of CPU" in page
+
+
+def test_approving_one_recipient_says_so_in_the_singular(officer_client, farewell_world, posting):
+    job = create_job(officer_client, posting)
+    row = job.rows.get()
+    officer_client.post(f"/letters/jobs/{job.pk}/rows/{row.pk}/",
+                        {"personal": row.personal, "confirm": "1"})  # fmt: skip
+    response = officer_client.post(f"/letters/jobs/{job.pk}/approve-all/", follow=True)
+    text = response.content.decode()
+    assert "1 recipient approved." in text and "1 recipients" not in text
+
+
+def test_starting_a_review_warns_of_chinese_letters_to_people_without_a_chinese_name(
+    officer_client, embassy, posting
+):
+    from legation.people.models import Tag
+
+    baker = factories.PersonFactory(
+        mission=embassy, family_name="Baker", given_name="Ann", title="Mayor"
+    )
+    baker.tags.add(Tag.objects.create(mission=embassy, name="lang:zh"))
+    add_address(baker)
+    factories.EngagementFactory(mission=embassy, people=[baker], staff=[posting])
+    response = officer_client.post(
+        "/letters/jobs/",
+        {"template": "farewell", "filter": "met-by=P-QIN", "posting": posting.pk,
+         "letter_date": "2022-12-30", "format": "pdf", "auto_language": "on"},
+        follow=True,
+    )  # fmt: skip
+    assert MergeJob.objects.latest("pk").rows.get(person=baker).salutation == "尊敬的Baker市长："
+    assert "No Chinese name recorded for Ann Baker" in response.content.decode()

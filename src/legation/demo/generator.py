@@ -1177,6 +1177,14 @@ class _Generator:
                     name_en="Embassy of the Republic of Demoland in the United States of America",
                     name_zh="德莫兰共和国驻美利坚合众国大使馆",
                     host_country="US",
+                    # Demoland is invented: a user-assigned ISO code, and its names on the
+                    # mission (letters/titles.py), so no letter calls its envoy Chinese.
+                    sending_country="XD",
+                    sending_name_en="Demoland",
+                    sending_adjective_en="Demolandian",
+                    sending_name_zh="德莫兰",
+                    sending_state_en="the Republic of Demoland",
+                    sending_state_zh="德莫兰共和国",
                     address="1850 Demoland Place NW\nWashington, DC 20008\nUnited States",
                     page_size=Mission.PageSize.LETTER,
                 )

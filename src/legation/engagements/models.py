@@ -52,6 +52,30 @@ class Mission(models.Model):
         default="CN",
         help_text=_("The state the mission represents: CN."),
     )
+    # The sending state's names, for a state the title table (letters/titles.py) does not know:
+    # each, when set, wins over the table ("Demoland", "Demolandian", "德莫兰", "the Republic of
+    # Demoland", "德莫兰共和国").
+    sending_name_en = models.CharField(
+        _("sending country's short name (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Only for a country the letters do not know: Demoland."),
+    )
+    sending_adjective_en = models.CharField(
+        _("sending country's adjective (English)"), max_length=100, blank=True
+    )
+    sending_name_zh = models.CharField(
+        _("sending country's short name (Chinese)"), max_length=100, blank=True
+    )
+    sending_state_en = models.CharField(
+        _("sending state's formal name (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("As titles say it: the Republic of Demoland."),
+    )
+    sending_state_zh = models.CharField(
+        _("sending state's formal name (Chinese)"), max_length=200, blank=True
+    )
     seat_en = models.CharField(
         _("seat (city, English)"),
         max_length=100,

@@ -54,11 +54,14 @@ def find_mission(value: str, user: Any) -> Mission:
     return _by_key(Mission.objects.visible_to(user), value, "mission")
 
 
-def default_posting(user: Any) -> Posting | None:
+def default_posting(user: Any, mission: Any = None) -> Posting | None:
     """The user's own current posting, else the current head of mission (or chargé d'affaires
-    a.i.) of their only mission."""
+    a.i.) of their only mission. With ``mission`` (the recipients' mission), only a posting of
+    that mission: the user's own there, else its head of mission or chargé."""
     today = timezone.localdate()
     postings = Posting.objects.visible_to(user).select_related("person", "mission")
+    if mission is not None:
+        postings = postings.filter(mission=mission)
     if getattr(user, "is_authenticated", False):
         own = postings.filter(user=user).in_force(today).first()
         if own:

@@ -7,7 +7,8 @@ complimentary close"). Chinese letters close 此致 / 敬礼！ whatever the kin
 English, in order:
 
 1. a formal kind (farewell, invitation, condolence, other) to a recipient addressed as Excellency
-   (a serving head of state or government, minister or cabinet secretary, foreign ambassador),
+   (a serving head of state or government, national minister or cabinet secretary, foreign
+   ambassador; never a state's secretary),
    Majesty or Royal Highness: the diplomatic formula "Please accept, Excellency, the assurances
    of my highest consideration." ("Your Majesty", "Your Royal Highness");
 2. a greeting: "With warm regards,";

@@ -10,6 +10,7 @@ facts, layout) is computed once, in ``LetterBasis``; recipients are loaded in bu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,24 +21,61 @@ from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from legation.core.models import Sensitivity
 from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
 from legation.insight.figures import posting_figures
 from legation.letters.compose import Layout
 from legation.letters.filters import format_date
-from legation.letters.personal import suggest_line
+from legation.letters.personal import place_name, suggest_line
 from legation.letters.titles import (
     COUNTRIES,  # noqa: F401 (re-exported: other modules read the table here)
     SenderInput,
     country_names,
     sender_titles,
+    sending_names,
     state_names,
 )
 from legation.people.address import FORMER_ZH, TITLE_ZH, normalise_title
 from legation.people.models import Affiliation, Person, PersonNote, PostalAddress
 
 PERSONAL_NOTE_PREFIX = "personal:"
+# A note for one language's letters: "personal.zh: 我始终珍视……", "personal.en: I still treasure …".
+PERSONAL_NOTE_PREFIXES = {"": PERSONAL_NOTE_PREFIX, "en": "personal.en:", "zh": "personal.zh:"}
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def personal_fits(text: str, language: str) -> bool:
+    """Whether a personal line is written in the letter's language: a Chinese letter's has
+    Chinese characters, an English letter's has none."""
+    has_cjk = bool(_CJK_RE.search(text))
+    return has_cjk if language == "zh" else not has_cjk
+
+
+def personal_warning(language: str) -> str:
+    if language == "zh":
+        return gettext(
+            "The personal line is not in Chinese and was left out of the Chinese letter: "
+            "write a note starting personal.zh: for it."
+        )
+    return gettext(
+        "The personal line is in Chinese and was left out of the English letter: write a note "
+        "starting personal.en: for it."
+    )
+
+
+def name_warning(person: Person, language: str, salutation: str) -> str:
+    """A Chinese letter to someone without a name in characters names them in Latin letters
+    ("尊敬的Baker市长："): common practice, but the officer is told so they can add one."""
+    if language != "zh" or _CJK_RE.search(person.name_zh or "") or not _LATIN_RE.search(salutation):
+        return ""
+    return gettext(
+        "No Chinese name recorded for %(name)s: the Chinese letter names them in Latin letters. "
+        "Add their name in characters to the person."
+    ) % {"name": person.full_name}
+
 
 # How each sector reads in a sentence ("engage with the media"), by sector code.
 SECTOR_PHRASES = {
@@ -67,17 +105,21 @@ KIND_PHRASES = {
 
 
 # What a letter thanks someone for, by kind: "Thank you for {occasion}." / "感谢您{occasion}。"
-# ({d}: the date in the letter's language).
+# ({d}: the date in the letter's language; {in_place} " in Atlanta" / {at_place} "在亚特兰大",
+# the place ``personal.place_name`` gives, as the suggested line and ``remembered`` name it).
 OCCASIONS = {
-    "meeting": ("our meeting on {d}", "{d}与我会见"),
+    "meeting": ("our meeting{in_place} on {d}", "{d}{at_place}与我会见"),
     "call": ("our telephone conversation on {d}", "{d}与我通话"),
-    "site_visit": ("your hospitality during my visit on {d}", "{d}对我参观访问的热情接待"),
-    "event": ("your company at the event on {d}", "{d}与我共同出席活动"),
-    "speech": ("the opportunity to speak on {d}", "{d}给予我发表演讲的机会"),
+    "site_visit": (
+        "your hospitality during my visit{in_place} on {d}",
+        "{d}对我{at_place}参观访问的热情接待",
+    ),
+    "event": ("your company at the event{in_place} on {d}", "{d}{at_place}与我共同出席活动"),
+    "speech": ("the opportunity to speak{in_place} on {d}", "{d}给予我{at_place}发表演讲的机会"),
     "interview": ("the interview on {d}", "{d}对我的采访"),
     "letter_received": ("your letter of {d}", "{d}的来信"),
     "email": ("your message of {d}", "{d}的来函"),
-    "other": ("our conversation on {d}", "{d}与我的交流"),
+    "other": ("our conversation{in_place} on {d}", "{d}{at_place}与我的交流"),
 }
 
 
@@ -117,10 +159,11 @@ class LetterBasis:
         """Sender, mission, date, posting figures and facts in the given language."""
         posting, mission, figures = self.posting, self.posting.mission, self.figures
         country, adjective, country_zh = country_names(mission.host_country)
-        sending, sending_adjective, sending_zh = country_names(mission.sending_country)
         zh = language == "zh"
         person = posting.person
-        titles = sender_titles(sender_input(posting))
+        given = sender_input(posting)
+        sending, sending_adjective, sending_zh, state_en, state_zh = sending_names(given)
+        titles = sender_titles(given)
         idx = 1 if zh else 0
         sender = {
             "name": _pick(language, person.full_name, person.name_zh),
@@ -154,7 +197,7 @@ class LetterBasis:
                 "host_country_code": mission.host_country.upper(),
                 "sending_country": _pick(language, sending, sending_zh) if zh else sending,
                 "sending_country_adjective": sending_zh if zh else sending_adjective or sending,
-                "sending_state": state_names(mission.sending_country)[idx],
+                "sending_state": state_zh if zh else state_en,
                 "seat": _pick(language, mission.seat_en, mission.seat_zh),
                 "kind": str(mission.kind),
             },
@@ -200,6 +243,11 @@ def sender_input(posting: Posting) -> SenderInput:
         mission_name_en=mission.name_en,
         mission_name_zh=mission.name_zh,
         sending_country=mission.sending_country,
+        sending_name_en=mission.sending_name_en,
+        sending_adjective_en=mission.sending_adjective_en,
+        sending_name_zh=mission.sending_name_zh,
+        sending_state_en=mission.sending_state_en,
+        sending_state_zh=mission.sending_state_zh,
         host_country=mission.host_country,
         seat_en=mission.seat_en,
         seat_zh=mission.seat_zh,
@@ -221,7 +269,7 @@ def one_letter(
     person = load_people([person.pk], actor)[0]
     basis = LetterBasis.build(posting, actor=actor, letter_date=letter_date)
     if personal is None:
-        personal = personal_notes([person.pk], actor).get(person.pk, "")
+        personal = personal_notes([person.pk], actor, template.language).get(person.pk, "")
     context = letter_context(
         basis,
         person,
@@ -304,23 +352,48 @@ def last_engagements(person_ids: Sequence[int], actor: Any) -> dict[int, Engagem
     return {pk: engagements[e] for pk, e in pairs.items() if e in engagements}
 
 
-def personal_notes(person_ids: Sequence[int], actor: Any) -> dict[int, str]:
-    """The latest visible note starting "personal:" on each person (its text is the line)."""
-    return {pk: text for pk, (text, _level) in personal_notes_with_level(person_ids, actor).items()}
+def personal_notes(person_ids: Sequence[int], actor: Any, language: str = "") -> dict[int, str]:
+    """The personal line of each person for a letter in ``language`` (``pick_note``)."""
+    notes = personal_notes_with_level(person_ids, actor, language)
+    return {pk: text for pk, (text, _level) in notes.items()}
 
 
-def personal_notes_with_level(person_ids: Sequence[int], actor: Any) -> dict[int, tuple[str, int]]:
+def personal_notes_with_level(
+    person_ids: Sequence[int], actor: Any, language: str = ""
+) -> dict[int, tuple[str, int]]:
     """``personal_notes`` with each note's sensitivity, which the letter quoting it inherits."""
-    out: dict[int, tuple[str, int]] = {}
+    by_language = personal_notes_by_language(person_ids, actor)
+    picked = {pk: pick_note(notes, language) for pk, notes in by_language.items()}
+    return {pk: note for pk, note in picked.items() if note is not None}
+
+
+def pick_note(notes: dict[str, tuple[str, int]], language: str) -> tuple[str, int] | None:
+    """The line for a letter in ``language``: the latest "personal.zh:" (".en:") note, else the
+    latest "personal:" one."""
+    return notes.get(language) or notes.get("")
+
+
+def personal_notes_by_language(
+    person_ids: Sequence[int], actor: Any
+) -> dict[int, dict[str, tuple[str, int]]]:
+    """Each person's latest visible personal note per language ("" for "personal:", "en" for
+    "personal.en:", "zh" for "personal.zh:"), with its sensitivity."""
+    out: dict[int, dict[str, tuple[str, int]]] = {}
+    starts = Q()
+    for prefix in PERSONAL_NOTE_PREFIXES.values():
+        starts |= Q(text__istartswith=prefix)
     for chunk in _chunks(list(person_ids)):
         notes = (
             PersonNote.objects.visible_to(actor)
-            .filter(person_id__in=chunk, text__istartswith=PERSONAL_NOTE_PREFIX)
+            .filter(starts, person_id__in=chunk)
             .order_by("person_id", "-created", "-pk")
             .values_list("person_id", "text", "sensitivity")
         )
         for person_id, text, level in notes:
-            out.setdefault(person_id, (text[len(PERSONAL_NOTE_PREFIX) :].strip(), level))
+            for language, prefix in PERSONAL_NOTE_PREFIXES.items():
+                if text[: len(prefix)].casefold() == prefix:
+                    line = text[len(prefix) :].strip()
+                    out.setdefault(person_id, {}).setdefault(language, (line, level))
     return out
 
 
@@ -366,6 +439,7 @@ def engagement_context(engagement: Engagement | None, language: str) -> dict[str
         return None
     day = timezone.localtime(engagement.start).date()
     region = engagement.region
+    place = place_name(engagement, language)
     return {
         "date": format_date(day, language),
         "date_iso": day.isoformat(),
@@ -379,7 +453,9 @@ def engagement_context(engagement: Engagement | None, language: str) -> dict[str
         "city": engagement.city,
         # Phrases that read right for every kind (never "our letter received on …").
         "occasion": _pick(language, *OCCASIONS.get(engagement.kind, OCCASIONS["other"])).format(
-            d=format_date(day, language)
+            d=format_date(day, language),
+            in_place=f" in {place}" if place else "",
+            at_place=f"在{place}" if place else "",
         ),
         "remembered": (
             suggest_line(engagement, language)
@@ -444,7 +520,14 @@ def letter_context(
     context = dict(shared if shared is not None else basis.shared(language))
     context["recipient"] = recipient_context(person, language)
     context["last_engagement"] = engagement_context(last, language)
-    context["personal"] = personal.strip()
+    personal = personal.strip()
+    warnings = [name_warning(person, language, context["recipient"]["salutation"])]
+    if personal and not personal_fits(personal, language):
+        # Never silently: the letter goes without it, and the officer is told why.
+        personal = ""
+        warnings.append(personal_warning(language))
+    context["personal"] = personal
+    context["warnings"] = [w for w in warnings if w]
     return context
 
 

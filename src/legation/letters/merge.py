@@ -59,6 +59,8 @@ class Outcome:
     status: str = "rendered"
     engagement_id: int | None = None
     sensitivity: int = Sensitivity.INTERNAL
+    # What the officer should know about the letter (no Chinese name, a personal line left out).
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -266,7 +268,7 @@ def _produce(
     ids = [r.person.pk for r in recipients]
     people = {p.pk: p for p in ctx.load_people(ids, actor)}
     last = ctx.last_engagements(ids, actor)
-    notes = ctx.personal_notes_with_level(ids, actor)
+    notes = ctx.personal_notes_by_language(ids, actor)
     shared = {lang: basis.shared(lang) for lang in templates}
     docx_path = docx_template_for(posting) if fmt == "docx" else ""
     sender_email = getattr(settings, "DEFAULT_FROM_EMAIL", "")
@@ -289,7 +291,7 @@ def _produce(
             if r.personal is not None:
                 personal, level = r.personal, r.sensitivity
             else:
-                personal, level = notes.get(person.pk, ("", None))
+                personal, level = ctx.pick_note(notes.get(person.pk, {}), language) or ("", None)
             # The letter is as sensitive as what it quotes; its engagement and file inherit it.
             result.outcomes[index].sensitivity = ctx.letter_sensitivity(
                 templates[language], personal_level=level if personal else None,
@@ -303,6 +305,7 @@ def _produce(
                 last=last.get(person.pk),
                 shared=shared[language],
             )
+            result.outcomes[index].warnings = list(context["warnings"])
             yield worker.Job(
                 index=index,
                 template=templates[language],
@@ -398,7 +401,7 @@ def write_manifest(path: Path, outcomes: Sequence[Outcome]) -> Path:
         out = csv.writer(fh)
         out.writerow(
             ["person_id", "ref", "name", "name_zh", "language", "status", "file", "sha256",
-             "engagement_id"]
+             "engagement_id", "warnings"]
         )  # fmt: skip
         for o in outcomes:
             out.writerow(
@@ -413,6 +416,7 @@ def write_manifest(path: Path, outcomes: Sequence[Outcome]) -> Path:
                     Path(o.path).name if o.path else "",
                     o.checksum,
                     o.engagement_id or "",
+                    " | ".join(o.warnings),
                 )
             )
     return path
@@ -438,7 +442,7 @@ def render_one(
     )
     # As sensitive as what it quotes: the personal note it took, the engagement it cites.
     note = (
-        ctx.personal_notes_with_level([person.pk], actor).get(person.pk)
+        ctx.personal_notes_with_level([person.pk], actor, template.language).get(person.pk)
         if personal is None
         else None
     )
@@ -460,6 +464,7 @@ def render_one(
     )
     reply = renderers().run("produce", [(job,)], [template.label])[0]
     done = _done(reply, 0)
+    done.warnings = list(context["warnings"])
     engagement = None
     if not done.error and not draft:
         engagement = services.letter_record(

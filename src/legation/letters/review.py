@@ -32,7 +32,7 @@ from legation.letters.merge import (
     produce,
 )
 from legation.letters.models import MergeJob, MergeRow, PersonalSource
-from legation.letters.personal import suggest_line, suggestion_source
+from legation.letters.personal import SOURCE_LIMIT, suggest_line, suggestion_source
 from legation.letters.segments import SegmentError, resolve_segment
 from legation.letters.services import SEND_PERMISSION, bulk_history
 from legation.letters.templates import LetterTemplate, parse_template
@@ -108,17 +108,24 @@ def merge_job_create(
         )
         ids = list(people.values_list("pk", flat=True))
         last = ctx.last_engagements(ids, actor)
-        notes = ctx.personal_notes_with_level(ids, actor)
+        notes = ctx.personal_notes_by_language(ids, actor)
         rows = []
         for person in ctx.load_people(ids, actor):
             language = ctx.person_language(person, template.language)
             language = language if language in languages else template.language
             forms = person.forms_of_address()
             engagement = last.get(person.pk)
-            (personal, level), source = notes.get(person.pk, ("", None)), "note on the person"
+            note = ctx.pick_note(notes.get(person.pk, {}), language) or ("", None)
+            (personal, level), source = note, "note on the person"
             origin = PersonalSource.NOTE
+            mismatched = bool(personal) and not ctx.personal_fits(personal, language)
+            if mismatched:
+                personal = ""  # a note in the other language is never used silently
             if not personal:
                 personal, source = suggest_personal(engagement, language)
+                if mismatched:
+                    # Beside the row: why the note was not taken, and what was offered instead.
+                    source = f"{ctx.personal_warning(language)} {source}".strip()
                 level = engagement.sensitivity if personal and engagement else None
                 origin = PersonalSource.MACHINE
             # The row is as sensitive as what its line came from, and as the engagement its
@@ -134,7 +141,7 @@ def merge_job_create(
                     language=language,
                     salutation=forms.salutation_zh if language == "zh" else forms.salutation_en,
                     personal=personal,
-                    suggestion_source=source if personal else "",
+                    suggestion_source=(source if personal or mismatched else "")[:SOURCE_LIMIT],
                     personal_source=origin if personal else PersonalSource.NONE,
                     channel_missing=not has_channel(person, fmt),
                     sensitivity=sensitivity,

@@ -36,6 +36,11 @@ Full and common forms, for a rank composed above:
   embassy or a consulate, "{rank} of the {Chinese} Embassy in {the United States}" /
   "中国驻美国大使馆参赞".
 
+A sending state the tables do not know (the demo's invented Republic of Demoland) is named by
+the mission's own fields ``Mission.sending_name_en`` ("Demoland"), ``sending_adjective_en``
+("Demolandian"), ``sending_name_zh`` ("德莫兰"), ``sending_state_en`` ("the Republic of
+Demoland") and ``sending_state_zh`` ("德莫兰共和国"); each, when set, wins over the tables.
+
 Never "Ambassador of the Embassy of …": an Ambassador is of a state, not of the building. When a
 name needed is missing (no seat, no Chinese name of a state), the form falls back to the next
 one that can be written (common to full to short), so nothing is ever half English.
@@ -201,9 +206,30 @@ class SenderInput:
     mission_name_en: str = ""
     mission_name_zh: str = ""
     sending_country: str = "CN"
+    # The mission's own names of its sending state (``Mission.sending_name_en`` …): each, when
+    # set, wins over the tables (a state they do not know, such as the demo's Demoland).
+    sending_name_en: str = ""
+    sending_adjective_en: str = ""
+    sending_name_zh: str = ""
+    sending_state_en: str = ""
+    sending_state_zh: str = ""
     host_country: str = "US"
     seat_en: str = ""
     seat_zh: str = ""
+
+
+def sending_names(s: SenderInput) -> tuple[str, str, str, str, str]:
+    """The sending state's (short name, adjective, Chinese short name, formal name, Chinese
+    formal name): the mission's own names where set, else the tables'."""
+    short, adjective, short_zh = country_names(s.sending_country)
+    state_en, state_zh = state_names(s.sending_country)
+    return (
+        s.sending_name_en.strip() or short,
+        s.sending_adjective_en.strip() or adjective,
+        s.sending_name_zh.strip() or short_zh,
+        s.sending_state_en.strip() or state_en,
+        s.sending_state_zh.strip() or state_zh,
+    )
 
 
 @dataclass(frozen=True)
@@ -255,10 +281,9 @@ def _compose(rank: str, s: SenderInput) -> tuple[str, str, str, str]:
     en, zh = RANKS[rank]
     if rank == "ambassador" and s.kind != "embassy":
         return "", "", "", ""  # an Ambassador is of a state: never "of the Consulate …"
-    sending_en, sending_zh = state_names(s.sending_country)
+    _sc, sending_adjective, sending_short_zh, sending_en, sending_zh = sending_names(s)
     host_en, host_zh = state_names(s.host_country)
     country_en, _adjective, country_zh = country_names(s.host_country)
-    _sc, sending_adjective, sending_short_zh = country_names(s.sending_country)
     seat_en, seat_zh = s.seat_en.strip(), s.seat_zh.strip()
     mission_en, mission_zh = _article(s.mission_name_en), s.mission_name_zh.strip()
     full_en = f"{en} of the {mission_en}" if mission_en else ""

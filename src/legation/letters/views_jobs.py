@@ -87,7 +87,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
             attach_errors(form, exc)
         else:
             count = job.rows.count()
-            messages.success(request, _("%(count)d recipients to review.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d recipient to review.", "%(count)d recipients to review.", count)
+                % {"count": count},
+            )
+            for warning in _name_warnings(job):
+                messages.warning(request, warning)
             return redirect("letters:job", job.pk)
     recent = MergeJob.objects.visible_to(user).select_related(
         "posting__person", "posting__mission"
@@ -224,7 +230,11 @@ def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _refusal(exc))
     else:
-        messages.success(request, _("%(count)d recipients approved.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)d recipient approved.", "%(count)d recipients approved.", count)
+            % {"count": count},
+        )
         waiting = unconfirmed_suggestions(
             MergeRow.objects.visible_to(request.user).filter(
                 job=job, approved=False, channel_missing=False
@@ -233,6 +243,14 @@ def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
         if waiting:
             messages.warning(request, _suggestions_waiting(waiting))
     return redirect("letters:job", job.pk)
+
+
+def _name_warnings(job: MergeJob) -> list[str]:
+    """Chinese letters to people without a name in characters (``context.name_warning``)."""
+    from legation.letters.context import name_warning
+
+    rows = job.rows.filter(language="zh").select_related("person")
+    return [w for row in rows if (w := name_warning(row.person, "zh", row.salutation))]
 
 
 def _suggestions_waiting(count: int) -> str:

@@ -46,6 +46,8 @@ class Done:
     subject: str = ""
     error: str = ""
     letter: Letter | None = field(default=None, repr=False)
+    # Set by the caller from the letter's context (``context.letter_context``'s "warnings").
+    warnings: list[str] = field(default_factory=list)
 
 
 def init(typeset: bool = True) -> None:

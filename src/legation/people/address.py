@@ -465,7 +465,7 @@ def forms_of_address(a: AddressInput) -> FormsOfAddress:
         )
     rule = _RULES[t.kind]
     forms = rule(p, key, t, office)
-    return replace(forms, rank=_rank(forms.rule, key, p.former))
+    return replace(forms, rank=_rank(forms.rule, key, p.former, office))
 
 
 # The recipient's rank for the complimentary close (docs/letters.md): who is "Excellency".
@@ -485,11 +485,29 @@ RANKS = {
 }
 
 
-def _rank(rule: str, key: str, former: bool) -> str:
-    """Serving ministers and cabinet secretaries are addressed as Excellency in diplomatic notes,
-    though "The Honorable" on an envelope."""
+# What makes a secretary or minister sub-national: a US state named, "State", a province, a county.
+_SUBNATIONAL_RE = re.compile(
+    r"\b(state|province|provincial|county|city|municipal|regional|territor(y|ial))\b", re.I
+)
+_US_STATE_NAME_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _US_STATES), key=len, reverse=True)) + r")\b", re.I
+)
+
+
+def _national(office: str) -> bool:
+    """Whether a secretary's or minister's office is a national one: it names no US state
+    ("Secretary, Kentucky Department of Economic Development"), province, county or city, and is
+    not a state's ("Secretary of State" of the United States is national, Kentucky's is not)."""
+    text = re.sub(r"\bwashington,?\s+d\.?\s?c\.?", " ", office, flags=re.I)
+    text = re.sub(r"\b(secretary|department) of state\b", " ", text, flags=re.I)
+    return not (_US_STATE_NAME_RE.search(text) or _SUBNATIONAL_RE.search(text))
+
+
+def _rank(rule: str, key: str, former: bool, office: str = "") -> str:
+    """Serving national ministers and cabinet secretaries are addressed as Excellency in
+    diplomatic notes, though "The Honorable" on an envelope; a state's secretary is not."""
     if rule == "honorable" and key in {"minister", "secretary"} and not former:
-        return "excellency"
+        return "excellency" if _national(office) else "honorable"
     return RANKS.get(rule, "")
 
 

@@ -114,10 +114,31 @@ class Command(LegationCommand):
         if options.get("posting"):
             mission = self.mission_of(actor, options) or mission
             return find_posting(options["posting"], actor, mission=mission)
-        posting = default_posting(actor)
+        posting = default_posting(actor, mission=mission)
         if posting is None:
+            if mission is not None:
+                raise CommandError(
+                    f"No sender: {mission.ref} has no head of mission or chargé d'affaires "
+                    "on record; name the posting with --from."
+                )
             raise CommandError("No sender: name the posting with --from.")
         return posting
+
+    def _recipients_mission(self, actor: Any, options: dict[str, Any]) -> Any:
+        """Without --from: the one mission the segment's people belong to (its head of mission
+        signs); refused when they span missions."""
+        mission = self.mission_of(actor, options)
+        if mission is not None:
+            return mission
+        _text, people = resolve_segment(options["to"], actor)
+        refs = sorted(set(people.order_by().values_list("mission__ref", flat=True).distinct()))
+        if len(refs) > 1:
+            raise CommandError(
+                f"The people of {options['to']!r} belong to several missions ({', '.join(refs)}), "
+                "each with its own sender: name the sender with --from or the mission with "
+                "--mission."
+            )
+        return find_mission(refs[0], actor) if refs else None
 
     def _date(self, options: dict[str, Any]) -> Any:
         return (
@@ -210,12 +231,18 @@ class Command(LegationCommand):
             else f"recorded as engagement {engagement.pk}"
         )
         self.stdout.write(f"Wrote {out} ({done.size:,} bytes, {note}).")
+        for warning in done.warnings:
+            self.stdout.write(f"  warning: {warning}")
 
     def do_merge(self, actor: Any, options: dict[str, Any]) -> None:
         fmt = options["format"]
         if options["workers"] < 1:
             raise CommandError("--workers: give 1 or more.")
-        posting = self._posting(actor, options)
+        posting = self._posting(
+            actor,
+            options,
+            mission=None if options.get("posting") else self._recipients_mission(actor, options),
+        )
         template = library.find_for(actor, posting.mission, options["template"], files=True)
         templates = (
             library.variants_for(actor, posting.mission, template)
@@ -294,6 +321,9 @@ class Command(LegationCommand):
             self.stdout.write(f"  no letter: {o.person} (#{o.person.pk}): {o.status}")
         for o in result.failed:
             self.stdout.write(f"  failed: {o.person} (#{o.person.pk}): {o.status}")
+        for o in result.outcomes:
+            for warning in o.warnings:
+                self.stdout.write(f"  warning: {o.person} (#{o.person.pk}): {warning}")
 
     def do_check(self, actor: Any, options: dict[str, Any]) -> None:
         from legation.checks.command import run_check
