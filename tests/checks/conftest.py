@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
 
 from tests.checks.world import build_world
@@ -35,3 +39,23 @@ def example_facts(db):
             aliases=["Chinese and American people", "两国人民"],
         ),
     ]  # fmt: skip
+
+
+@contextlib.contextmanager
+def ledger_for_module(django_db_blocker: Any, build: Callable[[], Any]) -> Iterator[Any]:
+    """A ledger built once for a test module, inside a transaction rolled back at its end (each
+    test still runs in its own savepoint)."""
+    from django.db import transaction
+
+    from legation.core.vocab import seed_regions, seed_sectors
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            seed_sectors()
+            seed_regions("US")
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
+from tests.checks.conftest import ledger_for_module
 from tests.checks.corpus import check_sentence, load, score
 from tests.checks.world import build_world
 
@@ -15,18 +15,8 @@ LIBRARY, SENTENCES = load()
 def corpus_world(django_db_setup, django_db_blocker):
     """The corpus ledger, built once for the module inside a transaction rolled back at its end
     (each test still runs in its own savepoint)."""
-    from legation.core.vocab import seed_regions, seed_sectors
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            seed_sectors()
-            seed_regions("US")
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with ledger_for_module(django_db_blocker, build_world) as ledger:
+        yield ledger
 
 
 def test_the_corpus_has_at_least_sixty_sentences_in_both_languages():

@@ -9,9 +9,9 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from legation.checks.reading import _join, normalise, read_draft
+from tests.checks.conftest import ledger_for_module
 from tests.checks.letters_corpus import (
     FOLDER,
     by_language,
@@ -31,18 +31,8 @@ RENDERED = ["en01-farewell.txt", "en06-farewell.txt", "en12-farewell.txt", "en14
 
 @pytest.fixture(scope="module")
 def letter_world(django_db_setup, django_db_blocker):
-    from legation.core.vocab import seed_regions, seed_sectors
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            seed_sectors()
-            seed_regions("US")
-            yield build_letter_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with ledger_for_module(django_db_blocker, build_letter_world) as ledger:
+        yield ledger
 
 
 def test_the_corpus_has_forty_varied_letters_half_chinese_with_planted_errors():
