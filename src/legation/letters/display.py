@@ -7,6 +7,7 @@ Li Zhiqiang, Ambassador, Jimmy Carter · former President and "2026-10-02 meetin
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -15,7 +16,13 @@ from django.utils import translation
 from legation.engagements.models import Kind
 from legation.letters.context import sender_input
 from legation.letters.titles import sender_titles
-from legation.people.address import _FORMER_RE, FORMER_ZH, TITLE_ZH, normalise_title, office_title
+from legation.people.address import (
+    FORMER_ZH,
+    TITLE_ZH,
+    is_former,
+    normalise_title,
+    office_title,
+)
 
 
 def ui_language() -> str:
@@ -37,14 +44,6 @@ def sender_label(posting: Any, language: str | None = None) -> str:
     return f"{name}, {title}" if title else name
 
 
-def _is_former(person: Any) -> bool:
-    return bool(
-        person.former
-        or _FORMER_RE.search(person.title or "")
-        or _FORMER_RE.search(person.office or "")
-    )
-
-
 def recipient_title(person: Any, language: str | None = None) -> str:
     """The recipient's title in the page's language: 前总统 / "former President" for a former
     president (as the forms of address put it), 女士 / "Ms." for a courtesy title; "" if none.
@@ -54,7 +53,7 @@ def recipient_title(person: Any, language: str | None = None) -> str:
     if not title:
         return ""
     office = office_title(title)
-    former = _is_former(person) and office is not None
+    former = is_former(person.former, title, person.office) and office is not None
     if language == "zh":
         zh = office[1] if office else TITLE_ZH.get(normalise_title(title), "")
         if not zh:
@@ -68,8 +67,9 @@ def recipient_title(person: Any, language: str | None = None) -> str:
 _SOURCE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}) (.+?): (.*)$", re.S)
 
 
+@functools.cache
 def _kind_labels() -> dict[str, str]:
-    """Every language's label of every engagement kind -> the kind."""
+    """Every language's label of every engagement kind -> the kind (worked out once)."""
     labels: dict[str, str] = {}
     for code in ("en", "zh-hans"):
         with translation.override(code):

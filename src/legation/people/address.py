@@ -267,6 +267,14 @@ _POSTED_TO_US_RE = re.compile(
     re.I,
 )
 _FORMER_RE = re.compile(r"\b(former|retired)\b|^\s*ex-", re.I)
+
+
+def is_former(former: bool, title: str, office: str) -> bool:
+    """Whether the person holds their title formerly: marked so, or their title or office says
+    it ("Former President of the United States", "ex-Governor")."""
+    return bool(former or _FORMER_RE.search(office or "") or _FORMER_RE.search(title or ""))
+
+
 _VICE_RE = re.compile(r"\bvice\s+president\b", re.I)
 # Everyday English names of states that pycountry's lookup misses.
 _EXTRA_COUNTRIES = frozenset(
@@ -440,7 +448,7 @@ def _person(a: AddressInput) -> _Person:
         given_zh=given_zh or given,
         full_zh=name_zh if has_zh else full,
         gender=a.gender.strip().casefold()[:1],
-        former=a.former or bool(_FORMER_RE.search(a.office) or _FORMER_RE.search(a.title)),
+        former=is_former(a.former, a.title, a.office),
     )
 
 
