@@ -72,6 +72,11 @@ CASES = [
     ("other", LONG, "St. Louis", "US-MO", None,
      "I remember with gratitude our conversation in St. Louis on May 3, 2022.",
      "我还记得2022年5月3日与您在圣路易斯的交流。"),
+    ("meeting", "Courtesy call on Senator Wright", "Washington", "US-DC",
+     ("United States Senate", "美国参议院"),
+     "I remember with gratitude our meeting at the United States Senate in Washington on "
+     "May 3, 2022.",
+     "我还记得2022年5月3日我们在美国参议院的会见。"),
     ("meeting", "Private follow-up", "", "US-DC", None,
      "I remember with gratitude our meeting in the District of Columbia on May 3, 2022.",
      "我还记得2022年5月3日我们在哥伦比亚特区的会见。"),

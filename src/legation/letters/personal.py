@@ -35,7 +35,10 @@ _THE = re.compile(
     r"^(port|university|city|county|state|museum|embassy|consulate|center|centre|institute|"
     r"bank|office|department|ministry|council|chamber|society|library|foundation|college|"
     r"school|board|commission|association|academy|federation|committee|house|senate|"
-    r"district|commonwealth|territory|republic)\b.* of ",
+    r"district|commonwealth|territory|republic)\b.* of "
+    # … and national bodies named after the country ("the United States Senate", "the National
+    # Governors Association", "the American Farm Bureau Federation").
+    r"|^(United States|U\.S\.|National|American)\s",
     re.IGNORECASE,
 )
 
