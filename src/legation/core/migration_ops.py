@@ -89,3 +89,24 @@ class KeepingTriggers(migrations.operations.base.Operation):
     def _restore(self, schema_editor: Any, saved: list[tuple[str, str]]) -> None:
         for _name, sql in saved:
             schema_editor.execute(sql, params=None)
+
+
+# SQLite adds a NOT NULL column with a default by copying the whole table (which breaks the
+# triggers naming it and takes minutes at a million rows); a constant default can be added in place.
+class AddColumnInPlace(migrations.AddField):
+    """`AddField` for a NOT NULL field with a constant default, without a rebuild on SQLite."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        column_sql, params = schema_editor.column_sql(model, field, include_default=True)
+        default = schema_editor.effective_default(field)
+        sql = (
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} "
+            f"ADD COLUMN {schema_editor.quote_name(field.column)} {column_sql}"
+        )
+        if "DEFAULT" not in column_sql.upper():
+            sql += f" DEFAULT {schema_editor.quote_value(default)}"
+        schema_editor.execute(sql, params or None)

@@ -75,8 +75,11 @@ class AuditedHistory(models.Model):
         abstract = True
 
 
-def audited(**kwargs) -> HistoricalRecords:
-    """The history tracker every domain model uses: field-level history tied to an operation."""
+def audited(*, versioned: bool = False, **kwargs) -> HistoricalRecords:
+    """The history tracker every domain model uses: field-level history tied to an operation.
+    A `Versioned` record passes `versioned=True`: its edit counter is not part of its history."""
+    if versioned:
+        kwargs["excluded_fields"] = [*kwargs.get("excluded_fields", []), "version"]
     return HistoricalRecords(bases=[AuditedHistory], **kwargs)
 
 
@@ -197,3 +200,13 @@ class LoginLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address or 'unknown address'}"
+
+
+class Versioned(models.Model):
+    """A record edited by several people: its version rises with every save through the
+    services, and an edit made on an older version is refused (core.services.check_version)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from legation.core import access
 from legation.core.audit import audit
@@ -33,6 +34,38 @@ def writing(
         transaction.atomic(),
     ):
         yield
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the record since the editor loaded it: the edit is refused whole."""
+
+    def __init__(self, current: models.Model, expected: int) -> None:
+        self.current = current
+        self.expected = expected
+        super().__init__(
+            gettext(
+                "Someone else changed this record while you were editing it (your version %(mine)s, "
+                "now %(theirs)s). Your changes were not saved: review theirs below, then edit again."
+            )
+            % {"mine": expected, "theirs": current.version},
+            code="conflict",
+        )
+
+
+def check_version(instance: models.Model, expected: Any) -> None:
+    """Refuse a write made on an older version of `instance` (read inside the write's
+    transaction, locked), then raise its version for this write. `expected=None` (commands,
+    importers) skips the check but still counts the version."""
+    if expected not in (None, "") and int(expected) != instance.version:
+        raise ConflictError(instance, int(expected))
+    instance.version = (instance.version or 0) + 1
+
+
+def locked_visible(queryset: models.QuerySet, actor: Any, pk: Any) -> models.Model:
+    """The record as `actor` may see it, read again under a row lock for the rest of the
+    write's transaction (visibility filters may join, which a lock may not)."""
+    queryset.visible_to(actor).filter(pk=pk).values("pk").get()
+    return queryset.select_for_update().get(pk=pk)
 
 
 def apply_fields(

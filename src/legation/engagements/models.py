@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from legation.core.models import Region, Sensitivity, audited
+from legation.core.models import Region, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
 from legation.core.refs import REF_TAKEN, ref_per_mission
 from legation.people.models import Organisation, Person, Tag
@@ -230,7 +230,7 @@ class EngagementQuerySet(VisibleQuerySet):
     sensitivity_paths = ("sensitivity",)
 
 
-class Engagement(models.Model):
+class Engagement(Versioned):
     """Any contact: a meeting, call, visit, event, speech, interview, letter or email."""
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="engagements")
@@ -271,7 +271,7 @@ class Engagement(models.Model):
         blank=True,
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="engagements")
-    history = audited()
+    history = audited(versioned=True)
 
     objects = EngagementQuerySet.as_manager()
 
@@ -364,7 +364,7 @@ class CommitmentQuerySet(VisibleQuerySet):
         return self.filter(engagement_id__in=engagement_ids).cleared_for(user, ("sensitivity",))
 
 
-class Commitment(models.Model):
+class Commitment(Versioned):
     """A follow-up promised or requested in an engagement, tracked to its resolution."""
 
     class Status(models.TextChoices):
@@ -407,7 +407,7 @@ class Commitment(models.Model):
     sensitivity = models.PositiveSmallIntegerField(
         _("sensitivity"), choices=Sensitivity.choices, default=Sensitivity.INTERNAL
     )
-    history = audited()
+    history = audited(versioned=True)
 
     objects = CommitmentQuerySet.as_manager()
 

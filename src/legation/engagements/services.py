@@ -14,7 +14,13 @@ from legation.core import access
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.refs import check_ref
-from legation.core.services import apply_fields, require_visible, writing
+from legation.core.services import (
+    apply_fields,
+    check_version,
+    locked_visible,
+    require_visible,
+    writing,
+)
 from legation.core.vocab import resolve_region
 from legation.engagements.models import (
     Commitment,
@@ -201,12 +207,14 @@ def engagement_update(
     engagement: Engagement,
     people: Sequence[Person] | None = None,
     staff: Sequence[Posting] | None = None,
+    expected_version: int | None = None,
     **fields: Any,
 ) -> Engagement:
     with writing(
         actor, "engagements.change_engagement", description=f"update engagement {engagement.pk}"
     ):
-        engagement = Engagement.objects.visible_to(actor).get(pk=engagement.pk)
+        engagement = locked_visible(Engagement.objects, actor, engagement.pk)
+        check_version(engagement, expected_version)
         if "region" in fields and not hasattr(fields["region"], "pk"):
             fields["region"] = resolve_region(fields["region"], engagement.mission.host_country)
         apply_fields(engagement, fields, ENGAGEMENT_FIELDS)
@@ -283,11 +291,14 @@ def commitment_create(*, actor: Any, engagement: Engagement, **fields: Any) -> C
         return commitment
 
 
-def commitment_update(*, actor: Any, commitment: Commitment, **fields: Any) -> Commitment:
+def commitment_update(
+    *, actor: Any, commitment: Commitment, expected_version: int | None = None, **fields: Any
+) -> Commitment:
     with writing(
         actor, "engagements.change_commitment", description=f"update commitment {commitment.pk}"
     ):
-        commitment = Commitment.objects.visible_to(actor).get(pk=commitment.pk)
+        commitment = locked_visible(Commitment.objects, actor, commitment.pk)
+        check_version(commitment, expected_version)
         apply_fields(commitment, fields, COMMITMENT_FIELDS)
         _close_if_finished(commitment)
         commitment.full_clean()

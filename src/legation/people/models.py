@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from legation.core.models import Region, Sector, Sensitivity, audited
+from legation.core.models import Region, Sector, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
 from legation.core.refs import ref_per_mission
 from legation.people import address as forms
@@ -45,7 +45,7 @@ class OrganisationQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     mission = models.ForeignKey(
         "engagements.Mission", on_delete=models.PROTECT, related_name="organisations"
     )
@@ -69,7 +69,7 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="organisations")
-    history = audited()
+    history = audited(versioned=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -110,7 +110,7 @@ class PersonQuerySet(VisibleQuerySet):
         return qs
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Someone the mission deals with, or one of its own staff (staff hold postings)."""
 
     mission = models.ForeignKey(
@@ -158,7 +158,7 @@ class Person(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
     search_keys = models.TextField(editable=False, blank=True)
     created = models.DateTimeField(auto_now_add=True)
-    history = audited(excluded_fields=["search_keys"])
+    history = audited(versioned=True, excluded_fields=["search_keys"])
 
     objects = PersonQuerySet.as_manager()
 

@@ -12,7 +12,13 @@ from django.core.validators import validate_email
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.refs import check_ref
-from legation.core.services import apply_fields, require_visible, writing
+from legation.core.services import (
+    apply_fields,
+    check_version,
+    locked_visible,
+    require_visible,
+    writing,
+)
 from legation.core.vocab import resolve_region, resolve_sector
 from legation.people import names
 from legation.people.models import (
@@ -175,10 +181,14 @@ def _add_contacts(
         postal.save()
 
 
-def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
-    """Change a person's fields; derived names (pinyin, search keys) follow."""
+def person_update(
+    *, actor: Any, person: Person, expected_version: int | None = None, **fields: Any
+) -> Person:
+    """Change a person's fields; derived names (pinyin, search keys) follow. With
+    `expected_version` (the version the editor loaded) a concurrent edit is refused."""
     with writing(actor, "people.change_person", description=f"update person {person.pk}"):
         person = Person.objects.visible_to(actor).select_for_update().get(pk=person.pk)
+        check_version(person, expected_version)
         fields = _resolve_vocab(dict(fields), person.mission.host_country)
         changed = apply_fields(person, fields, PERSON_FIELDS)
         if "name_zh" in changed and "name_order" not in fields:
@@ -256,11 +266,18 @@ def organisation_create(
         return org
 
 
-def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+def organisation_update(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Organisation:
     with writing(
         actor, "people.change_organisation", description=f"update organisation {organisation.pk}"
     ):
-        org = Organisation.objects.visible_to(actor).get(pk=organisation.pk)
+        org = locked_visible(Organisation.objects, actor, organisation.pk)
+        check_version(org, expected_version)
         fields = _resolve_vocab(dict(fields), org.mission.host_country)
         apply_fields(org, fields, ORGANISATION_FIELDS)
         org.ref = org.ref or None
