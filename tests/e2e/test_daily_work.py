@@ -104,18 +104,6 @@ def test_officer_sees_the_restricted_note(page, site, world):
     expect(page.locator("#notes")).to_contain_text("Restricted remark on his health")
 
 
-def test_pages_fit_a_phone_screen(browser, site, world):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    login(page, site, "officer")
-    for path in ["/", "/people/", "/engagements/log/", f"/people/{world['carter'].pk}/"]:
-        page.goto(f"{site}{path}")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
-    shot(page, "phone-person")
-    context.close()
-
-
 def test_keyboard_reaches_the_search_box_and_main_content(page, site, world):
     login(page, site, "officer")
     page.keyboard.press("Tab")

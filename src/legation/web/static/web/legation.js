@@ -40,6 +40,28 @@
     if (ev.target.matches("[data-remove]")) { ev.target.closest("li").remove(); }
   });
 
+  // The header's menu button on a phone: a disclosure for the navigation and the account.
+  document.addEventListener("click", function (ev) {
+    var toggle = ev.target.closest(".menu-toggle");
+    if (!toggle) { return; }
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      var first = document.querySelector("#" + toggle.getAttribute("aria-controls") + " a, #" +
+        toggle.getAttribute("aria-controls") + " button");
+      if (first) { first.focus(); }
+    }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    // Escape closes the open header menu and returns to its button.
+    var toggle = document.querySelector(".menu-toggle[aria-expanded='true']");
+    if (ev.key === "Escape" && toggle) {
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
+
   document.addEventListener("keydown", function (ev) {
     // Enter in the letter's recipient box searches; it does not submit the letter form.
     if (ev.key === "Enter" && ev.target.id === "person-search" && document.getElementById("id_person")) {
