@@ -152,3 +152,13 @@ def test_merge_form_shows_the_count_of_a_saved_segment(
     html = client.get("/letters/segments/count/", {"segment": segment.pk}, **HX).content.decode()
     assert three in html
     assert f'<option value="{segment.pk}" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("words", "error"),
+    [("kind=letter_sent", "kind: unknown value"), ("kind=party", "kind: unknown value"),
+     ("language=fr", "language: give en or zh")],
+)  # fmt: skip
+def test_unreadable_filters_say_why(client, crowd, officer, words, error):
+    html = login(client, officer).get("/letters/segments/count/", {"filter": words}).content
+    assert error in html.decode()

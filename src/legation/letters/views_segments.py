@@ -100,11 +100,10 @@ def segment_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Segment “%(name)s” saved.") % {"name": segment.name})
             return redirect("letters:segments")
     mission = _form_mission(form, segment)
-    text = (
-        form.filter_text()
-        if form.is_bound and form.is_valid()
-        else (segment.filter if segment is not None else "")
-    )
+    if form.is_bound and hasattr(form, "cleaned_data"):
+        text = form.filter_text()
+    else:
+        text = segment.filter if segment is not None else ""
     return render(
         request,
         "letters/segment_form.html",
