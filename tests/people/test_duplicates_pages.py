@@ -94,7 +94,8 @@ def test_an_empty_value_can_be_chosen(client, twins, officer):
 
 @pytest.mark.parametrize(
     # The conflict's own message is core's (ConflictError); the page around it is translated.
-    ("language", "message"), [("en", "Someone else changed"), ("zh", "合并两位人员")]
+    ("language", "message"),
+    [("en", "Someone else changed"), ("zh", "合并两位人员")],
 )
 def test_a_stale_choice_is_refused(client, twins, officer, language, message):
     a, b = twins["a"], twins["b"]
