@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from legation.core import access, audit
 from legation.core.deletion import hidden_links
 from legation.core.files import placed
-from legation.core.services import require_visible, writing
+from legation.core.services import ConflictError, check_version, require_visible, writing
 from legation.engagements.models import (
     Engagement,
     EngagementOrganisation,
@@ -299,10 +299,23 @@ def _merge_contacts(keep: Person, other: Person) -> None:
             row.save()
 
 
-def person_merge(*, actor: Any, keep: Person, other: Person) -> Person:
+def person_merge(
+    *,
+    actor: Any,
+    keep: Person,
+    other: Person,
+    choices: dict[str, str] | None = None,
+    keep_version: Any = None,
+    other_version: Any = None,
+) -> Person:
     """Merge `other` into `keep`: every engagement, affiliation, note, email, posting, letter and
     relationship of `other` moves to `keep`; fields empty on `keep` take `other`'s values; then
     `other` is deleted. One audited operation, so the merge can be read back in the history.
+
+    `choices` names, field by field, whose value the merged person keeps ("keep" or "other"),
+    whatever is empty (the merge page's choice); fields it does not name follow the rule above.
+    `keep_version` / `other_version` are the versions the choice was made on: a merge on an older
+    version of either is refused (ConflictError).
     """
     from django.db import IntegrityError, transaction
 
@@ -321,6 +334,17 @@ def person_merge(*, actor: Any, keep: Person, other: Person) -> Person:
             raise ValidationError({"person": "A person cannot be merged with themselves."})
         if keep.mission_id != other.mission_id:
             raise ValidationError({"person": "The two people belong to different missions."})
+        choices = dict(choices or {})
+        wrong = sorted(
+            name
+            for name, side in choices.items()
+            if name not in PERSON_FIELDS or side not in ("keep", "other")
+        )
+        if wrong:
+            raise ValidationError(dict.fromkeys(wrong, "Choose keep or other for this field."))
+        check_version(keep, keep_version)
+        if other_version not in (None, "") and int(other_version) != other.version:
+            raise ConflictError(other, int(other_version))
         hidden = hidden_links(other, actor)
         if hidden:
             # Merging moves every note, engagement and commitment of `other`: not those the
@@ -335,14 +359,19 @@ def person_merge(*, actor: Any, keep: Person, other: Person) -> Person:
                 )
                 % {"count": hidden}
             )
-        moved_ref = other.ref if not keep.ref else None
+        side = choices.get("ref")
+        moved_ref = other.ref if side == "other" or (side is None and not keep.ref) else None
         if moved_ref:
             other.ref = None
             other.save()
         for name in PERSON_FIELDS:
-            if name != "ref" and not getattr(keep, name) and getattr(other, name):
+            side = choices.get(name)
+            if name != "ref" and (
+                side == "other"
+                or (side is None and not getattr(keep, name) and getattr(other, name))
+            ):
                 setattr(keep, name, getattr(other, name))
-        keep.ref = keep.ref or moved_ref
+        keep.ref = moved_ref or keep.ref
         keep.refresh_derived()
         keep.save()
         _merge_contacts(keep, other)

@@ -29,6 +29,8 @@ KEYS = {
     "met-since": "an engagement with them on or after the date (YYYY-MM-DD)",
     "met-before": "an engagement with them before the date",
     "met-by": "an engagement with them staffed by this posting (id, ref or email)",
+    "kind": "engagements of this kind only (meeting, call…); alone: anyone met in one",
+    "language": "en or zh: the language their letters go in (a tag lang:zh, else English)",
     "title": "the honorific, as written (Senator, Governor…)",
     "name": "any form of the name (Latin, pinyin, characters)",
     "organisation": "a current or past affiliation with this organisation (ref or name)",
@@ -90,6 +92,14 @@ def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
     terms = parse_filter(text)
     people = Person.objects.visible_to(user)
     engagements = Engagement.objects.visible_to(user).exclude(kind=Kind.LETTER_SENT)
+    if "kind" in terms:
+        kinds = terms["kind"]
+        unknown = [k for k in kinds if k not in Kind.values or k == Kind.LETTER_SENT]
+        if unknown:
+            raise SegmentError(f"kind: unknown value {unknown[0]!r}.")
+        engagements = engagements.filter(kind__in=kinds)
+        if not terms.keys() & {"met-since", "met-before", "met-by"}:
+            people = people.filter(pk__in=engagements.values("engagementparticipant__person_id"))
 
     def met(query: Q) -> Q:
         ids = engagements.filter(query).values("engagementparticipant__person_id")
@@ -144,6 +154,13 @@ def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
             people = people.filter(
                 _any(values, lambda v: Q(ref=v) | (Q(pk=int(v)) if v.isdigit() else Q(pk__in=[])))
             )
+        elif key == "language":
+            if set(values) - {"en", "zh"}:
+                raise SegmentError("language: give en or zh.")
+            if values == ["zh"]:
+                people = people.filter(tags__name__iexact="lang:zh")
+            elif values == ["en"]:
+                people = people.exclude(tags__name__iexact="lang:zh")
         elif key == "all" and values != ["yes"]:
             raise SegmentError("all: write all=yes.")
     return people.distinct().order_by("family_name", "given_name", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legation.letters import views, views_jobs
+from legation.letters import views, views_jobs, views_segments
 
 app_name = "letters"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     ),
     path("preview/", views.preview, name="preview"),
     path("preview.pdf", views.preview_pdf, name="preview_pdf"),
+    path("segments/", views_segments.segment_list, name="segments"),
+    path("segments/new/", views_segments.segment_edit, name="segment_create"),
+    path("segments/count/", views_segments.segment_count, name="segment_count"),
+    path("segments/<int:pk>/", views_segments.segment_edit, name="segment"),
+    path("segments/<int:pk>/delete/", views_segments.segment_remove, name="segment_delete"),
+    path("sent/<int:pk>/", views_jobs.letter_file, name="sent_file"),
     path("jobs/", views_jobs.job_list, name="jobs"),
     path("jobs/<int:pk>/", views_jobs.job_detail, name="job"),
     path("jobs/<int:pk>/approve-all/", views_jobs.approve_all, name="approve_all"),

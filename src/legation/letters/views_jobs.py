@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 from legation.core.services import visible_or_404
 from legation.letters import jobs
 from legation.letters.forms import JobForm, template_names
-from legation.letters.models import MergeJob, MergeRow, RunStatus
+from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
 from legation.letters.preview import pdf_for
 from legation.letters.review import (
     ContradictedLetter,
@@ -63,7 +64,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
     """Start a merge for review (template, segment, sender, date, format); the merges so far."""
     _require_sender(request)
     user = request.user
-    form = JobForm(request.POST or None, user=user, initial={"template": "farewell"})
+    initial = {"template": "farewell", "segment": request.GET.get("segment") or None}
+    form = JobForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The name as the sender's mission has it: its own template, else the shipped one.
@@ -101,7 +103,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "letters/job_list.html",
-        {"section": "letters", "form": form, "jobs": recent},
+        {"section": "letters", "form": form, "jobs": recent, "result": _recipients(form)},
         status=400 if form.errors else 200,
     )
 
@@ -116,13 +118,6 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("person")
         .order_by("pk")
     )
-    counts = {
-        "total": rows.count(),
-        "approved": rows.filter(approved=True).count(),
-        "missing": rows.filter(channel_missing=True).count(),
-        # Rows "approve all" leaves pending: their line is a suggestion no one has confirmed.
-        "suggested": _suggested(request, job),
-    }
     return render(
         request,
         "letters/job_detail.html",
@@ -130,11 +125,32 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "section": "letters",
             "job": job,
             "page": paginate(rows, request, ROWS_PER_PAGE),
-            "counts": counts,
-            "editable": job.status == MergeJob.Status.REVIEW
-            and job.run_status not in (RunStatus.QUEUED, RunStatus.RUNNING),
+            "counts": _counts(request, job),
+            "editable": _editable(job),
         },
     )
+
+
+def _editable(job: MergeJob) -> bool:
+    return job.status == MergeJob.Status.REVIEW and job.run_status not in (
+        RunStatus.QUEUED,
+        RunStatus.RUNNING,
+    )
+
+
+def _counts(request: HttpRequest, job: MergeJob) -> dict[str, int]:
+    """The queue's figures: approved of all, pending (an address, not approved yet), without an
+    address, and unread suggestions; the page shows them and htmx swaps them in after each row."""
+    rows = MergeRow.objects.visible_to(request.user).filter(job=job)
+    figures = rows.aggregate(
+        n_total=Count("pk"),
+        n_approved=Count("pk", filter=Q(approved=True)),
+        n_missing=Count("pk", filter=Q(channel_missing=True)),
+        n_pending=Count("pk", filter=Q(approved=False, channel_missing=False)),
+    )
+    counts = {key.removeprefix("n_"): value for key, value in figures.items()}
+    # Rows "approve all" leaves pending: their line is a suggestion no one has confirmed.
+    return counts | {"suggested": _suggested(request, job)}
 
 
 def _suggested(request: HttpRequest, job: MergeJob) -> int:
@@ -172,10 +188,10 @@ def _row_response(
     context = {
         "job": job,
         "row": row,
-        "editable": job.status == MergeJob.Status.REVIEW,
-        # The page's count of unread suggestions, swapped in beside the row (out of band).
+        "editable": _editable(job),
+        # The page's counts and buttons, swapped in beside the row (out of band).
         "oob": True,
-        "counts": {"suggested": _suggested(request, job)},
+        "counts": _counts(request, job),
     }
     if isinstance(refused, ContradictedLetter):
         context["error"] = _(
@@ -243,6 +259,21 @@ def approve_all(request: HttpRequest, pk: int) -> HttpResponse:
         if waiting:
             messages.warning(request, _suggestions_waiting(waiting))
     return redirect("letters:job", job.pk)
+
+
+def _recipients(form: JobForm) -> dict:
+    """How many people the chosen segment (or the filter written) reaches, before the merge."""
+    from legation.letters.views_segments import recipients
+
+    value = form["segment"].value()
+    segment = None
+    if str(value or "").isdigit():
+        segment = form.fields["segment"].queryset.select_related("mission").filter(pk=value).first()
+    if segment is not None:
+        return recipients(form.user, segment.filter, segment.mission)
+    text = str(form["filter"].value() or "")
+    posting = form.fields["posting"].queryset.filter(pk=form["posting"].value() or 0).first()
+    return recipients(form.user, text, posting.mission if posting else None)
 
 
 def _name_warnings(job: MergeJob) -> list[str]:
@@ -324,3 +355,27 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         path = Path(settings.MEDIA_ROOT) / jobs.write_zip(job, request.user)
     name = f"letters-{slugify(job.template_name)}-{job.pk}.zip"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+SENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "eml": "message/rfc822",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+@login_required
+def letter_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file of a letter sent (the recipient's timeline links it): only to users who may see
+    the letter's record, which is as sensitive as its engagement; "not found" to anyone else."""
+    record = visible_or_404(LetterRecord.objects, request.user, pk)
+    path = Path(settings.MEDIA_ROOT) / record.file.name
+    if not record.file.name or not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=record.format != "pdf",
+        filename=path.name,
+        content_type=SENT_TYPES.get(record.format, "application/octet-stream"),
+    )

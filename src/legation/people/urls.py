@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legation.people import views
+from legation.people import views, views_duplicates
 
 app_name = "people"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("organisations/new/", views.organisation_edit, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+]
+
+# Likely duplicates, reviewed and merged in the browser (views_duplicates.py).
+urlpatterns += [
+    path("duplicates/", views_duplicates.duplicate_list, name="duplicates"),
+    path("duplicates/<int:a>/<int:b>/", views_duplicates.duplicate_merge, name="duplicate_merge"),
 ]

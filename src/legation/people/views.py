@@ -92,7 +92,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagements = list(
         Engagement.objects.visible_to(user)
         .filter(engagementparticipant__person=person)
-        .select_related("region")
+        .select_related("region", "letter")
         .order_by("-start")[:100]
     )
     commitments = (
