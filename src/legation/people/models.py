@@ -96,6 +96,15 @@ class Gender(models.TextChoices):
     OTHER = "x", _("other")
 
 
+class Language(models.TextChoices):
+    """The language a person prefers to be written to in (letters, invitations)."""
+
+    UNKNOWN = "", _("not stated")
+    ENGLISH = "en", _("English")
+    CHINESE = "zh", _("Chinese")
+    OTHER = "other", _("another language")
+
+
 class PersonQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
 
@@ -139,6 +148,9 @@ class Person(Versioned):
             "Holds the title formerly: a former president is still “Dear President (name),”; a "
             "former governor is “Dear Mr. (name),” again."
         ),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, blank=True, default=""
     )
     salutation_en = models.CharField(
         _("salutation (English)"),
