@@ -79,7 +79,7 @@ def form_data(html: str, form_class: str = "stack") -> dict[str, Any]:
     return reader.data
 
 
-def add_row(data: dict[str, Any], kind: str, **fields: Any) -> dict[str, Any]:
+def add_row(data: dict[str, Any], kind: str, /, **fields: Any) -> dict[str, Any]:
     """Fill a new row of `kind` (the page's empty row, or one more), as "Add a row" does."""
     total = int(data[f"{kind}-TOTAL_FORMS"])
     index = total - 1

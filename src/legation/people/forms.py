@@ -188,7 +188,10 @@ class AffiliationRowForm(RowForm):
 
 
 class RelationshipRowForm(RowForm):
-    kind = forms.ChoiceField(label=_("Relationship"), choices=Relationship.Kind.choices)
+    # A blank first choice: the page's empty row is left out unless something is filled in.
+    kind = forms.ChoiceField(
+        label=_("Relationship"), choices=[("", "—"), *Relationship.Kind.choices]
+    )
     to_person = RecordField(
         label=_("Person"), help_text=_("Any form of the name; “Name (#12)” when several.")
     )
