@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legation.core.models import Region, Sector, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
@@ -100,8 +101,8 @@ class Language(models.TextChoices):
     """The language a person prefers to be written to in (letters, invitations)."""
 
     UNKNOWN = "", _("not stated")
-    ENGLISH = "en", _("English")
-    CHINESE = "zh", _("Chinese")
+    ENGLISH = "en", pgettext_lazy("language", "English")
+    CHINESE = "zh", pgettext_lazy("language", "Chinese")
     OTHER = "other", _("another language")
 
 

@@ -110,7 +110,9 @@ def _prepare_person(person: Person, country: str) -> None:
     if isinstance(person.sector, str):  # pragma: no cover - resolved by callers
         person.sector = resolve_sector(person.sector)
     if not (person.family_name or person.given_name or person.name_zh):
-        raise ValidationError({"family_name": "A person needs a name in at least one script."})
+        raise ValidationError(
+            {"family_name": gettext("A person needs a name in at least one script.")}
+        )
     if person.name_zh and not person.family_name and not person.given_name:
         # A Chinese name alone: fill the Latin names from its pinyin, family name first.
         # The pinyin of the whole name is "Family Given" (surname readings, compound surnames).

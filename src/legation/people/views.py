@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from legation.core import access
 from legation.core.deletion import HiddenDependants
@@ -150,7 +151,7 @@ def _single_mission(user) -> Mission:
 def _shown(value: Any) -> str:
     """A saved value as the page shows it (a choice by its label, yes/no, empty as a dash)."""
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return pgettext("saved value", "yes") if value else pgettext("saved value", "no")
     if value in (None, ""):
         return "—"
     return str(value)
