@@ -149,6 +149,9 @@ def test_a_form_sent_unchanged_leaves_the_person_identical(client, officer, jimm
     history = Person.history.filter(id=jimmy.pk).count()
     data = form_data(client.get(f"/people/{jimmy.pk}/edit/").content.decode())
     assert data["affiliations-0-start"] == "2019-12-19"
+    # A browser sends a text box's lines with CRLF.
+    assert data["addresses-0-lines"] == "1 Woodland Drive\nBox 1"
+    data["addresses-0-lines"] = "1 Woodland Drive\r\nBox 1"
     response = client.post(f"/people/{jimmy.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()
     assert _snapshot(jimmy) == before

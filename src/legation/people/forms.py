@@ -116,6 +116,11 @@ class PersonForm(forms.ModelForm):
 
     def clean(self) -> dict:
         # The services validate; the form only collects. Uniqueness of ref is checked there too.
+        # Browsers send a text box's lines with CRLF: kept as saved ("\n"), so that a form sent
+        # unchanged changes nothing.
+        for name in ("address_block_en", "address_block_zh", "note"):
+            if isinstance(self.cleaned_data.get(name), str):
+                self.cleaned_data[name] = unix_lines(self.cleaned_data[name])
         return self.cleaned_data
 
     def validate_unique(self) -> None:
@@ -123,6 +128,10 @@ class PersonForm(forms.ModelForm):
 
     def split(self, name: str) -> list[str]:
         return [v.strip() for v in self.cleaned_data.get(name, "").split(",") if v.strip()]
+
+
+def unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def limit_sensitivity(field: forms.ChoiceField, user: Any) -> None:
@@ -169,6 +178,9 @@ class AddressRowForm(RowForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(self.user)
+
+    def clean_lines(self) -> str:
+        return unix_lines(self.cleaned_data["lines"])
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].strip().upper()
