@@ -203,3 +203,27 @@ def test_a_reader_may_not_import(mission, reader, write):
     path = write("p.csv", HEADER + "A1,Smith,Ann,,,,,,,,,,\n")
     with pytest.raises(CommandError, match="does not allow"):
         call_command("import", "people", str(path), "--as", "reader", stdout=StringIO())
+
+
+def test_the_language_column_sets_the_preferred_language_and_exports_again(mission, tmp_path):
+    import csv
+    import io
+
+    from legation.intake.exporters import export
+
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "ref,family_name,given_name,language\nL1,Li,Ming,中文\nL2,Smith,Ann,English\nL3,Doe,Jo,\n",
+        encoding="utf-8",
+    )
+    report = commit("people", path, actor=SYSTEM, mission=mission)
+    assert report.counts["created"] == 3, report.issues
+    languages = dict(Person.objects.values_list("ref", "preferred_language"))
+    assert languages == {"L1": "zh", "L2": "en", "L3": ""}
+    out = io.BytesIO()
+    export("people", "csv", out, user=SYSTEM)
+    rows = csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig")))
+    assert {r["ref"]: r["language"] for r in rows} == {"L1": "zh", "L2": "en", "L3": ""}
+    path.write_text("ref,family_name,language\nL4,Roe,Klingon\n", encoding="utf-8")
+    report = preview("people", path, actor=SYSTEM, mission=mission)
+    assert report.counts["rejected"] == 1 and "language" in str(report.issues)

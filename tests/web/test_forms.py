@@ -8,22 +8,16 @@ from legation.core.models import Profile
 from legation.engagements.models import Commitment, Engagement
 from legation.people.models import Person
 from tests import factories
+from tests.people.formdata import add_row, empty_person
 
 
 def test_creating_a_person_from_the_page(client, officer, ledger):
     client.force_login(officer)
-    page = client.post(
-        "/people/new/",
-        {
-            "family_name": "",
-            "given_name": "",
-            "name_zh": "李明",
-            "name_order": "eastern",
-            "title": "Dr.",
-            "email": "li.ming@example.org",
-            "phone": "+1 202 555 0147",
-        },
-    )
+    data = empty_person(family_name="", given_name="", name_zh="李明", name_order="eastern")
+    data["title"] = "Dr."
+    add_row(data, "emails", email="li.ming@example.org")
+    add_row(data, "phones", number="+1 202 555 0147")
+    page = client.post("/people/new/", data)
     person = Person.objects.get(name_zh="李明")
     assert page.status_code == 302 and page["Location"] == f"/people/{person.pk}/"
     assert person.full_name == "Li Ming"
@@ -35,11 +29,11 @@ def test_validation_errors_appear_next_to_the_field_and_nothing_is_saved(client,
     client.force_login(officer)
     before = Person.objects.count()
     page = client.post(
-        "/people/new/", {"family_name": "Bad", "name_order": "western", "phone": "12"}
+        "/people/new/", add_row(empty_person(family_name="Bad"), "phones", number="12")
     )
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'id="id_phone_error"' in html and "not a valid phone number" in html
+    assert 'id="id_phones-0-number_error"' in html and "not a valid phone number" in html
     assert Person.objects.count() == before
 
 

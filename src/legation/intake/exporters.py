@@ -83,6 +83,7 @@ def people_rows(user: Any) -> Iterator[dict[str, Any]]:
             "tags": ";".join(t.name for t in p.tags.all()),
             "notes": "\n\n".join(n.text for n in p.visible_notes),
             "name_order": p.name_order,
+            "language": p.preferred_language,
         }
 
 

@@ -36,6 +36,19 @@ NAME_ORDERS = {
     "family first": "eastern",
     "family name first": "eastern",
 }
+LANGUAGES = {
+    "en": "en",
+    "english": "en",
+    "英文": "en",
+    "英语": "en",
+    "zh": "zh",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "中文": "zh",
+    "汉语": "zh",
+    "other": "other",
+    "其他": "other",
+}
 
 
 class OrganisationIndex:
@@ -111,6 +124,7 @@ class PeopleImporter(Importer):
         "tags",
         "notes",
         "name_order",
+        "language",
     )
     required = ()
 
@@ -158,6 +172,9 @@ class PeopleImporter(Importer):
         order = self.cell(row, origin, "name_order", lambda t: _lookup(NAME_ORDERS, t, "order"))
         if order:
             out["name_order"] = order
+        language = self.cell(row, origin, "language", lambda t: _lookup(LANGUAGES, t, "language"))
+        if language:
+            out["preferred_language"] = language
         for name in ("sector", "region"):
             value = self.cell(row, origin, name, getattr(self.vocab, name))
             if value is not None:

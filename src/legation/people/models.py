@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legation.core.models import Region, Sector, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
@@ -96,6 +97,15 @@ class Gender(models.TextChoices):
     OTHER = "x", _("other")
 
 
+class Language(models.TextChoices):
+    """The language a person prefers to be written to in (letters, invitations)."""
+
+    UNKNOWN = "", _("not stated")
+    ENGLISH = "en", pgettext_lazy("language", "English")
+    CHINESE = "zh", pgettext_lazy("language", "Chinese")
+    OTHER = "other", _("another language")
+
+
 class PersonQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
 
@@ -139,6 +149,9 @@ class Person(Versioned):
             "Holds the title formerly: a former president is still “Dear President (name),”; a "
             "former governor is “Dear Mr. (name),” again."
         ),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, blank=True, default=""
     )
     salutation_en = models.CharField(
         _("salutation (English)"),

@@ -8,6 +8,7 @@ from typing import Any
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
@@ -43,6 +44,7 @@ PERSON_FIELDS = (
     "title",
     "office",
     "former",
+    "preferred_language",
     "salutation_en",
     "salutation_zh",
     "address_block_en",
@@ -67,9 +69,13 @@ def normalise_phone(raw: str, country: str = "US") -> str:
     try:
         parsed = phonenumbers.parse(raw, country or None)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError({"phone": f"Cannot read {raw!r} as a phone number ({exc})."}) from exc
+        raise ValidationError(
+            {"phone": gettext("%(value)s is not a valid phone number.") % {"value": repr(raw)}}
+        ) from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError({"phone": f"{raw!r} is not a valid phone number."})
+        raise ValidationError(
+            {"phone": gettext("%(value)s is not a valid phone number.") % {"value": repr(raw)}}
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -78,7 +84,9 @@ def normalise_email(raw: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ValidationError({"email": f"{raw!r} is not a valid email address."}) from exc
+        raise ValidationError(
+            {"email": gettext("%(value)s is not a valid email address.") % {"value": repr(raw)}}
+        ) from exc
     local, _, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -102,7 +110,9 @@ def _prepare_person(person: Person, country: str) -> None:
     if isinstance(person.sector, str):  # pragma: no cover - resolved by callers
         person.sector = resolve_sector(person.sector)
     if not (person.family_name or person.given_name or person.name_zh):
-        raise ValidationError({"family_name": "A person needs a name in at least one script."})
+        raise ValidationError(
+            {"family_name": gettext("A person needs a name in at least one script.")}
+        )
     if person.name_zh and not person.family_name and not person.given_name:
         # A Chinese name alone: fill the Latin names from its pinyin, family name first.
         # The pinyin of the whole name is "Family Given" (surname readings, compound surnames).
@@ -202,6 +212,234 @@ def person_update(
         return person
 
 
+# What each kind of row on the person form holds: its model, the field naming the person, and
+# the fields an editor sets.
+ROW_KINDS: dict[str, tuple[type, str, tuple[str, ...]]] = {
+    "emails": (EmailAddress, "person", ("email", "label", "primary")),
+    "phones": (PhoneNumber, "person", ("number", "label")),
+    "addresses": (
+        PostalAddress,
+        "person",
+        ("label", "lines", "city", "region", "postal_code", "country"),
+    ),
+    "affiliations": (Affiliation, "person", ("organisation", "role", "start", "end")),
+    "relationships": (Relationship, "from_person", ("to_person", "kind", "note")),
+}
+
+
+def _collect(errors: dict[str, list[str]], exc: ValidationError, prefix: str = "") -> None:
+    """Add `exc`'s messages to `errors`, keyed by field; `prefix` names a row ("emails-0"),
+    whose field errors are keyed "emails-0-email" and whose other errors "emails-0"."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            if name == NON_FIELD_ERRORS:
+                key = prefix or NON_FIELD_ERRORS
+            else:
+                key = f"{prefix}-{name}" if prefix else name
+            errors.setdefault(key, []).extend(messages)
+    else:
+        errors.setdefault(prefix or NON_FIELD_ERRORS, []).extend(exc.messages)
+
+
+def _check_row(kind: str, row: Any, person: Person, actor: Any, country: str) -> None:
+    """Normalise and check one row in place (contacts, links to visible records of the mission)."""
+    if kind == "emails":
+        try:
+            row.email = normalise_email(row.email or "")
+        except ValidationError as exc:
+            raise ValidationError({"email": exc.messages}) from exc
+    elif kind == "phones":
+        try:
+            row.number = normalise_phone(row.number or "", country)
+        except ValidationError as exc:
+            raise ValidationError({"number": exc.messages}) from exc
+    elif kind == "affiliations":
+        org = row.organisation
+        if not Organisation.objects.visible_to(actor).filter(pk=org.pk).exists():
+            raise ValidationError(
+                {"organisation": gettext("Unknown record: you can only link records you can see.")}
+            )
+        if org.mission_id != person.mission_id:
+            raise ValidationError(
+                {"organisation": gettext("The organisation belongs to another mission.")}
+            )
+        if row.start and row.end and row.end < row.start:
+            raise ValidationError({"end": gettext("The end date is before the start date.")})
+    elif kind == "relationships":
+        other = row.to_person
+        if person.pk and other.pk == person.pk:
+            raise ValidationError(
+                {"to_person": gettext("A person cannot be related to themselves.")}
+            )
+        if not Person.objects.visible_to(actor).filter(pk=other.pk).exists():
+            raise ValidationError(
+                {"to_person": gettext("Unknown record: you can only link records you can see.")}
+            )
+        if other.mission_id != person.mission_id:
+            raise ValidationError(
+                {"to_person": gettext("The two people belong to different missions.")}
+            )
+
+
+def _set_row_fields(row: Any, data: dict[str, Any], country: str) -> None:
+    """Set a row's fields from `data`: a region by its code or name, an empty text as ""."""
+    missing = {}
+    for name, value in data.items():
+        if name == "id":
+            continue
+        field = row._meta.get_field(name)
+        if name == "region" and not hasattr(value, "pk"):
+            value = resolve_region(value, country)
+        if value is None and not field.null:
+            if field.is_relation:
+                missing[name] = gettext("This field is required.")
+                continue
+            value = ""
+        setattr(row, name, value)
+    if missing:
+        raise ValidationError(missing)
+
+
+def _plan_rows(
+    kind: str,
+    person: Person,
+    rows: Sequence[dict[str, Any]],
+    actor: Any,
+    country: str,
+    errors: dict[str, list[str]],
+) -> tuple[list[Any], list[Any]]:
+    """The rows of `kind` to save (new or changed) and to delete so that the person's rows are
+    exactly `rows`; problems go to `errors`, keyed by row."""
+    model, owner, names_ = ROW_KINDS[kind]
+    existing = {r.pk: r for r in model.objects.filter(**{owner: person})} if person.pk else {}
+    kept, to_save = set(), []
+    for i, data in enumerate(rows):
+        prefix = f"{kind}-{i}"
+        pk = data.get("id")
+        pk = getattr(pk, "pk", pk)
+        if pk:
+            row = existing.get(int(pk))
+            if row is None:
+                errors.setdefault(prefix, []).append(
+                    gettext("This row no longer exists: someone removed it.")
+                )
+                continue
+            kept.add(row.pk)
+        else:
+            row = model(**{owner: person})
+        unknown = sorted(set(data) - {"id", *names_})
+        if unknown:
+            errors.setdefault(prefix, []).append(f"Unknown fields: {', '.join(unknown)}.")
+            continue
+        before = {n: getattr(row, n) for n in names_} if row.pk else None
+        try:
+            _set_row_fields(row, data, country)
+        except ValidationError as exc:
+            _collect(errors, exc, prefix)
+            continue
+        try:
+            _check_row(kind, row, person, actor, country)
+            row.full_clean(exclude=[owner])
+        except ValidationError as exc:
+            _collect(errors, exc, prefix)
+            continue
+        if before is None or before != {n: getattr(row, n) for n in names_}:
+            to_save.append(row)
+    return to_save, [r for pk, r in existing.items() if pk not in kept]
+
+
+def person_save(
+    *,
+    actor: Any,
+    person: Person | None = None,
+    mission: Any = None,
+    expected_version: int | None = None,
+    fields: dict[str, Any] | None = None,
+    tags: Sequence[str | Tag] | None = None,
+    note: tuple[str, int] | None = None,
+    emails: Sequence[dict[str, Any]] | None = None,
+    phones: Sequence[dict[str, Any]] | None = None,
+    addresses: Sequence[dict[str, Any]] | None = None,
+    affiliations: Sequence[dict[str, Any]] | None = None,
+    relationships: Sequence[dict[str, Any]] | None = None,
+) -> Person:
+    """Create (`mission`) or edit (`person`, `expected_version`) a person with everything that
+    hangs on them, in one audited transaction: a failure anywhere saves nothing.
+
+    Each list of rows (dicts of the row's fields, as ROW_KINDS names them) becomes the person's
+    rows of that kind: a row with an "id" edits that row, a row without one is added, an existing
+    row left out is removed; `None` leaves that kind as it is. Every problem is collected before
+    anything is written and raised in one ValidationError whose keys name the person's fields
+    ("family_name") or a row's ("emails-0-email"; "emails-0" for the row as a whole). A person
+    saved unchanged is not written again. `note` is (text, sensitivity), added to the notes."""
+    from legation.engagements.models import Mission
+
+    perm = "people.change_person" if person is not None else "people.add_person"
+    what = f"edit person {person.pk}" if person is not None else "create person"
+    with writing(actor, perm, description=what):
+        creating = person is None
+        if creating:
+            require_visible(Mission.objects, actor, [mission], "mission")
+            person = Person(mission=mission)
+        else:
+            person = locked_visible(Person.objects, actor, person.pk)
+            check_version(person, expected_version)
+        country = person.mission.host_country
+        errors: dict[str, list[str]] = {}
+        fields = dict(fields or {})
+        try:
+            fields = _resolve_vocab(fields, country)
+            changed = apply_fields(person, fields, PERSON_FIELDS)
+        except ValidationError as exc:
+            _collect(errors, exc)
+            changed = []
+        if "name_order" not in fields and (creating or "name_zh" in changed):
+            person.name_order = names.infer_name_order(
+                name_zh=person.name_zh, family_name=person.family_name, given_name=person.given_name
+            )
+        try:
+            _prepare_person(person, country)
+        except ValidationError as exc:
+            _collect(errors, exc)
+        plans = {}
+        for kind, rows in (
+            ("emails", emails),
+            ("phones", phones),
+            ("addresses", addresses),
+            ("affiliations", affiliations),
+            ("relationships", relationships),
+        ):
+            if rows is not None:
+                plans[kind] = _plan_rows(kind, person, rows, actor, country, errors)
+        if creating and emails and "emails" in plans:
+            saved = plans["emails"][0]
+            if saved and not any(r.primary for r in saved):
+                saved[0].primary = True
+        if errors:
+            raise ValidationError(errors)
+        rows_changed = any(save or delete for save, delete in plans.values())
+        if creating or changed:
+            person.save()
+        elif rows_changed:
+            # Only the rows changed: count the edit without a new version of the person's fields.
+            Person.objects.filter(pk=person.pk).update(version=person.version)
+        else:
+            person.version -= 1  # nothing written, nothing to count
+        for kind, (save, delete) in plans.items():
+            for row in delete:
+                row.delete()
+            for row in save:
+                setattr(row, ROW_KINDS[kind][1], person)
+                row.save()
+        if tags is not None:
+            person.tags.set(tags_from(tags, person.mission_id))
+        if note and note[0].strip():
+            person_add_note(actor=actor, person=person, text=note[0], sensitivity=note[1])
+        return person
+
+
 def person_add_contacts(
     *,
     actor: Any,
@@ -271,8 +509,10 @@ def organisation_update(
     actor: Any,
     organisation: Organisation,
     expected_version: int | None = None,
+    tags: Sequence[str | Tag] | None = None,
     **fields: Any,
 ) -> Organisation:
+    """Change an organisation's fields (and its tags when `tags` is given; else they stay)."""
     with writing(
         actor, "people.change_organisation", description=f"update organisation {organisation.pk}"
     ):
@@ -284,6 +524,8 @@ def organisation_update(
         org.full_clean(exclude=["mission"])
         check_ref(org)
         org.save()
+        if tags is not None:
+            org.tags.set(tags_from(tags, org.mission_id))
         return org
 
 

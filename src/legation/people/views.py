@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,14 +13,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from legation.core import access
 from legation.core.deletion import HiddenDependants
-from legation.core.services import visible_or_404
+from legation.core.services import ConflictError, visible_or_404
 from legation.engagements.models import Commitment, Engagement, Mission
 from legation.people import services
 from legation.people.filters import OrganisationFilter, PersonFilter
-from legation.people.forms import NoteForm, OrganisationForm, PersonForm
+from legation.people.forms import (
+    ROW_TITLES,
+    NoteForm,
+    OrganisationForm,
+    PersonForm,
+    kept_rows,
+    row_formsets,
+)
 from legation.people.models import Affiliation, Organisation, Person, PersonNote, Relationship
 from legation.web.forms import attach_errors
 from legation.web.lists import csv_response, paginate, querystring, sort
@@ -124,7 +135,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": commitments,
             "relationships": relationships,
             "notes": notes,
-            "note_form": NoteForm(),
+            "note_form": NoteForm(user=user),
             "can_change": access.has_perm(user, "people.change_person"),
         },
     )
@@ -137,42 +148,116 @@ def _single_mission(user) -> Mission:
     return missions[0]
 
 
+def _shown(value: Any) -> str:
+    """A saved value as the page shows it (a choice by its label, yes/no, empty as a dash)."""
+    if isinstance(value, bool):
+        return pgettext("saved value", "yes") if value else pgettext("saved value", "no")
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
+def _theirs(form: forms.BaseForm, current: Any, tags: str | None = None) -> dict[str, str]:
+    """The saved values (`current`, someone else's edit) of the fields where the user's input
+    differs, as shown; "tags" compared as a set of names."""
+    out = {}
+    for name in form._meta.fields:
+        mine, saved = form.cleaned_data.get(name), getattr(current, name)
+        if (mine or None) == (saved or None) or (mine in ("", None) and saved in ("", None)):
+            continue
+        field = current._meta.get_field(name)
+        out[name] = _shown(getattr(current, f"get_{name}_display")() if field.choices else saved)
+    if tags is not None:
+        saved_tags = ", ".join(t.name for t in current.tags.all())
+        if {t.casefold() for t in form.split("tags")} != {
+            t.strip().casefold() for t in saved_tags.split(",") if t.strip()
+        }:
+            out["tags"] = saved_tags or "—"
+    return out
+
+
+def _attach_row_errors(
+    form: forms.BaseForm,
+    formsets: dict[str, forms.BaseFormSet],
+    indexes: dict[str, list[int]],
+    exc: ValidationError,
+) -> None:
+    """Show the service's errors on the person's fields and on the rows they name
+    ("emails-0-email": the email of the first row sent)."""
+    person_errors = {}
+    for key, messages_ in exc.message_dict.items():
+        kind, _sep, rest = key.partition("-")
+        if kind in formsets and rest:
+            number, _sep, field = rest.partition("-")
+            row = formsets[kind].forms[indexes[kind][int(number)]]
+            row.add_error(field if field in row.fields else None, messages_)
+        else:
+            person_errors[key] = messages_
+    if person_errors:
+        attach_errors(form, ValidationError(person_errors))
+
+
 @login_required
 def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
-    person = visible_or_404(Person.objects, user, pk) if pk else None
+    person = visible_or_404(Person.objects.select_related("mission"), user, pk) if pk else None
     access.require(user, "people.change_person" if person else "people.add_person")
-    form = PersonForm(request.POST or None, instance=person, user=user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in PersonForm.Meta.fields}
-        data["ref"] = data.get("ref") or None
+    data = request.POST.copy() if request.method == "POST" else None
+    form = PersonForm(data, instance=person, user=user)
+    formsets = row_formsets(data, person, user)
+    theirs: dict[str, str] = {}
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(f.is_valid() for f in formsets.values() if f.is_bound)
+    ):
+        fields = {k: v for k, v in form.cleaned_data.items() if k in PersonForm.Meta.fields}
+        fields["ref"] = fields.get("ref") or None
+        rows, indexes = {}, {}
+        for kind, formset in formsets.items():
+            rows[kind], indexes[kind] = kept_rows(formset)
+        note = (form.cleaned_data["note"], form.cleaned_data["note_sensitivity"])
         try:
-            if person:
-                person = services.person_update(actor=user, person=person, **data)
-                person.tags.set(services.tags_from(form.split("tags"), person.mission_id))
-            else:
-                person = services.person_create(
-                    actor=user,
-                    mission=_single_mission(user),
-                    emails=form.split("email"),
-                    phones=form.split("phone"),
-                    tags=form.split("tags"),
-                    **data,
-                )
+            person = services.person_save(
+                actor=user,
+                person=person,
+                mission=None if person else _single_mission(user),
+                expected_version=form.cleaned_data.get("version"),
+                fields=fields,
+                tags=form.split("tags"),
+                note=note,
+                **rows,
+            )
+        except ConflictError as exc:
+            # Shown again with the user's input, the saved values beside what differs, and the
+            # saved version, so that saving again (deliberately) goes through.
+            theirs = _theirs(form, exc.current, tags=form.cleaned_data.get("tags", ""))
+            data["version"] = exc.current.version
+            form = PersonForm(data, instance=exc.current, user=user)
+            form.is_valid()
+            form.add_error(None, exc.messages)
         except ValidationError as exc:
-            attach_errors(form, exc)
+            _attach_row_errors(form, formsets, indexes, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:detail", person.pk)
     return render(
-        request, "people/person_form.html", {"section": "people", "form": form, "person": person}
+        request,
+        "people/person_form.html",
+        {
+            "section": "people",
+            "form": form,
+            "person": person,
+            "fields": [(f, theirs.get(f.name)) for f in form.visible_fields()],
+            "formsets": [(kind, ROW_TITLES[kind], fs) for kind, fs in formsets.items()],
+        },
     )
 
 
 @login_required
 def person_note(request: HttpRequest, pk: int) -> HttpResponse:
     person = visible_or_404(Person.objects, request.user, pk)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_add_note(actor=request.user, person=person, **form.cleaned_data)
@@ -291,17 +376,31 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     user = request.user
     org = visible_or_404(Organisation.objects, user, pk) if pk else None
     access.require(user, "people.change_organisation" if org else "people.add_organisation")
-    form = OrganisationForm(request.POST or None, instance=org, user=user)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = OrganisationForm(data, instance=org, user=user)
+    theirs: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["ref"] = data.get("ref") or None
+        fields = {k: v for k, v in form.cleaned_data.items() if k in OrganisationForm.Meta.fields}
+        fields["ref"] = fields.get("ref") or None
         try:
             if org:
-                org = services.organisation_update(actor=user, organisation=org, **data)
+                org = services.organisation_update(
+                    actor=user,
+                    organisation=org,
+                    expected_version=form.cleaned_data.get("version"),
+                    tags=form.split("tags"),
+                    **fields,
+                )
             else:
                 org = services.organisation_create(
-                    actor=user, mission=_single_mission(user), **data
+                    actor=user, mission=_single_mission(user), tags=form.split("tags"), **fields
                 )
+        except ConflictError as exc:
+            theirs = _theirs(form, exc.current, tags=form.cleaned_data.get("tags", ""))
+            data["version"] = exc.current.version
+            form = OrganisationForm(data, instance=exc.current, user=user)
+            form.is_valid()
+            form.add_error(None, exc.messages)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -310,5 +409,10 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     return render(
         request,
         "people/organisation_form.html",
-        {"section": "organisations", "form": form, "org": org},
+        {
+            "section": "organisations",
+            "form": form,
+            "org": org,
+            "fields": [(f, theirs.get(f.name)) for f in form.visible_fields()],
+        },
     )

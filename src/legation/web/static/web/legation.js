@@ -69,3 +69,36 @@
     }
   });
 })();
+
+/* The person form's rows (emails, phones, addresses, affiliations, relationships): "Add a row"
+   copies the formset's empty row (a <template>) and counts it in the management form. Without
+   this script the form still offers one empty row of each kind per save. */
+(function () {
+  "use strict";
+  function setup(set) {
+    var button = set.querySelector("[data-add-row]");
+    var template = set.querySelector("template[data-empty-row]");
+    var total = set.querySelector('input[name$="-TOTAL_FORMS"]');
+    if (!button || !template || !total) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var row = holder.firstElementChild;
+      set.querySelector(".row-list").appendChild(row);
+      total.value = String(index + 1);
+      var first = row.querySelector("input:not([type=hidden]), textarea, select");
+      if (first) { first.focus(); }
+    });
+  }
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-rows]"), setup);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
