@@ -72,6 +72,7 @@ class EngagementForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # no ASCII colon after labels (Chinese)
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["region"].queryset = regions_for(user)
@@ -128,6 +129,7 @@ class CommitmentForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = mission_postings(user)
 
