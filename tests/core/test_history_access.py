@@ -40,6 +40,8 @@ def _engagement(actor, mission, **fields):
     fields.setdefault("kind", "meeting")
     fields.setdefault("start", "2022-05-01 10:00")
     fields.setdefault("subject", "Port visit")
+    if not fields.get("people"):  # an engagement is with someone
+        fields.setdefault("organisations", [factories.OrganisationFactory(mission=mission)])
     return engagements.engagement_create(actor=actor, mission=mission, **fields)
 
 

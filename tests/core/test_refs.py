@@ -73,6 +73,7 @@ def _create_each(user, mission, ref):
             kind="meeting",
             start=dt.date(2022, 3, 1),
             subject="Near talk",
+            people=[factories.PersonFactory(mission=mission)],
         ),
     ]
 
@@ -103,6 +104,7 @@ def test_a_ref_held_in_our_mission_is_refused_in_one_wording(mission, head):
             kind="call",
             start=dt.date(2022, 4, 1),
             subject="Y",
+            people=[factories.PersonFactory(mission=mission)],
         ),
     ):
         with pytest.raises(ValidationError) as caught:
@@ -125,6 +127,7 @@ def test_a_clash_with_an_invisible_record_reads_like_a_clash_with_a_visible_one(
                 kind="call",
                 start=dt.date(2022, 4, 1),
                 subject="Y",
+                people=[factories.PersonFactory(mission=mission)],
             )
         said.append(caught.value.message_dict)
     assert said[0] == said[1] == {"ref": [TAKEN]}

@@ -130,6 +130,7 @@ def test_an_invisible_engagement_cannot_be_changed(mission, officer, internal_of
         start=dt.datetime(2022, 1, 1, 10),
         subject="secret",
         sensitivity=Sensitivity.RESTRICTED,
+        people=[factories.PersonFactory(mission=mission)],
     )
     with pytest.raises(Engagement.DoesNotExist):
         services.engagement_update(actor=internal_officer, engagement=engagement, subject="x")

@@ -65,6 +65,7 @@ def test_another_missions_tag_cannot_be_attached(tagged, mission, officer):
         start=dt.date(2022, 1, 3),
         subject="Hello",
         tags=["secret-circle"],
+        people=[factories.PersonFactory(mission=mission)],
     )
     tag = engagement.tags.get()
     assert tag.mission == mission and tag != foreign  # a new tag of our own, not theirs

@@ -61,6 +61,7 @@ def test_logging_an_engagement_with_a_commitment(client, officer, ledger, ambass
             "c-0-description": "Send the book",
             "c-0-direction": "ours",
             "c-0-due": "2022-12-01",
+            "c-0-owner": ambassador_posting.pk,
             "c-1-description": "",
             "c-1-direction": "ours",
             "c-1-due": "",

@@ -61,6 +61,7 @@ class EngagementFilter(django_filters.FilterSet):
 class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Commitment.Status.choices)
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=Posting.objects.none())
+    mine = django_filters.BooleanFilter(label=_("Mine"), method="by_mine")
     due_before = django_filters.DateFilter(
         label=_("Due by"), field_name="due", lookup_expr="lte", widget=DateInput
     )
@@ -75,3 +76,11 @@ class CommitmentFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = Posting.objects.visible_to(user).select_related("person")
+        self.user = user
+
+    def by_mine(self, queryset, name, value):
+        """Owned by one of the user's own postings (the home page's "All your commitments")."""
+        if value is None:
+            return queryset
+        mine = queryset.filter(owner__user=self.user)
+        return mine if value else queryset.exclude(pk__in=mine.values("pk"))

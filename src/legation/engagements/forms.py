@@ -11,13 +11,22 @@ from legation.core import access
 from legation.core.models import Region, Sensitivity
 from legation.core.vocab import regions_for
 from legation.engagements.models import Commitment, Kind, Posting, SiteType
-from legation.people.models import Person
+from legation.people.models import Organisation, Person
 from legation.web.forms import DateInput, DateTimeInput
 
 
 def sensitivity_choices(user: Any) -> list[tuple[int, str]]:
     level = access.clearance(user)
     return [(v, label) for v, label in Sensitivity.choices if v <= level]
+
+
+def mission_postings(user: Any) -> Any:
+    """The postings a commitment can be given to: those still in post first."""
+    return (
+        Posting.objects.visible_to(user)
+        .select_related("person")
+        .order_by(F("departure").desc(nulls_first=True), "person__family_name")
+    )
 
 
 class EngagementForm(forms.Form):
@@ -32,6 +41,12 @@ class EngagementForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
         label=_("Who we met"),
         queryset=Person.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations"),
+        queryset=Organisation.objects.none(),
         required=False,
         widget=forms.MultipleHiddenInput,
     )
@@ -53,18 +68,18 @@ class EngagementForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separate tags with commas.")
     )
+    # The version the editor loaded: a save made on an older one is refused (ConflictError).
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # no ASCII colon after labels (Chinese)
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["region"].queryset = regions_for(user)
         self.fields["people"].queryset = Person.objects.visible_to(user)
+        self.fields["organisations"].queryset = Organisation.objects.visible_to(user)
         # Past engagements are logged too: every posting, those still in post first.
-        self.fields["staff"].queryset = (
-            Posting.objects.visible_to(user)
-            .select_related("person")
-            .order_by(F("departure").desc(nulls_first=True), "person__family_name")
-        )
+        self.fields["staff"].queryset = mission_postings(user)
         self.fields["sensitivity"].choices = sensitivity_choices(user)
         self.fields["start"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
@@ -73,16 +88,32 @@ class EngagementForm(forms.Form):
 
 
 class CommitmentInlineForm(forms.Form):
+    """One commitment raised, on the engagement's form: what, whose side, who owns it, when."""
+
     description = forms.CharField(label=_("Commitment"), required=False, max_length=1000)
     direction = forms.ChoiceField(
         label=_("Direction"),
         choices=Commitment.Direction.choices,
         initial=Commitment.Direction.OURS,
     )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=Posting.objects.none(), required=False
+    )
     due = forms.DateField(label=_("Due"), required=False, widget=DateInput)
 
+    def __init__(self, *args: Any, user: Any, owner: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = mission_postings(user)
+        self.fields["owner"].initial = owner
 
-CommitmentFormSet = forms.formset_factory(CommitmentInlineForm, extra=2, max_num=10)
+    def to_service(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if not data.get("description"):
+            return None
+        return {k: data.get(k) for k in ("description", "direction", "owner", "due")}
+
+
+CommitmentFormSet = forms.formset_factory(CommitmentInlineForm, extra=3, max_num=10)
 
 
 class CommitmentForm(forms.Form):
@@ -95,7 +126,42 @@ class CommitmentForm(forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Posting.objects.visible_to(user).select_related("person")
+        self.fields["owner"].queryset = mission_postings(user)
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):
+        return {getattr(v, "pk", v) for v in value}
+    if value in (None, ""):
+        return None
+    return getattr(value, "pk", value)
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value)) or "—"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M" if hasattr(value, "hour") else "%Y-%m-%d")
+    return str(value) if value not in (None, "") else "—"
+
+
+def show_conflict(form: forms.Form, exc: Any, saved: dict[str, Any]) -> None:
+    """A save refused because someone else saved first (core.services.ConflictError): the
+    user's input stays on the form with the message, each field the other person saved
+    differently shows their value (``field.theirs``), and the form now carries the saved version,
+    so saving again, deliberately, goes through."""
+    form.add_error(None, exc.messages)
+    data = form.data.copy()
+    data[form.add_prefix("version")] = exc.current.version
+    form.data = data
+    mine = form.cleaned_data
+    for name, value in saved.items():
+        if name in form.fields and _comparable(mine.get(name)) != _comparable(value):
+            form[name].theirs = _shown(form.fields[name], value)

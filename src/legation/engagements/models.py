@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -419,6 +420,15 @@ class Commitment(Versioned):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open and its due date passed (today is not late yet)."""
+        return self.is_open and self.due is not None and self.due < timezone.localdate()
 
 
 class FactQuerySet(VisibleQuerySet):

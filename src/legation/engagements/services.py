@@ -157,6 +157,61 @@ def _check_engagement(engagement: Engagement, actor: Any) -> None:
         )
 
 
+def _require_participants(people: Sequence[Any], organisations: Sequence[Any]) -> None:
+    """An engagement is with someone: at least one person met or one organisation."""
+    if not people and not organisations:
+        raise ValidationError(
+            {
+                "people": gettext(
+                    "Name at least one person you met or one organisation that took part."
+                )
+            }
+        )
+
+
+def _all_errors(*checks: Any) -> None:
+    """Run every check and refuse with all their errors at once (a form shows them together)."""
+    errors: dict[str, Any] = {}
+    for check in checks:
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_participants(
+    actor: Any,
+    mission_id: int,
+    people: Sequence[Person] | None,
+    staff: Sequence[Posting] | None,
+    organisations: Sequence[Organisation] | None,
+) -> None:
+    for group, model, label in (
+        (people, Person, "people"),
+        (staff, Posting, "staff"),
+        (organisations, Organisation, "organisations"),
+    ):
+        if group is None:
+            continue
+        require_visible(model.objects, actor, group, label)
+        if any(o.mission_id != mission_id for o in group):
+            raise ValidationError({label: "Every participant must belong to this mission."})
+
+
+def _set_links(engagement: Engagement, model: Any, field: str, wanted: Sequence[Any]) -> None:
+    """Make the engagement's links of one kind exactly `wanted` (rows kept when unchanged)."""
+    wanted_ids = {o.pk for o in wanted}
+    rows = model.objects.filter(engagement=engagement)
+    have = set(rows.values_list(f"{field}_id", flat=True))
+    for row in rows.exclude(**{f"{field}_id__in": wanted_ids}):
+        row.delete()
+    for pk in dict.fromkeys(o.pk for o in wanted):
+        if pk not in have:
+            model.objects.create(engagement=engagement, **{f"{field}_id": pk})
+
+
 def engagement_create(
     *,
     actor: Any,
@@ -168,37 +223,46 @@ def engagement_create(
     commitments: Sequence[dict[str, Any]] = (),
     **fields: Any,
 ) -> Engagement:
-    """Record an engagement with its participants and the commitments raised in it."""
+    """Record an engagement with its participants and the commitments raised in it: all of it
+    or nothing (one transaction). It names at least one person met or one organisation."""
     with writing(actor, "engagements.add_engagement", description="record engagement"):
         require_visible(Mission.objects, actor, [mission], "mission")
-        require_visible(Person.objects, actor, people, "people")
-        require_visible(Posting.objects, actor, staff, "staff")
-        require_visible(Organisation.objects, actor, organisations, "organisations")
-        for group, label in (
-            (people, "people"),
-            (staff, "staff"),
-            (organisations, "organisations"),
-        ):
-            if any(o.mission_id != mission.pk for o in group):
-                raise ValidationError({label: "Every participant must belong to this mission."})
+        _check_participants(actor, mission.pk, people, staff, organisations)
         if "region" in fields and not hasattr(fields["region"], "pk"):
             fields["region"] = resolve_region(fields["region"], mission.host_country)
         engagement = Engagement(mission=mission)
         apply_fields(engagement, fields, ENGAGEMENT_FIELDS)
         engagement.ref = engagement.ref or None
-        _check_engagement(engagement, actor)
+        _all_errors(
+            lambda: _check_engagement(engagement, actor),
+            lambda: _require_participants(people, organisations),
+        )
         engagement.save()
-        for person in dict.fromkeys(people):
-            EngagementParticipant.objects.create(engagement=engagement, person=person)
-        for posting in dict.fromkeys(staff):
-            EngagementStaff.objects.create(engagement=engagement, posting=posting)
-        for org in dict.fromkeys(organisations):
-            EngagementOrganisation.objects.create(engagement=engagement, organisation=org)
+        _set_links(engagement, EngagementParticipant, "person", people)
+        _set_links(engagement, EngagementStaff, "posting", staff)
+        _set_links(engagement, EngagementOrganisation, "organisation", organisations)
         if tags:
             engagement.tags.set(tags_from(tags, mission))
-        for data in commitments:
-            commitment_create(actor=actor, engagement=engagement, **data)
+        _create_commitments(actor, engagement, commitments)
         return engagement
+
+
+def _create_commitments(
+    actor: Any, engagement: Engagement, commitments: Sequence[dict[str, Any]]
+) -> None:
+    """The commitments raised, each refused naming its row (``commitments``, ``1: …``)."""
+    for n, data in enumerate(commitments, start=1):
+        try:
+            commitment_create(actor=actor, engagement=engagement, **data)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "commitments": [
+                        gettext("Commitment %(n)s: %(error)s")
+                        % {"n": n, "error": " ".join(exc.messages)}
+                    ]
+                }
+            ) from exc
 
 
 def engagement_update(
@@ -207,37 +271,46 @@ def engagement_update(
     engagement: Engagement,
     people: Sequence[Person] | None = None,
     staff: Sequence[Posting] | None = None,
+    organisations: Sequence[Organisation] | None = None,
+    tags: Sequence[str] | None = None,
+    commitments: Sequence[dict[str, Any]] = (),
     expected_version: int | None = None,
     **fields: Any,
 ) -> Engagement:
+    """Change an engagement, its participants and tags (each list given replaces the one
+    saved; None keeps it) and add new commitments, in one transaction: any part refused saves
+    nothing. With `expected_version`, an edit made on an older version is refused
+    (ConflictError). When the people or organisations are given, at least one must remain."""
     with writing(
         actor, "engagements.change_engagement", description=f"update engagement {engagement.pk}"
     ):
         engagement = locked_visible(Engagement.objects, actor, engagement.pk)
         check_version(engagement, expected_version)
+        _check_participants(actor, engagement.mission_id, people, staff, organisations)
         if "region" in fields and not hasattr(fields["region"], "pk"):
             fields["region"] = resolve_region(fields["region"], engagement.mission.host_country)
         apply_fields(engagement, fields, ENGAGEMENT_FIELDS)
-        _check_engagement(engagement, actor)
+
+        def participants_remain() -> None:
+            if people is not None or organisations is not None:
+                _require_participants(
+                    people if people is not None else list(engagement.people.all()),
+                    organisations
+                    if organisations is not None
+                    else list(engagement.organisations.all()),
+                )
+
+        _all_errors(lambda: _check_engagement(engagement, actor), participants_remain)
         engagement.save()
         if people is not None:
-            require_visible(Person.objects, actor, people, "people")
-            wanted = {p.pk for p in people}
-            for row in EngagementParticipant.objects.filter(engagement=engagement):
-                if row.person_id not in wanted:
-                    row.delete()
-            have = set(engagement.people.values_list("pk", flat=True))
-            for pk in wanted - have:
-                EngagementParticipant.objects.create(engagement=engagement, person_id=pk)
+            _set_links(engagement, EngagementParticipant, "person", people)
         if staff is not None:
-            require_visible(Posting.objects, actor, staff, "staff")
-            wanted = {p.pk for p in staff}
-            for row in EngagementStaff.objects.filter(engagement=engagement):
-                if row.posting_id not in wanted:
-                    row.delete()
-            have = set(engagement.staff.values_list("pk", flat=True))
-            for pk in wanted - have:
-                EngagementStaff.objects.create(engagement=engagement, posting_id=pk)
+            _set_links(engagement, EngagementStaff, "posting", staff)
+        if organisations is not None:
+            _set_links(engagement, EngagementOrganisation, "organisation", organisations)
+        if tags is not None:
+            engagement.tags.set(tags_from(tags, engagement.mission))
+        _create_commitments(actor, engagement, commitments)
         return engagement
 
 

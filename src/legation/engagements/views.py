@@ -16,12 +16,18 @@ from django.utils.translation import gettext as _
 
 from legation.core import access
 from legation.core.deletion import HiddenDependants
-from legation.core.services import visible_or_404
+from legation.core.services import ConflictError, visible_or_404
 from legation.engagements import services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
-from legation.engagements.forms import CommitmentForm, CommitmentFormSet, EngagementForm
+from legation.engagements.forms import (
+    CommitmentForm,
+    CommitmentFormSet,
+    EngagementForm,
+    show_conflict,
+)
 from legation.engagements.models import Commitment, Engagement, Mission, Posting
-from legation.people.models import Person
+from legation.engagements.selectors import default_posting
+from legation.people.models import Organisation, Person
 from legation.web.forms import attach_errors
 from legation.web.lists import csv_response, paginate, querystring, sort
 
@@ -113,41 +119,46 @@ def _mission_for(user: Any) -> Mission:
     return mission
 
 
+ENGAGEMENT_FORM_FIELDS = (
+    "kind",
+    "region",
+    "city",
+    "site_type",
+    "subject",
+    "summary",
+    "notes",
+    "sensitivity",
+)
+
+
+def _engagement_values(engagement: Engagement) -> dict[str, Any]:
+    """The saved engagement in the form's terms (the edit form's initial values, and what a
+    conflicting save shows next to the fields)."""
+    values: dict[str, Any] = {f: getattr(engagement, f) for f in ENGAGEMENT_FORM_FIELDS}
+    values["start"] = timezone.localtime(engagement.start)
+    values["people"] = list(engagement.people.all())
+    values["organisations"] = list(engagement.organisations.all())
+    values["staff"] = list(engagement.staff.select_related("person"))
+    values["tags"] = ", ".join(sorted(t.name for t in engagement.tags.all()))
+    values["version"] = engagement.version
+    return values
+
+
 @login_required
 def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """The quick form: who, where, what, notes and the commitments raised, in one page."""
+    """The quick form: who, where, what, notes and the commitments raised, in one page, saved
+    by one service call (all of it or nothing)."""
     user = request.user
     engagement = visible_or_404(Engagement.objects, user, pk) if pk else None
     access.require(
         user, "engagements.change_engagement" if engagement else "engagements.add_engagement"
     )
+    own = default_posting(user)
+    own = own if own is not None and own.user_id == user.pk else None
     initial: dict[str, Any] = {}
     if engagement:
-        initial = {
-            f: getattr(engagement, f)
-            for f in (
-                "kind",
-                "start",
-                "region",
-                "city",
-                "site_type",
-                "subject",
-                "summary",
-                "notes",
-                "sensitivity",
-            )
-        }
-        initial["start"] = timezone.localtime(engagement.start)
-        initial["people"] = list(engagement.people.all())
-        initial["staff"] = list(engagement.staff.all())
-        initial["tags"] = ", ".join(t.name for t in engagement.tags.all())
+        initial = _engagement_values(engagement)
     else:
-        own = (
-            Posting.objects.visible_to(user)
-            .filter(user=user)
-            .in_force(timezone.localdate())
-            .first()
-        )
         if own:
             initial["staff"] = [own]
         if request.GET.get("person"):
@@ -155,52 +166,44 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 Person.objects.visible_to(user).filter(pk=request.GET["person"])
             )
     form = EngagementForm(request.POST or None, initial=initial, user=user)
-    formset = CommitmentFormSet(request.POST or None, prefix="c")
+    formset = CommitmentFormSet(
+        request.POST or None,
+        prefix="c",
+        form_kwargs={"user": user, "owner": own},
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
-        people, staff, tags = data.pop("people"), data.pop("staff"), form.split_tags()
+        links = {k: list(data.pop(k)) for k in ("people", "staff", "organisations")}
         data.pop("tags")
-        commitments = [
-            {
-                "description": c["description"],
-                "direction": c["direction"],
-                "due": c["due"],
-                "owner": staff[0] if staff and c["direction"] == "ours" else None,
-            }
-            for c in formset.cleaned_data
-            if c.get("description")
-        ]
+        version = data.pop("version")
+        commitments = [c for c in (f.to_service() for f in formset.forms) if c]
         try:
             if engagement:
                 engagement = services.engagement_update(
                     actor=user,
                     engagement=engagement,
-                    people=list(people),
-                    staff=list(staff),
+                    tags=form.split_tags(),
+                    commitments=commitments,
+                    expected_version=version,
+                    **links,
                     **data,
                 )
-                engagement.tags.set(services.tags_from(tags, engagement.mission_id))
-                for c in commitments:
-                    services.commitment_create(actor=user, engagement=engagement, **c)
             else:
                 engagement = services.engagement_create(
                     actor=user,
                     mission=_mission_for(user),
-                    people=list(people),
-                    staff=list(staff),
-                    tags=tags,
+                    tags=form.split_tags(),
                     commitments=commitments,
+                    **links,
                     **data,
                 )
+        except ConflictError as exc:
+            show_conflict(form, exc, _engagement_values(exc.current))
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, _("Engagement recorded."))
             return redirect("engagements:detail", engagement.pk)
-    chosen = form["people"].value() or []
-    chosen_people = Person.objects.visible_to(user).filter(
-        pk__in=[getattr(p, "pk", p) for p in chosen]
-    )
     return render(
         request,
         "engagements/engagement_form.html",
@@ -209,9 +212,18 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "formset": formset,
             "engagement": engagement,
-            "chosen_people": chosen_people,
+            "chosen_people": _chosen(form, "people", Person.objects.visible_to(user)),
+            "chosen_organisations": _chosen(
+                form, "organisations", Organisation.objects.visible_to(user)
+            ),
         },
     )
+
+
+def _chosen(form: EngagementForm, name: str, queryset: Any) -> Any:
+    """The records the form holds in a picker (as loaded, or as the user left them)."""
+    chosen = form[name].value() or []
+    return queryset.filter(pk__in=[getattr(o, "pk", o) for o in chosen])
 
 
 @login_required
@@ -272,6 +284,13 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _commitment_values(commitment: Commitment) -> dict[str, Any]:
+    values = {f: getattr(commitment, f) for f in ("description", "status", "owner", "due")}
+    values["resolution"] = commitment.resolution
+    values["version"] = commitment.version
+    return values
+
+
 @login_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -279,22 +298,18 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Commitment.objects.select_related("engagement", "owner__person", "requested_by"), user, pk
     )
     can_change = access.has_perm(user, "engagements.change_commitment")
-    form = CommitmentForm(
-        request.POST or None,
-        user=user,
-        initial={
-            "description": commitment.description,
-            "status": commitment.status,
-            "owner": commitment.owner,
-            "due": commitment.due,
-            "resolution": commitment.resolution,
-        },
-    )
+    form = CommitmentForm(request.POST or None, user=user, initial=_commitment_values(commitment))
     if request.method == "POST":
         access.require(user, "engagements.change_commitment")
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
             try:
-                services.commitment_update(actor=user, commitment=commitment, **form.cleaned_data)
+                services.commitment_update(
+                    actor=user, commitment=commitment, expected_version=version, **data
+                )
+            except ConflictError as exc:
+                show_conflict(form, exc, _commitment_values(exc.current))
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_edit, name="create"),
     path("pick/", views.person_pick, name="pick"),
+    path("pick/organisations/", views.organisation_pick, name="pick_organisation"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/note/", views.person_note, name="note"),

@@ -304,6 +304,24 @@ def person_pick(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def organisation_pick(request: HttpRequest) -> HttpResponse:
+    """The htmx organisation picker: part of the English or Chinese name ("oq")."""
+    query = (request.GET.get("oq") or "").strip()
+    organisations = []
+    if query:
+        organisations = list(
+            Organisation.objects.visible_to(request.user)
+            .filter(Q(name_en__icontains=query) | Q(name_zh__icontains=query))
+            .order_by("name_en")[:12]
+        )
+    return render(
+        request,
+        "people/_pick_organisations.html",
+        {"organisations": organisations, "query": query},
+    )
+
+
+@login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     base = Organisation.objects.visible_to(request.user).select_related("sector", "region")
     filterset = OrganisationFilter(request.GET, queryset=base, user=request.user)

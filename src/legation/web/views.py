@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -25,14 +26,19 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     week_start = today - dt.timedelta(days=today.weekday())
-    commitments = (
+    open_commitments = (
         Commitment.objects.visible_to(user)
-        .filter(
-            status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS],
-            due__lte=today + dt.timedelta(days=14),
-        )
+        .filter(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
         .select_related("engagement", "owner__person")
-        .order_by("due")[:12]
+        .order_by(F("due").asc(nulls_last=True), "pk")
+    )
+    # The user's own first (owned by any of their postings), most urgent first: overdue, then
+    # by due date; then the rest of the mission's due in the next two weeks.
+    mine = list(open_commitments.filter(owner__user=user)[:12])
+    commitments = list(
+        open_commitments.exclude(owner__user=user).filter(due__lte=today + dt.timedelta(days=14))[
+            :12
+        ]
     )
     this_week = (
         Engagement.objects.visible_to(user)
@@ -48,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
+            "mine": mine,
             "commitments": commitments,
             "this_week": this_week,
             "recent": recent,

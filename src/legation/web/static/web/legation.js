@@ -3,40 +3,74 @@
 (function () {
   "use strict";
 
+  // The pickers (people, organisations): a search box (role combobox) whose aria-controls names
+  // the box the results arrive in (htmx), and, when several can be chosen, a list of chips
+  // (data-chosen on the box: its id; data-name on the list: the hidden inputs' name).
+
   function addChosen(list, id, label) {
     if (list.querySelector('[data-id="' + id + '"]')) { return; }
     var li = document.createElement("li");
     li.dataset.id = id;
     li.textContent = label + " ";
     var input = document.createElement("input");
-    input.type = "hidden"; input.name = "people"; input.value = id;
+    input.type = "hidden"; input.name = list.dataset.name || "people"; input.value = id;
     var remove = document.createElement("button");
     remove.type = "button"; remove.textContent = "\u00d7"; remove.dataset.remove = "";
     remove.setAttribute("aria-label", (list.dataset.removeLabel || "Remove") + " " + label);
     li.appendChild(input); li.appendChild(remove); list.appendChild(li);
   }
 
+  function boxFor(results) {
+    return results && results.id ? document.querySelector('[aria-controls="' + results.id + '"]') : null;
+  }
+
+  function closePicker(box) {
+    var results = document.getElementById(box.getAttribute("aria-controls"));
+    if (results) { results.innerHTML = ""; }
+    box.removeAttribute("aria-activedescendant");
+    box.setAttribute("aria-expanded", "false");
+  }
+
+  function choose(button) {
+    var results = button.closest("[aria-live]");
+    var box = boxFor(results);
+    if (!box) { return; }
+    var chips = box.dataset.chosen ? document.getElementById(box.dataset.chosen) : null;
+    var single = document.getElementById("id_person");
+    if (chips) {
+      // Logging an engagement: as many people and organisations as took part.
+      addChosen(chips, button.dataset.pickId, button.dataset.pickLabel);
+      box.value = ""; box.focus();
+    } else if (single) {
+      // A letter: one recipient.
+      single.value = button.dataset.pickId;
+      document.getElementById("person-chosen").textContent = button.dataset.pickLabel;
+      box.value = "";
+      var preview = document.getElementById("preview-button");
+      if (preview) { preview.focus(); }
+    }
+    closePicker(box);
+  }
+
+  function move(box, step) {
+    var results = document.getElementById(box.getAttribute("aria-controls"));
+    var options = results ? Array.prototype.slice.call(results.querySelectorAll('[role="option"]')) : [];
+    if (!options.length) { return; }
+    var current = options.indexOf(document.getElementById(box.getAttribute("aria-activedescendant")));
+    var next = current < 0 ? (step > 0 ? 0 : options.length - 1)
+      : (current + step + options.length) % options.length;
+    options.forEach(function (o, i) {
+      o.setAttribute("aria-selected", i === next ? "true" : "false");
+      o.classList.toggle("active", i === next);
+    });
+    box.setAttribute("aria-activedescendant", options[next].id);
+    box.setAttribute("aria-expanded", "true");
+    options[next].scrollIntoView({ block: "nearest" });
+  }
+
   document.addEventListener("click", function (ev) {
     var pick = ev.target.closest("[data-pick-id]");
-    if (pick) {
-      var box = document.getElementById("person-search");
-      var chips = document.getElementById("people-chosen");
-      var single = document.getElementById("id_person");
-      if (chips) {
-        // Logging an engagement: as many people as took part.
-        addChosen(chips, pick.dataset.pickId, pick.dataset.pickLabel);
-        box.value = ""; box.focus();
-      } else if (single) {
-        // A letter: one recipient.
-        single.value = pick.dataset.pickId;
-        document.getElementById("person-chosen").textContent = pick.dataset.pickLabel;
-        box.value = "";
-        var preview = document.getElementById("preview-button");
-        if (preview) { preview.focus(); }
-      }
-      document.getElementById("person-results").innerHTML = "";
-      return;
-    }
+    if (pick) { choose(pick); return; }
     if (ev.target.matches("[data-remove]")) { ev.target.closest("li").remove(); }
   });
 
@@ -63,9 +97,28 @@
   });
 
   document.addEventListener("keydown", function (ev) {
-    // Enter in the letter's recipient box searches; it does not submit the letter form.
-    if (ev.key === "Enter" && ev.target.id === "person-search" && document.getElementById("id_person")) {
+    var box = ev.target;
+    if (!box.matches || !box.matches('input[role="combobox"], #person-search')) { return; }
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
       ev.preventDefault();
+      move(box, ev.key === "ArrowDown" ? 1 : -1);
+    } else if (ev.key === "Enter") {
+      // Enter in a picker chooses the highlighted entry; it never submits the form.
+      ev.preventDefault();
+      var active = document.getElementById(box.getAttribute("aria-activedescendant") || "");
+      var button = active && active.querySelector("[data-pick-id]");
+      if (button) { choose(button); }
+    } else if (ev.key === "Escape") {
+      closePicker(box);
+    }
+  });
+
+  // New results: nothing highlighted yet.
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var box = boxFor(ev.target);
+    if (box) {
+      box.removeAttribute("aria-activedescendant");
+      box.setAttribute("aria-expanded", ev.target.querySelector('[role="option"]') ? "true" : "false");
     }
   });
 })();
