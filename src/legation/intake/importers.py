@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from legation.core import access
 from legation.core.audit import AuditContext, audit, new_operation
@@ -187,12 +188,14 @@ class Importer:
     def need(self, row: dict[str, str], origin: dict[str, str], *names: str) -> None:
         for name in names:
             if not row.get(name, "").strip():
-                self.problem(origin, name, "A value is needed.")
+                self.problem(origin, name, gettext("A value is needed."))
 
     def too_long(self, row: dict[str, str], origin: dict[str, str], limits: dict[str, int]) -> None:
         for name, size in limits.items():
             if len(row.get(name, "")) > size:
-                self.problem(origin, name, f"Longer than {size} characters.")
+                self.problem(
+                    origin, name, gettext("Longer than %(size)s characters.") % {"size": size}
+                )
 
     _line = 0
 

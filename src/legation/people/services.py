@@ -8,6 +8,7 @@ from typing import Any
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
@@ -67,9 +68,16 @@ def normalise_phone(raw: str, country: str = "US") -> str:
     try:
         parsed = phonenumbers.parse(raw, country or None)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError({"phone": f"Cannot read {raw!r} as a phone number ({exc})."}) from exc
+        raise ValidationError(
+            {
+                "phone": gettext("Cannot read %(raw)s as a phone number (%(error)s).")
+                % {"raw": repr(raw), "error": exc}
+            }
+        ) from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError({"phone": f"{raw!r} is not a valid phone number."})
+        raise ValidationError(
+            {"phone": gettext("%(raw)s is not a valid phone number.") % {"raw": repr(raw)}}
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -78,7 +86,9 @@ def normalise_email(raw: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ValidationError({"email": f"{raw!r} is not a valid email address."}) from exc
+        raise ValidationError(
+            {"email": gettext("%(raw)s is not a valid email address.") % {"raw": repr(raw)}}
+        ) from exc
     local, _, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -91,7 +101,9 @@ def tags_from(values: Iterable[str | Tag], mission: Any) -> list[Tag]:
     for value in values:
         if isinstance(value, Tag):
             if value.mission_id != mission_id:
-                raise ValidationError({"tags": "Unknown tag: use the tags of this mission."})
+                raise ValidationError(
+                    {"tags": gettext("Unknown tag: use the tags of this mission.")}
+                )
             out.append(value)
         elif value and value.strip():
             out.append(Tag.objects.get_or_create(mission_id=mission_id, name=value.strip()[:60])[0])
@@ -102,7 +114,9 @@ def _prepare_person(person: Person, country: str) -> None:
     if isinstance(person.sector, str):  # pragma: no cover - resolved by callers
         person.sector = resolve_sector(person.sector)
     if not (person.family_name or person.given_name or person.name_zh):
-        raise ValidationError({"family_name": "A person needs a name in at least one script."})
+        raise ValidationError(
+            {"family_name": gettext("A person needs a name in at least one script.")}
+        )
     if person.name_zh and not person.family_name and not person.given_name:
         # A Chinese name alone: fill the Latin names from its pinyin, family name first.
         # The pinyin of the whole name is "Family Given" (surname readings, compound surnames).
@@ -232,7 +246,7 @@ def person_add_note(
     with writing(actor, "people.add_personnote", description=f"note on person {person.pk}"):
         if sensitivity > access.clearance(actor):
             raise ValidationError(
-                {"sensitivity": "You cannot write a note above your own clearance."}
+                {"sensitivity": gettext("You cannot write a note above your own clearance.")}
             )
         note = PersonNote(
             person=person,
@@ -257,7 +271,7 @@ def organisation_create(
         apply_fields(org, fields, ORGANISATION_FIELDS)
         org.ref = org.ref or None
         if org.parent is not None and org.parent.mission_id != mission.pk:
-            raise ValidationError({"parent": "The parent belongs to another mission."})
+            raise ValidationError({"parent": gettext("The parent belongs to another mission.")})
         org.full_clean(exclude=["mission"])
         check_ref(org)
         org.save()
@@ -309,10 +323,12 @@ def affiliation_create(
         require_visible(Person.objects, actor, [person], "person")
         require_visible(Organisation.objects, actor, [organisation], "organisation")
         if person.mission_id != organisation.mission_id:
-            raise ValidationError({"organisation": "The organisation belongs to another mission."})
+            raise ValidationError(
+                {"organisation": gettext("The organisation belongs to another mission.")}
+            )
         aff = Affiliation(person=person, organisation=organisation, role=role, start=start, end=end)
         if aff.start and aff.end and aff.end < aff.start:
-            raise ValidationError({"end": "The end date is before the start date."})
+            raise ValidationError({"end": gettext("The end date is before the start date.")})
         aff.full_clean()
         aff.save()
         return aff
@@ -325,9 +341,13 @@ def relationship_create(
     with writing(actor, "people.add_relationship", description="relate people"):
         require_visible(Person.objects, actor, [from_person, to_person], "to_person")
         if from_person.pk == to_person.pk:
-            raise ValidationError({"to_person": "A person cannot be related to themselves."})
+            raise ValidationError(
+                {"to_person": gettext("A person cannot be related to themselves.")}
+            )
         if from_person.mission_id != to_person.mission_id:
-            raise ValidationError({"to_person": "The two people belong to different missions."})
+            raise ValidationError(
+                {"to_person": gettext("The two people belong to different missions.")}
+            )
         rel = Relationship(from_person=from_person, to_person=to_person, kind=kind, note=note)
         rel.full_clean()
         rel.save()
