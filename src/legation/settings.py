@@ -220,6 +220,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language in text (legation/formats/<locale>/formats.py): 6 Dec 2026, 2026年12月6日.
+FORMAT_MODULE_PATH = "legation.formats"
 TIME_ZONE = os.environ.get("LEGATION_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

@@ -91,4 +91,4 @@ def test_the_chinese_dashboard_names_regions_in_chinese(logged_in, book):
     logged_in.post("/language/", {"language": "zh-hans", "next": "/"})
     page = logged_in.get("/insight/?posting=P-HOM&as_of=2022-12-30").content.decode()
     most = page.split("走访最多", 1)[1].split("</ol>", 1)[0]
-    assert "得克萨斯州: 5" in most and "Texas" not in most
+    assert "得克萨斯州：5" in most and "Texas" not in most

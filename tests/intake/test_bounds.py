@@ -271,7 +271,7 @@ def test_the_import_page_asks_for_the_encoding_and_shows_the_one_used(client, of
     client.post("/language/", {"language": "zh-hans", "next": "/"})
     asked = send(client, "people", "latin.csv", latin, mission=mission)
     assert asked.status_code == 400
-    assert "无法确定文件的编码" in text(asked) and "导入页面的“编码”栏" in text(asked)
+    assert "无法确定文件的编码" in text(asked) and "导入页面的“字符编码”栏" in text(asked)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_unknown_people_and_staff_without_a_posting_are_rejected_with_their_colu
     )
     report = preview("engagements", path, actor=SYSTEM, mission=staffed["mission"])
     got = [(i.line, i.column) for i in report.issues]
-    assert got == [(2, "people"), (3, "staff"), (4, "date"), (5, "kind")]
+    assert got == [(2, "people"), (3, "staff"), (4, "date"), (5, "kind"), (5, "sensitivity")]
     assert "holds no posting on 2020-01-01" in report.issues[1].reason
     assert Engagement.objects.count() == 0 and Organisation.objects.count() == 0
 

@@ -88,8 +88,9 @@ def test_a_rejected_row_names_its_line_column_and_reason_and_nothing_is_written(
     report = commit("people", path, actor=SYSTEM, mission=mission)
     assert [str(i) for i in report.issues] == [
         "line 3, column sector: Unknown sector 'nowhere': use one of academia, business, civil_society, "
-        "culture_sports, executive, legislature, media, public, subnational, think_tank."
-    ]
+        "culture_sports, executive, legislature, media, public, subnational, think_tank.",
+        "line 3, column email: 'not-an-email' is not a valid email address.",
+    ]  # every problem of the row, not only the first
     assert not report.written
     assert Person.objects.count() == 0
 

@@ -338,3 +338,44 @@ def test_the_upload_still_checks_the_csrf_token(officer, mission, settings):
     ok = send(client, "people", "p.csv", csv, mission=mission, csrfmiddlewaretoken=csrf)
     assert ok.status_code == 200 and count(ok, "created") == 1
     assert client.get(CONFIRM).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("language", "needed", "duplicate"),
+    [
+        ("en", "A value is needed.", "The same ref as line 2."),
+        ("zh-hans", "此项不能为空。", "与第2行的编号相同。"),
+    ],
+)
+def test_every_problem_of_a_row_is_listed_not_only_the_first(
+    client, officer, mission, language, needed, duplicate
+):
+    as_client(client, officer)
+    client.post("/language/", {"language": language, "next": "/"})
+    content = (
+        "ref,family_name,given_name,sector,email\n"
+        "A1,Smith,Ann,,ann@example.org\n"
+        "A1,Jones,Bob,nowhere,not-an-email\n"
+    )
+    preview = send(client, "engagements", "e.csv", b"date,kind,subject\n,party,\n", mission=mission)
+    rows = re.findall(
+        r'<tr><td class="line">(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>',
+        html.unescape(preview.content.decode().split('id="rejected-rows"')[1]),
+    )
+    assert [(line, column) for line, column, _ in rows] == [
+        ("2", "date"),
+        ("2", "subject"),
+        ("2", "kind"),
+    ]
+    assert rows[0][2] == rows[1][2] == needed
+    preview = send(client, "people", "people.csv", content.encode(), mission=mission)
+    rows = re.findall(
+        r'<tr><td class="line">(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>',
+        html.unescape(preview.content.decode().split('id="rejected-rows"')[1]),
+    )
+    assert [(line, column) for line, column, _ in rows] == [
+        ("3", "sector"),
+        ("3", "email"),
+        ("3", "ref"),
+    ]
+    assert rows[2][2] == duplicate

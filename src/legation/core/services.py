@@ -75,7 +75,7 @@ def apply_fields(
     allowed = set(allowed)
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
+        raise ValidationError(dict.fromkeys(unknown, gettext("This field cannot be set here.")))
     changed = []
     for name, value in fields.items():
         if getattr(instance, name) != value:
@@ -103,4 +103,6 @@ def require_visible(
         return
     seen = set(queryset.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     if seen != ids:
-        raise ValidationError({field: "Unknown record: you can only link records you can see."})
+        raise ValidationError(
+            {field: gettext("Unknown record: you can only link records you can see.")}
+        )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legation.core.models import Region, Sector
 from legation.core.vocab import regions_for
@@ -34,10 +35,16 @@ class EngagementFilter(django_filters.FilterSet):
         field_name="engagementstaff__posting",
     )
     since = django_filters.DateFilter(
-        label=_("From"), field_name="start", lookup_expr="date__gte", widget=DateInput
+        label=pgettext_lazy("date range", "From"),
+        field_name="start",
+        lookup_expr="date__gte",
+        widget=DateInput,
     )
     until = django_filters.DateFilter(
-        label=_("Until"), field_name="start", lookup_expr="date__lte", widget=DateInput
+        label=pgettext_lazy("date range", "Until"),
+        field_name="start",
+        lookup_expr="date__lte",
+        widget=DateInput,
     )
 
     class Meta:

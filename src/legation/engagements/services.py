@@ -108,7 +108,7 @@ def mission_add_member(*, actor: Any, mission: Mission, user: Any) -> None:
 
 def _check_posting_dates(posting: Posting) -> None:
     if posting.departure and posting.arrival and posting.departure < posting.arrival:
-        raise ValidationError({"departure": "The departure is before the arrival."})
+        raise ValidationError({"departure": gettext("The departure is before the arrival.")})
 
 
 def posting_create(*, actor: Any, mission: Mission, person: Person, **fields: Any) -> Posting:
@@ -144,7 +144,7 @@ def _check_engagement(engagement: Engagement, actor: Any) -> None:
         except ValidationError as exc:
             raise ValidationError({"start": exc.messages}) from None
         if engagement.start is None:
-            raise ValidationError({"start": "A start date is required."})
+            raise ValidationError({"start": gettext("A start date is required.")})
     if isinstance(engagement.start, dt.date) and not isinstance(engagement.start, dt.datetime):
         engagement.start = dt.datetime.combine(engagement.start, dt.time(12, 0))
     if isinstance(engagement.start, dt.datetime) and timezone.is_naive(engagement.start):
@@ -153,7 +153,7 @@ def _check_engagement(engagement: Engagement, actor: Any) -> None:
     check_ref(engagement)
     if engagement.sensitivity > access.clearance(actor):
         raise ValidationError(
-            {"sensitivity": "You cannot record an engagement above your own clearance."}
+            {"sensitivity": gettext("You cannot record an engagement above your own clearance.")}
         )
 
 
@@ -197,7 +197,9 @@ def _check_participants(
             continue
         require_visible(model.objects, actor, group, label)
         if any(o.mission_id != mission_id for o in group):
-            raise ValidationError({label: "Every participant must belong to this mission."})
+            raise ValidationError(
+                {label: gettext("Every participant must belong to this mission.")}
+            )
 
 
 def _set_links(engagement: Engagement, model: Any, field: str, wanted: Sequence[Any]) -> None:
@@ -339,16 +341,16 @@ def _check_commitment(commitment: Commitment, actor: Any) -> None:
         require_visible(Person.objects, actor, [commitment.requested_by], "requested_by")
         if commitment.requested_by.mission_id != mission_id:
             raise ValidationError(
-                {"requested_by": "Unknown record: you can only link records you can see."}
+                {"requested_by": gettext("Unknown record: you can only link records you can see.")}
             )
     if commitment.owner_id is not None:
         require_visible(Posting.objects, actor, [commitment.owner], "owner")
         if commitment.owner.mission_id != mission_id:
             raise ValidationError(
-                {"owner": "Unknown record: you can only link records you can see."}
+                {"owner": gettext("Unknown record: you can only link records you can see.")}
             )
     if commitment.sensitivity > access.clearance(actor):
-        raise ValidationError({"sensitivity": "Above your own clearance."})
+        raise ValidationError({"sensitivity": gettext("Above your own clearance.")})
 
 
 def commitment_create(*, actor: Any, engagement: Engagement, **fields: Any) -> Commitment:

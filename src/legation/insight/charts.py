@@ -9,6 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.html import escape
+from django.utils.translation import pgettext
+
+
+def _sep() -> str:
+    """ ": " after a label, "：" in Chinese."""
+    return pgettext("separator", ": ")
+
 
 BAR = "#3182bd"
 INK = "#1d2430"
@@ -46,7 +53,7 @@ def columns(
         out.append(
             f'<rect x="{x + step * 0.12:.1f}" y="{top + plot_h - h:.1f}" '
             f'width="{step * 0.76:.1f}" height="{h:.1f}" fill="{BAR}">'
-            f"<title>{escape(label)}: {_fmt(value)}</title></rect>"
+            f"<title>{escape(label)}{_sep()}{_fmt(value)}</title></rect>"
         )
         if i % every == 0:
             out.append(
@@ -84,7 +91,7 @@ def bars(
             f'<text x="{label_width - 6}" y="{y + row * 0.68:.1f}" font-size="12" '
             f'text-anchor="end" fill="{INK}">{escape(label)}</text>'
             f'<rect x="{label_width}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
-            f'fill="{BAR}"><title>{escape(label)}: {_fmt(value)}</title></rect>'
+            f'fill="{BAR}"><title>{escape(label)}{_sep()}{_fmt(value)}</title></rect>'
             f'<text x="{label_width + w + 5:.1f}" y="{y + row * 0.68:.1f}" font-size="12" '
             f'fill="{INK}">{_fmt(value)}</text>'
         )

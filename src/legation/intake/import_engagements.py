@@ -142,15 +142,20 @@ class EngagementImporter(Importer):
         cache = self.memo[name]
         if text in cache:
             return cache[text]
-        value = cache[text] = self.cell(row, origin, name, fn)
+        problems = len(self._issues)
+        value = self.cell(row, origin, name, fn)
+        if len(self._issues) == problems:
+            cache[text] = value
         return value
 
     def _start(self, row: dict[str, str], origin: dict[str, str]) -> tuple[dt.datetime, dt.date]:
         """The start, and its local date: a file of 100,000 rows has far fewer distinct times."""
-        key = (row["date"], row.get("time", ""))
+        key = (row.get("date", ""), row.get("time", ""))
         hit = self.starts.get(key)
         if hit is None:
             start = self.cell(row, origin, "date", lambda t: parse_datetime(t, key[1]))
+            if start is None:  # missing or unreadable: a problem of the row, not kept
+                return None, None
             hit = self.starts[key] = (start, timezone.localtime(start, self.tz).date())
         return hit
 
@@ -179,29 +184,27 @@ class EngagementImporter(Importer):
         if fields["sensitivity"] is None:
             fields["sensitivity"] = 1
         if fields["sensitivity"] > self.clearance:
-            raise RowRejected(
-                Issue(line, origin.get("sensitivity", "sensitivity"), "Above your own clearance.")
-            )
+            self.problem(origin, "sensitivity", "Above your own clearance.")
         if fields["duration"] is None:
             fields["duration"] = dt.timedelta(hours=1)
         if row.get("ref"):
             fields["ref"] = row["ref"]
         c = self.cell
+        people = c(row, origin, "people", lambda t: [self._person(x) for x in split_list(t)])
+        staff = (
+            c(row, origin, "staff", lambda t: [self._staff(x, day) for x in split_list(t)])
+            if day is not None
+            else None
+        )
+        organisations = m(
+            row, origin, "organisations", lambda t: [self.orgs.resolve(x) for x in split_list(t)]
+        )
+        self.checkpoint()
         plan = EngagementPlan(
             fields,
-            people=c(row, origin, "people", lambda t: [self._person(x) for x in split_list(t)])
-            or [],
-            staff=c(row, origin, "staff", lambda t: [self._staff(x, day) for x in split_list(t)])
-            or [],
-            organisations=list(
-                m(
-                    row,
-                    origin,
-                    "organisations",
-                    lambda t: [self.orgs.resolve(x) for x in split_list(t)],
-                )
-                or ()
-            ),
+            people=people or [],
+            staff=staff or [],
+            organisations=list(organisations or ()),
             tags=split_list(row.get("tags", "")),
             attachment=row.get(ATTACHMENT),
             key=("ref", row["ref"])

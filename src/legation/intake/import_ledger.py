@@ -88,6 +88,8 @@ class MissionImporter(_RowByRow):
             {"ref": 64, "name_en": 200, "name_zh": 200, "host_country": 2, "sending_country": 2}
             | {"seat_en": 100, "seat_zh": 100},
         )
+        kind = self.cell(row, origin, "kind", lambda t: parse_choice(t, self.KINDS, "kind"))
+        self.checkpoint()
         self.seen_once(row["ref"], "ref", origin)
         fields = {
             k: row[k] for k in ("ref", "name_en", "name_zh", "seat_en", "seat_zh", "address")
@@ -96,7 +98,6 @@ class MissionImporter(_RowByRow):
         for name in ("host_country", "sending_country"):
             if row.get(name):
                 fields[name] = row[name].upper()
-        kind = self.cell(row, origin, "kind", lambda t: parse_choice(t, self.KINDS, "kind"))
         if kind:
             fields["kind"] = kind
         existing = Mission.objects.visible_to(self.actor).filter(ref=row["ref"]).first()
@@ -141,9 +142,6 @@ class OrganisationImporter(_RowByRow):
     def plan(self, line: int, row: dict[str, str], origin: dict[str, str]) -> Outcome:
         self.need(row, origin, "name_en")
         self.too_long(row, origin, {"ref": 64, "name_en": 200, "name_zh": 200, "website": 200})
-        self.seen_once(
-            row.get("ref") or fold(row["name_en"]), "ref" if row.get("ref") else "name_en", origin
-        )
         fields: dict[str, Any] = {
             k: row[k] for k in ("ref", "name_en", "name_zh", "website", "notes") if row.get(k)
         }
@@ -151,6 +149,10 @@ class OrganisationImporter(_RowByRow):
             value = self.cell(row, origin, name, getattr(self.vocab, name))
             if value is not None:
                 fields[name] = value
+        self.checkpoint()
+        self.seen_once(
+            row.get("ref") or fold(row["name_en"]), "ref" if row.get("ref") else "name_en", origin
+        )
         parent = row.get("parent", "")
         if parent and fold(parent) not in self.names and self._find(parent) is None:
             raise RowRejected(
@@ -205,6 +207,7 @@ class PostingImporter(_RowByRow):
             "departure": self.cell(row, origin, "departure", parse_date),
         }
         fields.update({k: row[k] for k in ("ref", "title", "title_zh") if row.get(k)})
+        self.checkpoint()
         if fields["departure"] and fields["departure"] < fields["arrival"]:
             raise RowRejected(
                 Issue(
@@ -254,7 +257,7 @@ class CommitmentImporter(_RowByRow):
         engagement = c(
             row, origin, "engagement", lambda t: _engagement(t, self.actor, self.mission)
         )
-        fields: dict[str, Any] = {"description": row["description"]}
+        fields: dict[str, Any] = {"description": row.get("description", "")}
         for name, fn in (
             ("direction", lambda t: parse_choice(t, self.DIRECTION, "direction")),
             ("status", lambda t: parse_choice(t, self.STATUS, "status")),
@@ -269,6 +272,7 @@ class CommitmentImporter(_RowByRow):
                 fields[name] = value
         if row.get("resolution"):
             fields["resolution"] = row["resolution"]
+        self.checkpoint()
         self.seen_once((engagement.pk, fold(row["description"])), "description", origin)
         existing = next(
             (
@@ -303,6 +307,9 @@ def _engagement(token: str, actor: Any, mission: Any) -> Engagement:
     return found
 
 
+FACT_VALUES = (("date", parse_date), ("value", parse_decimal))
+
+
 class FactImporter(_RowByRow):
     kind = "facts"
     columns = (
@@ -323,29 +330,24 @@ class FactImporter(_RowByRow):
         self.too_long(
             row, origin, {"key": 80, "label_en": 200, "label_zh": 200, "unit": 40, "source": 300}
         )
-        key = slugify(row["key"])
-        if not key:
-            raise RowRejected(
-                Issue(line, origin.get("key", "key"), "A key is letters, digits, - and _.")
-            )
+        key = slugify(row.get("key", ""))
+        if row.get("key") and not key:
+            self.problem(origin, "key", "A key is letters, digits, - and _.")
         mission = None if row.get("shared", "").casefold() in YES else self.mission
         if mission is None and not access.sees_all_missions(self.actor):
-            raise RowRejected(
-                Issue(
-                    line,
-                    origin.get("shared", "shared"),
-                    "Shared facts are read by every mission: only the operator can import them.",
-                )
+            self.problem(
+                origin,
+                "shared",
+                "Shared facts are read by every mission: only the operator can import them.",
             )
+        values = {name: self.cell(row, origin, name, fn) for name, fn in FACT_VALUES}
+        self.checkpoint()
         self.seen_once((mission.pk if mission else None, key), "key", origin)
         fields: dict[str, Any] = {"key": key, "label_en": row["label_en"]}
         fields.update({k: row[k] for k in ("label_zh", "unit") if row.get(k)})
         if row.get("source"):  # the file's column keeps the name "source" (docs/intake.md)
             fields["citation"] = row["source"]
-        for name, fn in (("date", parse_date), ("value", parse_decimal)):
-            value = self.cell(row, origin, name, fn)
-            if value is not None:
-                fields[name] = value
+        fields.update({name: value for name, value in values.items() if value is not None})
         if row.get("aliases"):
             fields["aliases"] = split_list(row["aliases"])
         facts = Fact.objects.visible_to(self.actor).filter(key=key)

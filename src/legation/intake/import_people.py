@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from legation.intake.importers import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import Ambiguous, PersonIndex, fold
 from legation.intake.services import person_add_tags
@@ -152,9 +154,7 @@ class PeopleImporter(Importer):
             },
         )
         if not (row.get("family_name") or row.get("given_name") or row.get("name_zh")):
-            raise RowRejected(
-                Issue(self._line, origin.get("family_name", "family_name"), "A name is needed.")
-            )
+            self.problem(origin, "family_name", gettext("A name is needed."))
         out: dict[str, Any] = {}
         for name in ("ref", "family_name", "given_name", "name_zh", "title", "office"):
             if row.get(name):
@@ -201,16 +201,19 @@ class PeopleImporter(Importer):
         )
         for key in [f"ref:{fields['ref']}"] if fields.get("ref") else []:
             if key in self.seen:
-                raise RowRejected(
-                    Issue(line, origin.get("ref", "ref"), f"The same ref as line {self.seen[key]}.")
+                self.problem(
+                    origin,
+                    "ref",
+                    gettext("The same ref as line %(line)s.") % {"line": self.seen[key]},
                 )
         for email in emails:
             if f"email:{email.casefold()}" in self.seen:
                 earlier = self.seen[f"email:{email.casefold()}"]
-                raise RowRejected(
-                    Issue(line, origin.get("email", "email"), f"The same email as line {earlier}.")
+                self.problem(
+                    origin, "email", gettext("The same email as line %(line)s.") % {"line": earlier}
                 )
         org = self.cell(row, origin, "organisation", self.orgs.resolve)
+        self.checkpoint()
         address = None
         if row.get("address"):
             address = {

@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from legation.core import access
 from legation.core.audit import AuditContext, audit, new_operation
@@ -145,6 +146,7 @@ class Importer:
         self.mission = mission
         self.options = options
         self.report: Report | None = None
+        self._issues: list[Issue] = []
 
     def prepare(self) -> None:
         """Load what planning needs (indexes of existing records), once per file."""
@@ -161,9 +163,18 @@ class Importer:
     def write_all(self, outcomes: list[Outcome], progress: Progress) -> None:
         raise NotImplementedError
 
-    # helpers for subclasses
+    # helpers for subclasses: each problem of a row is collected, so that the report lists them
+    # all; `checkpoint` rejects the row with every problem found so far before the plan goes on
+    # to use the values.
+    def problem(self, origin: dict[str, str], name: str, reason: str) -> None:
+        self._issues.append(Issue(self._line, origin.get(name, name) if name else "", reason))
+
+    def checkpoint(self) -> None:
+        if self._issues:
+            raise RowRejected(*self._issues)
+
     def cell(self, row: dict[str, str], origin: dict[str, str], name: str, fn: Any) -> Any:
-        """Parse one cell with `fn`, turning its error into an issue naming the column."""
+        """Parse one cell with `fn`; its error becomes a problem naming the column (and None)."""
         text = row.get(name, "")
         if not text:
             return None
@@ -171,18 +182,19 @@ class Importer:
             return fn(text)
         except (CellError, ValidationError) as exc:
             reason = str(exc) if isinstance(exc, CellError) else " ".join(exc.messages)
-            raise RowRejected(Issue(self._line, origin.get(name, name), reason)) from None
+            self.problem(origin, name, reason)
+            return None
 
     def need(self, row: dict[str, str], origin: dict[str, str], *names: str) -> None:
         for name in names:
             if not row.get(name, "").strip():
-                raise RowRejected(Issue(self._line, origin.get(name, name), "A value is needed."))
+                self.problem(origin, name, gettext("A value is needed."))
 
     def too_long(self, row: dict[str, str], origin: dict[str, str], limits: dict[str, int]) -> None:
         for name, size in limits.items():
             if len(row.get(name, "")) > size:
-                raise RowRejected(
-                    Issue(self._line, origin.get(name, name), f"Longer than {size} characters.")
+                self.problem(
+                    origin, name, gettext("Longer than %(size)s characters.") % {"size": size}
                 )
 
     _line = 0
@@ -232,10 +244,15 @@ def _plan_all(
             )
             continue
         row, origin = mapping.apply(raw) if mapping is not None else (raw, {k: k for k in raw})
+        importer._issues = []
         try:
             outcome = importer.plan(line, row, origin)
         except RowRejected as exc:
-            outcome = Outcome(line, "rejected", issues=exc.issues)
+            extra = [i for i in exc.issues if i not in importer._issues]
+            outcome = Outcome(line, "rejected", issues=[*importer._issues, *extra])
+        else:
+            if importer._issues:
+                outcome = Outcome(line, "rejected", issues=list(importer._issues))
         outcome.origin = origin
         report.outcomes.append(outcome)
         if len(report.outcomes) % 500 == 0:

@@ -33,7 +33,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.timezone import now
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django_tasks import task
 
 from legation.core import access
@@ -81,12 +81,14 @@ def merge_job_start(*, actor: Any, job: MergeJob) -> MergeJob:
     with writing(actor, SEND_PERMISSION, description=f"queue merge job {job.pk}"):
         job = MergeJob.objects.visible_to(actor).select_for_update().get(pk=job.pk)
         if job.status != MergeJob.Status.REVIEW:
-            raise ValidationError({"job": "This merge has been produced or cancelled already."})
+            raise ValidationError(
+                {"job": gettext("This merge has been produced or cancelled already.")}
+            )
         if job.run_status in (RunStatus.QUEUED, RunStatus.RUNNING):
-            raise ValidationError({"job": "This merge is already being produced."})
+            raise ValidationError({"job": gettext("This merge is already being produced.")})
         approved = MergeRow.objects.visible_to(actor).filter(job=job, approved=True).count()
         if not approved:
-            raise ValidationError({"job": "No recipient is approved yet."})
+            raise ValidationError({"job": gettext("No recipient is approved yet.")})
         job.run_status = RunStatus.QUEUED
         job.run_error = ""
         job.progress_done, job.progress_total = 0, approved

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_update_with_history
 
 from legation.core import access
@@ -176,7 +177,9 @@ def job_templates(job: MergeJob) -> dict[str, LetterTemplate]:
 def _row(actor: Any, row: MergeRow) -> MergeRow:
     row = MergeRow.objects.visible_to(actor).select_related("job").get(pk=row.pk)
     if row.job.status != MergeJob.Status.REVIEW:
-        raise ValidationError({"job": "This merge has been produced or cancelled already."})
+        raise ValidationError(
+            {"job": gettext("This merge has been produced or cancelled already.")}
+        )
     return row
 
 
@@ -260,7 +263,9 @@ def merge_row_approve(*, actor: Any, row: MergeRow, approved: bool = True) -> Me
     with writing(actor, SEND_PERMISSION, description=f"approve merge row {row.pk}"):
         row = _row(actor, row)
         if checked is not None and _as_checked(row) != _as_checked(checked):
-            raise ValidationError({"row": "The row was changed meanwhile: approve it again."})
+            raise ValidationError(
+                {"row": gettext("The row was changed meanwhile: approve it again.")}
+            )
         _approve(actor, row, approved)
         return row
 
@@ -279,7 +284,9 @@ def merge_job_approve_all(*, actor: Any, job: MergeJob) -> int:
     access.require(actor, SEND_PERMISSION)
     job = MergeJob.objects.visible_to(actor).get(pk=job.pk)
     if job.status != MergeJob.Status.REVIEW:
-        raise ValidationError({"job": "This merge has been produced or cancelled already."})
+        raise ValidationError(
+            {"job": gettext("This merge has been produced or cancelled already.")}
+        )
     pending = MergeRow.objects.visible_to(actor).filter(
         job=job, approved=False, channel_missing=False
     )
@@ -292,7 +299,9 @@ def merge_job_approve_all(*, actor: Any, job: MergeJob) -> int:
         count = 0
         for row in rows.select_related("job"):
             if row.job.status != MergeJob.Status.REVIEW:
-                raise ValidationError({"job": "This merge has been produced or cancelled already."})
+                raise ValidationError(
+                    {"job": gettext("This merge has been produced or cancelled already.")}
+                )
             _approve(actor, row, True)
             count += 1
         return count
@@ -328,12 +337,14 @@ def merge_job_produce(
     """Render and record the approved rows only, with their salutations and personal lines."""
     job = MergeJob.objects.visible_to(actor).select_related("posting__mission").get(pk=job.pk)
     if job.status != MergeJob.Status.REVIEW:
-        raise ValidationError({"job": "This merge has been produced or cancelled already."})
+        raise ValidationError(
+            {"job": gettext("This merge has been produced or cancelled already.")}
+        )
     rows = list(
         MergeRow.objects.visible_to(actor).filter(job=job, approved=True).select_related("person")
     )
     if not rows:
-        raise ValidationError({"job": "No recipient is approved yet."})
+        raise ValidationError({"job": gettext("No recipient is approved yet.")})
     if any(r.is_suggestion for r in rows):  # approved before suggestions had to be confirmed
         raise ValidationError(
             {"job": "An approved row carries a suggested personal line no one has confirmed."}

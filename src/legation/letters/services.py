@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from legation.core import audit
@@ -71,7 +72,7 @@ def segment_update(*, actor: Any, segment: Segment, **fields: Any) -> Segment:
             if key in fields:
                 setattr(segment, key, fields.pop(key))
         if fields:
-            raise ValidationError(dict.fromkeys(fields, "This field cannot be set here."))
+            raise ValidationError(dict.fromkeys(fields, gettext("This field cannot be set here.")))
         _check_filter(segment.filter, actor, segment.mission)
         segment.full_clean()
         segment.save()

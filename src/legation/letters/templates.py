@@ -25,10 +25,21 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import pgettext_lazy
+
 from legation.letters.filters import LANGUAGES
 from legation.letters.sandbox import LetterSandbox, LetterTemplateError
 
 KINDS = ("farewell", "greeting", "invitation", "thanks", "condolence", "other")
+#: how the pages name each kind (the front matter keeps the English word)
+KIND_LABELS = {
+    "farewell": pgettext_lazy("letter kind", "farewell"),
+    "greeting": pgettext_lazy("letter kind", "greeting"),
+    "invitation": pgettext_lazy("letter kind", "invitation"),
+    "thanks": pgettext_lazy("letter kind", "thanks"),
+    "condolence": pgettext_lazy("letter kind", "condolence"),
+    "other": pgettext_lazy("letter kind", "other"),
+}
 DEFAULT_DIR = Path(__file__).resolve().parent / "templates_default"
 SUFFIX = ".md"
 MAX_TEMPLATE_BYTES = 64 * 1024

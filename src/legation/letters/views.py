@@ -32,7 +32,7 @@ from legation.letters.services import (
     letter_template_restore,
     letter_template_save,
 )
-from legation.letters.templates import LetterTemplate, parse_template
+from legation.letters.templates import KIND_LABELS, LetterTemplate, parse_template
 from legation.web.forms import attach_errors
 
 STARTER = """---
@@ -74,7 +74,8 @@ def _template_rows(request: HttpRequest, mission: Mission | None) -> list[dict[s
         for t in found:
             shipped = library.is_shipped(t)
             record = None if shipped else records.get(t.label)
-            rows.append({"t": t, "name": name, "shipped": shipped, "record": record})
+            kind = KIND_LABELS.get(t.kind, t.kind)
+            rows.append({"t": t, "name": name, "shipped": shipped, "record": record, "kind": kind})
     return rows
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legation.core.models import Region, Sector
 from legation.core.vocab import regions_for
@@ -9,7 +10,7 @@ from legation.people.models import Organisation, Person, Tag
 
 
 class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="by_name")
+    q = django_filters.CharFilter(label=pgettext_lazy("person", "Name"), method="by_name")
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
     tag = django_filters.ModelChoiceFilter(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from legation.core.models import Region, Sector, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
@@ -186,6 +186,11 @@ class Person(Versioned):
         constraints = [ref_per_mission("person")]
 
     def __str__(self) -> str:
+        """The name in the reader's script: in characters in the Chinese interface when the person
+        has them, else in Latin script (as `Mission.__str__` does for missions). Letters name
+        people by their own rules (letters/display.py, letters/context.py), not by this."""
+        if self.name_zh and (get_language() or "").lower().startswith("zh"):
+            return self.name_zh
         return self.full_name or self.name_zh or f"#{self.pk}"
 
     @property
@@ -322,8 +327,8 @@ class Affiliation(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="affiliations"
     )
     role = models.CharField(_("role"), max_length=150, blank=True)
-    start = models.DateField(_("from"), null=True, blank=True)
-    end = models.DateField(_("until"), null=True, blank=True)
+    start = models.DateField(pgettext_lazy("affiliation", "from"), null=True, blank=True)
+    end = models.DateField(pgettext_lazy("affiliation", "until"), null=True, blank=True)
     history = audited()
 
     objects = ContactQuerySet.as_manager()

@@ -99,7 +99,9 @@ def tags_from(values: Iterable[str | Tag], mission: Any) -> list[Tag]:
     for value in values:
         if isinstance(value, Tag):
             if value.mission_id != mission_id:
-                raise ValidationError({"tags": "Unknown tag: use the tags of this mission."})
+                raise ValidationError(
+                    {"tags": gettext("Unknown tag: use the tags of this mission.")}
+                )
             out.append(value)
         elif value and value.strip():
             out.append(Tag.objects.get_or_create(mission_id=mission_id, name=value.strip()[:60])[0])
@@ -470,7 +472,7 @@ def person_add_note(
     with writing(actor, "people.add_personnote", description=f"note on person {person.pk}"):
         if sensitivity > access.clearance(actor):
             raise ValidationError(
-                {"sensitivity": "You cannot write a note above your own clearance."}
+                {"sensitivity": gettext("You cannot write a note above your own clearance.")}
             )
         note = PersonNote(
             person=person,
@@ -495,7 +497,7 @@ def organisation_create(
         apply_fields(org, fields, ORGANISATION_FIELDS)
         org.ref = org.ref or None
         if org.parent is not None and org.parent.mission_id != mission.pk:
-            raise ValidationError({"parent": "The parent belongs to another mission."})
+            raise ValidationError({"parent": gettext("The parent belongs to another mission.")})
         org.full_clean(exclude=["mission"])
         check_ref(org)
         org.save()
@@ -551,10 +553,12 @@ def affiliation_create(
         require_visible(Person.objects, actor, [person], "person")
         require_visible(Organisation.objects, actor, [organisation], "organisation")
         if person.mission_id != organisation.mission_id:
-            raise ValidationError({"organisation": "The organisation belongs to another mission."})
+            raise ValidationError(
+                {"organisation": gettext("The organisation belongs to another mission.")}
+            )
         aff = Affiliation(person=person, organisation=organisation, role=role, start=start, end=end)
         if aff.start and aff.end and aff.end < aff.start:
-            raise ValidationError({"end": "The end date is before the start date."})
+            raise ValidationError({"end": gettext("The end date is before the start date.")})
         aff.full_clean()
         aff.save()
         return aff
@@ -567,9 +571,13 @@ def relationship_create(
     with writing(actor, "people.add_relationship", description="relate people"):
         require_visible(Person.objects, actor, [from_person, to_person], "to_person")
         if from_person.pk == to_person.pk:
-            raise ValidationError({"to_person": "A person cannot be related to themselves."})
+            raise ValidationError(
+                {"to_person": gettext("A person cannot be related to themselves.")}
+            )
         if from_person.mission_id != to_person.mission_id:
-            raise ValidationError({"to_person": "The two people belong to different missions."})
+            raise ValidationError(
+                {"to_person": gettext("The two people belong to different missions.")}
+            )
         rel = Relationship(from_person=from_person, to_person=to_person, kind=kind, note=note)
         rel.full_clean()
         rel.save()
