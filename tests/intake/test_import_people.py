@@ -203,3 +203,17 @@ def test_a_reader_may_not_import(mission, reader, write):
     path = write("p.csv", HEADER + "A1,Smith,Ann,,,,,,,,,,\n")
     with pytest.raises(CommandError, match="does not allow"):
         call_command("import", "people", str(path), "--as", "reader", stdout=StringIO())
+
+
+def test_every_imported_person_has_a_history_in_one_operation_naming_the_file(mission, write):
+    path = write(
+        "people.csv", HEADER + "R1,Brown,Sherrod,,Senator,,,,,,,ohio,\nR2,Carter,Jimmy,,,,,,,,,,\n"
+    )
+    report = commit("people", path, actor=SYSTEM, mission=mission)
+    assert report.counts["created"] == 2, report.issues
+    operation = Operation.objects.get(pk=report.operation_id)
+    assert "people.csv" in operation.description and operation.source == "import"
+    for person in Person.objects.filter(mission=mission):
+        rows = Person.history.filter(id=person.pk)
+        assert {r.operation_id for r in rows} == {operation.pk}
+        assert rows.filter(history_type="+").count() == 1
