@@ -101,7 +101,7 @@ def _change(model: type, change: Any) -> tuple[Any, Any, Any]:
             )
         )
         return (
-            field.verbose_name,
+            field.related_model._meta.verbose_name_plural,
             ", ".join(sorted(names.get(pk, f"#{pk}") for pk in before)),
             ", ".join(sorted(names.get(pk, f"#{pk}") for pk in after)),
         )
