@@ -574,3 +574,12 @@ def deleted_version(model: type, pk: Any, user: Any) -> Any:
     if row is None or row.history_type != "-" or model._base_manager.filter(pk=pk).exists():
         return None
     return row if history_visible(model, pk, user) else None
+
+
+def link_new(instance: Any, name: str, objs: Any) -> None:
+    """Link a record just created to `objs` (its tags) as part of its creation: the links are
+    recorded on its "+" version rather than as a change of their own."""
+    set_links(instance, {name: [obj.pk for obj in objs]})
+    version = instance.history.filter(history_type="+").order_by("-history_id").first()
+    if version is not None:
+        snapshot_links(version, instance)

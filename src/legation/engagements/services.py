@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from legation.core import access
+from legation.core.audit import link_new
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.refs import check_ref
@@ -195,7 +196,7 @@ def engagement_create(
         for org in dict.fromkeys(organisations):
             EngagementOrganisation.objects.create(engagement=engagement, organisation=org)
         if tags:
-            engagement.tags.set(tags_from(tags, mission))
+            link_new(engagement, "tags", tags_from(tags, mission))
         for data in commitments:
             commitment_create(actor=actor, engagement=engagement, **data)
         return engagement
