@@ -11,6 +11,12 @@ urlpatterns = [
     path("language/", views.language, name="language"),
     path("history/<str:label>/<int:pk>/", history.history, name="history"),
     path("history/<str:label>/<int:pk>/restore/", history.restore, name="history_restore"),
+    path(
+        "history/<str:label>/<int:pk>/revert/<int:history_id>/",
+        history.revert,
+        name="history_revert",
+    ),
+    path("recycle-bin/", history.recycle_bin, name="recycle_bin"),
     path("people/", include("legation.people.urls")),
     path("engagements/", include("legation.engagements.urls")),
     path(
@@ -39,3 +45,5 @@ urlpatterns = [
 
 # A busy or unreachable database answers 503 "try again", never a bare 500.
 handler500 = "legation.web.errors.server_error"
+# A deleted record the user may trace says where to restore it (else the usual 404).
+handler404 = "legation.web.history.page_not_found"

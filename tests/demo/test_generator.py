@@ -13,12 +13,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from legation.core.access import SYSTEM
+from legation.core.audit import version_links
 from legation.core.models import Operation, Region, Sector
 from legation.demo import generator
 from legation.demo.generator import DEMO_MISSION_REF, demo_sizes, generate
 from legation.engagements.models import (
     Commitment,
     Engagement,
+    EngagementParticipant,
     EngagementStaff,
     Fact,
     Kind,
@@ -282,11 +284,33 @@ def test_text_index_set_aside_for_the_load_comes_back_unchanged(seeded):
     assert _engagement_table_schema() == before
 
 
-def test_the_batch_is_one_audited_operation_without_history_rows(demo):
+def test_the_batch_is_one_audited_operation_with_a_history_for_every_record(demo):
     operations = Operation.objects.filter(description="demo data generated (size=tiny, seed=7)")
     assert operations.count() == 1
-    assert Person.history.count() == 0
-    assert Engagement.history.count() == 0
+    operation = operations.get()
+    for model in (Person, Organisation, Engagement, Commitment, EngagementParticipant):
+        created = model.history.filter(history_type="+", operation=operation)
+        assert created.count() == model.objects.count() > 0
+        assert set(created.values_list("id", flat=True)) == set(
+            model.objects.values_list("pk", flat=True)
+        )
+    assert Person.history.exclude(history_type="+").count() == 0
+    # Each "+" version keeps the tags the record was loaded with.
+    tagged = Person.objects.filter(tags__isnull=False).distinct().first()
+    row = Person.history.get(id=tagged.pk)
+    assert set(version_links(row)["tags"]) == set(tagged.tags.values_list("pk", flat=True))
+
+
+def test_the_first_edit_of_a_demo_record_shows_its_field_changes(demo, seeded):
+    from legation.people.services import person_update
+    from legation.web.history import entries
+
+    person = Person.objects.order_by("pk").first()
+    person_update(actor=SYSTEM, person=person, title="Changed title")
+    newest = entries(Person, person.pk, SYSTEM)[0]
+    assert [(str(f), new) for f, _old, new in newest["changes"]] == [
+        ("honorific or title", "Changed title")
+    ]
 
 
 def test_generating_twice_is_refused(demo):

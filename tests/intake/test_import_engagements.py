@@ -214,3 +214,17 @@ def test_a_second_import_takes_ids_after_the_first(staffed, write):
     first = Engagement.objects.filter(ref__startswith="R").values_list("pk", flat=True)
     second = Engagement.objects.filter(ref__startswith="S").values_list("pk", flat=True)
     assert max(first) < min(second)
+
+
+def test_each_imported_engagement_has_a_first_version_with_its_tags(staffed, officer, write):
+    from legation.core.audit import version_links
+
+    path = write("e.csv", HEADER.replace("\n", ",tags\n") + LINKED.replace("\n", ",a;b\n"))
+    report = commit("engagements", path, actor=officer, mission=staffed["mission"])
+    operation = Operation.objects.get(pk=report.operation_id)
+    assert "e.csv" in operation.description
+    for engagement in Engagement.objects.filter(mission=staffed["mission"]):
+        row = Engagement.history.get(id=engagement.pk, operation=operation)
+        assert row.history_type == "+"
+        tags = set(engagement.tags.values_list("pk", flat=True))
+        assert set(version_links(row)["tags"]) == tags and len(tags) == 2

@@ -228,3 +228,17 @@ def test_the_language_column_sets_the_preferred_language_and_exports_again(missi
     path.write_text("ref,family_name,language\nL4,Roe,Klingon\n", encoding="utf-8")
     report = preview("people", path, actor=SYSTEM, mission=mission)
     assert report.counts["rejected"] == 1 and "language" in str(report.issues)
+
+
+def test_every_imported_person_has_a_history_in_one_operation_naming_the_file(mission, write):
+    path = write(
+        "people.csv", HEADER + "R1,Brown,Sherrod,,Senator,,,,,,,ohio,\nR2,Carter,Jimmy,,,,,,,,,,\n"
+    )
+    report = commit("people", path, actor=SYSTEM, mission=mission)
+    assert report.counts["created"] == 2, report.issues
+    operation = Operation.objects.get(pk=report.operation_id)
+    assert "people.csv" in operation.description and operation.source == "import"
+    for person in Person.objects.filter(mission=mission):
+        rows = Person.history.filter(id=person.pk)
+        assert {r.operation_id for r in rows} == {operation.pk}
+        assert rows.filter(history_type="+").count() == 1

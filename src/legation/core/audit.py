@@ -18,9 +18,11 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.http import Http404
 from django.utils.translation import ngettext
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from legation.core.models import Operation
 
@@ -113,13 +115,168 @@ def _stamp_history(sender: Any, instance: Any, history_instance: Any, **kwargs: 
         history_instance.history_user = ctx.actor
 
 
+@receiver(pre_delete)
+def _remember_links(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Before a record with kept links (tags) is deleted, note them: Django removes the links
+    before the record, so its "-" version would otherwise show none, and a restore bring none
+    back."""
+    if not hasattr(sender._meta, "simple_history_manager_attribute") or not m2m_history(sender):
+        return
+    kept = {}
+    for m2m, _links in m2m_history(sender):
+        through = m2m.remote_field.through
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        kept[m2m.name] = list(
+            through.objects.filter(**{own: instance.pk}).values_list("pk", f"{other}_id")
+        )
+    instance._legation_links = kept
+
+
+@receiver(post_create_historical_record)
+def _deleted_links(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
+    kept = getattr(instance, "_legation_links", None)
+    if history_instance.history_type != "-" or not kept:
+        return
+    for m2m, links in m2m_history(type(instance)):
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        links.objects.bulk_create(
+            links(history=history_instance, id=pk, **{f"{own}_id": instance.pk, f"{other}_id": o})
+            for pk, o in kept.get(m2m.name, [])
+        )
+
+
+def version_links(row: Any) -> dict[str, list[Any]]:
+    """The ids of the records each kept many-to-many field (tags) linked to in this version."""
+    out = {}
+    for m2m, links in m2m_history(row.instance_type):
+        other = f"{m2m.m2m_reverse_field_name()}_id"
+        out[m2m.name] = list(
+            links.objects.filter(history_id=row.pk).order_by(other).values_list(other, flat=True)
+        )
+    return out
+
+
+def set_links(instance: Any, links: dict[str, list[Any]]) -> bool:
+    """Make `instance`'s kept links (tags) those given, writing the link rows directly (no
+    version of their own: the caller's next save records them). Links to records that no
+    longer exist are left out. Returns whether anything changed."""
+    changed = False
+    for m2m, _links in m2m_history(type(instance)):
+        if m2m.name not in links:
+            continue
+        through = m2m.remote_field.through
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        wanted = set(
+            m2m.related_model._default_manager.filter(pk__in=links[m2m.name]).values_list(
+                "pk", flat=True
+            )
+        )
+        rows = through.objects.filter(**{own: instance.pk})
+        have = set(rows.values_list(f"{other}_id", flat=True))
+        if have - wanted:
+            rows.filter(**{f"{other}__in": have - wanted}).delete()
+        through.objects.bulk_create(
+            through(**{f"{own}_id": instance.pk, f"{other}_id": pk}) for pk in wanted - have
+        )
+        changed = changed or have != wanted
+    return changed
+
+
+def snapshot_links(version: Any, instance: Any) -> None:
+    """Record on `version` (just written) the links its record has now."""
+    for m2m, links in m2m_history(type(instance)):
+        through = m2m.remote_field.through
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        links.objects.bulk_create(
+            links(history=version, id=pk, **{f"{own}_id": instance.pk, f"{other}_id": o})
+            for pk, o in through.objects.filter(**{own: instance.pk}).values_list(
+                "pk", f"{other}_id"
+            )
+        )
+
+
 def historical_models() -> list[type]:
-    """Every historical model of legation's own apps."""
+    """Every historical model of legation's own apps (one version of a record per row; not the
+    tables of the tags each version had, which hang on those rows)."""
     return [
         m
         for m in apps.get_models()
-        if m.__name__.startswith("Historical") and m._meta.app_label in LEGATION_APPS
+        if m.__name__.startswith("Historical")
+        and m._meta.app_label in LEGATION_APPS
+        and hasattr(m, "tracked_fields")
     ]
+
+
+def m2m_history(model: type) -> list[tuple[Any, type]]:
+    """The many-to-many fields whose links each version of `model` keeps (simple-history's
+    `m2m_fields`), with the table of those links per version."""
+    historical = model.history.model
+    return [
+        (m2m, getattr(historical, m2m.name).model)
+        for m2m in getattr(historical, "_history_m2m_fields", [])
+    ]
+
+
+def record_created(model: type, first_pk: int, operation: Operation, *, user_id: Any = None) -> int:
+    """Write the "+" version of every record of `model` from `first_pk` on that has none in
+    `operation` yet, and the links (tags) each one has: the history of a bulk load, in one
+    INSERT … SELECT per table (no row goes through Python). Returns the versions written."""
+    from django.db import connection
+
+    historical = model.history.model
+    qn = connection.ops.quote_name
+    source_cols = [qn(f.column) for f in historical.tracked_fields]
+    target_cols = [qn(historical._meta.get_field(f.name).column) for f in historical.tracked_fields]
+    prep = historical._meta
+    pk = qn(model._meta.pk.column)
+    table, hist_table = qn(model._meta.db_table), qn(historical._meta.db_table)
+    params = [
+        prep.get_field("history_date").get_db_prep_value(operation.created, connection),
+        user_id,
+        prep.get_field("operation").get_db_prep_value(operation.pk, connection),
+        operation.source,
+        first_pk,
+        prep.get_field("operation").get_db_prep_value(operation.pk, connection),
+    ]
+    # Names from _meta, values as parameters.
+    sql = (
+        f"INSERT INTO {hist_table} ({', '.join(target_cols)}, history_date, history_type, "  # noqa: S608
+        f"history_user_id, operation_id, source) "
+        f"SELECT {', '.join('r.' + c for c in source_cols)}, %s, '+', %s, %s, %s "
+        f"FROM {table} r WHERE r.{pk} >= %s AND NOT EXISTS (SELECT 1 FROM {hist_table} h "
+        f"WHERE h.{pk} = r.{pk} AND h.operation_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+    record_links(model, first_pk, operation)
+    return written
+
+
+def record_links(model: type, first_pk: int, operation: Operation) -> None:
+    """Attach to each "+" version written by `operation` (records from `first_pk` on) the links
+    its record has now (its tags), where that version has none yet."""
+    from django.db import connection
+
+    historical = model.history.model
+    qn = connection.ops.quote_name
+    op = historical._meta.get_field("operation").get_db_prep_value(operation.pk, connection)
+    for m2m, links in m2m_history(model):
+        through = m2m.remote_field.through
+        own = qn(through._meta.get_field(m2m.m2m_field_name()).column)
+        other = qn(through._meta.get_field(m2m.m2m_reverse_field_name()).column)
+        hist_pk = qn(historical._meta.pk.column)
+        # Names from _meta, values as parameters.
+        sql = (
+            f"INSERT INTO {qn(links._meta.db_table)} (id, history_id, {own}, {other}) "  # noqa: S608
+            f"SELECT t.id, h.{hist_pk}, t.{own}, t.{other} FROM {qn(through._meta.db_table)} t "
+            f"JOIN {qn(historical._meta.db_table)} h ON h.id = t.{own} "
+            f"WHERE t.{own} >= %s AND h.operation_id = %s AND h.history_type = '+' "
+            f"AND NOT EXISTS (SELECT 1 FROM {qn(links._meta.db_table)} x "
+            f"WHERE x.history_id = h.{hist_pk})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [first_pk, op])
 
 
 LEGATION_APPS = {"core", "people", "engagements", "letters", "intake"}
@@ -192,6 +349,14 @@ def restore_deleted(model: type, pk: Any, *, actor: Any = None, source: str = "c
                     f"Could not restore {len(failed)} related records; nothing was restored."
                 )
             pending = failed
+        for row in rows:  # the tags each record had when it was deleted
+            links = version_links(row)
+            if not any(links.values()):
+                continue
+            record = row.instance_type._default_manager.get(pk=row.instance.pk)
+            set_links(record, links)
+            restored = record.history.order_by("-history_id").first()
+            snapshot_links(restored, record)
     return model._default_manager.get(pk=pk)
 
 
@@ -323,3 +488,98 @@ def history_visible(model: type, pk: Any, user: Any) -> bool:
         return False
     last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
     return last is not None and history_row_visible(last, user)
+
+
+def revert_to_version(
+    model: type,
+    pk: Any,
+    history_id: Any,
+    *,
+    actor: Any,
+    update: Callable[..., Any],
+    fields: Any,
+    expected_version: Any = None,
+    source: str = "command",
+) -> Any:
+    """Write an earlier version of a live record back, as a new audited change.
+
+    `update` is the model's update service (people.services.person_update…), called with the
+    record under its model name, `expected_version` and the version's values of `fields` (the
+    fields that service lets a user set: the mission is not among them and stays as it is).
+    The record's tags go back too, in the same change. The version and the record must both be
+    visible to `actor`, else it is "not found"; the service's own checks (permission, clearance,
+    version) apply as to any edit.
+    """
+    from legation.core.services import locked_visible, writing
+
+    opts = model._meta
+    row = (
+        model.history.filter(**{opts.pk.attname: pk}, history_id=history_id)
+        .exclude(history_type="-")
+        .first()
+    )
+    not_found = f"No version {history_id} of {opts.verbose_name} {pk} in the history."
+    if row is None or not HistoryVisibility(actor).row_visible(row):
+        raise RestoreError(not_found)
+    when = row.history_date.isoformat(timespec="seconds")
+    with writing(
+        actor,
+        f"{opts.app_label}.change_{opts.model_name}",
+        description=f"revert {opts.model_name} {pk} to its version of {when}",
+        source=source,
+    ):
+        try:
+            current = locked_visible(model._default_manager, actor, pk)
+        except model.DoesNotExist:
+            raise RestoreError(not_found) from None
+        old = row.instance
+        values: dict[str, Any] = {}
+        for name in fields:
+            field = opts.get_field(name)
+            value = getattr(old, field.attname)
+            if value == getattr(current, field.attname):
+                continue
+            if field.is_relation and value is not None:
+                value = field.related_model._base_manager.filter(pk=value).first()
+                if value is None and not field.null:
+                    continue  # the record it pointed at is gone: keep today's
+            values[name] = value
+        set_links(current, version_links(row))
+        return update(
+            actor=actor, **{opts.model_name: current}, expected_version=expected_version, **values
+        )
+
+
+class DeletedRecord(Http404):
+    """'Not found' for a record that was deleted and whose history the user may read: the page
+    says when and by whom, and where to restore it."""
+
+    def __init__(self, version: Any) -> None:
+        self.version = version
+        super().__init__(f"{version.instance_type._meta.verbose_name} {version.id} was deleted.")
+
+
+def deleted_version(model: type, pk: Any, user: Any) -> Any:
+    """The version that deleted this record, if the record is gone and the user may read its
+    history (else None: to them it is simply not found)."""
+    history = getattr(model, "history", None)
+    if history is None or not str(pk).isdigit():
+        return None
+    row = (
+        history.filter(**{model._meta.pk.attname: pk})
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if row is None or row.history_type != "-" or model._base_manager.filter(pk=pk).exists():
+        return None
+    return row if history_visible(model, pk, user) else None
+
+
+def link_new(instance: Any, name: str, objs: Any) -> None:
+    """Link a record just created to `objs` (its tags) as part of its creation: the links are
+    recorded on its "+" version rather than as a change of their own."""
+    set_links(instance, {name: [obj.pk for obj in objs]})
+    version = instance.history.filter(history_type="+").order_by("-history_id").first()
+    if version is not None:
+        snapshot_links(version, instance)

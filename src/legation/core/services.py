@@ -90,6 +90,11 @@ def visible_or_404(queryset: models.QuerySet, user: Any, pk: Any) -> models.Mode
 
     obj = queryset.visible_to(user).filter(pk=pk).first()
     if obj is None:
+        from legation.core.audit import DeletedRecord, deleted_version
+
+        deleted = deleted_version(queryset.model, pk, user)
+        if deleted is not None:  # the user may read its history: say where it went
+            raise DeletedRecord(deleted)
         raise Http404(f"No {queryset.model._meta.verbose_name} with id {pk}.")
     return obj
 

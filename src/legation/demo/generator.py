@@ -11,8 +11,9 @@ so rows are built in memory in chunks and written with one multi-row statement p
 (``executemany`` on SQLite, ``COPY`` on PostgreSQL), with primary keys assigned here so that the
 link tables can point at them without reading anything back. A second thread writes one chunk
 while the next is built, and the engagements' full-text index is filled once at the end rather than
-row by row. Nothing goes through ``save()``, so django-simple-history writes no row per record: the
-whole batch is one audited operation instead.
+row by row. Nothing goes through ``save()``: the history of every record (its "+" version, with its
+tags) is written at the end in one ``INSERT … SELECT`` per table (``audit.record_created``), all of
+it tied to the batch's one audited operation.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from legation.core.audit import audit, new_operation
+from legation.core.audit import audit, historical_models, new_operation, record_created
 from legation.core.models import Operation, Region, Sector
 from legation.engagements.models import (
     Commitment,
@@ -1060,7 +1061,9 @@ class _Generator:
         seed: int,
         today: dt.date,
         progress: Callable[[float, str], None],
+        operation: Operation | None = None,
     ) -> None:
+        self.operation = operation
         self.rng = random.Random(seed)
         self.counts = _SIZES[size]
         self.today = today
@@ -1116,6 +1119,8 @@ class _Generator:
     def run(self) -> DemoSummary:
         self._load_vocabulary()
         self.w.tune()
+        audited_models = [h.instance_type for h in historical_models()]
+        first_ids = {model: _next_id(model) for model in audited_models}
         try:
             self.progress(0.0, "mission")
             self._mission()
@@ -1127,6 +1132,10 @@ class _Generator:
             self._facts()
             self._engagements()
             self.w.reset_sequences([Organisation, Person, Posting, Engagement])
+            self.progress(0.97, "history")
+            if self.operation is not None:
+                for model in audited_models:
+                    record_created(model, first_ids[model], self.operation)
             self.progress(0.99, "statistics")
             self.w.analyze([Person, Organisation, Engagement, EngagementParticipant,
                             EngagementStaff, EngagementOrganisation, Commitment,
@@ -2056,5 +2065,7 @@ def generate(
     ):
         if Mission.objects.filter(ref=DEMO_MISSION_REF).exists():
             raise ValueError(f"The demo mission {DEMO_MISSION_REF} exists already.")
-        _record_operation(ctx, description)
-        return _Generator(size=size, seed=seed, today=today, progress=report).run()
+        operation = _record_operation(ctx, description)
+        return _Generator(
+            size=size, seed=seed, today=today, progress=report, operation=operation
+        ).run()

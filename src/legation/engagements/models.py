@@ -272,7 +272,7 @@ class Engagement(Versioned):
         blank=True,
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="engagements")
-    history = audited(versioned=True)
+    history = audited(versioned=True, m2m_fields=["tags"])
 
     objects = EngagementQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from legation.core import access
+from legation.core.audit import link_new
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.refs import check_ref
@@ -244,7 +245,7 @@ def engagement_create(
         _set_links(engagement, EngagementStaff, "posting", staff)
         _set_links(engagement, EngagementOrganisation, "organisation", organisations)
         if tags:
-            engagement.tags.set(tags_from(tags, mission))
+            link_new(engagement, "tags", tags_from(tags, mission))
         _create_commitments(actor, engagement, commitments)
         return engagement
 

@@ -162,6 +162,10 @@ def engagements_import(*, actor: Any, mission: Mission, rows: Sequence[NewEngage
                     [(i, e, t) for i, (e, t) in zip(link_ids, pairs, strict=True)],
                     stamp=stamp,
                 )
+                if stamp is not None:  # each new version keeps the tags it was written with
+                    ctx = audit.current()
+                    assert ctx is not None  # opened by writing()
+                    audit.record_links(Engagement, min(ids), ctx.ensure_operation())
             attachments = []
             for pk, row in zip(ids, rows, strict=True):
                 if row.attachment is None:

@@ -70,7 +70,7 @@ class Organisation(Versioned):
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="organisations")
-    history = audited(versioned=True)
+    history = audited(versioned=True, m2m_fields=["tags"])
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -171,7 +171,7 @@ class Person(Versioned):
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
     search_keys = models.TextField(editable=False, blank=True)
     created = models.DateTimeField(auto_now_add=True)
-    history = audited(versioned=True, excluded_fields=["search_keys"])
+    history = audited(versioned=True, excluded_fields=["search_keys"], m2m_fields=["tags"])
 
     objects = PersonQuerySet.as_manager()
 

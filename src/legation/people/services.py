@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext
 
+from legation.core.audit import link_new
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.refs import check_ref
@@ -163,7 +164,7 @@ def person_create(
         person.save()
         _add_contacts(person, emails, phones, addresses, mission.host_country)
         if tags:
-            person.tags.set(tags_from(tags, mission))
+            link_new(person, "tags", tags_from(tags, mission))
         for note in notes:
             text, level = (note, Sensitivity.INTERNAL) if isinstance(note, str) else note
             person_add_note(actor=actor, person=person, text=text, sensitivity=level)
@@ -502,7 +503,7 @@ def organisation_create(
         check_ref(org)
         org.save()
         if tags:
-            org.tags.set(tags_from(tags, mission))
+            link_new(org, "tags", tags_from(tags, mission))
         return org
 
 
