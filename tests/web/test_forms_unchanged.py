@@ -171,6 +171,8 @@ def test_an_edit_form_sent_back_unchanged_leaves_the_record_as_it_was(
     client.force_login(officer)
     client.post("/language/", {"language": language, "next": "/"})
     before = snapshot(record)
+    model = type(record)
+    versions = (model.objects.get(pk=record.pk).version, model.history.filter(id=record.pk).count())
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
@@ -178,6 +180,9 @@ def test_an_edit_form_sent_back_unchanged_leaves_the_record_as_it_was(
     response = client.post(url, edit_form(html, url))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert snapshot(record) == before
+    # Nothing written: no new version, no empty change in the history.
+    after = (model.objects.get(pk=record.pk).version, model.history.filter(id=record.pk).count())
+    assert after == versions
 
 
 def test_the_form_reader_reads_what_a_browser_sends():

@@ -66,7 +66,11 @@ class EngagementFilter(django_filters.FilterSet):
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Commitment.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("unfinished", _("Open or in progress")), *Commitment.Status.choices],
+        method="by_status",
+    )
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=Posting.objects.none())
     mine = django_filters.BooleanFilter(label=_("Mine"), method="by_mine")
     due_before = django_filters.DateFilter(
@@ -84,6 +88,13 @@ class CommitmentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = Posting.objects.visible_to(user).select_related("person")
         self.user = user
+
+    def by_status(self, queryset, name, value):
+        if value == "unfinished":
+            return queryset.filter(
+                status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS]
+            )
+        return queryset.filter(status=value)
 
     def by_mine(self, queryset, name, value):
         """Owned by one of the user's own postings (the home page's "All your commitments")."""

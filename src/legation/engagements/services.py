@@ -203,8 +203,9 @@ def _check_participants(
             )
 
 
-def _set_links(engagement: Engagement, model: Any, field: str, wanted: Sequence[Any]) -> None:
-    """Make the engagement's links of one kind exactly `wanted` (rows kept when unchanged)."""
+def _set_links(engagement: Engagement, model: Any, field: str, wanted: Sequence[Any]) -> bool:
+    """Make the engagement's links of one kind exactly `wanted` (rows kept when unchanged);
+    whether anything changed."""
     wanted_ids = {o.pk for o in wanted}
     rows = model.objects.filter(engagement=engagement)
     have = set(rows.values_list(f"{field}_id", flat=True))
@@ -213,6 +214,7 @@ def _set_links(engagement: Engagement, model: Any, field: str, wanted: Sequence[
     for pk in dict.fromkeys(o.pk for o in wanted):
         if pk not in have:
             model.objects.create(engagement=engagement, **{f"{field}_id": pk})
+    return have != wanted_ids
 
 
 def engagement_create(
@@ -292,7 +294,7 @@ def engagement_update(
         _check_participants(actor, engagement.mission_id, people, staff, organisations)
         if "region" in fields and not hasattr(fields["region"], "pk"):
             fields["region"] = resolve_region(fields["region"], engagement.mission.host_country)
-        apply_fields(engagement, fields, ENGAGEMENT_FIELDS)
+        changed = apply_fields(engagement, fields, ENGAGEMENT_FIELDS)
 
         def participants_remain() -> None:
             if people is not None or organisations is not None:
@@ -304,16 +306,31 @@ def engagement_update(
                 )
 
         _all_errors(lambda: _check_engagement(engagement, actor), participants_remain)
-        engagement.save()
+        if changed:
+            engagement.save()
+        links_changed = False
         if people is not None:
-            _set_links(engagement, EngagementParticipant, "person", people)
+            links_changed |= _set_links(engagement, EngagementParticipant, "person", people)
         if staff is not None:
-            _set_links(engagement, EngagementStaff, "posting", staff)
+            links_changed |= _set_links(engagement, EngagementStaff, "posting", staff)
         if organisations is not None:
-            _set_links(engagement, EngagementOrganisation, "organisation", organisations)
+            links_changed |= _set_links(
+                engagement, EngagementOrganisation, "organisation", organisations
+            )
         if tags is not None:
-            engagement.tags.set(tags_from(tags, engagement.mission))
+            wanted = tags_from(tags, engagement.mission)
+            links_changed |= {t.pk for t in wanted} != set(
+                engagement.tags.values_list("pk", flat=True)
+            )
+            engagement.tags.set(wanted)
         _create_commitments(actor, engagement, commitments)
+        if not changed:
+            # Saved unchanged: no new version of its fields. A change of its links alone still
+            # counts as an edit (a later save on the older version is refused).
+            if links_changed or commitments:
+                Engagement.objects.filter(pk=engagement.pk).update(version=engagement.version)
+            else:
+                engagement.version -= 1
         return engagement
 
 
@@ -375,11 +392,15 @@ def commitment_update(
     ):
         commitment = locked_visible(Commitment.objects, actor, commitment.pk)
         check_version(commitment, expected_version)
-        apply_fields(commitment, fields, COMMITMENT_FIELDS)
+        changed = apply_fields(commitment, fields, COMMITMENT_FIELDS)
+        closed_on = commitment.closed_on
         _close_if_finished(commitment)
         commitment.full_clean()
         _check_commitment(commitment, actor)
-        commitment.save()
+        if changed or commitment.closed_on != closed_on:
+            commitment.save()
+        else:
+            commitment.version -= 1  # saved unchanged: nothing written
         return commitment
 
 

@@ -235,7 +235,7 @@ def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
         except HiddenDependants as exc:
             messages.error(request, str(exc))
             return redirect("engagements:detail", engagement.pk)
-        messages.success(request, _("Deleted. It can be restored from its history."))
+        messages.success(request, _("Deleted. It can be restored from the recycle bin."))
         return redirect("engagements:list")
     return render(
         request,

@@ -522,13 +522,24 @@ def organisation_update(
         org = locked_visible(Organisation.objects, actor, organisation.pk)
         check_version(org, expected_version)
         fields = _resolve_vocab(dict(fields), org.mission.host_country)
-        apply_fields(org, fields, ORGANISATION_FIELDS)
-        org.ref = org.ref or None
+        if "ref" in fields:
+            fields["ref"] = fields["ref"] or None
+        changed = apply_fields(org, fields, ORGANISATION_FIELDS)
         org.full_clean(exclude=["mission"])
         check_ref(org)
-        org.save()
+        if changed:
+            org.save()
+        tags_changed = False
         if tags is not None:
-            org.tags.set(tags_from(tags, org.mission_id))
+            wanted = tags_from(tags, org.mission_id)
+            tags_changed = {t.pk for t in wanted} != set(org.tags.values_list("pk", flat=True))
+            org.tags.set(wanted)
+        if not changed:
+            # Saved unchanged: nothing written; a change of its tags alone still counts.
+            if tags_changed:
+                Organisation.objects.filter(pk=org.pk).update(version=org.version)
+            else:
+                org.version -= 1
         return org
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisations/new/", views.organisation_edit, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
 ]
 
 # Likely duplicates, reviewed and merged in the browser (views_duplicates.py).

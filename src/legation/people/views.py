@@ -276,13 +276,32 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
         except HiddenDependants as exc:
             messages.error(request, str(exc))
             return redirect("people:detail", person.pk)
-        messages.success(request, _("Deleted. It can be restored from its history."))
+        messages.success(request, _("Deleted. It can be restored from the recycle bin."))
         return redirect("people:list")
     cancel = reverse("people:detail", args=[person.pk])
     return render(
         request,
         "web/confirm_delete.html",
         {"object": person, "section": "people", "cancel": cancel},
+    )
+
+
+@login_required
+def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    org = visible_or_404(Organisation.objects, request.user, pk)
+    if request.method == "POST":
+        try:
+            services.organisation_delete(actor=request.user, organisation=org)
+        except HiddenDependants as exc:
+            messages.error(request, str(exc))
+            return redirect("people:organisation", org.pk)
+        messages.success(request, _("Deleted. It can be restored from the recycle bin."))
+        return redirect("people:organisations")
+    cancel = reverse("people:organisation", args=[org.pk])
+    return render(
+        request,
+        "web/confirm_delete.html",
+        {"object": org, "section": "organisations", "cancel": cancel},
     )
 
 

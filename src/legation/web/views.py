@@ -20,6 +20,9 @@ from legation.insight.cache import remembered
 from legation.insight.figures import day_end, quiet_relationships
 from legation.web.search import search_all
 
+HOME_ITEMS = 12  # commitments shown in each list of the home page
+WEEK_ITEMS = 20  # engagements of this week shown
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,29 +37,31 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     # The user's own first (owned by any of their postings), most urgent first: overdue, then
     # by due date; then the rest of the mission's due in the next two weeks.
-    mine = list(open_commitments.filter(owner__user=user)[:12])
-    commitments = list(
-        open_commitments.exclude(owner__user=user).filter(due__lte=today + dt.timedelta(days=14))[
-            :12
-        ]
+    # Each list shows its first few and says how many there are, with a link to them all.
+    mine_all = open_commitments.filter(owner__user=user)
+    mine = list(mine_all[:HOME_ITEMS])
+    due_by = today + dt.timedelta(days=14)
+    due_all = open_commitments.exclude(owner__user=user).filter(due__lte=due_by)
+    commitments = list(due_all[:HOME_ITEMS])
+    week_end = week_start + dt.timedelta(days=6)
+    week_all = Engagement.objects.visible_to(user).filter(
+        start__gte=day_end(week_start - dt.timedelta(days=1)), start__lt=day_end(week_end)
     )
-    this_week = (
-        Engagement.objects.visible_to(user)
-        .filter(
-            start__gte=day_end(week_start - dt.timedelta(days=1)),
-            start__lt=day_end(week_start + dt.timedelta(days=6)),
-        )
-        .select_related("region")
-        .order_by("start")[:20]
-    )
+    this_week = list(week_all.select_related("region").order_by("start")[:WEEK_ITEMS])
     recent = Engagement.objects.visible_to(user).select_related("region").order_by("-pk")[:8]
     return render(
         request,
         "web/home.html",
         {
             "mine": mine,
+            "mine_total": len(mine) if len(mine) < HOME_ITEMS else mine_all.count(),
             "commitments": commitments,
+            # The link to them all lists the user's own too.
+            "due_total": open_commitments.filter(due__lte=due_by).count(),
+            "due_query": f"?status=unfinished&due_before={due_by.isoformat()}",
             "this_week": this_week,
+            "week_total": len(this_week) if len(this_week) < WEEK_ITEMS else week_all.count(),
+            "week_query": f"?since={week_start.isoformat()}&until={week_end.isoformat()}&sort=start",
             "recent": recent,
             "today": today,
         },
