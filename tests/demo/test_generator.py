@@ -388,3 +388,20 @@ def test_the_demo_ambassadors_farewell_names_demoland_not_china(
     body = "\n".join(text.splitlines()[2:])
     for word in never:
         assert word not in body, word
+
+
+def test_the_demo_login_holds_the_head_of_missions_posting(demo, client):
+    from legation.core.management.commands.demo import DEMO_USER, ensure_demo_login
+    from legation.engagements.models import Mission, Posting
+
+    mission = Mission.objects.get(ref=DEMO_MISSION_REF)
+    assert ensure_demo_login(mission)
+    head = Posting.objects.get(mission=mission, ref=generator.HEAD_POSTING_REF)
+    assert head.user.username == DEMO_USER and head.departure is None
+    assert ensure_demo_login(mission) is None  # a rerun changes nothing
+    # Logging a meeting, the head of mission is among our participants from the start.
+    client.force_login(head.user)
+    form = client.get("/engagements/log/").content.decode()
+    assert re.search(rf'<input[^>]*name="staff"[^>]*value="{head.pk}"[^>]*checked', form) or (
+        re.search(rf'<input[^>]*value="{head.pk}"[^>]*name="staff"[^>]*checked', form)
+    )

@@ -64,6 +64,7 @@ from legation.people.models import (
 )
 
 DEMO_MISSION_REF = "DEMO-US"
+HEAD_POSTING_REF = "DEMO-HOM"  # the head of mission in post, held by the demo login
 DEMO_DOMAIN = "demoland-embassy.example"
 
 

@@ -20,17 +20,32 @@ def ensure_demo_login(mission: Any) -> str | None:
     from legation.core.management.commands.createuser import create_user
 
     User = get_user_model()
-    if User.objects.filter(username=DEMO_USER).exists():
-        return None
-    password = secrets.token_urlsafe(9)
-    create_user(
-        DEMO_USER,
-        role="head_of_mission",
-        password=password,
-        missions=[mission],
-        clearance=Sensitivity.RESTRICTED,
-    )
+    user = User.objects.filter(username=DEMO_USER).first()
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(9)
+        user = create_user(
+            DEMO_USER,
+            role="head_of_mission",
+            password=password,
+            missions=[mission],
+            clearance=Sensitivity.RESTRICTED,
+        )
+    hold_head_posting(mission, user)
     return password
+
+
+def hold_head_posting(mission: Any, user: Any) -> None:
+    """The demo login holds the head of mission's posting in force, as a real head's login
+    does: the meetings they log include them, their commitments come first at home."""
+    from legation.core.access import SYSTEM
+    from legation.demo.generator import HEAD_POSTING_REF
+    from legation.engagements.models import Posting
+    from legation.engagements.services import posting_update
+
+    posting = Posting.objects.filter(mission=mission, ref=HEAD_POSTING_REF).first()
+    if posting is not None and posting.user_id is None:
+        posting_update(actor=SYSTEM, posting=posting, user=user)
 
 
 class Command(LegationCommand):
