@@ -52,6 +52,9 @@ def test_a_deleted_engagement_comes_back_with_its_tags(mission, officer, ambassa
     engagement = engagement_services.engagement_create(
         actor=officer,
         mission=mission,
+        organisations=[
+            services.organisation_create(actor=officer, mission=mission, name_en="Farm Bureau")
+        ],
         kind="meeting",
         start=timezone.now() - dt.timedelta(days=1),
         subject="Trade talks",
@@ -107,6 +110,9 @@ def test_revert_is_refused_to_a_reader_an_outsider_and_the_uncleared(
     engagement = engagement_services.engagement_create(
         actor=officer,
         mission=mission,
+        organisations=[
+            services.organisation_create(actor=officer, mission=mission, name_en="Farm Bureau")
+        ],
         kind="meeting",
         start=timezone.now(),
         subject="Hidden",

@@ -21,6 +21,9 @@ def deleted(mission, officer):
     engagement = engagement_services.engagement_create(
         actor=officer,
         mission=mission,
+        organisations=[
+            services.organisation_create(actor=officer, mission=mission, name_en="Farm Bureau")
+        ],
         kind="meeting",
         start=timezone.now() - dt.timedelta(days=1),
         subject="INTERNAL-TALK",
