@@ -109,3 +109,16 @@ def login(page, site: str, username: str, password: str = "x-Secret-pass-42") ->
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{site}/")
+
+
+def choose_language(page, language: str) -> None:
+    """Switch the interface language from the header (inside the menu on a phone)."""
+    from playwright.sync_api import expect
+
+    toggle = page.locator("header button.menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    page.locator(f'form.lang button[value="{language}"]').click()
+    expect(page.locator("html")).to_have_attribute(
+        "lang", "zh-Hans" if language == "zh-hans" else "en"
+    )

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from legation.people import services
 from tests import factories
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import choose_language, login, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,8 +23,7 @@ def test_adding_an_email_row_and_saving(page, site, mission, officer, language, 
     page.set_viewport_size({"width": width, "height": 900})
     login(page, site, "officer")
     if language == "zh-hans":
-        page.locator('form.lang button[value="zh-hans"]').click()
-        page.wait_for_load_state()
+        choose_language(page, "zh-hans")
     page.goto(f"{site}/people/{carter.pk}/edit/")
     emails = page.locator("fieldset#emails")
     rows = emails.locator("[data-row]")
