@@ -193,7 +193,6 @@ def test_region_and_city_are_joined_with_the_language_comma(client, officer, led
 
 def test_duplicates_name_each_person_once_per_script(client, officer, mission):
     from legation.people import services
-
     from tests import factories
 
     for code in ("US-GA", "US-CA"):
