@@ -229,3 +229,15 @@ def test_a_posting_label_uses_full_width_parentheses_in_chinese(ambassador_posti
         assert str(ambassador_posting).endswith("（EMB-US）")
     with translation.override("en"):
         assert str(ambassador_posting).endswith(" (EMB-US)")
+
+
+def test_the_review_queue_source_uses_the_language_date_style():
+    from django.utils import translation
+
+    from legation.letters.display import suggestion_source
+
+    stored = "2026-12-02 meeting: Courtesy call"
+    with translation.override("en"):
+        assert suggestion_source(stored) == "2 Dec 2026 meeting: Courtesy call"
+    with translation.override("zh-hans"):
+        assert suggestion_source(stored) == "2026年12月2日 会见：Courtesy call"

@@ -186,7 +186,8 @@ def first_sentence(text: str) -> str:
 def suggestion_source(engagement: Any) -> str:
     """What the officer is shown beside the suggestion: the date, the kind, the subject and the
     summary's first sentence (the record as the officer may see it; never printed in a letter)."""
-    source = str(engagement)  # the reader's date style and separator (Engagement.__str__)
+    day = timezone.localtime(engagement.start).date()
+    source = f"{day.isoformat()} {engagement.get_kind_display()}: {engagement.subject}"
     first = first_sentence(engagement.summary or "")
     if first:
         source += f" — {first}"
