@@ -56,6 +56,24 @@ def test_createuser_with_a_role_mission_and_clearance(mission):
     assert user.legation_profile.clearance == 2
     assert list(user.legation_missions.values_list("ref", flat=True)) == ["EMB-US"]
     assert "Password: " in out.getvalue()
+    assert "clearance restricted," in out.getvalue() and "capped" not in out.getvalue()
+
+
+def test_createuser_says_when_the_role_caps_the_clearance(mission):
+    out = StringIO()
+    call_command(
+        "createuser",
+        "ro",
+        "--role",
+        "reader",
+        "--mission",
+        "EMB-US",
+        "--clearance",
+        "restricted",
+        stdout=out,
+    )
+    said = out.getvalue()
+    assert "clearance internal (capped by the reader role; restricted was asked)" in said
 
 
 def test_createuser_refuses_an_unknown_mission_and_a_weak_password(mission, monkeypatch):

@@ -224,14 +224,14 @@ SHOWN = {
         "sender": "<dd>Qin Gang, Ambassador</dd>",
         "carter": "English · former President</div>",
         "ms": "English · Ms.</div>",
-        "source": "Suggested from: 2022-11-01 meeting: Conversation on hope",
+        "source": "Suggested from: 1 Nov 2022 meeting: Conversation on hope",
         "not": ["· President</div>", "秦刚", "会见"],
     },
     "zh-hans": {
         "sender": "<dd>秦刚，大使</dd>",
         "carter": "English · 前总统</div>",
         "ms": "English · 女士</div>",
-        "source": "建议来源：2022-11-01 会见：Conversation on hope",
+        "source": "建议来源：2022年11月1日 会见：Conversation on hope",
         # (the salutations and lines are the English letter's own words)
         "not": ["Qin Gang", "Ambassador", "· President", "· Ms.", " meeting:", "former"],
     },
@@ -274,9 +274,9 @@ def test_a_source_stored_in_chinese_is_shown_in_english_on_an_english_page(setti
     from legation.letters.display import suggestion_source
 
     with translation.override("en"):
-        assert suggestion_source("2022-11-01 会见: 拜会") == "2022-11-01 meeting: 拜会"
-        assert suggestion_source("2022-11-01 site visit: Farm") == "2022-11-01 site visit: Farm"
+        assert suggestion_source("2022-11-01 会见: 拜会") == "1 Nov 2022 meeting: 拜会"
+        assert suggestion_source("2022-11-01 site visit: Farm") == "1 Nov 2022 site visit: Farm"
         assert suggestion_source("a note with no date") == "a note with no date"
     with translation.override("zh-hans"):
-        assert suggestion_source("2022-11-01 site visit: Farm") == "2022-11-01 实地考察：Farm"
+        assert suggestion_source("2022-11-01 site visit: Farm") == "2022年11月1日 实地考察：Farm"
         assert suggestion_source("2022-11-01 unknown: x") == "2022-11-01 unknown: x"

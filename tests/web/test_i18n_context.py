@@ -129,3 +129,116 @@ def test_insight_dates_follow_the_page_style(client, head, ledger):
         speak(client, head, language)
         page = client.get("/insight/?posting=P-HOM").content.decode()
         assert shown in page and "2021-07-28" not in visible_text(page)
+
+
+# The user trial's text fixes: names once, dates and separators in the reader's style, labels
+# instead of codes, full-width punctuation in Chinese.
+
+
+def test_an_engagement_title_uses_the_language_date_style_and_separator(officer, ledger):
+    from django.utils import translation
+
+    engagement = Engagement.objects.filter(subject="Talk 1").get()
+    engagement.start = timezone.make_aware(dt.datetime(2023, 12, 7, 10, 0))
+    with translation.override("en"):
+        assert str(engagement) == "7 Dec 2023 meeting: Talk 1"
+    with translation.override("zh-hans"):
+        assert str(engagement) == "2023年12月7日 会见：Talk 1"
+
+
+def test_the_deleted_page_title_and_history_read_in_the_language(client, mission, officer):
+    from legation.core.audit import restore_deleted
+    from legation.people import services
+    from legation.people.models import Person
+
+    person = services.person_create(
+        actor=officer, mission=mission, family_name="White", given_name="Nancy", name_zh="南希·怀特"
+    )
+    person = services.person_update(actor=officer, person=person, preferred_language="zh")
+    services.person_delete(actor=officer, person=person)
+    url = f"/history/people.person/{person.pk}/"
+    speak(client, officer, "zh-hans")
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert "<title>删除：南希·怀特 · legation</title>" in page
+    restore_deleted(Person, person.pk, actor=officer)
+    page = visible_text(client.get(url).content.decode())
+    assert "已恢复" in page and "创建" in page and "命令行" in page
+    assert "中文" in page and " zh " not in page and " command " not in page
+    speak(client, officer, "en")
+    page = visible_text(client.get(url).content.decode())
+    assert "Restored" in page and "command line" in page and "Created" in page
+
+
+def test_organisations_are_named_in_the_readers_script(client, officer, ledger):
+    engagement = Engagement.objects.filter(subject="Talk 1").get()
+    speak(client, officer, "zh-hans")
+    page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+    orgs = page.split("<h2>机构</h2>")[1].split("</ul>")[0]
+    assert "美国参议院" in orgs and "United States Senate" not in orgs
+    speak(client, officer, "en")
+    page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+    orgs = page.split("<h2>Organisations</h2>")[1].split("</ul>")[0]
+    assert "United States Senate" in orgs and "美国参议院" not in orgs
+
+
+def test_region_and_city_are_joined_with_the_language_comma(client, officer, ledger):
+    engagement = Engagement.objects.filter(subject="Talk 1").get()
+    engagement.city = "Atlanta"
+    engagement.save()
+    speak(client, officer, "zh-hans")
+    page = client.get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "佐治亚州，Atlanta" in page
+    speak(client, officer, "en")
+    assert "Georgia, Atlanta" in client.get(f"/engagements/{engagement.pk}/").content.decode()
+
+
+def test_duplicates_name_each_person_once_per_script(client, officer, mission):
+    from legation.people import services
+    from tests import factories
+
+    for code in ("US-GA", "US-CA"):
+        services.person_create(
+            actor=officer,
+            mission=mission,
+            family_name="Adams",
+            given_name="Samantha",
+            name_zh="萨曼莎·亚当斯",
+            region=factories.region(code),
+        )
+    speak(client, officer, "zh-hans")
+    page = visible_text(client.get("/people/duplicates/").content.decode())
+    assert "萨曼莎·亚当斯 萨曼莎·亚当斯" not in page
+    assert "Samantha Adams" in page and "萨曼莎·亚当斯" in page
+    assert "、" in page and ", " not in page.split("萨曼莎·亚当斯")[-1].split("\n")[0]
+
+
+def test_the_commitment_filter_offers_all_or_mine_and_due_from_first(client, officer, ledger):
+    speak(client, officer, "zh-hans")
+    page = client.get("/engagements/commitments/").content.decode()
+    mine = page.split('name="mine"')[1].split("</select>")[0]
+    assert "全部" in mine and "我的" in mine and "未知" not in mine
+    assert page.index("id_due_after") < page.index("id_due_before")
+    speak(client, officer, "en")
+    page = client.get("/engagements/commitments/?mine=true").content.decode()
+    assert ">All<" in page and 'value="true" selected' in page
+
+
+def test_a_posting_label_uses_full_width_parentheses_in_chinese(ambassador_posting):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(ambassador_posting).endswith("（EMB-US）")
+    with translation.override("en"):
+        assert str(ambassador_posting).endswith(" (EMB-US)")
+
+
+def test_the_review_queue_source_uses_the_language_date_style():
+    from django.utils import translation
+
+    from legation.letters.display import suggestion_source
+
+    stored = "2026-12-02 meeting: Courtesy call"
+    with translation.override("en"):
+        assert suggestion_source(stored) == "2 Dec 2026 meeting: Courtesy call"
+    with translation.override("zh-hans"):
+        assert suggestion_source(stored) == "2026年12月2日 会见：Courtesy call"

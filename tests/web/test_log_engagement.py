@@ -348,3 +348,16 @@ def test_this_week_on_the_home_page_runs_from_monday_to_sunday(client, officer, 
     week = html[html.index('id="h-week"') : html.index('id="h-recent"')]
     assert "Monday breakfast" in week and "Sunday dinner" in week
     assert "Last Sunday" not in week and "Next Monday" not in week
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "Saved."), ("zh-hans", "已保存。")])
+def test_editing_an_engagement_says_saved_not_recorded(client, officer, ledger, language, said):
+    engagement = Engagement.objects.get(subject="Talk 1")
+    _speaking(client, officer, language)
+    page = client.post(
+        f"/engagements/{engagement.pk}/edit/",
+        _engagement_post(engagement, subject="Talk one", version=engagement.version),
+        follow=True,
+    )
+    html = page.content.decode()
+    assert said in html and "Engagement recorded." not in html and "交往已记录" not in html

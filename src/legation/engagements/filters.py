@@ -72,12 +72,18 @@ class CommitmentFilter(django_filters.FilterSet):
         method="by_status",
     )
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=Posting.objects.none())
-    mine = django_filters.BooleanFilter(label=_("Mine"), method="by_mine")
-    due_before = django_filters.DateFilter(
-        label=_("Due by"), field_name="due", lookup_expr="lte", widget=DateInput
+    # "All" or "Mine": the home page links to ?mine=true.
+    mine = django_filters.ChoiceFilter(
+        label=_("Whose"),
+        choices=[("true", pgettext_lazy("commitments", "Mine"))],
+        empty_label=pgettext_lazy("commitments", "All"),
+        method="by_mine",
     )
     due_after = django_filters.DateFilter(
         label=_("Due from"), field_name="due", lookup_expr="gte", widget=DateInput
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due by"), field_name="due", lookup_expr="lte", widget=DateInput
     )
 
     class Meta:
@@ -98,7 +104,4 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def by_mine(self, queryset, name, value):
         """Owned by one of the user's own postings (the home page's "All your commitments")."""
-        if value is None:
-            return queryset
-        mine = queryset.filter(owner__user=self.user)
-        return mine if value else queryset.exclude(pk__in=mine.values("pk"))
+        return queryset.filter(owner__user=self.user) if value == "true" else queryset

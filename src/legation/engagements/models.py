@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from legation.core.models import Region, Sensitivity, Versioned, audited
@@ -176,7 +177,11 @@ class Posting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.get_role_display()} ({self.mission.ref})"
+        return pgettext("posting label", "%(person)s – %(role)s (%(mission)s)") % {
+            "person": self.person,
+            "role": self.get_role_display(),
+            "mission": self.mission.ref,
+        }
 
 
 class Kind(models.TextChoices):
@@ -288,7 +293,9 @@ class Engagement(Versioned):
         constraints = [ref_per_mission("engagement")]
 
     def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d} {self.get_kind_display()}: {self.subject}"
+        """The date in the reader's date style, the kind and the subject (letters do not use this)."""
+        day = date_format(timezone.localtime(self.start), "DATE_FORMAT")
+        return f"{day} {self.get_kind_display()}{pgettext('separator', ': ')}{self.subject}"
 
 
 class EngagementLinkQuerySet(VisibleQuerySet):

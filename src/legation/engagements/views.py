@@ -177,6 +177,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data.pop("tags")
         version = data.pop("version")
         commitments = [c for c in (f.to_service() for f in formset.forms) if c]
+        editing = engagement is not None
         try:
             if engagement:
                 engagement = services.engagement_update(
@@ -202,7 +203,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, _("Engagement recorded."))
+            messages.success(request, _("Saved.") if editing else _("Engagement recorded."))
             return redirect("engagements:detail", engagement.pk)
     return render(
         request,

@@ -7,11 +7,14 @@ Li Zhiqiang, Ambassador, Jimmy Carter · former President and "2026-10-02 meetin
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import re
 from typing import Any
 
 from django.utils import translation
+from django.utils.formats import date_format
 
 from legation.engagements.models import Kind
 from legation.letters.context import sender_input
@@ -80,7 +83,8 @@ def _kind_labels() -> dict[str, str]:
 
 def suggestion_source(source: str) -> str:
     """A stored suggestion source ("2026-10-02 meeting: Courtesy call …", written in whatever
-    language the merge was made in) with its kind in the page's language: "2026-10-02 会见：…"."""
+    language the merge was made in) with its date, kind and separator in the page's language:
+    "2026年10月2日 会见：…"."""
     match = _SOURCE_RE.match(source or "")
     if not match:
         return source
@@ -89,6 +93,6 @@ def suggestion_source(source: str) -> str:
     if kind is None:
         return source
     shown = str(Kind(kind).label)
-    if ui_language() == "zh":
-        return f"{day} {shown}：{rest}"
-    return f"{day} {shown}: {rest}"
+    with contextlib.suppress(ValueError):  # the page's date style
+        day = date_format(dt.date.fromisoformat(day), "DATE_FORMAT")
+    return f"{day} {shown}{translation.pgettext('separator', ': ')}{rest}"

@@ -82,6 +82,9 @@ class Organisation(Versioned):
         constraints = [ref_per_mission("organisation")]
 
     def __str__(self) -> str:
+        """The name in the reader's script, as `Person.__str__`; letters use name_en/name_zh."""
+        if self.name_zh and (get_language() or "").lower().startswith("zh"):
+            return self.name_zh
         return self.name_en
 
 

@@ -26,7 +26,7 @@ from legation.core.audit import (
     restore_deleted,
     revert_to_version,
 )
-from legation.core.models import SecurityEvent
+from legation.core.models import Operation, SecurityEvent
 from legation.core.signals import security_event
 from legation.engagements import services as engagement_services
 from legation.people import services as people_services
@@ -84,7 +84,16 @@ def entries(model: type, pk: int, user: Any) -> list[dict[str, Any]]:
         if previous is not None and row.history_type == "~":
             delta = row.diff_against(previous)
             changes = [_change(model, c) for c in delta.changes]
-        out.append({"row": row, "hidden": False, "changes": changes})
+        out.append(
+            {
+                "row": row,
+                "hidden": False,
+                "changes": changes,
+                "source": _source_label(row.source),
+                "restored": row.history_type == "+"
+                and (getattr(row.operation, "description", "") or "").startswith("restore"),
+            }
+        )
         previous = row
     return list(reversed(out))
 
@@ -105,7 +114,26 @@ def _change(model: type, change: Any) -> tuple[Any, Any, Any]:
             ", ".join(sorted(names.get(pk, f"#{pk}") for pk in before)),
             ", ".join(sorted(names.get(pk, f"#{pk}") for pk in after)),
         )
-    return (field.verbose_name, change.old, change.new)
+    return (field.verbose_name, _shown(field, change.old), _shown(field, change.new))
+
+
+def _source_label(source: str) -> str:
+    """Where a change came from, in the reader's language ("web page", "命令行"...)."""
+    try:
+        return str(Operation.Source(source).label)
+    except ValueError:
+        return source
+
+
+def _shown(field: Any, value: Any) -> Any:
+    """A stored value as the reader knows it: a choice by its label, a yes/no in words."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from legation.core import access
 from legation.core.access import ROLES
 from legation.core.management.base import LegationCommand
 from legation.core.models import Profile, Sensitivity
@@ -71,7 +72,7 @@ class Command(LegationCommand):
         generated = not options["password_stdin"]
         password = secrets.token_urlsafe(12) if generated else sys.stdin.readline().rstrip("\n")
         try:
-            create_user(
+            user = create_user(
                 options["username"],
                 role=options["role"],
                 password=password,
@@ -81,9 +82,14 @@ class Command(LegationCommand):
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
+        # The role may cap the clearance asked for (a reader sees at most "internal"): say so.
+        effective = access.clearance(user)
+        shown = str(Sensitivity(effective).label) if effective >= 0 else "none"
+        if effective < LEVELS[options["clearance"]]:
+            shown += f" (capped by the {options['role']} role; {options['clearance']} was asked)"
         self.stdout.write(
             f"Created {options['username']} ({options['role']}, clearance "
-            f"{options['clearance']}, missions: {', '.join(options['mission']) or 'none'})."
+            f"{shown}, missions: {', '.join(options['mission']) or 'none'})."
         )
         if generated:
             self.stdout.write(f"Password: {password}")
