@@ -379,3 +379,64 @@ def test_every_problem_of_a_row_is_listed_not_only_the_first(
         ("3", "ref"),
     ]
     assert rows[2][2] == duplicate
+
+
+def rejected(preview):
+    return re.findall(
+        r'<tr><td class="line">(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>',
+        html.unescape(preview.content.decode().split('id="rejected-rows"')[1]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "time", "sensitivity", "combined"),
+    [
+        (
+            "en",
+            "'25:99' is not a time (use HH:MM).",
+            "Unknown sensitivity 'secret': use one of public, internal, restricted.",
+            "'25:99' is not a time (use HH:MM).",
+        ),
+        (
+            "zh-hans",
+            "“25:99”不是时间（请用 HH:MM）。",
+            "未知的密级“secret”：请使用以下之一：公开, 内部, 限阅, public, internal, restricted。",
+            "“25:99”不是时间（请用 HH:MM）。",
+        ),
+    ],
+)
+def test_a_bad_time_is_reported_under_the_time_column_with_the_other_problems(
+    client, officer, mission, language, time, sensitivity, combined
+):
+    as_client(client, officer)
+    client.post("/language/", {"language": language, "next": "/"})
+    content = (
+        "date,time,kind,subject,sensitivity,duration\n"
+        "2026-12-01,25:99,meeting,Lunch,,\n"
+        "2026-12-01,25:99,meeting,Lunch,secret,soon\n"
+        "2026-12-01 25:99,,meeting,Tea,,\n"
+    )
+    preview = send(client, "engagements", "e.csv", content.encode(), mission=mission)
+    rows = rejected(preview)
+    assert [(line, column) for line, column, _ in rows] == [
+        ("2", "time"),
+        ("3", "time"),
+        ("3", "sensitivity"),
+        ("3", "duration"),
+        ("4", "date"),
+    ]
+    assert rows[0][2] == rows[1][2] == time
+    assert rows[2][2] == sensitivity
+    assert rows[4][2] == combined
+    if language == "zh-hans":
+        assert rows[3][2] == "“soon”不是时长（分钟数，或 H:MM）。"
+
+
+@pytest.mark.parametrize(
+    "label", ["restricted", "限阅", "限制", "Internal", "内部", "public", "公开"]
+)
+def test_sensitivity_is_accepted_by_its_labels(client, officer, mission, label):
+    as_client(client, officer)
+    content = f"date,kind,subject,sensitivity\n2026-12-01,meeting,Lunch,{label}\n"
+    preview = send(client, "engagements", "e.csv", content.encode(), mission=mission)
+    assert count(preview, "created") == 1, text(preview)

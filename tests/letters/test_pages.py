@@ -295,3 +295,20 @@ def test_starting_a_review_warns_of_chinese_letters_to_people_without_a_chinese_
     )  # fmt: skip
     assert MergeJob.objects.latest("pk").rows.get(person=baker).salutation == "尊敬的Baker市长："
     assert "No Chinese name recorded for Ann Baker" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "met-by: no posting “NOPE”"), ("zh", "met-by：没有岗位“NOPE”")]
+)
+def test_a_merge_whose_filter_names_no_posting_is_refused_with_the_reason(
+    officer_client, farewell_world, posting, language, message
+):
+    officer_client.cookies["django_language"] = language
+    response = officer_client.post(
+        "/letters/jobs/",
+        {"template": "farewell", "filter": "met-by=NOPE", "posting": posting.pk,
+         "letter_date": "2022-12-30", "format": "pdf"},
+    )  # fmt: skip
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
+    assert not MergeJob.objects.exists()

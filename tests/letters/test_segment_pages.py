@@ -162,3 +162,25 @@ def test_merge_form_shows_the_count_of_a_saved_segment(
 def test_unreadable_filters_say_why(client, crowd, officer, words, error):
     html = login(client, officer).get("/letters/segments/count/", {"filter": words}).content
     assert error in html.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "met-by: no posting “%s”"), ("zh", "met-by：没有岗位“%s”")],
+)
+def test_a_met_by_word_naming_no_visible_posting_says_so_never_a_server_error(
+    client, crowd, officer, mission, other_mission, language, message
+):
+    """An unknown ref and another mission's ref read the same: nothing leaks."""
+    factories.PostingFactory(mission=other_mission, ref="P-ELSEWHERE")
+    login(client, officer, language)
+    for ref in ("NOPE", "P-ELSEWHERE"):
+        response = count_html(client, name="x", mission=mission.pk, more=f"met-by={ref}")
+        assert response.status_code == 200
+        assert message % ref in response.content.decode()
+        response = client.post(
+            "/letters/segments/new/", {"name": "x", "mission": mission.pk, "more": f"met-by={ref}"}
+        )
+        assert response.status_code == 400
+        assert message % ref in response.content.decode()
+    assert not Segment.objects.filter(name="x").exists()

@@ -141,3 +141,34 @@ def test_another_missions_people_are_not_found(client, twins, outsider):
     assert client.get(url).status_code == 404
     assert client.post(url, {"version_a": 1, "version_b": 1}).status_code == 404
     assert Person.objects.filter(pk=b.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "This person was merged into"), ("zh", "此人已合并到")]
+)
+def test_a_merged_away_person_points_to_the_kept_one_and_is_not_in_the_recycle_bin(
+    client, twins, officer, language, said
+):
+    a, b = twins["a"], twins["b"]
+    login(client, officer, language)
+    response = client.post(
+        f"/people/duplicates/{a.pk}/{b.pk}/", {"version_a": a.version, "version_b": b.version}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/people/{b.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 404
+    assert said in html and f"#{a.pk}" in html and f'href="/people/{a.pk}/"' in html
+    assert "was deleted" not in html and "已被删除" not in html
+    assert f"/history/people.person/{b.pk}/" not in client.get("/recycle-bin/").content.decode()
+
+
+def test_a_merge_by_the_command_is_marked_too(twins, officer):
+    from legation.core.audit import merged_into
+    from legation.intake.services import person_merge
+
+    a, b = twins["a"], twins["b"]
+    person_merge(actor=officer, keep=a, other=b)
+    assert merged_into(Person.history.get(history_type="-", id=b.pk)) == a.pk
+    factories.PersonFactory(mission=a.mission).delete()
+    assert merged_into(Person.history.filter(history_type="-").latest("history_id")) is None

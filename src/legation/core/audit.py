@@ -583,3 +583,19 @@ def link_new(instance: Any, name: str, objs: Any) -> None:
     version = instance.history.filter(history_type="+").order_by("-history_id").first()
     if version is not None:
         snapshot_links(version, instance)
+
+
+MERGED_INTO = "merged into {keep}"
+"""The change reason of a merged-away person's deletion row (intake.services.person_merge):
+`merged_into` reads the kept person's id back, so the old page can point there."""
+
+
+def merged_into(row: Any) -> int | None:
+    """The id of the person a deleted record (its '-' history row) was merged into, or None
+    when the deletion was not a merge."""
+    prefix = MERGED_INTO.format(keep="")
+    reason = getattr(row, "history_change_reason", None) or ""
+    if row.history_type != "-" or not reason.startswith(prefix):
+        return None
+    rest = reason.removeprefix(prefix)
+    return int(rest) if rest.isdigit() else None

@@ -7,6 +7,7 @@ import gettext
 import pycountry
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from legation.core.models import Region, Sector
 
@@ -101,7 +102,9 @@ def resolve_region(value: str | Region | None, country: str = "US") -> Region | 
         or Region.objects.filter(Q(name_en__iexact=text) | Q(name_zh=text)).first()
     )
     if match is None:
-        raise ValidationError({"region": f"Unknown region {text!r}: use an ISO 3166-2 code."})
+        raise ValidationError(
+            {"region": _("Unknown region '%(value)s': use an ISO 3166-2 code.") % {"value": text}}
+        )
     return match
 
 
@@ -119,5 +122,10 @@ def resolve_sector(value: str | Sector | None) -> Sector | None:
     ).first()
     if match is None:
         codes = ", ".join(Sector.objects.values_list("code", flat=True))
-        raise ValidationError({"sector": f"Unknown sector {text!r}: use one of {codes}."})
+        raise ValidationError(
+            {
+                "sector": _("Unknown sector '%(value)s': use one of %(codes)s.")
+                % {"value": text, "codes": codes}
+            }
+        )
     return match

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from legation.core import access
 from legation.core.refs import REF_TAKEN
@@ -27,13 +28,14 @@ from legation.intake.importers import Importer, Issue, Outcome, Progress, RowRej
 from legation.intake.matching import fold
 from legation.intake.services import NewEngagement, engagement_link, engagements_import
 from legation.intake.values import (
-    SENSITIVITY,
     CellError,
     Vocabulary,
     choice_lookup,
     parse_choice,
     parse_datetime,
     parse_minutes,
+    parse_sensitivity,
+    parse_time,
     split_list,
 )
 from legation.people.models import EmailAddress, Person
@@ -118,7 +120,10 @@ class EngagementImporter(Importer):
     def _person(self, token: str) -> int:
         pk = self.person_by.get(token) or self.person_by.get(token.casefold())
         if pk is None:
-            raise CellError(f"No person {token!r} (give a ref or an email of this mission).")
+            raise CellError(
+                _("No person '%(value)s' (give a ref or an email of this mission).")
+                % {"value": token}
+            )
         return pk
 
     def _staff(self, token: str, on: dt.date) -> int:
@@ -129,8 +134,11 @@ class EngagementImporter(Importer):
             if arrival <= on and (departure is None or on <= departure):
                 return pk
         if person is None:
-            raise CellError(f"No staff member or posting {token!r}.")
-        raise CellError(f"{token!r} holds no posting on {on:%Y-%m-%d}.")
+            raise CellError(_("No staff member or posting '%(value)s'.") % {"value": token})
+        raise CellError(
+            _("'%(value)s' holds no posting on %(date)s.")
+            % {"value": token, "date": f"{on:%Y-%m-%d}"}
+        )
 
     def _memo(self, row: dict[str, str], origin: dict[str, str], name: str, fn: Any) -> Any:
         """`cell` for values parsed the same way every time: each distinct text parsed once.
@@ -153,6 +161,10 @@ class EngagementImporter(Importer):
         key = (row.get("date", ""), row.get("time", ""))
         hit = self.starts.get(key)
         if hit is None:
+            if key[1].strip() and self.cell(row, origin, "time", parse_time) is None:
+                # A bad time is the time column's problem; the date is still checked alone.
+                self.cell(row, origin, "date", parse_datetime)
+                return None, None
             start = self.cell(row, origin, "date", lambda t: parse_datetime(t, key[1]))
             if start is None:  # missing or unreadable: a problem of the row, not kept
                 return None, None
@@ -176,15 +188,13 @@ class EngagementImporter(Importer):
                 row, origin, "site_type", lambda t: parse_choice(t, SITE_TYPES, "site type")
             )
             or "",
-            "sensitivity": m(
-                row, origin, "sensitivity", lambda t: parse_choice(t, SENSITIVITY, "sensitivity")
-            ),
+            "sensitivity": m(row, origin, "sensitivity", parse_sensitivity),
             "duration": m(row, origin, "duration", parse_minutes),
         }
         if fields["sensitivity"] is None:
             fields["sensitivity"] = 1
         if fields["sensitivity"] > self.clearance:
-            self.problem(origin, "sensitivity", "Above your own clearance.")
+            self.problem(origin, "sensitivity", _("Above your own clearance."))
         if fields["duration"] is None:
             fields["duration"] = dt.timedelta(hours=1)
         if row.get("ref"):
@@ -212,13 +222,13 @@ class EngagementImporter(Importer):
             else ("key", day, fields["kind"], fold(row["subject"])),
         )
         if plan.key in self.seen:
-            what = "ref" if plan.key[0] == "ref" else "date, kind and subject"
+            same = (
+                _("The same ref as line %(line)s.")
+                if plan.key[0] == "ref"
+                else _("The same date, kind and subject as line %(line)s.")
+            )
             raise RowRejected(
-                Issue(
-                    line,
-                    origin.get("ref", "ref"),
-                    f"The same {what} as line {self.seen[plan.key]}.",
-                )
+                Issue(line, origin.get("ref", "ref"), same % {"line": self.seen[plan.key]})
             )
         self.seen[plan.key] = line
         return Outcome(line, "created", f"{day:%Y-%m-%d} {row['subject'][:60]}", payload=plan)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from legation.core import access
 from legation.core.refs import REF_TAKEN
@@ -19,7 +20,6 @@ from legation.engagements.selectors import NotFound, find_mission, find_person, 
 from legation.intake.importers import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import fold
 from legation.intake.values import (
-    SENSITIVITY,
     YES,
     CellError,
     Vocabulary,
@@ -27,6 +27,7 @@ from legation.intake.values import (
     parse_choice,
     parse_date,
     parse_decimal,
+    parse_sensitivity,
     split_list,
 )
 from legation.people import services as people
@@ -56,7 +57,8 @@ class _RowByRow(Importer):
                 Issue(
                     self._line,
                     origin.get(column, column),
-                    f"The same {column} as line {seen[key]}.",
+                    _("The same %(column)s as line %(line)s.")
+                    % {"column": origin.get(column, column), "line": seen[key]},
                 )
             )
         seen[key] = self._line
@@ -159,7 +161,8 @@ class OrganisationImporter(_RowByRow):
                 Issue(
                     line,
                     origin.get("parent", "parent"),
-                    f"No organisation {parent!r} (it must come earlier in the file or exist).",
+                    _("No organisation '%(value)s' (it must come earlier in the file or exist).")
+                    % {"value": parent},
                 )
             )
         self.names.add(fold(row["name_en"]))
@@ -213,7 +216,7 @@ class PostingImporter(_RowByRow):
                 Issue(
                     line,
                     origin.get("departure", "departure"),
-                    "The departure is before the arrival.",
+                    _("The departure is before the arrival."),
                 )
             )
         postings = Posting.objects.visible_to(self.actor).filter(mission=mission)
@@ -263,7 +266,7 @@ class CommitmentImporter(_RowByRow):
             ("status", lambda t: parse_choice(t, self.STATUS, "status")),
             ("due", parse_date),
             ("closed_on", parse_date),
-            ("sensitivity", lambda t: parse_choice(t, SENSITIVITY, "sensitivity")),
+            ("sensitivity", parse_sensitivity),
             ("requested_by", lambda t: self.lookup(find_person, t)),
             ("owner", lambda t: self.lookup(find_posting, t)),
         ):
@@ -303,7 +306,7 @@ def _engagement(token: str, actor: Any, mission: Any) -> Engagement:
     if found is None and token.strip().isdigit():
         found = engagements.filter(pk=int(token)).first()
     if found is None:
-        raise CellError(f"No engagement {token!r} (give its ref or id).")
+        raise CellError(_("No engagement '%(value)s' (give its ref or id).") % {"value": token})
     return found
 
 
@@ -332,13 +335,13 @@ class FactImporter(_RowByRow):
         )
         key = slugify(row.get("key", ""))
         if row.get("key") and not key:
-            self.problem(origin, "key", "A key is letters, digits, - and _.")
+            self.problem(origin, "key", _("A key is letters, digits, - and _."))
         mission = None if row.get("shared", "").casefold() in YES else self.mission
         if mission is None and not access.sees_all_missions(self.actor):
             self.problem(
                 origin,
                 "shared",
-                "Shared facts are read by every mission: only the operator can import them.",
+                _("Shared facts are read by every mission: only the operator can import them."),
             )
         values = {name: self.cell(row, origin, name, fn) for name, fn in FACT_VALUES}
         self.checkpoint()

@@ -395,7 +395,9 @@ def person_merge(
                     # keep has this row already (a meeting both attended, a relationship
                     # between the two): the other's copy goes.
                     model._default_manager.filter(pk=obj.pk).delete()
-        Person.objects.filter(pk=other.pk).get().delete()
+        gone = Person.objects.filter(pk=other.pk).get()
+        gone._change_reason = audit.MERGED_INTO.format(keep=keep.pk)  # its '-' row's marker
+        gone.delete()
         return keep
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from legation.core import dates
 from legation.core.models import Region, Sector, Sensitivity
@@ -54,7 +55,7 @@ def _parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise CellError(f"{text!r} is not a date (use YYYY-MM-DD).")
+    raise CellError(_("'%(value)s' is not a date (use YYYY-MM-DD).") % {"value": text})
 
 
 def parse_datetime(text: str, time_text: str = "") -> dt.datetime:
@@ -66,13 +67,22 @@ def parse_datetime(text: str, time_text: str = "") -> dt.datetime:
         else:
             day = parse_date(text) if text else None
             if day is None:
-                raise CellError("A date is required.")
-            clock = dt.time.fromisoformat(time_text.strip()) if time_text.strip() else None
+                raise CellError(_("A date is required."))
+            clock = parse_time(time_text) if time_text.strip() else None
             value = dt.datetime.combine(day, clock or dt.time(12, 0))
     except ValueError as exc:
         if isinstance(exc, CellError):
             raise
-        raise CellError(f"{text!r} is not a date and time (use YYYY-MM-DD HH:MM).") from None
+        day_text, _sep, clock_text = text.replace("T", " ", 1).partition(" ")
+        try:  # a good date with a bad time: name the time
+            _parse_date(day_text)
+        except CellError:
+            pass
+        else:
+            parse_time(clock_text)
+        raise CellError(
+            _("'%(value)s' is not a date and time (use YYYY-MM-DD HH:MM).") % {"value": text}
+        ) from None
     if not dates.within(value):
         raise CellError(dates.message(value))
     if timezone.is_naive(value):
@@ -80,11 +90,19 @@ def parse_datetime(text: str, time_text: str = "") -> dt.datetime:
     return value
 
 
+def parse_time(text: str) -> dt.time:
+    """A time of day, HH:MM (or HH:MM:SS)."""
+    try:
+        return dt.time.fromisoformat(text.strip())
+    except ValueError:
+        raise CellError(_("'%(value)s' is not a time (use HH:MM).") % {"value": text}) from None
+
+
 def parse_decimal(text: str) -> Decimal:
     try:
         return Decimal(text.replace(",", "").replace("_", "").strip())
     except InvalidOperation:
-        raise CellError(f"{text!r} is not a number.") from None
+        raise CellError(_("'%(value)s' is not a number.") % {"value": text}) from None
 
 
 def parse_minutes(text: str) -> dt.timedelta:
@@ -95,7 +113,7 @@ def parse_minutes(text: str) -> dt.timedelta:
         return dt.timedelta(hours=int(m.group(1)), minutes=int(m.group(2)))
     if text.isdigit():
         return dt.timedelta(minutes=int(text))
-    raise CellError(f"{text!r} is not a duration (minutes, or H:MM).")
+    raise CellError(_("'%(value)s' is not a duration (minutes, or H:MM).") % {"value": text})
 
 
 def _fold(text: str) -> str:
@@ -119,7 +137,26 @@ def parse_choice(text: str, lookup: dict[str, Any], what: str) -> Any:
     if key in lookup:
         return lookup[key]
     codes = sorted({str(v) for v in lookup.values() if str(v)})
-    raise CellError(f"Unknown {what} {text!r}: use one of {', '.join(codes)}.")
+    raise CellError(
+        _("Unknown %(what)s '%(value)s': use one of %(codes)s.")
+        % {"what": what, "value": text, "codes": ", ".join(codes)}
+    )
+
+
+def parse_sensitivity(text: str) -> Sensitivity:
+    """public, internal or restricted, in either language (or 0, 1, 2); the reason names the
+    labels, in the user's language and in English."""
+    key = _fold(text)
+    if key in SENSITIVITY:
+        return SENSITIVITY[key]
+    labels = [str(label) for label in Sensitivity.labels]
+    with translation.override("en"):
+        english = [str(label) for label in Sensitivity.labels]
+    names = ", ".join(dict.fromkeys(labels + english))
+    raise CellError(
+        _("Unknown sensitivity '%(value)s': use one of %(labels)s.")
+        % {"value": text, "labels": names}
+    )
 
 
 SENSITIVITY = {
@@ -141,7 +178,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if key in NO:
         return False
-    raise CellError(f"Write yes or no, not {text!r}.")
+    raise CellError(_("Write yes or no, not '%(value)s'.") % {"value": text})
 
 
 class Vocabulary:
@@ -168,7 +205,10 @@ class Vocabulary:
             return None
         found = self.regions.get(text.strip().casefold())
         if found is None:
-            raise CellError(f"Unknown region {text!r}: use an ISO 3166-2 code such as US-CA.")
+            raise CellError(
+                _("Unknown region '%(value)s': use an ISO 3166-2 code such as US-CA.")
+                % {"value": text}
+            )
         return found
 
     def sector(self, text: str) -> Sector | None:
@@ -177,5 +217,8 @@ class Vocabulary:
         found = self.sectors.get(_fold(text))
         if found is None:
             codes = sorted({s.code for s in self.sectors.values()})
-            raise CellError(f"Unknown sector {text!r}: use one of {', '.join(codes)}.")
+            raise CellError(
+                _("Unknown sector '%(value)s': use one of %(codes)s.")
+                % {"value": text, "codes": ", ".join(codes)}
+            )
         return found

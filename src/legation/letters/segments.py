@@ -13,8 +13,9 @@ import shlex
 from collections import defaultdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from legation.core.vocab import resolve_region, resolve_sector
 from legation.engagements.models import Engagement, Kind
@@ -48,17 +49,22 @@ def parse_filter(text: str) -> dict[str, list[str]]:
     try:
         words = shlex.split(text)
     except ValueError as exc:
-        raise SegmentError(f"Cannot read the filter: {exc}.") from None
+        raise SegmentError(_("Cannot read the filter: %(error)s.") % {"error": exc}) from None
     if not words:
-        raise SegmentError("An empty filter; give at least one key=value (or all=yes).")
+        raise SegmentError(_("An empty filter; give at least one key=value (or all=yes)."))
     terms: dict[str, list[str]] = defaultdict(list)
     for word in words:
         key, sep, value = word.partition("=")
         key = key.strip().lower()
         if not sep or not value.strip():
-            raise SegmentError(f"{word!r} is not key=value (for example sector=legislature).")
+            raise SegmentError(
+                _("“%(word)s” is not key=value (for example sector=legislature).") % {"word": word}
+            )
         if key not in KEYS:
-            raise SegmentError(f"Unknown filter key {key!r}; known keys: {', '.join(KEYS)}.")
+            raise SegmentError(
+                _("Unknown filter key “%(key)s”; known keys: %(keys)s.")
+                % {"key": key, "keys": ", ".join(KEYS)}
+            )
         terms[key] += [v.strip() for v in value.split(",") if v.strip()]
     return dict(terms)
 
@@ -67,7 +73,9 @@ def _date(value: str, key: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise SegmentError(f"{key}: {value!r} is not a date (use YYYY-MM-DD).") from None
+        raise SegmentError(
+            _("%(key)s: “%(value)s” is not a date (use YYYY-MM-DD).") % {"key": key, "value": value}
+        ) from None
 
 
 def _any(values: list[str], make: Any) -> Q:
@@ -83,8 +91,24 @@ def _resolve(fn: Any, value: str, key: str, *args: Any) -> Any:
     except ValidationError as exc:
         raise SegmentError(f"{key}: {' '.join(exc.messages)}") from None
     if found is None:
-        raise SegmentError(f"{key}: unknown value {value!r}.")
+        raise SegmentError(_unknown(key, value))
     return found
+
+
+def _unknown(key: str, value: str) -> str:
+    return _("%(key)s: unknown value “%(value)s”.") % {"key": key, "value": value}
+
+
+def _posting(value: str, user: Any) -> Any:
+    """The posting a met-by word names; an unknown ref and another mission's ref (which the
+    user cannot see) get the same message."""
+    try:
+        return find_posting(value, user)
+    except ObjectDoesNotExist:
+        raise SegmentError(
+            _("met-by: no posting “%(value)s” (give a posting's id, ref or email).")
+            % {"value": value}
+        ) from None
 
 
 def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
@@ -96,7 +120,7 @@ def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
         kinds = terms["kind"]
         unknown = [k for k in kinds if k not in Kind.values or k == Kind.LETTER_SENT]
         if unknown:
-            raise SegmentError(f"kind: unknown value {unknown[0]!r}.")
+            raise SegmentError(_unknown("kind", unknown[0]))
         engagements = engagements.filter(kind__in=kinds)
         if not terms.keys() & {"met-since", "met-before", "met-by"}:
             people = people.filter(pk__in=engagements.values("engagementparticipant__person_id"))
@@ -125,7 +149,7 @@ def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
             days = [_date(v, key) for v in values]
             people = people.filter(_any(days, lambda d: met(Q(start__date__lt=d))))
         elif key == "met-by":
-            postings = [find_posting(v, user) for v in values]
+            postings = [_posting(v, user) for v in values]
             people = people.filter(met(Q(engagementstaff__posting__in=postings)))
         elif key == "title":
             people = people.filter(_any(values, lambda v: Q(title__iexact=v)))
@@ -146,7 +170,7 @@ def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
         elif key == "has":
             for value in values:
                 if value not in ("email", "address"):
-                    raise SegmentError("has: give email or address.")
+                    raise SegmentError(_("has: give email or address."))
                 people = people.filter(
                     **{f"{value}{'es' if value == 'address' else 's'}__isnull": False}
                 )
@@ -156,13 +180,13 @@ def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
             )
         elif key == "language":
             if set(values) - {"en", "zh"}:
-                raise SegmentError("language: give en or zh.")
+                raise SegmentError(_("language: give en or zh."))
             if values == ["zh"]:
                 people = people.filter(tags__name__iexact="lang:zh")
             elif values == ["en"]:
                 people = people.exclude(tags__name__iexact="lang:zh")
         elif key == "all" and values != ["yes"]:
-            raise SegmentError("all: write all=yes.")
+            raise SegmentError(_("all: write all=yes."))
     return people.distinct().order_by("family_name", "given_name", "pk")
 
 
@@ -178,11 +202,16 @@ def resolve_segment(spec: str, user: Any, *, mission: Any = None) -> tuple[str, 
         found = list(segments[:2])
         if not found:
             raise SegmentError(
-                f"No saved segment named {text!r}; give a name or a filter such as "
-                "sector=legislature region=US-CA."
+                _(
+                    "No saved segment named “%(name)s”; give a name or a filter such as "
+                    "sector=legislature region=US-CA."
+                )
+                % {"name": text}
             )
         if len(found) > 1:
-            raise SegmentError(f"{text!r} names segments of several missions; use --from.")
+            raise SegmentError(
+                _("“%(name)s” names segments of several missions; use --from.") % {"name": text}
+            )
         text = found[0].filter
     country = mission.host_country if mission is not None else "US"
     return text, resolve_filter(text, user, country=country)

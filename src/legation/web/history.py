@@ -23,6 +23,7 @@ from legation.core.audit import (
     HistoryVisibility,
     RestoreError,
     history_visible,
+    merged_into,
     restore_deleted,
     revert_to_version,
 )
@@ -30,6 +31,7 @@ from legation.core.models import Operation, SecurityEvent
 from legation.core.signals import security_event
 from legation.engagements import services as engagement_services
 from legation.people import services as people_services
+from legation.people.models import Person
 
 # Records with a history tab, and the page each one lives on.
 HISTORY_MODELS = {
@@ -265,8 +267,8 @@ def deleted_records(user: Any) -> list[dict[str, Any]]:
             if row.id in alive or row.id in seen:
                 continue
             seen.add(row.id)
-            if not checker.row_visible(row):
-                continue
+            if not checker.row_visible(row) or merged_into(row):
+                continue  # a merged-away person lives on in the kept one: nothing to restore
             found.append(
                 {
                     "row": row,
@@ -293,7 +295,21 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, DeletedRecord):
         row = exception.version
         label = row.instance_type._meta.label_lower
-        if label in HISTORY_MODELS and getattr(request, "user", None) is not None:
+        user = getattr(request, "user", None)
+        keep_id = merged_into(row) if label == "people.person" else None
+        keep = (
+            Person.objects.visible_to(user).filter(pk=keep_id).first()
+            if keep_id and user is not None
+            else None
+        )
+        if keep is not None:
+            return render(
+                request,
+                "web/merged.html",
+                {"row": row, "keep": keep, "title": str(row.instance)},
+                status=404,
+            )
+        if label in HISTORY_MODELS and user is not None:
             return render(
                 request,
                 "web/deleted.html",
