@@ -10,12 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legation.core import access
-from legation.core.deletion import HiddenDependants
 from legation.core.services import ConflictError, visible_or_404
 from legation.engagements import services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
@@ -28,6 +26,7 @@ from legation.engagements.forms import (
 from legation.engagements.models import Commitment, Engagement, Mission, Posting
 from legation.engagements.selectors import default_posting
 from legation.people.models import Organisation, Person
+from legation.web.deleting import confirm_and_delete
 from legation.web.forms import attach_errors
 from legation.web.lists import csv_response, paginate, querystring, sort
 
@@ -230,22 +229,13 @@ def _chosen(form: EngagementForm, name: str, queryset: Any) -> Any:
 @login_required
 def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = visible_or_404(Engagement.objects, request.user, pk)
-    if request.method == "POST":
-        try:
-            services.engagement_delete(actor=request.user, engagement=engagement)
-        except HiddenDependants as exc:
-            messages.error(request, str(exc))
-            return redirect("engagements:detail", engagement.pk)
-        messages.success(request, _("Deleted. It can be restored from the recycle bin."))
-        return redirect("engagements:list")
-    return render(
+    return confirm_and_delete(
         request,
-        "web/confirm_delete.html",
-        {
-            "object": engagement,
-            "section": "engagements",
-            "cancel": reverse("engagements:detail", args=[engagement.pk]),
-        },
+        engagement,
+        lambda e: services.engagement_delete(actor=request.user, engagement=e),
+        detail="engagements:detail",
+        listing="engagements:list",
+        section="engagements",
     )
 
 

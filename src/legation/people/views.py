@@ -11,12 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from legation.core import access
-from legation.core.deletion import HiddenDependants
 from legation.core.services import ConflictError, visible_or_404
 from legation.engagements.models import Commitment, Engagement, Mission
 from legation.people import services
@@ -30,6 +28,7 @@ from legation.people.forms import (
     row_formsets,
 )
 from legation.people.models import Affiliation, Organisation, Person, PersonNote, Relationship
+from legation.web.deleting import confirm_and_delete
 from legation.web.forms import attach_errors
 from legation.web.lists import csv_response, paginate, querystring, sort
 
@@ -270,38 +269,26 @@ def person_note(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     person = visible_or_404(Person.objects, request.user, pk)
-    if request.method == "POST":
-        try:
-            services.person_delete(actor=request.user, person=person)
-        except HiddenDependants as exc:
-            messages.error(request, str(exc))
-            return redirect("people:detail", person.pk)
-        messages.success(request, _("Deleted. It can be restored from the recycle bin."))
-        return redirect("people:list")
-    cancel = reverse("people:detail", args=[person.pk])
-    return render(
+    return confirm_and_delete(
         request,
-        "web/confirm_delete.html",
-        {"object": person, "section": "people", "cancel": cancel},
+        person,
+        lambda record: services.person_delete(actor=request.user, person=record),
+        detail="people:detail",
+        listing="people:list",
+        section="people",
     )
 
 
 @login_required
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     org = visible_or_404(Organisation.objects, request.user, pk)
-    if request.method == "POST":
-        try:
-            services.organisation_delete(actor=request.user, organisation=org)
-        except HiddenDependants as exc:
-            messages.error(request, str(exc))
-            return redirect("people:organisation", org.pk)
-        messages.success(request, _("Deleted. It can be restored from the recycle bin."))
-        return redirect("people:organisations")
-    cancel = reverse("people:organisation", args=[org.pk])
-    return render(
+    return confirm_and_delete(
         request,
-        "web/confirm_delete.html",
-        {"object": org, "section": "organisations", "cancel": cancel},
+        org,
+        lambda record: services.organisation_delete(actor=request.user, organisation=record),
+        detail="people:organisation",
+        listing="people:organisations",
+        section="organisations",
     )
 
 
