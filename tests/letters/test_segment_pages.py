@@ -184,3 +184,17 @@ def test_a_met_by_word_naming_no_visible_posting_says_so_never_a_server_error(
         assert response.status_code == 400
         assert message % ref in response.content.decode()
     assert not Segment.objects.filter(name="x").exists()
+
+
+def test_a_saved_organisation_reopens_as_the_missions_own(
+    client, crowd, officer, mission, other_mission
+):
+    # Refs are per mission: another mission's organisation with the same ref, made first,
+    # is not the one the segment means (nor one the officer may see).
+    factories.OrganisationFactory(mission=other_mission, ref="FB", name_en="Other Farm Bureau")
+    ours = factories.OrganisationFactory(mission=mission, ref="FB", name_en="Farm Bureau")
+    segment = segment_create(actor=officer, mission=mission, name="farm", filter="organisation=FB")
+    login(client, officer)
+    page = client.get(f"/letters/segments/{segment.pk}/").content.decode()
+    assert f'<option value="{ours.pk}" selected>' in page
+    assert "Other Farm Bureau" not in page

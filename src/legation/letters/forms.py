@@ -226,8 +226,10 @@ class SegmentForm(forms.Form):
         return " ".join([*words, more]).strip()
 
     @classmethod
-    def from_filter(cls, text: str, country: str = "US") -> dict[str, Any]:
-        """Initial values for a saved filter: each key the form has, once; the rest in "more"."""
+    def from_filter(cls, text: str, mission: Mission, user: Any) -> dict[str, Any]:
+        """Initial values for a saved filter of `mission`: each key the form has, once; the rest
+        in "more". An organisation is looked up as the segment resolves it: among the mission's
+        organisations the user may see."""
         try:
             terms = parse_filter(text)
         except SegmentError:
@@ -237,7 +239,7 @@ class SegmentForm(forms.Form):
         rest = []
         for key, values in terms.items():
             field = fields.get(key)
-            value = _initial(key, values[0], country) if field and len(values) == 1 else None
+            value = _initial(key, values[0], mission, user) if field and len(values) == 1 else None
             if value is None:
                 rest += [f"{key}={shlex.quote(v)}" for v in values]
             else:
@@ -246,7 +248,7 @@ class SegmentForm(forms.Form):
         return initial
 
 
-def _initial(key: str, value: str, country: str) -> Any:
+def _initial(key: str, value: str, mission: Mission, user: Any) -> Any:
     """A filter value as the form's field holds it, or None when the form cannot show it."""
     from django.core.exceptions import ValidationError
     from django.db.models import Q
@@ -255,9 +257,14 @@ def _initial(key: str, value: str, country: str) -> Any:
         if key == "sector":
             return resolve_sector(value)
         if key == "region":
-            return resolve_region(value, country)
+            return resolve_region(value, mission.host_country)
     except ValidationError:
         return None
     if key == "organisation":
-        return Organisation.objects.filter(Q(ref=value) | Q(name_en__iexact=value)).first() or None
+        return (
+            Organisation.objects.visible_to(user)
+            .filter(mission=mission)
+            .filter(Q(ref=value) | Q(name_en__iexact=value) | Q(name_zh=value))
+            .first()
+        )
     return value

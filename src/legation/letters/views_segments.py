@@ -62,7 +62,7 @@ def segment_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     segment = visible_or_404(Segment.objects, user, pk) if pk is not None else None
     if segment is not None:
-        initial = SegmentForm.from_filter(segment.filter, segment.mission.host_country)
+        initial = SegmentForm.from_filter(segment.filter, segment.mission, user)
         initial |= {
             "name": segment.name,
             "description": segment.description,
