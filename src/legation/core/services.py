@@ -61,6 +61,17 @@ def check_version(instance: models.Model, expected: Any) -> None:
     instance.version = (instance.version or 0) + 1
 
 
+def count_unsaved_edit(instance: models.Model, *, links_changed: bool) -> None:
+    """For an update whose record row was not saved (its fields unchanged), after
+    `check_version` counted it: a change of its links alone (tags, participants, contact rows)
+    still counts as an edit, so a later save on the older version is refused; an edit that
+    changed nothing is not counted."""
+    if links_changed:
+        type(instance)._base_manager.filter(pk=instance.pk).update(version=instance.version)
+    else:
+        instance.version -= 1
+
+
 def locked_visible(queryset: models.QuerySet, actor: Any, pk: Any) -> models.Model:
     """The record as `actor` may see it, read again under a row lock for the rest of the
     write's transaction (visibility filters may join, which a lock may not)."""

@@ -18,6 +18,7 @@ from legation.core.refs import check_ref
 from legation.core.services import (
     apply_fields,
     check_version,
+    count_unsaved_edit,
     locked_visible,
     require_visible,
     writing,
@@ -325,12 +326,7 @@ def engagement_update(
             engagement.tags.set(wanted)
         _create_commitments(actor, engagement, commitments)
         if not changed:
-            # Saved unchanged: no new version of its fields. A change of its links alone still
-            # counts as an edit (a later save on the older version is refused).
-            if links_changed or commitments:
-                Engagement.objects.filter(pk=engagement.pk).update(version=engagement.version)
-            else:
-                engagement.version -= 1
+            count_unsaved_edit(engagement, links_changed=links_changed or bool(commitments))
         return engagement
 
 
@@ -400,7 +396,7 @@ def commitment_update(
         if changed or commitment.closed_on != closed_on:
             commitment.save()
         else:
-            commitment.version -= 1  # saved unchanged: nothing written
+            count_unsaved_edit(commitment, links_changed=False)
         return commitment
 
 

@@ -17,6 +17,7 @@ from legation.core.refs import check_ref
 from legation.core.services import (
     apply_fields,
     check_version,
+    count_unsaved_edit,
     locked_visible,
     require_visible,
     writing,
@@ -425,11 +426,8 @@ def person_save(
         rows_changed = any(save or delete for save, delete in plans.values())
         if creating or changed:
             person.save()
-        elif rows_changed:
-            # Only the rows changed: count the edit without a new version of the person's fields.
-            Person.objects.filter(pk=person.pk).update(version=person.version)
         else:
-            person.version -= 1  # nothing written, nothing to count
+            count_unsaved_edit(person, links_changed=rows_changed)
         for kind, (save, delete) in plans.items():
             for row in delete:
                 row.delete()
@@ -535,11 +533,7 @@ def organisation_update(
             tags_changed = {t.pk for t in wanted} != set(org.tags.values_list("pk", flat=True))
             org.tags.set(wanted)
         if not changed:
-            # Saved unchanged: nothing written; a change of its tags alone still counts.
-            if tags_changed:
-                Organisation.objects.filter(pk=org.pk).update(version=org.version)
-            else:
-                org.version -= 1
+            count_unsaved_edit(org, links_changed=tags_changed)
         return org
 
 
