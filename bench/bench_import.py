@@ -60,7 +60,7 @@ def _ours(path: Path) -> tuple[float, int]:
     from django.db import transaction
 
     from legation.core.access import SYSTEM
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
     from legation.intake.importers import commit
 
     mission = Mission.objects.get(ref="DEMO-US")

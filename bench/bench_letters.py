@@ -111,9 +111,9 @@ def setup(people: int):
     from django.utils import timezone
 
     from legation.core.access import sync_roles
-    from legation.core.models import Profile, Region, Sensitivity
+    from legation.core.models import Mission, Profile, Region, Sensitivity
     from legation.core.vocab import seed_regions, seed_sectors
-    from legation.engagements.models import Engagement, EngagementStaff, Fact, Mission, Posting
+    from legation.engagements.models import Engagement, EngagementStaff, Fact, Posting
     from legation.people.models import Person, PostalAddress
 
     call_command("migrate", verbosity=0)

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from legation.core.models import Profile, Region, Sensitivity
-from legation.engagements.models import Commitment, Engagement, Mission, Posting
+from legation.core.models import Mission, Profile, Region, Sensitivity
+from legation.engagements.models import Commitment, Engagement, Posting
 from legation.people.models import Organisation, Person
 
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from legation.core import access
-from legation.core.models import Sensitivity
-from legation.engagements.models import Commitment, Engagement, Fact, Mission, Posting
+from legation.core.models import Mission, Sensitivity
+from legation.engagements.models import Commitment, Engagement, Fact, Posting
 from legation.insight.figures import ledger_counts, posting_figures
 from legation.people.models import Organisation, Person, PersonNote
 from tests import factories

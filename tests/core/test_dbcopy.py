@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from legation.core.access import SYSTEM
 from legation.core.dbcopy import private_copy
-from legation.engagements.models import Mission
+from legation.core.models import Mission
 from legation.intake.importers import preview
 from legation.people.models import Person
 

@@ -363,7 +363,7 @@ def test_the_admin_does_not_name_hidden_records_that_block_a_delete(client, miss
     _engagement(officer, mission, subject="SECRET-TALKS", sensitivity=RES)
     admin_user = factories.user_with_role("admin", "administrator", [mission], RES)
     client.force_login(admin_user)
-    page = client.get(f"/admin/engagements/mission/{mission.pk}/delete/")
+    page = client.get(f"/admin/core/mission/{mission.pk}/delete/")
     assert page.status_code == 200
     assert b"SECRET" not in page.content
     assert b"not cleared to see" in page.content

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from legation.core.access import SYSTEM
 from legation.core.audit import version_links
-from legation.core.models import Operation, Region, Sector
+from legation.core.models import Mission, Operation, Region, Sector
 from legation.demo import generator
 from legation.demo.generator import DEMO_MISSION_REF, demo_sizes, generate
 from legation.engagements.models import (
@@ -24,7 +24,6 @@ from legation.engagements.models import (
     EngagementStaff,
     Fact,
     Kind,
-    Mission,
     Posting,
 )
 from legation.insight.figures import posting_figures
@@ -392,7 +391,8 @@ def test_the_demo_ambassadors_farewell_names_demoland_not_china(
 
 def test_the_demo_login_holds_the_head_of_missions_posting(demo, client):
     from legation.core.management.commands.demo import DEMO_USER, ensure_demo_login
-    from legation.engagements.models import Mission, Posting
+    from legation.core.models import Mission
+    from legation.engagements.models import Posting
 
     mission = Mission.objects.get(ref=DEMO_MISSION_REF)
     assert ensure_demo_login(mission)

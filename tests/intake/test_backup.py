@@ -26,7 +26,7 @@ def _clear(db_tables: list[str]) -> None:
 @pytest.fixture
 def demo(seeded, settings):
     generate(size="tiny", seed=5)
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
 
     mission = Mission.objects.get(ref="DEMO-US")
     engagement = factories.EngagementFactory(mission=mission, subject="With a file")

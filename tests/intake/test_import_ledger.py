@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from legation.core.access import SYSTEM
-from legation.engagements.models import Commitment, Fact, Mission, Posting
+from legation.core.models import Mission
+from legation.engagements.models import Commitment, Fact, Posting
 from legation.intake.importers import commit
 from legation.people.models import Organisation
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from legation.engagements.models import Mission, Posting
+from legation.core.models import Mission
+from legation.engagements.models import Posting
 from legation.letters.titles import SenderInput, sender_titles
 
 NAMES = {

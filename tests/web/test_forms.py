@@ -174,8 +174,8 @@ def test_readers_are_not_offered_to_log_engagements(client, reader, officer, led
 
 def test_regions_of_another_missions_host_country_are_not_offered(client, officer, outsider):
     """A mission in France would be revealed by French regions in a US mission's filters."""
+    from legation.core.models import Mission
     from legation.core.vocab import seed_regions
-    from legation.engagements.models import Mission
 
     seed_regions("FR")
     Mission.objects.filter(pk__in=outsider.legation_missions.values("pk")).update(host_country="FR")

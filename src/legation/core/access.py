@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 
-from legation.core.models import Sensitivity
+from legation.core.choices import Sensitivity
 
 __all__ = ["ROLES", "SYSTEM", "Sensitivity", "clearance", "mission_ids", "require"]
 
@@ -92,8 +93,8 @@ ROLES: dict[str, Role] = {
                     _ALL,
                     {
                         "auth": ["user", "group"],
-                        "core": ["sector", "region", "profile"],
-                        "engagements": ["mission", "posting"],
+                        "core": ["sector", "region", "profile", "mission"],
+                        "engagements": ["posting"],
                     },
                 )
                 + _perms(("view",), _DOMAIN)
@@ -106,7 +107,7 @@ ROLES: dict[str, Role] = {
             tuple(
                 _perms(_ALL, _DOMAIN)
                 + _perms(_ALL, {"engagements": ["posting"]})
-                + _perms(("view", "change"), {"engagements": ["mission"]})
+                + _perms(("view", "change"), {"core": ["mission"]})
             ),
             full_clearance=True,
         ),
@@ -115,7 +116,8 @@ ROLES: dict[str, Role] = {
             "Officer: creates and edits people, engagements, commitments; letters",
             Sensitivity.RESTRICTED,
             tuple(
-                _perms(_ALL, _DOMAIN) + _perms(("view",), {"engagements": ["mission", "posting"]})
+                _perms(_ALL, _DOMAIN)
+                + _perms(("view",), {"core": ["mission"], "engagements": ["posting"]})
             ),
         ),
         Role(
@@ -124,7 +126,7 @@ ROLES: dict[str, Role] = {
             Sensitivity.INTERNAL,
             tuple(
                 _perms(("add", "change", "view"), _DOMAIN)
-                + _perms(("view",), {"engagements": ["mission", "posting"]})
+                + _perms(("view",), {"core": ["mission"], "engagements": ["posting"]})
             ),
         ),
         Role(
@@ -133,7 +135,7 @@ ROLES: dict[str, Role] = {
             Sensitivity.INTERNAL,
             tuple(
                 _perms(("view",), _DOMAIN)
-                + _perms(("view",), {"engagements": ["mission", "posting"]})
+                + _perms(("view",), {"core": ["mission"], "engagements": ["posting"]})
             ),
         ),
     ]
@@ -186,8 +188,8 @@ def mission_ids(user: Any) -> set[int]:
         return set()
     cached = getattr(user, "_legation_missions", None)
     if cached is None:
-        from legation.engagements.models import Mission
-
+        # Looked up by name: the models import this module (through their querysets).
+        Mission = apps.get_model("core", "Mission")
         if sees_all_missions(user):
             cached = set(Mission.objects.values_list("pk", flat=True))
         else:

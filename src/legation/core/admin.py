@@ -272,7 +272,7 @@ class LoginAdmin(AccessModelAdmin, UserAdmin):
         if not change and not sees_all_missions(request.user):
             # A login made by a mission's administrator belongs to that administrator's missions
             # (otherwise nobody but a superuser could see it).
-            from legation.engagements.models import Mission
+            from legation.core.models import Mission
 
             for mission in Mission.objects.visible_to(request.user):
                 mission.members.add(obj)

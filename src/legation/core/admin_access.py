@@ -42,7 +42,7 @@ _OWNER_FIELDS = ("mission", "engagement", "person", "from_person", "job")
 
 
 def _members_of(mission_ids: Any) -> models.QuerySet:
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
 
     return Mission.members.through.objects.filter(mission_id__in=mission_ids).values("user_id")
 
@@ -63,7 +63,7 @@ def manageable_users(user: Any) -> models.QuerySet:
     users = visible_users(user)
     if access.sees_all_missions(user):
         return users
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
 
     elsewhere = Mission.members.through.objects.exclude(
         mission_id__in=access.mission_ids(user)

@@ -1,4 +1,5 @@
-"""Vocabularies (sectors, regions), clearance, and the audit and security logs."""
+"""Missions (the root every record hangs from), vocabularies (sectors, regions), clearance,
+and the audit and security logs."""
 
 from __future__ import annotations
 
@@ -10,18 +11,28 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legation.core.choices import Sensitivity
+from legation.core.querysets import VisibleQuerySet
+from legation.core.refs import REF_TAKEN
+
+__all__ = [
+    "AuditedHistory",
+    "LoginLock",
+    "Mission",
+    "Operation",
+    "Profile",
+    "Region",
+    "Sector",
+    "SecurityEvent",
+    "Sensitivity",
+    "Versioned",
+    "audited",
+]
+
 
 def _chinese() -> bool:
     """Whether the active language is Chinese: vocabularies then show their Chinese labels."""
     return (get_language() or "").startswith("zh")
-
-
-class Sensitivity(models.IntegerChoices):
-    """How restricted a record is; compared with a user's clearance (higher sees more)."""
-
-    PUBLIC = 0, _("public")
-    INTERNAL = 1, _("internal")
-    RESTRICTED = 2, _("restricted")
 
 
 class Operation(models.Model):
@@ -122,6 +133,103 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh if _chinese() and self.name_zh else self.name_en
+
+
+class MissionQuerySet(VisibleQuerySet):
+    mission_path = "pk"
+
+
+class Mission(models.Model):
+    """An embassy, consulate or office: owns its people, postings, letterhead and settings."""
+
+    class PageSize(models.TextChoices):
+        A4 = "a4", "A4"
+        LETTER = "us-letter", _("US Letter")
+
+    class Kind(models.TextChoices):
+        """What the mission is; it decides how a posting's role reads as a title (letters)."""
+
+        EMBASSY = "embassy", _("embassy")
+        CONSULATE_GENERAL = "consulate_general", _("consulate general")
+        CONSULATE = "consulate", _("consulate")
+        TRADE_OFFICE = "trade_office", _("trade office")
+        REPRESENTATIVE_OFFICE = "representative_office", _("representative office")
+        OFFICE = "office", _("other office (a legislator's office, an NGO)")
+
+    ref = models.CharField(
+        _("reference"), max_length=64, unique=True, error_messages={"unique": REF_TAKEN}
+    )
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    host_country = models.CharField(_("host country (ISO code)"), max_length=2, default="US")
+    kind = models.CharField(
+        _("kind of mission"), max_length=24, choices=Kind.choices, default=Kind.EMBASSY
+    )
+    sending_country = models.CharField(
+        _("sending country (ISO code)"),
+        max_length=2,
+        default="CN",
+        help_text=_("The state the mission represents: CN."),
+    )
+    # The sending state's names, for a state the title table (letters/titles.py) does not know:
+    # each, when set, wins over the table ("Demoland", "Demolandian", "德莫兰", "the Republic of
+    # Demoland", "德莫兰共和国").
+    sending_name_en = models.CharField(
+        _("sending country's short name (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Only for a country the letters do not know: Demoland."),
+    )
+    sending_adjective_en = models.CharField(
+        _("sending country's adjective (English)"), max_length=100, blank=True
+    )
+    sending_name_zh = models.CharField(
+        _("sending country's short name (Chinese)"), max_length=100, blank=True
+    )
+    sending_state_en = models.CharField(
+        _("sending state's formal name (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("As titles say it: the Republic of Demoland."),
+    )
+    sending_state_zh = models.CharField(
+        _("sending state's formal name (Chinese)"), max_length=200, blank=True
+    )
+    seat_en = models.CharField(
+        _("seat (city, English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("The city a consulate or office is in: San Francisco."),
+    )
+    seat_zh = models.CharField(_("seat (city, Chinese)"), max_length=100, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    letterhead_emblem = models.CharField(_("emblem image path"), max_length=300, blank=True)
+    letterhead_font = models.CharField(_("letterhead font"), max_length=100, blank=True)
+    page_size = models.CharField(
+        _("page size"), max_length=10, choices=PageSize.choices, default=PageSize.LETTER
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="legation_missions",
+        verbose_name=_("members"),
+    )
+    history = audited(table_name="engagements_historicalmission")
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it had when missions lived in the engagements app.
+        db_table = "engagements_mission"
+        ordering = ["name_en"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+
+    def __str__(self) -> str:
+        """The name in the reader's language: the Chinese name in the Chinese interface."""
+        if self.name_zh and (get_language() or "").lower().startswith("zh"):
+            return self.name_zh
+        return self.name_en
 
 
 class SecurityEvent(models.Model):

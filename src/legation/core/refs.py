@@ -74,7 +74,7 @@ def one_of(found: list[Any], value: str, what: str) -> Any:
         return found[0]
     missions = {getattr(o, "mission_id", None) for o in found}
     if len(missions) > 1 and None not in missions:
-        from legation.engagements.models import Mission
+        from legation.core.models import Mission
 
         refs = sorted(Mission.objects.filter(pk__in=missions).values_list("ref", flat=True))
         raise Ambiguous(

@@ -79,7 +79,7 @@ def seed_regions(country: str = "US") -> int:
 def regions_for(user: object) -> object:
     """The regions of the host countries of the user's missions: another mission's country is
     not offered (it would reveal that mission)."""
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
 
     countries = Mission.objects.visible_to(user).values("host_country")
     return Region.objects.filter(country__in=countries)

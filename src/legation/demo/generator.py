@@ -37,7 +37,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from legation.core.audit import audit, historical_models, new_operation, record_created
-from legation.core.models import Operation, Region, Sector
+from legation.core.models import Mission, Operation, Region, Sector
 from legation.engagements.models import (
     Commitment,
     Engagement,
@@ -45,7 +45,6 @@ from legation.engagements.models import (
     EngagementParticipant,
     EngagementStaff,
     Fact,
-    Mission,
     Posting,
 )
 from legation.insight import derived

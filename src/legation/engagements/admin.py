@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from legation.core.admin import VisibleAdmin
 from legation.core.admin_access import VisibleStackedInline, VisibleTabularInline
+from legation.core.models import Mission
 from legation.engagements.models import (
     Commitment,
     Engagement,
@@ -13,7 +14,6 @@ from legation.engagements.models import (
     EngagementParticipant,
     EngagementStaff,
     Fact,
-    Mission,
     Posting,
 )
 from legation.engagements.services import _close_if_finished

@@ -9,108 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from legation.core.models import Region, Sensitivity, Versioned, audited
+from legation.core.models import Mission, Region, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
-from legation.core.refs import REF_TAKEN, ref_per_mission
+from legation.core.refs import ref_per_mission
 from legation.people.models import Organisation, Person, Tag
-
-
-class MissionQuerySet(VisibleQuerySet):
-    mission_path = "pk"
-
-
-class Mission(models.Model):
-    """An embassy, consulate or office: owns its people, postings, letterhead and settings."""
-
-    class PageSize(models.TextChoices):
-        A4 = "a4", "A4"
-        LETTER = "us-letter", _("US Letter")
-
-    class Kind(models.TextChoices):
-        """What the mission is; it decides how a posting's role reads as a title (letters)."""
-
-        EMBASSY = "embassy", _("embassy")
-        CONSULATE_GENERAL = "consulate_general", _("consulate general")
-        CONSULATE = "consulate", _("consulate")
-        TRADE_OFFICE = "trade_office", _("trade office")
-        REPRESENTATIVE_OFFICE = "representative_office", _("representative office")
-        OFFICE = "office", _("other office (a legislator's office, an NGO)")
-
-    ref = models.CharField(
-        _("reference"), max_length=64, unique=True, error_messages={"unique": REF_TAKEN}
-    )
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
-    host_country = models.CharField(_("host country (ISO code)"), max_length=2, default="US")
-    kind = models.CharField(
-        _("kind of mission"), max_length=24, choices=Kind.choices, default=Kind.EMBASSY
-    )
-    sending_country = models.CharField(
-        _("sending country (ISO code)"),
-        max_length=2,
-        default="CN",
-        help_text=_("The state the mission represents: CN."),
-    )
-    # The sending state's names, for a state the title table (letters/titles.py) does not know:
-    # each, when set, wins over the table ("Demoland", "Demolandian", "德莫兰", "the Republic of
-    # Demoland", "德莫兰共和国").
-    sending_name_en = models.CharField(
-        _("sending country's short name (English)"),
-        max_length=100,
-        blank=True,
-        help_text=_("Only for a country the letters do not know: Demoland."),
-    )
-    sending_adjective_en = models.CharField(
-        _("sending country's adjective (English)"), max_length=100, blank=True
-    )
-    sending_name_zh = models.CharField(
-        _("sending country's short name (Chinese)"), max_length=100, blank=True
-    )
-    sending_state_en = models.CharField(
-        _("sending state's formal name (English)"),
-        max_length=200,
-        blank=True,
-        help_text=_("As titles say it: the Republic of Demoland."),
-    )
-    sending_state_zh = models.CharField(
-        _("sending state's formal name (Chinese)"), max_length=200, blank=True
-    )
-    seat_en = models.CharField(
-        _("seat (city, English)"),
-        max_length=100,
-        blank=True,
-        help_text=_("The city a consulate or office is in: San Francisco."),
-    )
-    seat_zh = models.CharField(_("seat (city, Chinese)"), max_length=100, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    letterhead_emblem = models.CharField(_("emblem image path"), max_length=300, blank=True)
-    letterhead_font = models.CharField(_("letterhead font"), max_length=100, blank=True)
-    page_size = models.CharField(
-        _("page size"), max_length=10, choices=PageSize.choices, default=PageSize.LETTER
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="legation_missions",
-        verbose_name=_("members"),
-    )
-    history = audited()
-
-    objects = MissionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name_en"]
-        verbose_name = _("mission")
-        verbose_name_plural = _("missions")
-
-    def __str__(self) -> str:
-        """The name in the reader's language: the Chinese name in the Chinese interface."""
-        if self.name_zh and (get_language() or "").lower().startswith("zh"):
-            return self.name_zh
-        return self.name_en
 
 
 class PostingQuerySet(VisibleQuerySet):

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from legation.core import refs
-from legation.engagements.models import Mission, Posting
+from legation.core.models import Mission
+from legation.engagements.models import Posting
 from legation.people.models import Person
 
 

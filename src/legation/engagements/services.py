@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from legation.core import access
 from legation.core.audit import link_new
 from legation.core.deletion import refuse_hidden_dependants
-from legation.core.models import Sensitivity
+from legation.core.models import Mission, Sensitivity
 from legation.core.refs import check_ref
 from legation.core.services import (
     apply_fields,
@@ -31,7 +31,6 @@ from legation.engagements.models import (
     EngagementParticipant,
     EngagementStaff,
     Fact,
-    Mission,
     Posting,
 )
 from legation.people.models import Organisation, Person
@@ -87,7 +86,7 @@ FACT_FIELDS = ("key", "label_en", "label_zh", "date", "value", "unit", "aliases"
 def mission_create(*, actor: Any, **fields: Any) -> Mission:
     from legation.core.vocab import seed_regions
 
-    with writing(actor, "engagements.add_mission", description="create mission"):
+    with writing(actor, "core.add_mission", description="create mission"):
         mission = Mission()
         apply_fields(mission, fields, MISSION_FIELDS)
         mission.host_country = (mission.host_country or "US").upper()
@@ -102,7 +101,7 @@ def mission_create(*, actor: Any, **fields: Any) -> Mission:
 
 
 def mission_add_member(*, actor: Any, mission: Mission, user: Any) -> None:
-    with writing(actor, "engagements.change_mission", description="add mission member"):
+    with writing(actor, "core.change_mission", description="add mission member"):
         require_visible(Mission.objects, actor, [mission], "mission")
         mission.members.add(user)
         access.forget(user)
@@ -401,7 +400,7 @@ def commitment_update(
 
 
 def mission_update(*, actor: Any, mission: Mission, **fields: Any) -> Mission:
-    with writing(actor, "engagements.change_mission", description=f"update mission {mission.pk}"):
+    with writing(actor, "core.change_mission", description=f"update mission {mission.pk}"):
         mission = Mission.objects.visible_to(actor).get(pk=mission.pk)
         apply_fields(mission, fields, MISSION_FIELDS)
         mission.full_clean()

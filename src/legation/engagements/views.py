@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legation.core import access
+from legation.core.models import Mission
 from legation.core.services import ConflictError, visible_or_404
 from legation.engagements import services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
@@ -23,7 +24,7 @@ from legation.engagements.forms import (
     EngagementForm,
     show_conflict,
 )
-from legation.engagements.models import Commitment, Engagement, Mission, Posting
+from legation.engagements.models import Commitment, Engagement, Posting
 from legation.engagements.selectors import default_posting
 from legation.people.models import Organisation, Person
 from legation.web.deleting import confirm_and_delete

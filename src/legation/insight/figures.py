@@ -67,7 +67,8 @@ def ledger_counts(user: Any) -> dict[str, int]:
     """
     from django.db.models import Count, Q
 
-    from legation.engagements.models import WORK_KINDS, Commitment, Fact, Mission
+    from legation.core.models import Mission
+    from legation.engagements.models import WORK_KINDS, Commitment, Fact
     from legation.people.models import Organisation, Person
 
     engagements = Engagement.objects.visible_to(user).aggregate(

@@ -84,7 +84,7 @@ class PostingActivity(models.Model):
     facet = models.PositiveSmallIntegerField(choices=Facet.choices)
     item_id = models.BigIntegerField()
     engagement = derived_key("engagements.Engagement")
-    mission = derived_key("engagements.Mission")
+    mission = derived_key("core.Mission")
     start = models.DateTimeField()
     sensitivity = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20)

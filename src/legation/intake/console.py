@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from legation.engagements.models import Mission
+from legation.core.models import Mission
 from legation.engagements.selectors import NotFound, find_mission
 from legation.intake.importers import Progress, Report
 

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from legation.core import access
-from legation.engagements.models import Kind, Mission, Posting
+from legation.core.models import Mission
+from legation.engagements.models import Kind, Posting
 from legation.intake.importers import TABULAR_KINDS
 from legation.intake.readers import ENCODINGS
 from legation.web.forms import DateInput
@@ -22,7 +23,7 @@ KINDS: dict[str, tuple[Any, str]] = {
     "commitments": (_("Commitments (CSV or XLSX)"), "engagements.add_commitment"),
     "facts": (_("Facts (CSV or XLSX)"), "engagements.add_fact"),
     "postings": (_("Postings of our staff (CSV or XLSX)"), "engagements.add_posting"),
-    "missions": (_("Missions (CSV or XLSX)"), "engagements.add_mission"),
+    "missions": (_("Missions (CSV or XLSX)"), "core.add_mission"),
     "vcard": (_("Contacts (vCard .vcf)"), "people.add_person"),
     "ics": (_("Calendar (.ics)"), "engagements.add_engagement"),
     "mail": (_("Mail (.eml or .mbox)"), "engagements.add_engagement"),

@@ -26,13 +26,13 @@ from simple_history.utils import bulk_create_with_history
 from legation.core import access, audit
 from legation.core.deletion import hidden_links
 from legation.core.files import placed
+from legation.core.models import Mission
 from legation.core.services import ConflictError, check_version, require_visible, writing
 from legation.engagements.models import (
     Engagement,
     EngagementOrganisation,
     EngagementParticipant,
     EngagementStaff,
-    Mission,
     Posting,
 )
 from legation.intake import bulk

@@ -26,8 +26,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from legation.core.files import removed_if_rolled_back
+from legation.core.models import Mission
 from legation.core.services import visible_or_404
-from legation.engagements.models import Mission
 from legation.intake import uploads
 from legation.intake.forms import KINDS, ImportForm, require_import
 from legation.intake.importers import TABULAR_KINDS, ImportError_, Report, commit, preview
@@ -47,7 +47,7 @@ RECORDS = {
     "commitments": "engagements:commitments",
 }
 ADMIN_RECORDS = {
-    "missions": "admin:engagements_mission_changelist",
+    "missions": "admin:core_mission_changelist",
     "postings": "admin:engagements_posting_changelist",
     "facts": "admin:engagements_fact_changelist",
 }

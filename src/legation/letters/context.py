@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from legation.core.models import Sensitivity
-from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
+from legation.core.models import Mission, Sensitivity
+from legation.engagements.models import Engagement, Fact, Kind, Posting
 from legation.insight.figures import posting_figures
 from legation.letters.compose import Layout
 from legation.letters.filters import format_date

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from legation.core.models import Region, Sector
+from legation.core.models import Mission, Region, Sector
 from legation.core.vocab import regions_for, resolve_region, resolve_sector
-from legation.engagements.models import Kind, Mission, Posting
+from legation.engagements.models import Kind, Posting
 from legation.engagements.selectors import default_posting
 from legation.letters import library
 from legation.letters.models import Format, Segment

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from legation.engagements.models import Mission
+from legation.core.models import Mission
 from legation.letters.filters import LANGUAGES
 from legation.letters.models import MissionTemplate
 from legation.letters.sandbox import LetterTemplateError

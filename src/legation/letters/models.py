@@ -17,9 +17,7 @@ class SegmentQuerySet(VisibleQuerySet):
 class Segment(models.Model):
     """A saved filter of people, the addressees of a merge ("sector=legislature tag=farewell")."""
 
-    mission = models.ForeignKey(
-        "engagements.Mission", on_delete=models.CASCADE, related_name="segments"
-    )
+    mission = models.ForeignKey("core.Mission", on_delete=models.CASCADE, related_name="segments")
     name = models.SlugField(_("name"), max_length=80)
     filter = models.TextField(
         _("filter"), help_text=_("For example: sector=legislature region=US-CA")
@@ -74,9 +72,7 @@ class MergeJob(models.Model):
         PRODUCED = "produced", _("produced")
         CANCELLED = "cancelled", _("cancelled")
 
-    mission = models.ForeignKey(
-        "engagements.Mission", on_delete=models.CASCADE, related_name="merge_jobs"
-    )
+    mission = models.ForeignKey("core.Mission", on_delete=models.CASCADE, related_name="merge_jobs")
     posting = models.ForeignKey(
         "engagements.Posting", on_delete=models.PROTECT, related_name="merge_jobs"
     )
@@ -229,9 +225,7 @@ class LetterRecord(models.Model):
     engagement = models.OneToOneField(
         "engagements.Engagement", on_delete=models.CASCADE, related_name="letter"
     )
-    mission = models.ForeignKey(
-        "engagements.Mission", on_delete=models.CASCADE, related_name="letters"
-    )
+    mission = models.ForeignKey("core.Mission", on_delete=models.CASCADE, related_name="letters")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="letters")
     template_name = models.CharField(_("template"), max_length=120)
     template_checksum = models.CharField(_("template checksum"), max_length=64, blank=True)
@@ -271,7 +265,7 @@ class MissionTemplate(models.Model):
     """
 
     mission = models.ForeignKey(
-        "engagements.Mission", on_delete=models.CASCADE, related_name="letter_templates"
+        "core.Mission", on_delete=models.CASCADE, related_name="letter_templates"
     )
     name = models.SlugField(_("name"), max_length=60)
     language = models.CharField(_("language"), max_length=5, default="en")

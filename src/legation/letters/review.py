@@ -21,8 +21,9 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_update_with_history
 
 from legation.core import access
+from legation.core.models import Mission
 from legation.core.services import require_visible, writing
-from legation.engagements.models import Engagement, Mission, Posting
+from legation.engagements.models import Engagement, Posting
 from legation.letters import context as ctx
 from legation.letters import library
 from legation.letters.merge import (

@@ -30,14 +30,13 @@ from simple_history.utils import bulk_create_with_history
 from legation.core import audit
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.files import placed, removed_if_rolled_back
-from legation.core.models import Sensitivity
+from legation.core.models import Mission, Sensitivity
 from legation.core.services import require_visible, writing
 from legation.engagements.models import (
     Engagement,
     EngagementParticipant,
     EngagementStaff,
     Kind,
-    Mission,
     Posting,
 )
 from legation.engagements.services import engagement_create

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from legation.core import access
+from legation.core.models import Mission
 from legation.core.services import visible_or_404
-from legation.engagements.models import Mission
 from legation.engagements.selectors import default_posting
 from legation.letters import library
 from legation.letters.forms import PreviewForm, TemplateForm, template_names

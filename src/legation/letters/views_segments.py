@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from legation.core.models import Mission
 from legation.core.services import visible_or_404
-from legation.engagements.models import Mission, Posting
+from legation.engagements.models import Posting
 from legation.letters.forms import SegmentForm
 from legation.letters.models import Segment
 from legation.letters.segments import SegmentError, resolve_filter

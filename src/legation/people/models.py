@@ -22,9 +22,7 @@ class Tag(models.Model):
     """A label a mission puts on its people, organisations and engagements; its own, unseen by
     other missions (two missions may each have a tag of the same name)."""
 
-    mission = models.ForeignKey(
-        "engagements.Mission", on_delete=models.PROTECT, related_name="tags"
-    )
+    mission = models.ForeignKey("core.Mission", on_delete=models.PROTECT, related_name="tags")
     name = models.CharField(_("name"), max_length=60)
     history = audited()
 
@@ -48,7 +46,7 @@ class OrganisationQuerySet(VisibleQuerySet):
 
 class Organisation(Versioned):
     mission = models.ForeignKey(
-        "engagements.Mission", on_delete=models.PROTECT, related_name="organisations"
+        "core.Mission", on_delete=models.PROTECT, related_name="organisations"
     )
     ref = models.CharField(_("reference"), max_length=64, null=True, blank=True)  # noqa: DJ001 (NULL: no ref, no clash)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -126,9 +124,7 @@ class PersonQuerySet(VisibleQuerySet):
 class Person(Versioned):
     """Someone the mission deals with, or one of its own staff (staff hold postings)."""
 
-    mission = models.ForeignKey(
-        "engagements.Mission", on_delete=models.PROTECT, related_name="people"
-    )
+    mission = models.ForeignKey("core.Mission", on_delete=models.PROTECT, related_name="people")
     ref = models.CharField(_("reference"), max_length=64, null=True, blank=True)  # noqa: DJ001 (NULL: no ref, no clash)
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     given_name = models.CharField(_("given name"), max_length=100, blank=True)

@@ -148,7 +148,7 @@ def person_create(
     **fields: Any,
 ) -> Person:
     """Create a person with their contact details, tags and notes, in one audited step."""
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
 
     with writing(actor, "people.add_person", description="create person"):
         require_visible(Mission.objects, actor, [mission], "mission")
@@ -378,7 +378,7 @@ def person_save(
     anything is written and raised in one ValidationError whose keys name the person's fields
     ("family_name") or a row's ("emails-0-email"; "emails-0" for the row as a whole). A person
     saved unchanged is not written again. `note` is (text, sensitivity), added to the notes."""
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
 
     perm = "people.change_person" if person is not None else "people.add_person"
     what = f"edit person {person.pk}" if person is not None else "create person"
@@ -487,7 +487,7 @@ def person_add_note(
 def organisation_create(
     *, actor: Any, mission: Any, tags: Sequence[str] = (), **fields: Any
 ) -> Organisation:
-    from legation.engagements.models import Mission
+    from legation.core.models import Mission
 
     with writing(actor, "people.add_organisation", description="create organisation"):
         require_visible(Mission.objects, actor, [mission], "mission")

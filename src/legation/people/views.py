@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from legation.core import access
+from legation.core.models import Mission
 from legation.core.services import ConflictError, visible_or_404
-from legation.engagements.models import Commitment, Engagement, Mission
+from legation.engagements.models import Commitment, Engagement
 from legation.people import services
 from legation.people.filters import OrganisationFilter, PersonFilter
 from legation.people.forms import (

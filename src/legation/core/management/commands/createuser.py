@@ -61,7 +61,7 @@ class Command(LegationCommand):
         )
 
     def run(self, actor: Any, **options: Any) -> None:
-        from legation.engagements.models import Mission
+        from legation.core.models import Mission
 
         missions = []
         for ref in options["mission"]:

@@ -61,8 +61,8 @@ class Command(LegationCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def run(self, actor: Any, **options: Any) -> None:
+        from legation.core.models import Mission
         from legation.demo.generator import DEMO_MISSION_REF, generate
-        from legation.engagements.models import Mission
 
         initialise()
         mission = Mission.objects.filter(ref=DEMO_MISSION_REF).first()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from legation.core import access
 from legation.core.management.base import LegationCommand, parse_date
-from legation.engagements.models import Mission
+from legation.core.models import Mission
 from legation.engagements.selectors import default_posting, find_mission, find_person, find_posting
 from legation.letters import library
 from legation.letters import merge as merging
