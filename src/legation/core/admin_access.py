@@ -2,8 +2,9 @@
 
 Everything the admin shows or accepts goes through `visible_rows(model, user)`: the model's own
 `visible_to(user)` (missions and clearance) where it has one, the user's colleagues for logins,
-and for the remaining models (rows of engagements' participants, staff and organisations,
-profiles, tags) the visibility of the records they point at. `AdminAccessMixin` applies it to:
+for models registered with `rows_rule` (tags) the rule their app gives, and for the remaining
+models (rows of engagements' participants, staff and organisations, profiles) the visibility of
+the records they point at. `AdminAccessMixin` applies it to:
 
 - lists, change pages, history and the autocomplete (`get_queryset`, `get_search_results`);
 - every foreign key and many-to-many choice, raw-id field and autocomplete field of a form: a
@@ -17,6 +18,7 @@ profiles, tags) the visibility of the records they point at. `AdminAccessMixin` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -89,39 +91,19 @@ def _peers_or_above(user: Any) -> list[models.QuerySet]:
     return [q.values("user_id") for q in (peers, fully_cleared, cleared_above)]
 
 
-def _tag_uses() -> list[tuple[Any, str, type]]:
-    from legation.engagements.models import Engagement
-    from legation.people.models import Organisation, Person
-
-    return [
-        (Person.tags.through, "person_id", Person),
-        (Organisation.tags.through, "organisation_id", Organisation),
-        (Engagement.tags.through, "engagement_id", Engagement),
-    ]
+_RULES: dict[type[models.Model], Callable[[Any], models.QuerySet]] = {}
 
 
-def visible_tags(user: Any, *, editable: bool = False) -> models.QuerySet:
-    """Tags of the user's missions: those on records they can see, and unused ones; they may
-    change or delete only tags none of whose uses is hidden from them."""
-    from legation.people.models import Tag
+def rows_rule(model: type[models.Model]) -> Callable[[Callable], Callable]:
+    """Register the admin's rule for a model whose visible rows are not its queryset's
+    `visible_to(user)` (people's tags: those on records the user sees). The app that owns the
+    model registers it from its admin module."""
 
-    tags = Tag.objects.visible_to(user)
-    if access.sees_all_missions(user):
-        return tags
-    if access.clearance(user) < 0:
-        return tags.none()
-    seen = models.Q()
-    hidden = models.Q()
-    used = models.Q()
-    for through, column, owner in _tag_uses():
-        rows = owner._default_manager.visible_to(user).values("pk")
-        seen |= models.Q(pk__in=through.objects.filter(**{f"{column}__in": rows}).values("tag_id"))
-        hidden |= models.Q(
-            pk__in=through.objects.exclude(**{f"{column}__in": rows}).values("tag_id")
-        )
-        used |= models.Q(pk__in=through.objects.values("tag_id"))
-    tags = tags.filter(seen | ~used)
-    return tags.exclude(hidden) if editable else tags
+    def register(rule: Callable[[Any], models.QuerySet]) -> Callable[[Any], models.QuerySet]:
+        _RULES[model] = rule
+        return rule
+
+    return register
 
 
 def visible_rows(model: type[models.Model], user: Any) -> models.QuerySet | None:
@@ -131,11 +113,9 @@ def visible_rows(model: type[models.Model], user: Any) -> models.QuerySet | None
 
 
 def _rule(model: type[models.Model], user: Any, depth: int) -> models.QuerySet | None:
-    from legation.people.models import Tag
-
     qs = model._default_manager.all()
-    if model is Tag:
-        return visible_tags(user)
+    if model in _RULES:
+        return _RULES[model](user)
     if hasattr(qs, "visible_to"):
         return qs.visible_to(user)
     if model is get_user_model():
@@ -168,15 +148,9 @@ def scope(qs: models.QuerySet, user: Any) -> models.QuerySet:
     rows = visible_rows(qs.model, user)
     if rows is None:
         return qs
-    if hasattr(qs, "visible_to") and qs.model is not _tag_model():
+    if hasattr(qs, "visible_to") and qs.model not in _RULES:
         return qs.visible_to(user)
     return qs.filter(pk__in=rows.values("pk"))
-
-
-def _tag_model() -> type[models.Model]:
-    from legation.people.models import Tag
-
-    return Tag
 
 
 def is_visible(obj: models.Model, user: Any) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 REF_TAKEN = _("This ref is already taken; choose another.")
@@ -82,3 +83,26 @@ def one_of(found: list[Any], value: str, what: str) -> Any:
             "choose one with --mission REF."
         )
     raise ObjectDoesNotExist(f"{value!r} names more than one {what}; give its id or ref.")
+
+
+class NotFound(ObjectDoesNotExist):
+    """No record, or no one record, that a key names (commands, imports)."""
+
+
+def by_key(
+    queryset: Any, value: str, what: str, email_path: str | None = None, mission: Any = None
+) -> Any:
+    """The one record an id, ref or email names among those the queryset holds (already
+    narrowed to what the user sees). Refs are unique per mission: with `mission` only that
+    mission's records count; without, a ref found in several missions asks for one."""
+    value = value.strip()
+    query = Q(ref=value)
+    if value.isdigit():
+        query |= Q(pk=int(value))
+    if email_path and "@" in value:
+        query |= Q(**{f"{email_path}__iexact": value})
+    found = list(in_mission(queryset, mission).filter(query).distinct()[:10])
+    try:
+        return one_of(found, value, what)
+    except ObjectDoesNotExist as exc:
+        raise NotFound(str(exc)) from None

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from legation.core.models import Region, Sector
+from legation.core.models import Mission, Region, Sector
 
 SECTORS: list[tuple[str, str, str]] = [
     ("executive", "Executive government", "行政部门"),
@@ -79,8 +79,6 @@ def seed_regions(country: str = "US") -> int:
 def regions_for(user: object) -> object:
     """The regions of the host countries of the user's missions: another mission's country is
     not offered (it would reveal that mission)."""
-    from legation.core.models import Mission
-
     countries = Mission.objects.visible_to(user).values("host_country")
     return Region.objects.filter(country__in=countries)
 

@@ -4,37 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q
 from django.utils import timezone
 
-from legation.core import refs
-from legation.core.models import Mission
+from legation.core.refs import by_key as _by_key
 from legation.engagements.models import Posting
 from legation.people.models import Person
-
-
-class NotFound(ObjectDoesNotExist):
-    pass
-
-
-def _by_key(
-    queryset: Any, value: str, what: str, email_path: str | None = None, mission: Any = None
-) -> Any:
-    """The one record an id, ref or email names among those the queryset holds (already
-    narrowed to what the user sees). Refs are unique per mission: with `mission` only that
-    mission's records count; without, a ref found in several missions asks for one."""
-    value = value.strip()
-    query = Q(ref=value)
-    if value.isdigit():
-        query |= Q(pk=int(value))
-    if email_path and "@" in value:
-        query |= Q(**{f"{email_path}__iexact": value})
-    found = list(refs.in_mission(queryset, mission).filter(query).distinct()[:10])
-    try:
-        return refs.one_of(found, value, what)
-    except ObjectDoesNotExist as exc:
-        raise NotFound(str(exc)) from None
 
 
 def find_person(value: str, user: Any, *, mission: Any = None) -> Person:
@@ -49,10 +23,6 @@ def find_posting(value: str, user: Any, *, mission: Any = None) -> Posting:
         "person__emails__email",
         mission,
     )
-
-
-def find_mission(value: str, user: Any) -> Mission:
-    return _by_key(Mission.objects.visible_to(user), value, "mission")
 
 
 def default_posting(user: Any, mission: Any = None) -> Posting | None:

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from legation.core.models import Mission
-from legation.engagements.selectors import NotFound, find_mission
+from legation.core.refs import NotFound
+from legation.core.selectors import find_mission
 from legation.intake.importers import Progress, Report
 
 

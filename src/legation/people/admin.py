@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 
+from legation.core import access
 from legation.core.admin import VisibleAdmin
-from legation.core.admin_access import VisibleStackedInline, VisibleTabularInline, visible_tags
+from legation.core.admin_access import VisibleStackedInline, VisibleTabularInline, rows_rule
 from legation.people.models import (
     Affiliation,
     EmailAddress,
@@ -17,6 +19,39 @@ from legation.people.models import (
     Relationship,
     Tag,
 )
+
+
+def _tag_uses() -> list[tuple[Any, str, type]]:
+    """Every many-to-many field that tags records (people, organisations, engagements): its
+    table of links, the column naming the tagged record, and the tagged model."""
+    return [
+        (rel.through, rel.field.m2m_column_name(), rel.related_model)
+        for rel in Tag._meta.related_objects
+        if rel.many_to_many and hasattr(rel.related_model._default_manager, "visible_to")
+    ]
+
+
+@rows_rule(Tag)
+def visible_tags(user: Any, *, editable: bool = False) -> models.QuerySet:
+    """Tags of the user's missions: those on records they can see, and unused ones; they may
+    change or delete only tags none of whose uses is hidden from them."""
+    tags = Tag.objects.visible_to(user)
+    if access.sees_all_missions(user):
+        return tags
+    if access.clearance(user) < 0:
+        return tags.none()
+    seen = models.Q()
+    hidden = models.Q()
+    used = models.Q()
+    for through, column, owner in _tag_uses():
+        rows = owner._default_manager.visible_to(user).values("pk")
+        seen |= models.Q(pk__in=through.objects.filter(**{f"{column}__in": rows}).values("tag_id"))
+        hidden |= models.Q(
+            pk__in=through.objects.exclude(**{f"{column}__in": rows}).values("tag_id")
+        )
+        used |= models.Q(pk__in=through.objects.values("tag_id"))
+    tags = tags.filter(seen | ~used)
+    return tags.exclude(hidden) if editable else tags
 
 
 class MissionTagsAdmin(VisibleAdmin):

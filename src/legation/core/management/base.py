@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from legation.core import access
 from legation.core.audit import audit
+from legation.core.refs import NotFound
+from legation.core.selectors import find_mission
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -62,8 +64,6 @@ class LegationCommand(BaseCommand):
         ref = options.get("mission")
         if not ref:
             return None
-        from legation.engagements.selectors import NotFound, find_mission
-
         try:
             return find_mission(ref, actor)
         except NotFound as exc:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from legation.core import access
 from legation.core.management.base import LegationCommand, parse_date
 from legation.core.models import Mission
-from legation.engagements.selectors import default_posting, find_mission, find_person, find_posting
+from legation.core.selectors import find_mission
+from legation.engagements.selectors import default_posting, find_person, find_posting
 from legation.letters import library
 from legation.letters import merge as merging
 from legation.letters.models import Segment
