@@ -98,7 +98,7 @@ def run(size: str) -> Report:
             sys.executable,
             "-c",
             "import os,django;os.environ.setdefault('DJANGO_SETTINGS_MODULE','legation.settings');"
-            "django.setup();from legation.core.management.commands.serve import serve;"
+            "django.setup();from legation.ops.management.commands.serve import serve;"
             f"serve('127.0.0.1', {PORT}, {CLIENTS})",
         ],
         env=env,

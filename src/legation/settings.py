@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "legation.checks",
     "legation.insight",
     "legation.web",
+    "legation.ops",
 ]
 
 MIDDLEWARE = [

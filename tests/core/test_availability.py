@@ -149,7 +149,7 @@ def _serve(home: Home, port: int) -> subprocess.Popen:
     server = home.start(
         "-c",
         "import django; django.setup();"
-        "from legation.core.management.commands.serve import serve;"
+        "from legation.ops.management.commands.serve import serve;"
         f"serve('127.0.0.1', {port}, 8)",
     )
     deadline = time.monotonic() + 60

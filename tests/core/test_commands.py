@@ -144,7 +144,7 @@ def test_init_leaves_fresh_planner_statistics(db):
     """After init, the planner knows how big the tables are (a migration may have filled one)."""
     from django.db import connection
 
-    from legation.core.management.commands.init import initialise
+    from legation.ops.management.commands.init import initialise
 
     initialise()
     with connection.cursor() as cursor:

@@ -145,7 +145,7 @@ def test_serve_refuses_a_weak_secret_key(production, key, reason):
 def test_generated_secret_keys_are_never_refused(n):
     import secrets
 
-    from legation.core.management.commands.serve import secret_key_weakness
+    from legation.ops.management.commands.serve import secret_key_weakness
 
     key = secrets.token_urlsafe(50)
     assert secret_key_weakness(key) is None, key

@@ -390,9 +390,9 @@ def test_the_demo_ambassadors_farewell_names_demoland_not_china(
 
 
 def test_the_demo_login_holds_the_head_of_missions_posting(demo, client):
-    from legation.core.management.commands.demo import DEMO_USER, ensure_demo_login
     from legation.core.models import Mission
     from legation.engagements.models import Posting
+    from legation.ops.management.commands.demo import DEMO_USER, ensure_demo_login
 
     mission = Mission.objects.get(ref=DEMO_MISSION_REF)
     assert ensure_demo_login(mission)

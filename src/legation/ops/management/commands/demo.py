@@ -9,15 +9,15 @@ from django.db import connection
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from legation.core.management.base import LegationCommand
-from legation.core.management.commands.init import initialise, refresh_statistics
 from legation.core.models import Sensitivity
+from legation.ops.management.commands.init import initialise, refresh_statistics
 
 DEMO_USER = "demo"
 
 
 def ensure_demo_login(mission: Any) -> str | None:
     """Create the demo login (head of mission, full clearance); return its new password."""
-    from legation.core.management.commands.createuser import create_user
+    from legation.ops.management.commands.createuser import create_user
 
     User = get_user_model()
     user = User.objects.filter(username=DEMO_USER).first()
@@ -104,7 +104,7 @@ class Command(LegationCommand):
             )
         if options["no_serve"]:
             return
-        from legation.core.management.commands.serve import serve
+        from legation.ops.management.commands.serve import serve
 
         address = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write(f"Serving the demo on {address} with its job worker (Ctrl+C to stop)")
