@@ -16,7 +16,7 @@ from legation.engagements.models import (
 )
 from legation.engagements.search import matching_text
 from legation.people.models import Tag
-from legation.web.forms import DateInput
+from legation.ui.forms import DateInput
 
 
 class EngagementFilter(django_filters.FilterSet):

@@ -12,7 +12,7 @@ from legation.core.models import Region, Sensitivity
 from legation.core.vocab import regions_for
 from legation.engagements.models import Commitment, Kind, Posting, SiteType
 from legation.people.models import Organisation, Person
-from legation.web.forms import DateInput, DateTimeInput
+from legation.ui.forms import DateInput, DateTimeInput
 
 
 def sensitivity_choices(user: Any) -> list[tuple[int, str]]:

@@ -186,7 +186,7 @@ def to_json(data: dict[str, Any]) -> bytes:
 
 
 def _safe(value: Any) -> str:
-    from legation.web.lists import safe_cell
+    from legation.ui.lists import safe_cell
 
     return safe_cell(value)
 
@@ -244,7 +244,7 @@ def to_csv(data: dict[str, Any]) -> bytes:
 
 def stylesheet() -> str:
     parts = []
-    for name in ("web/legation.css", "insight/insight.css"):
+    for name in ("ui/legation.css", "insight/insight.css"):
         path = finders.find(name)
         if path:
             parts.append(Path(path).read_text())

@@ -13,7 +13,7 @@ from legation.core.models import Mission
 from legation.engagements.models import Kind, Posting
 from legation.intake.importers import TABULAR_KINDS
 from legation.intake.readers import ENCODINGS
-from legation.web.forms import DateInput
+from legation.ui.forms import DateInput
 
 #: each kind the page offers, its label, and the permission to add what it creates
 KINDS: dict[str, tuple[Any, str]] = {

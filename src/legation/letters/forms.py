@@ -20,7 +20,7 @@ from legation.letters.models import Format, Segment
 from legation.letters.segments import SegmentError, parse_filter
 from legation.letters.templates import LetterTemplate, available_templates
 from legation.people.models import Organisation, Person, Tag
-from legation.web.forms import DateInput
+from legation.ui.forms import DateInput
 
 
 def template_names(user: Any, mission: Mission | None) -> dict[str, list[LetterTemplate]]:

@@ -33,7 +33,7 @@ from legation.letters.services import (
     letter_template_save,
 )
 from legation.letters.templates import KIND_LABELS, LetterTemplate, parse_template
-from legation.web.forms import attach_errors
+from legation.ui.forms import attach_errors
 
 STARTER = """---
 name: new-letter

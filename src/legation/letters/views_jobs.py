@@ -37,8 +37,8 @@ from legation.letters.review import (
 )
 from legation.letters.sandbox import LetterTemplateError
 from legation.letters.views import _require_sender
-from legation.web.forms import attach_errors
-from legation.web.lists import paginate
+from legation.ui.forms import attach_errors
+from legation.ui.lists import paginate
 
 ROWS_PER_PAGE = 100
 

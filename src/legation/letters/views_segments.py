@@ -25,7 +25,7 @@ from legation.letters.models import Segment
 from legation.letters.segments import SegmentError, resolve_filter
 from legation.letters.services import segment_create, segment_delete, segment_update
 from legation.letters.views import _require_sender, page_mission
-from legation.web.forms import attach_errors
+from legation.ui.forms import attach_errors
 
 SAMPLE = 8
 

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
@@ -8,4 +7,4 @@ class OpsConfig(AppConfig):
 
     name = "legation.ops"
     label = "ops"
-    verbose_name = _("Operations")
+    verbose_name = "Operations"

@@ -12,7 +12,7 @@ from legation.core import access
 from legation.core.models import Region, Sector, Sensitivity
 from legation.core.vocab import regions_for
 from legation.people.models import Organisation, Person, Relationship
-from legation.web.forms import DateInput
+from legation.ui.forms import DateInput
 
 
 class RecordField(forms.CharField):
