@@ -27,9 +27,9 @@ from legation.engagements.forms import (
 from legation.engagements.models import Commitment, Engagement, Posting
 from legation.engagements.selectors import default_posting
 from legation.people.models import Organisation, Person
+from legation.ui.deleting import confirm_and_delete
 from legation.ui.forms import attach_errors
 from legation.ui.lists import csv_response, paginate, querystring, sort
-from legation.web.deleting import confirm_and_delete
 
 ENGAGEMENT_SORTS = {"start": "start", "kind": "kind,start", "subject": "subject"}
 COMMITMENT_SORTS = {"due": "due", "status": "status,due"}

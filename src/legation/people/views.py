@@ -29,9 +29,9 @@ from legation.people.forms import (
     row_formsets,
 )
 from legation.people.models import Affiliation, Organisation, Person, PersonNote, Relationship
+from legation.ui.deleting import confirm_and_delete
 from legation.ui.forms import attach_errors
 from legation.ui.lists import csv_response, paginate, querystring, sort
-from legation.web.deleting import confirm_and_delete
 
 PEOPLE_SORTS = {"name": "family_name,given_name", "pinyin": "pinyin", "created": "created"}
 ORG_SORTS = {"name": "name_en", "sector": "sector__position,name_en"}

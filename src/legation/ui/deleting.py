@@ -36,6 +36,6 @@ def confirm_and_delete(
         return redirect(listing)
     return render(
         request,
-        "web/confirm_delete.html",
+        "ui/confirm_delete.html",
         {"object": record, "section": section, "cancel": reverse(detail, args=[record.pk])},
     )
