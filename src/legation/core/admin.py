@@ -28,6 +28,7 @@ from legation.core.audit import (
 from legation.core.deletion import HiddenDependants, hidden_dependants, hidden_protected
 from legation.core.models import (
     LoginLock,
+    Mission,
     Operation,
     Profile,
     Region,
@@ -166,6 +167,12 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     search_fields = ("username",)
 
 
+@admin.register(Mission)
+class MissionAdmin(VisibleAdmin):
+    list_display = ("ref", "name_en", "name_zh", "kind", "sending_country", "host_country")
+    filter_horizontal = ("members",)
+
+
 @admin.register(Sector)
 class SectorAdmin(AccessModelAdmin, HistoryAdmin):
     list_display = ("code", "label_en", "label_zh", "position")
@@ -272,8 +279,6 @@ class LoginAdmin(AccessModelAdmin, UserAdmin):
         if not change and not sees_all_missions(request.user):
             # A login made by a mission's administrator belongs to that administrator's missions
             # (otherwise nobody but a superuser could see it).
-            from legation.core.models import Mission
-
             for mission in Mission.objects.visible_to(request.user):
                 mission.members.add(obj)
 

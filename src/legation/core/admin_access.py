@@ -37,15 +37,13 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from legation.core import access
-from legation.core.models import Sensitivity
+from legation.core.models import Mission, Sensitivity
 
 # Links from these fields name the record's mission: every other link must stay inside it.
 _OWNER_FIELDS = ("mission", "engagement", "person", "from_person", "job")
 
 
 def _members_of(mission_ids: Any) -> models.QuerySet:
-    from legation.core.models import Mission
-
     return Mission.members.through.objects.filter(mission_id__in=mission_ids).values("user_id")
 
 
@@ -65,8 +63,6 @@ def manageable_users(user: Any) -> models.QuerySet:
     users = visible_users(user)
     if access.sees_all_missions(user):
         return users
-    from legation.core.models import Mission
-
     elsewhere = Mission.members.through.objects.exclude(
         mission_id__in=access.mission_ids(user)
     ).values("user_id")

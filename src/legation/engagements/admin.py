@@ -6,7 +6,6 @@ from django.contrib import admin
 
 from legation.core.admin import VisibleAdmin
 from legation.core.admin_access import VisibleStackedInline, VisibleTabularInline
-from legation.core.models import Mission
 from legation.engagements.models import (
     Commitment,
     Engagement,
@@ -18,12 +17,6 @@ from legation.engagements.models import (
 )
 from legation.engagements.services import _close_if_finished
 from legation.people.admin import MissionTagsAdmin
-
-
-@admin.register(Mission)
-class MissionAdmin(VisibleAdmin):
-    list_display = ("ref", "name_en", "name_zh", "kind", "sending_country", "host_country")
-    filter_horizontal = ("members",)
 
 
 @admin.register(Posting)

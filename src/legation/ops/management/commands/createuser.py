@@ -13,7 +13,7 @@ from django.db import transaction
 from legation.core import access
 from legation.core.access import ROLES
 from legation.core.management.base import LegationCommand
-from legation.core.models import Profile, Sensitivity
+from legation.core.models import Mission, Profile, Sensitivity
 
 LEVELS = {label: value for value, label in Sensitivity.choices}
 
@@ -61,8 +61,6 @@ class Command(LegationCommand):
         )
 
     def run(self, actor: Any, **options: Any) -> None:
-        from legation.core.models import Mission
-
         missions = []
         for ref in options["mission"]:
             mission = Mission.objects.filter(ref=ref).first()

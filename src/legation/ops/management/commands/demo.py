@@ -9,7 +9,7 @@ from django.db import connection
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from legation.core.management.base import LegationCommand
-from legation.core.models import Sensitivity
+from legation.core.models import Mission, Sensitivity
 from legation.ops.management.commands.init import initialise, refresh_statistics
 
 DEMO_USER = "demo"
@@ -61,7 +61,6 @@ class Command(LegationCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def run(self, actor: Any, **options: Any) -> None:
-        from legation.core.models import Mission
         from legation.demo.generator import DEMO_MISSION_REF, generate
 
         initialise()
