@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "legation.engagements",
     "legation.intake",
     "legation.letters",
-    "legation.checks",
+    "legation.claims",
     "legation.insight",
     "legation.web",
 ]

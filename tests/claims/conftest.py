@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.checks.world import build_world
+from tests.claims.world import build_world
 
 # The farewell scenario of the letters tests (President Carter with an address, 22 states), for
 # the merge gate.

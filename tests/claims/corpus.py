@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from legation.checks.verify import CheckedClaim, check_text
+from legation.claims.verify import CheckedClaim, check_text
 from legation.core.access import SYSTEM
 from legation.engagements.models import Posting
-from tests.checks.world import create_facts
+from tests.claims.world import create_facts
 
 CORPUS = Path(__file__).with_name("corpus.yaml")
 DEFAULT_DATE = dt.date(2022, 12, 30)

@@ -1,8 +1,8 @@
-"""The letter corpus (tests/checks/letters): whole letters, annotated claim by claim.
+"""The letter corpus (tests/claims/letters): whole letters, annotated claim by claim.
 
-Shared by tests/checks/test_letters.py and ``python3 -m tests.checks.score_letters``. Each letter
+Shared by tests/claims/test_letters.py and ``python3 -m tests.claims.score_letters``. Each letter
 is checked as a user would check it (``check_text`` on the text of the file, or of its PDF or Word
-render read back with ``read_draft``), against the ledger of tests/checks/world.py
+render read back with ``read_draft``), against the ledger of tests/claims/world.py
 (``build_letter_world``), with the facts its annotation names (created, then rolled back).
 
 A reported claim matches an annotated one when their spans overlap and their kinds agree. Figures:
@@ -23,12 +23,12 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from legation.checks.reading import read_draft
-from legation.checks.verify import CheckedClaim, check_text
+from legation.claims.reading import read_draft
+from legation.claims.verify import CheckedClaim, check_text
 from legation.core.access import SYSTEM
 from legation.engagements.models import Posting
-from tests.checks.corpus import load as load_sentences
-from tests.checks.world import create_facts
+from tests.claims.corpus import load as load_sentences
+from tests.claims.world import create_facts
 
 FOLDER = Path(__file__).with_name("letters")
 ANNOTATIONS = FOLDER / "annotations.yaml"
@@ -194,8 +194,8 @@ def by_language(outcomes: list[LetterOutcome]) -> dict[str, LetterScores]:
 def as_letter(path: Path) -> Any:
     """The .txt letter as a ``Letter`` to render: English letters open with the date and sign
     on the left; Chinese letters end with 此致/敬礼, the signature and the date."""
-    from legation.letters import markup
-    from legation.letters.compose import Layout, Letter
+    from legation.letters.compose import markup
+    from legation.letters.compose.letter import Layout, Letter
 
     blocks = [b.strip() for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
     zh = path.name.startswith("zh")
@@ -220,11 +220,11 @@ def render(path: Path, fmt: str, folder: Path) -> Path:
     """Render the letter at ``path`` as ``fmt`` ("pdf" or "docx") into ``folder``."""
     letter = as_letter(path)
     if fmt == "pdf":
-        from legation.letters.render_pdf import render_pdf
+        from legation.letters.render.pdf import render_pdf
 
         data = render_pdf(letter)
     else:
-        from legation.letters.render_docx import word_template
+        from legation.letters.render.word import word_template
 
         data = word_template().render(letter)
     out = folder / f"{path.stem}.{fmt}"

@@ -1,7 +1,7 @@
-"""Score the claim check on the letter corpus: ``python3 -m tests.checks.score_letters``.
+"""Score the claim check on the letter corpus: ``python3 -m tests.claims.score_letters``.
 
 Builds the corpus ledger in a temporary SQLite database (or DATABASE_URL's, as bench/ does),
-checks every letter of tests/checks/letters, and prints recall, verdict accuracy, false alarms and
+checks every letter of tests/claims/letters, and prints recall, verdict accuracy, false alarms and
 planted errors caught, per language. ``--pdf`` / ``--docx`` check each letter's render through
 legation's own PDF or Word renderer instead of its text; ``-v`` lists every problem.
 Exit status 1 when a goal is missed (recall or verdicts under 95 %, a false alarm, a planted error
@@ -30,10 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(Path(tempfile.mkdtemp(prefix="legation-letters-")))
     from django.core.management import call_command
 
-    from legation.checks.reading import read_draft
+    from legation.claims.reading import read_draft
     from legation.core.vocab import seed_regions, seed_sectors
-    from tests.checks.letters_corpus import by_language, check_letter, load, render
-    from tests.checks.world import build_letter_world
+    from tests.claims.letters_corpus import by_language, check_letter, load, render
+    from tests.claims.world import build_letter_world
 
     call_command("migrate", verbosity=0)
     seed_sectors()
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     for letter in letters:
         text = None if fmt == "txt" else read_draft(render(letter.path, fmt, folder))
         outcomes.append(check_letter(library, letter, text))
-    print(f"Claim check on the letter corpus ({fmt}): {ROOT / 'tests/checks/letters'}")
+    print(f"Claim check on the letter corpus ({fmt}): {ROOT / 'tests/claims/letters'}")
     scores = by_language(outcomes)
     for label in ("en", "zh", "all"):
         print(scores[label].line(label))

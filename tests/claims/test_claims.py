@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from legation.checks.claims import extract
-from legation.checks.dates import find_dates, resolve
+from legation.claims.dates import find_dates, resolve
+from legation.claims.extraction import extract
 
 LETTER = dt.date(2022, 12, 30)
 

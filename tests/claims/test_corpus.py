@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.conftest import ledger_for_module
-from tests.checks.corpus import check_sentence, load, score
-from tests.checks.world import build_world
+from tests.claims.conftest import ledger_for_module
+from tests.claims.corpus import check_sentence, load, score
+from tests.claims.world import build_world
 
 LIBRARY, SENTENCES = load()
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from legation.checks.command import EXIT_CONTRADICTED
+from legation.claims.command import EXIT_CONTRADICTED
 
 LETTER = Path(__file__).with_name("data") / "farewell-letter-2022.txt"
 
@@ -116,7 +116,7 @@ def test_figures_count_only_what_the_user_may_see(world, tmp_path):
 
     from legation.core.models import Sensitivity
     from tests import factories
-    from tests.checks.world import at
+    from tests.claims.world import at
 
     factories.EngagementFactory(
         mission=world["mission"], region=factories.region("US-NV"), start=at(dt.date(2022, 3, 3)),

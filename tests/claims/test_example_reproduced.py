@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from legation.core.access import SYSTEM
-from legation.letters import merge, preview
-from legation.letters.templates import find_template
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import production as merge
+from legation.letters.render import preview
 from legation.people.models import PersonNote
 
 DATA = Path(__file__).with_name("data")
@@ -115,8 +116,8 @@ def test_the_shipped_chinese_farewell_names_diplomatic_relations(tmp_path, examp
     """The shipped farewell.zh writes the fact out ("N年前，我们两国建立了外交关系"); the fact is
     labelled as the demo ledger labels it, "建交". The figure is checked against that fact, as the
     English letter's is, in every format, and a wrong one is caught."""
-    from legation.checks.reading import read_draft
-    from legation.checks.verify import check_text
+    from legation.claims.reading import read_draft
+    from legation.claims.verify import check_text
     from legation.engagements.models import Fact
 
     Fact.objects.filter(key="diplomatic-relations").update(

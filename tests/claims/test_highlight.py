@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 
-from legation.checks.highlight import claims_context, highlight
-from legation.checks.verify import check_text
+from legation.claims.highlight import claims_context, highlight
+from legation.claims.verify import check_text
 from legation.core.access import SYSTEM
 
 
@@ -23,5 +23,5 @@ def test_each_claim_is_marked_with_its_verdict_and_the_text_is_escaped(world):
 def test_the_template_snippet_shows_the_claims(world):
     text = "I have visited 15 cities."
     result = check_text(text, user=SYSTEM, posting=world["qin"], letter_date=dt.date(2022, 12, 30))
-    page = render_to_string("checks/_claims.html", claims_context(result))
+    page = render_to_string("claims/_claims.html", claims_context(result))
     assert '<mark class="claim contradicted"' in page and "1 claim is contradicted" in page

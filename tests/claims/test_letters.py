@@ -1,4 +1,4 @@
-"""The letter corpus (tests/checks/letters): whole letters checked claim by claim, as text and as
+"""The letter corpus (tests/claims/letters): whole letters checked claim by claim, as text and as
 legation's own PDF and Word renders read back."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import re
 import pytest
 from django.core.management import call_command
 
-from legation.checks.reading import _join, normalise, read_draft
-from tests.checks.conftest import ledger_for_module
-from tests.checks.letters_corpus import (
+from legation.claims.reading import _join, normalise, read_draft
+from tests.claims.conftest import ledger_for_module
+from tests.claims.letters_corpus import (
     FOLDER,
     by_language,
     check_letter,
@@ -20,10 +20,10 @@ from tests.checks.letters_corpus import (
     render,
     signature,
 )
-from tests.checks.world import build_letter_world, create_facts
+from tests.claims.world import build_letter_world, create_facts
 
 LIBRARY, LETTERS = load()
-# Letters rendered in the tests (all of them: `python3 -m tests.checks.score_letters --pdf`).
+# Letters rendered in the tests (all of them: `python3 -m tests.claims.score_letters --pdf`).
 RENDERED = ["en01-farewell.txt", "en06-farewell.txt", "en12-farewell.txt", "en14-greeting.txt",
             "zh01-farewell.txt", "zh06-farewell.txt", "zh11-invitation.txt",
             "zh18-new-year.txt"]  # fmt: skip
@@ -135,7 +135,7 @@ def test_a_hyphenated_narrow_pdf_reads_as_its_text(tmp_path):
         f"December 30, 2022\n\n{english}\n\n{chinese}\n",
         encoding="utf-8",
     )
-    from legation.letters.render_pdf import font_dirs
+    from legation.letters.render.pdf import font_dirs
 
     (tmp_path / "narrow.pdf").write_bytes(typst.compile(str(source), font_paths=font_dirs()))
     lines = [line for line in read_draft(tmp_path / "narrow.pdf").splitlines() if line]
@@ -181,7 +181,7 @@ def test_a_short_chinese_pdf_with_as_many_paragraph_gaps_as_wrapped_lines(
 def test_a_hard_wrapped_line_of_prose_keeps_its_sentence(letter_world, db, tmp_path):
     """A line that stops inside a sentence ("…20多个" / "州，会见了…") goes on with its subject:
     the next line's count is still the sender's."""
-    from legation.checks.claims import sentences
+    from legation.claims.extraction import sentences
 
     text = "来美以后，我已走访了美国20多个\n州，会见了30多位国会议员。\n此致\n敬礼！\n林海\n大使"
     assert text[slice(*sentences(text)[0])] == (

@@ -92,7 +92,7 @@ def create_facts(library: dict[str, dict[str, Any]], keys: list[str]) -> list[Fa
     return out
 
 
-# The sender of the letter corpus (tests/checks/letters): P-LIN, ambassador, arrived 2022-03-14,
+# The sender of the letter corpus (tests/claims/letters): P-LIN, ambassador, arrived 2022-03-14,
 # in a mission of its own. (code, city, day, kind, sector of the person met, site type, org)
 LETTER_ENGAGEMENTS = [
     ("US-DC", "Washington", (2022, 3, 25), "meeting", "legislature", "", False),

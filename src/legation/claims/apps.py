@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ChecksConfig(AppConfig):
-    name = "legation.checks"
-    label = "checks"
+    name = "legation.claims"
+    label = "claims"

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from legation.checks.reading import DraftError, read_draft
-from legation.checks.verify import CONTRADICTED, SUPPORTED, CheckError, CheckResult, check_text
+from legation.claims.reading import DraftError, read_draft
+from legation.claims.verify import CONTRADICTED, SUPPORTED, CheckError, CheckResult, check_text
 
 EXIT_CONTRADICTED = 3
 COLOURS = {SUPPORTED: "green", CONTRADICTED: "bold red", "unverifiable": "yellow"}

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from legation.checks import numbers as num
-from legation.checks.dates import DateMention, find_dates, letter_date_in
-from legation.checks.nouns import COUNT_NOUNS_EN, COUNT_NOUNS_ZH, UNITS_EN, UNITS_ZH
+from legation.claims import numbers as num
+from legation.claims.dates import DateMention, find_dates, letter_date_in
+from legation.claims.nouns import COUNT_NOUNS_EN, COUNT_NOUNS_ZH, UNITS_EN, UNITS_ZH
 
 KINDS = ("duration", "anniversary", "count", "date", "quantity")
 

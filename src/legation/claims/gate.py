@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from legation.checks.verify import CheckedClaim, CheckResult, check_text
+from legation.claims.verify import CheckedClaim, CheckResult, check_text
 
 
 class StaleLetter(Exception):
@@ -35,7 +35,7 @@ def first_letters(
     letter_date: dt.date,
 ) -> list[tuple[Any, str]]:  # fmt: skip
     """(recipient, finished text) of the first recipient in each language of the merge."""
-    from legation.letters import merge as merging
+    from legation.letters.merge import production
 
     default = next(iter(templates))
     firsts: dict[str, Any] = {}
@@ -46,7 +46,7 @@ def first_letters(
     with tempfile.TemporaryDirectory(prefix="legation-check-") as folder:
         for language, r in firsts.items():
             path = Path(folder) / f"{language}.txt"
-            done, _ = merging.render_one(
+            done, _ = production.render_one(
                 actor=actor, template=templates[language], person=r.person, posting=posting,
                 letter_date=letter_date, fmt="txt", out=path, personal=r.personal, draft=True,
             )  # fmt: skip

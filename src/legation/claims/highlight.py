@@ -2,7 +2,7 @@
 
 ``highlight(text, claims)`` escapes the text and wraps each claim in
 ``<mark class="claim supported|contradicted|unverifiable" title="…">``; the template snippet
-``checks/_claims.html`` shows it with the list of claims.
+``claims/_claims.html`` shows it with the list of claims.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from legation.checks.verify import CheckedClaim
+from legation.claims.verify import CheckedClaim
 
 
 def title_of(c: CheckedClaim) -> str:
@@ -44,7 +44,7 @@ def highlight(text: str, claims: Sequence[CheckedClaim]) -> SafeString:
 
 
 def claims_context(result: Any) -> dict[str, Any]:
-    """What ``checks/_claims.html`` reads: the highlighted text and the claims."""
+    """What ``claims/_claims.html`` reads: the highlighted text and the claims."""
     return {
         "highlighted": highlight(result.text, result.claims),
         "claims": [c.to_json() for c in result.claims],

@@ -236,7 +236,7 @@ def regions_named(sentence: str, regions: list[tuple[str, str, str]]) -> list[st
 def cities_named(sentence: str, cities: list[str]) -> list[str]:
     """The ledger's cities (English names, as engagements record them) the sentence names, in
     English or by their usual Chinese names (nouns.CITY_NAMES_ZH)."""
-    from legation.checks.nouns import CITY_NAMES_ZH
+    from legation.claims.nouns import CITY_NAMES_ZH
 
     out = [c for c in cities if c and re.search(rf"\b{re.escape(c)}\b", sentence)]
     for zh, en in CITY_NAMES_ZH.items():

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from legation.checks import linking
-from legation.checks.claims import Claim, Draft, extract, sentences
-from legation.checks.dates import FUTURE, DateMention, resolve
-from legation.checks.ledger import Ledger, completed, elapsed
+from legation.claims import linking
+from legation.claims.dates import FUTURE, DateMention, resolve
+from legation.claims.extraction import Claim, Draft, extract, sentences
+from legation.claims.ledger import Ledger, completed, elapsed
 from legation.engagements.models import Posting
 
 SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"

@@ -267,7 +267,7 @@ def to_pdf(data: dict[str, Any], *, country: str = "US") -> bytes:
     """A PDF set by Typst: data as JSON through sys_inputs, the map as an SVG file."""
     import typst
 
-    from legation.letters.render_pdf import font_dirs
+    from legation.letters.render.pdf import font_dirs
 
     figures = data.get("tenure", data)
     with tempfile.TemporaryDirectory(prefix="legation-report-") as tmp:

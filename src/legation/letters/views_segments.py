@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from legation.core.services import visible_or_404
 from legation.engagements.models import Mission, Posting
 from legation.letters.forms import SegmentForm
+from legation.letters.merge.segments import SegmentError, resolve_filter
 from legation.letters.models import Segment
-from legation.letters.segments import SegmentError, resolve_filter
 from legation.letters.services import segment_create, segment_delete, segment_update
 from legation.letters.views import _require_sender, page_mission
 from legation.web.forms import attach_errors

@@ -1,16 +1,8 @@
-"""The import pipeline every kind shares: read, map, plan (validate), then write all or nothing.
+"""The pipeline every import kind shares: the ``Importer`` a kind subclasses, rows planned and
+written all or nothing (``run``), and the report (``Report``, ``Outcome``, ``Issue``).
 
-    preview(kind, file, actor=…)  -> Report   plan every row and rehearse the writes, then roll back
-    commit(kind, file, actor=…)   -> Report   the same, kept: one transaction, one audited operation
-
-Rows are planned (checked) before any transaction opens; only the writes run in the transaction.
-On SQLite a preview runs on a private copy of the database (`legation.core.dbcopy`), so its
-rehearsal never holds the live database's write lock: logins and other writers go on meanwhile.
-
-The command line calls these; so will the upload page (upload, `preview`, show the report,
-confirm, `commit`). Each row ends as created, updated, matched (already there, nothing to
-change) or rejected with its line, column and reason. A real run writes nothing when any row is
-rejected, unless `skip_rejected` is set, in which case the other rows are written.
+The kinds (``people``, ``ledger``, ``engagements``) build on this module; the package
+(``legation.intake.importers``) names them and opens files (``preview``, ``commit``).
 """
 
 from __future__ import annotations
@@ -21,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,7 +25,7 @@ from legation.core.dbcopy import private_copy
 from legation.core.files import removed_if_rolled_back
 from legation.core.models import Operation
 from legation.intake.mapping import Mapping, MappingError
-from legation.intake.readers import EXTRA, ReadError, Table, read_table
+from legation.intake.readers import EXTRA, ReadError
 from legation.intake.values import CellError
 
 Progress = Callable[[int, int | None, str], None]
@@ -358,122 +350,4 @@ def _run(
     except _Rehearsal:
         pass
     report.seconds = time.perf_counter() - started
-    return report
-
-
-def _open(source: str | Path | IO[bytes], filename: str, encoding: str = "") -> Table:
-    try:
-        return read_table(source, filename, encoding)
-    except ReadError as exc:
-        raise ImportError_(str(exc)) from None
-
-
-TABULAR_KINDS = (
-    "missions",
-    "people",
-    "organisations",
-    "postings",
-    "engagements",
-    "commitments",
-    "facts",
-)
-
-
-def importer_for(kind: str, **kwargs: Any) -> Importer:
-    from legation.intake import import_engagements, import_ledger, import_people
-
-    classes = {
-        "people": import_people.PeopleImporter,
-        "organisations": import_ledger.OrganisationImporter,
-        "missions": import_ledger.MissionImporter,
-        "postings": import_ledger.PostingImporter,
-        "commitments": import_ledger.CommitmentImporter,
-        "facts": import_ledger.FactImporter,
-        "engagements": import_engagements.EngagementImporter,
-    }
-    if kind not in classes:
-        raise ImportError_(f"Unknown import kind {kind!r}: use one of {', '.join(classes)}.")
-    return classes[kind](**kwargs)
-
-
-def preview(
-    kind: str,
-    source: str | Path | IO[bytes],
-    *,
-    actor: Any,
-    mission: Any = None,
-    mapping: Mapping | None = None,
-    filename: str = "",
-    progress: Progress | None = None,
-    encoding: str = "",
-    **options: Any,
-) -> Report:
-    """What importing the file would do, with nothing kept (the dry run, and the upload preview).
-
-    `encoding` names a CSV's encoding; by default it is detected, and refused when uncertain."""
-    return _tabular(
-        kind, source, actor, mission, mapping, filename, True, False, progress, encoding, options
-    )
-
-
-def commit(
-    kind: str,
-    source: str | Path | IO[bytes],
-    *,
-    actor: Any,
-    mission: Any = None,
-    mapping: Mapping | None = None,
-    filename: str = "",
-    skip_rejected: bool = False,
-    progress: Progress | None = None,
-    verify: Callable[[Report], None] | None = None,
-    encoding: str = "",
-    **options: Any,
-) -> Report:
-    """Import the file: all rows or none (unless `skip_rejected`), one audited operation."""
-    return _tabular(
-        kind,
-        source,
-        actor,
-        mission,
-        mapping,
-        filename,
-        False,
-        skip_rejected,
-        progress,
-        encoding,
-        options,
-        verify,
-    )
-
-
-def _tabular(
-    kind: str,
-    source: Any,
-    actor: Any,
-    mission: Any,
-    mapping: Mapping | None,
-    filename: str,
-    dry_run: bool,
-    skip_rejected: bool,
-    progress: Progress | None,
-    encoding: str,
-    options: dict[str, Any],
-    verify: Callable[[Report], None] | None = None,
-) -> Report:
-    importer = importer_for(kind, actor=actor, mission=mission, **options)
-    table = _open(source, filename, encoding)
-    name = filename or (Path(source).name if isinstance(source, str | Path) else "upload")
-    report = run(
-        importer,
-        table.rows,
-        source=name,
-        header=table.columns,
-        mapping=mapping,
-        dry_run=dry_run,
-        skip_rejected=skip_rejected,
-        progress=progress,
-        verify=verify,
-    )
-    report.encoding = table.encoding
     return report

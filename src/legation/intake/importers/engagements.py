@@ -23,8 +23,8 @@ from legation.core import access
 from legation.core.refs import REF_TAKEN
 from legation.engagements.models import Engagement, Kind, Posting, SiteType
 from legation.engagements.services import engagement_update
-from legation.intake.import_people import OrganisationIndex
-from legation.intake.importers import Importer, Issue, Outcome, Progress, RowRejected
+from legation.intake.importers.base import Importer, Issue, Outcome, Progress, RowRejected
+from legation.intake.importers.people import OrganisationIndex
 from legation.intake.matching import fold
 from legation.intake.services import NewEngagement, engagement_link, engagements_import
 from legation.intake.values import (

@@ -17,7 +17,7 @@ from legation.core.refs import REF_TAKEN
 from legation.engagements import services as ledger
 from legation.engagements.models import Commitment, Engagement, Fact, Mission, Posting
 from legation.engagements.selectors import NotFound, find_mission, find_person, find_posting
-from legation.intake.importers import Importer, Issue, Outcome, RowRejected
+from legation.intake.importers.base import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import fold
 from legation.intake.values import (
     YES,

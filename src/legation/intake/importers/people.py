@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from legation.intake.importers import Importer, Issue, Outcome, RowRejected
+from legation.intake.importers.base import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import Ambiguous, PersonIndex, fold
 from legation.intake.services import person_add_tags
 from legation.intake.values import CellError, Vocabulary, parse_yes_no, split_list

@@ -26,10 +26,10 @@ from django.utils.translation import gettext
 from legation.core.models import Sensitivity
 from legation.engagements.models import Engagement, Fact, Kind, Mission, Posting
 from legation.insight.figures import posting_figures
-from legation.letters.compose import Layout
-from legation.letters.filters import format_date
-from legation.letters.personal import place_name, suggest_line
-from legation.letters.titles import (
+from legation.letters.compose.jinja_filters import format_date
+from legation.letters.compose.letter import Layout
+from legation.letters.compose.personal import place_name, suggest_line
+from legation.letters.compose.titles import (
     COUNTRIES,  # noqa: F401 (re-exported: other modules read the table here)
     SenderInput,
     country_names,

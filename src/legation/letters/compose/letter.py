@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from legation.letters import markup
-from legation.letters.closing import complimentary_close
-from legation.letters.sandbox import LetterSandbox
-from legation.letters.templates import LetterTemplate
+from legation.letters.compose import markup
+from legation.letters.compose.closing import complimentary_close
+from legation.letters.compose.letter_template import LetterTemplate
+from legation.letters.compose.sandbox import LetterSandbox
 
 
 @dataclass(frozen=True)

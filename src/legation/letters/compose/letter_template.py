@@ -27,8 +27,8 @@ from pathlib import Path
 
 from django.utils.translation import pgettext_lazy
 
-from legation.letters.filters import LANGUAGES
-from legation.letters.sandbox import LetterSandbox, LetterTemplateError
+from legation.letters.compose.jinja_filters import LANGUAGES
+from legation.letters.compose.sandbox import LetterSandbox, LetterTemplateError
 
 KINDS = ("farewell", "greeting", "invitation", "thanks", "condolence", "other")
 #: how the pages name each kind (the front matter keeps the English word)

@@ -12,16 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from legation.engagements.models import Mission
-from legation.letters.filters import LANGUAGES
-from legation.letters.models import MissionTemplate
-from legation.letters.sandbox import LetterTemplateError
-from legation.letters.templates import (
+from legation.letters.compose.jinja_filters import LANGUAGES
+from legation.letters.compose.letter_template import (
     DEFAULT_DIR,
     LetterTemplate,
     available_templates,
     load_template,
     parse_template,
 )
+from legation.letters.compose.sandbox import LetterTemplateError
+from legation.letters.models import MissionTemplate
 
 SHIPPED = "shipped"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from legation.letters.filters import format_date
+from legation.letters.compose.jinja_filters import format_date
 
 SUGGESTION_LIMIT = 280
 SOURCE_LIMIT = 300

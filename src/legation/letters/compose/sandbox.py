@@ -31,7 +31,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
-from legation.letters.filters import LETTER_FILTERS, FilterError
+from legation.letters.compose.jinja_filters import LETTER_FILTERS, FilterError
 
 MAX_TEXT = 100_000
 MAX_INT_BITS = 4_000

@@ -39,15 +39,15 @@ from django_tasks import task
 from legation.core import access
 from legation.core.audit import audit
 from legation.core.services import writing
-from legation.letters import isolation
-from legation.letters.merge import merge_renderers, render_limits
-from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
-from legation.letters.review import (
+from legation.letters.merge.production import merge_renderers, render_limits
+from legation.letters.merge.review import (
     first_rows_by_language,
     merge_job_produce,
     refuse_contradicted_rows,
     unconfirmed_suggestions,
 )
+from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
+from legation.letters.render import isolation
 from legation.letters.services import SEND_PERMISSION
 
 log = logging.getLogger(__name__)
@@ -259,7 +259,7 @@ def write_zip(job: MergeJob, user: Any) -> str:
     import csv
     import io
 
-    from legation.letters.merge import _cell
+    from legation.letters.merge.production import _cell
 
     folder = job_folder(job)
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Producing letters: one recipient (``render_one``) or many (``produce``), then recording them.
 
 The database work (recipients, context, recording) happens in the calling process; placeholders,
-typesetting and writing files happen in ``worker`` functions, always in renderer processes under
+typesetting and writing files happen in ``renderer_tasks`` functions, always in renderer processes under
 the limits of ``isolation.py`` (one Typst compiler per process, fonts loaded once per process),
 which get plain data and never touch the database.
 """
@@ -25,10 +25,11 @@ from legation.core.access import require
 from legation.core.models import Sensitivity
 from legation.core.signals import security_event
 from legation.engagements.models import Posting
-from legation.letters import context as ctx
-from legation.letters import isolation, services, worker
-from legation.letters.render_pdf import render_combined
-from legation.letters.templates import LetterTemplate
+from legation.letters import services
+from legation.letters.compose import context as ctx
+from legation.letters.compose.letter_template import LetterTemplate
+from legation.letters.render import isolation, renderer_tasks
+from legation.letters.render.pdf import render_combined
 from legation.people.models import Person
 
 CHANNEL_OF_FORMAT = {"pdf": "address", "docx": "address", "eml": "email", "txt": "none"}
@@ -159,23 +160,23 @@ def merge_renderers(
         own.close()
 
 
-def _done(reply: isolation.Reply, index: int) -> worker.Done:
+def _done(reply: isolation.Reply, index: int) -> renderer_tasks.Done:
     if reply.stopped is not None:
-        return worker.Done(index, error=str(reply.stopped))
+        return renderer_tasks.Done(index, error=str(reply.stopped))
     if reply.error:  # not a letter's error (those come in the answer): the renderer's own
-        return worker.Done(index, error=reply.error)
-    return worker.done_from_json(reply.value)
+        return renderer_tasks.Done(index, error=reply.error)
+    return renderer_tasks.done_from_json(reply.value)
 
 
 def _run(
     pool: isolation.RenderPool,
-    jobs: Iterable[worker.Job],
+    jobs: Iterable[renderer_tasks.Job],
     total: int,
     progress: Progress | None,
-) -> list[worker.Done]:
+) -> list[renderer_tasks.Done]:
     """Produce the letters in the pool's renderer processes, in batches sent as they are
     built, so building contexts here overlaps typesetting there."""
-    done: list[worker.Done] = []
+    done: list[renderer_tasks.Done] = []
     # Batches small enough that the renderers finish together (the last batch does not keep one
     # busy while the others wait), large enough that sending them costs little.
     size = max(MIN_BATCH, min(BATCH, -(-total // (pool.size * 8))))
@@ -184,12 +185,12 @@ def _run(
     if first is None:
         return done
 
-    def work() -> Iterator[tuple[list[tuple[Any, ...]], list[str], list[worker.Job]]]:
+    def work() -> Iterator[tuple[list[tuple[Any, ...]], list[str], list[renderer_tasks.Job]]]:
         for batch in itertools.chain([first], batches):
             labels = [f"{job.template.label} ({Path(job.path).name})" for job in batch]
             yield [(job,) for job in batch], labels, batch
 
-    def collect(replies: list[isolation.Reply], batch: list[worker.Job]) -> None:
+    def collect(replies: list[isolation.Reply], batch: list[renderer_tasks.Job]) -> None:
         done.extend(_done(reply, job.index) for reply, job in zip(replies, batch, strict=True))
         if progress:
             progress(len(done), total)
@@ -285,7 +286,7 @@ def _produce(
         else:
             todo.append((len(result.outcomes) - 1, r, person))
 
-    def jobs() -> Iterator[worker.Job]:
+    def jobs() -> Iterator[renderer_tasks.Job]:
         for index, r, person in todo:
             language = result.outcomes[index].language
             if r.personal is not None:
@@ -306,7 +307,7 @@ def _produce(
                 shared=shared[language],
             )
             result.outcomes[index].warnings = list(context["warnings"])
-            yield worker.Job(
+            yield renderer_tasks.Job(
                 index=index,
                 template=templates[language],
                 context=context,
@@ -433,7 +434,7 @@ def render_one(
     out: Path,
     personal: str | None = None,
     draft: bool = False,
-) -> tuple[worker.Done, Any]:
+) -> tuple[renderer_tasks.Done, Any]:
     """One letter to one person; recorded through ``engagement_create`` unless ``draft``."""
     if not draft:
         require(actor, services.SEND_PERMISSION)
@@ -451,7 +452,7 @@ def render_one(
         personal_level=note[1] if note else None,
         last=ctx.last_engagements([person.pk], actor).get(person.pk),
     )
-    job = worker.Job(
+    job = renderer_tasks.Job(
         index=0,
         template=template,
         context=context,

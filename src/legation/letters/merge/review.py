@@ -23,23 +23,23 @@ from simple_history.utils import bulk_update_with_history
 from legation.core import access
 from legation.core.services import require_visible, writing
 from legation.engagements.models import Engagement, Mission, Posting
-from legation.letters import context as ctx
-from legation.letters import library
-from legation.letters.merge import (
+from legation.letters.compose import context as ctx
+from legation.letters.compose import library
+from legation.letters.compose.letter_template import LetterTemplate, parse_template
+from legation.letters.compose.personal import SOURCE_LIMIT, suggest_line, suggestion_source
+from legation.letters.merge.production import (
     MergeResult,
     Recipient,
     has_channel,
     merge_renderers,
     produce,
 )
+from legation.letters.merge.segments import SegmentError, resolve_segment
 from legation.letters.models import MergeJob, MergeRow, PersonalSource
-from legation.letters.personal import SOURCE_LIMIT, suggest_line, suggestion_source
-from legation.letters.segments import SegmentError, resolve_segment
 from legation.letters.services import SEND_PERMISSION, bulk_history
-from legation.letters.templates import LetterTemplate, parse_template
 
 if TYPE_CHECKING:
-    from legation.checks.verify import CheckedClaim
+    from legation.claims.verify import CheckedClaim
 
 
 class ContradictedLetter(ValidationError):
@@ -47,7 +47,7 @@ class ContradictedLetter(ValidationError):
     produced. ``claims`` lists each contradicted claim with the ledger's figure."""
 
     def __init__(self, claims: Sequence[CheckedClaim]) -> None:
-        from legation.checks.gate import describe
+        from legation.claims.gate import describe
 
         self.claims = list(claims)
         super().__init__(
@@ -218,13 +218,13 @@ def merge_row_update(
 
 
 def refuse_contradicted_rows(*, actor: Any, job: MergeJob, rows: Sequence[MergeRow]) -> None:
-    """The merge's gate (``legation.checks.gate``) on a review job: the first of ``rows`` in each
+    """The merge's gate (``legation.claims.gate``) on a review job: the first of ``rows`` in each
     language is rendered as the officer left it (personal line included) and checked against the
     ledger on the letter's date; a contradicted claim raises ``ContradictedLetter``.
 
     The review queue has no ``--force``: a stale figure is corrected in the template.
     """
-    from legation.checks.gate import StaleLetter, refuse_contradicted
+    from legation.claims.gate import StaleLetter, refuse_contradicted
 
     if not rows:
         return

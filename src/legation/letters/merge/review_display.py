@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from legation.engagements.models import Kind
-from legation.letters.context import sender_input
-from legation.letters.titles import sender_titles
+from legation.letters.compose.context import sender_input
+from legation.letters.compose.titles import sender_titles
 from legation.people.address import (
     FORMER_ZH,
     TITLE_ZH,

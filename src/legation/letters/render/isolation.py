@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from legation.letters.sandbox import LetterTemplateError
+from legation.letters.compose.sandbox import LetterTemplateError
 
 MAX_REPLY = 64 * 1024 * 1024  # a renderer's answer larger than this is refused unread
 START_SECONDS = 120.0  # a renderer's start (imports, fonts): not a letter's time
@@ -148,11 +148,12 @@ def child_main(read_fd: int, write_fd: int) -> None:
         signal.signal(sig, signal.SIG_DFL)
     # Pickles only come from the parent (which trusts itself); answers go back as JSON.
     limits, typeset = pickle.loads(inbox.recv_bytes())  # noqa: S301
-    from legation.letters import sandbox, worker
+    from legation.letters.compose import sandbox
+    from legation.letters.render import renderer_tasks
 
     # The trace hook stops template loops a little before the kill, keeping the renderer.
     sandbox.configure(cpu_seconds=limits.cpu_seconds, hook_share=HOOK_SHARE)
-    worker.init(typeset=typeset)
+    renderer_tasks.init(typeset=typeset)
     baseline = _vm_bytes()
     cap = baseline + limits.memory_mb * MB
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -165,7 +166,7 @@ def child_main(read_fd: int, write_fd: int) -> None:
             task, items = pickle.loads(inbox.recv_bytes())  # noqa: S301
         except EOFError:
             return
-        run = worker.TASKS[task]
+        run = renderer_tasks.TASKS[task]
         for args in items:
             used = _arm(limits)
             try:
@@ -330,7 +331,7 @@ class _Renderer:
         )
 
 
-_BOOT = "import sys; from legation.letters.isolation import child_main; " + (
+_BOOT = "import sys; from legation.letters.render.isolation import child_main; " + (
     "child_main(int(sys.argv[1]), int(sys.argv[2]))"
 )
 

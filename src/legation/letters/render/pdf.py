@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from legation.letters.compose import Letter
+from legation.letters.compose.letter import Letter
 
 LAYOUT = Path(__file__).resolve().parent / "typst" / "letter.typ"
 CJK_FONT_DIRS = (

@@ -15,12 +15,12 @@ from typing import Any
 
 from legation.core.access import require
 from legation.engagements.models import Posting
-from legation.letters import context as ctx
-from legation.letters.compose import Letter, to_text
-from legation.letters.merge import renderers
-from legation.letters.sandbox import LetterTemplateError
+from legation.letters.compose import context as ctx
+from legation.letters.compose.letter import Letter, to_text
+from legation.letters.compose.letter_template import LetterTemplate
+from legation.letters.compose.sandbox import LetterTemplateError
+from legation.letters.merge.production import renderers
 from legation.letters.services import SEND_PERMISSION
-from legation.letters.templates import LetterTemplate
 from legation.people.models import Person
 
 PREVIEW_PPI = 80.0

@@ -16,8 +16,8 @@ from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 from typing import Any
 
-from legation.letters.compose import Layout, Letter, compose, to_text
-from legation.letters.templates import LetterTemplate
+from legation.letters.compose.letter import Layout, Letter, compose, to_text
+from legation.letters.compose.letter_template import LetterTemplate
 
 
 @dataclass
@@ -55,7 +55,7 @@ def init(typeset: bool = True) -> None:
     ready (its memory baseline) includes Typst's threads and caches."""
     if not typeset:
         return
-    from legation.letters.render_pdf import typesetter
+    from legation.letters.render.pdf import typesetter
 
     setter = typesetter()
     warm = Letter(
@@ -72,7 +72,7 @@ def render_bytes(letter: Letter, job: Job) -> bytes:
         return to_text(letter).encode("utf-8")
     if job.format == "docx":
         return _word_template(job.docx_template).render(letter)
-    from legation.letters.render_pdf import render_pdf
+    from legation.letters.render.pdf import render_pdf
 
     pdf = render_pdf(letter)
     if job.format == "pdf":
@@ -86,7 +86,7 @@ _word_stamps: dict[str, tuple[int, int]] = {}
 def _word_template(path: str) -> Any:
     """The renderer's copy of a Word template, read again when the file has changed (a
     renderer serves many merges: the mission may have replaced its template meanwhile)."""
-    from legation.letters.render_docx import word_template
+    from legation.letters.render.word import word_template
 
     if path:
         try:
@@ -125,9 +125,9 @@ def _now() -> Any:
 
 def produce(job: Job) -> Done:
     """Compose, render and write one letter; an error is reported, not raised."""
-    from legation.letters.render_docx import DocxError
-    from legation.letters.render_pdf import PdfError
-    from legation.letters.sandbox import LetterTemplateError
+    from legation.letters.compose.sandbox import LetterTemplateError
+    from legation.letters.render.pdf import PdfError
+    from legation.letters.render.word import DocxError
 
     try:
         letter = compose(
@@ -181,8 +181,8 @@ def _task_compose(*args: Any) -> tuple[Any, None]:
 
 
 def _task_pdf(*args: Any) -> tuple[Any, bytes]:
-    from legation.letters.render_pdf import PdfError, render_pdf
-    from legation.letters.sandbox import LetterTemplateError
+    from legation.letters.compose.sandbox import LetterTemplateError
+    from legation.letters.render.pdf import PdfError, render_pdf
 
     letter = _composed(*args)
     try:
@@ -192,8 +192,8 @@ def _task_pdf(*args: Any) -> tuple[Any, bytes]:
 
 
 def _task_png(*args: Any) -> tuple[Any, bytes]:
-    from legation.letters.render_pdf import PdfError, typesetter
-    from legation.letters.sandbox import LetterTemplateError
+    from legation.letters.compose.sandbox import LetterTemplateError
+    from legation.letters.render.pdf import PdfError, typesetter
 
     *compose_args, ppi = args
     letter = _composed(*compose_args)

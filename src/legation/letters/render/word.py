@@ -27,9 +27,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from legation.letters.compose import Letter
-from legation.letters.markup import EMPHASIS, STRONG
-from legation.letters.sandbox import (
+from legation.letters.compose.letter import Letter
+from legation.letters.compose.markup import EMPHASIS, STRONG
+from legation.letters.compose.sandbox import (
     LetterSandbox,
     LetterTemplateError,
     RenderTimeout,
@@ -178,7 +178,7 @@ def word_template(path: str = "") -> WordTemplate:
 def default_template() -> Path:
     """The shipped default template, built with python-docx if it is missing."""
     if not DEFAULT_TEMPLATE.is_file():
-        from legation.letters.docx_default import build
+        from legation.letters.render.word_default import build
 
         try:
             build(DEFAULT_TEMPLATE)

@@ -1,8 +1,8 @@
 """Build the default Word letter template with python-docx.
 
-Run ``python -m legation.letters.docx_default [PATH]`` to (re)write it; a mission that finishes its
+Run ``python -m legation.letters.render.word_default [PATH]`` to (re)write it; a mission that finishes its
 letters in Word starts from this file, keeps the placeholders and restyles the rest. The
-placeholders are listed in ``legation.letters.render_docx``.
+placeholders are listed in ``legation.letters.render.word``.
 """
 
 from __future__ import annotations
