@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from legation.claims.verify import CheckedClaim, CheckResult, check_text
+from legation.letters.merge import production
 
 
 class StaleLetter(Exception):
@@ -35,8 +36,6 @@ def first_letters(
     letter_date: dt.date,
 ) -> list[tuple[Any, str]]:  # fmt: skip
     """(recipient, finished text) of the first recipient in each language of the merge."""
-    from legation.letters.merge import production
-
     default = next(iter(templates))
     firsts: dict[str, Any] = {}
     for r in recipients:

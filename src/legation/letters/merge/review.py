@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_update_with_history
 
+from legation.claims.verify import CheckedClaim
 from legation.core import access
 from legation.core.services import require_visible, writing
 from legation.engagements.models import Engagement, Mission, Posting
@@ -27,6 +28,7 @@ from legation.letters.compose import context as ctx
 from legation.letters.compose import library
 from legation.letters.compose.letter_template import LetterTemplate, parse_template
 from legation.letters.compose.personal import SOURCE_LIMIT, suggest_line, suggestion_source
+from legation.letters.merge.gate import StaleLetter, describe, refuse_contradicted
 from legation.letters.merge.production import (
     MergeResult,
     Recipient,
@@ -38,17 +40,12 @@ from legation.letters.merge.segments import SegmentError, resolve_segment
 from legation.letters.models import MergeJob, MergeRow, PersonalSource
 from legation.letters.services import SEND_PERMISSION, bulk_history
 
-if TYPE_CHECKING:
-    from legation.claims.verify import CheckedClaim
-
 
 class ContradictedLetter(ValidationError):
     """A letter of the job states something the ledger contradicts: it is not approved, queued or
     produced. ``claims`` lists each contradicted claim with the ledger's figure."""
 
     def __init__(self, claims: Sequence[CheckedClaim]) -> None:
-        from legation.claims.gate import describe
-
         self.claims = list(claims)
         super().__init__(
             {
@@ -218,14 +215,12 @@ def merge_row_update(
 
 
 def refuse_contradicted_rows(*, actor: Any, job: MergeJob, rows: Sequence[MergeRow]) -> None:
-    """The merge's gate (``legation.claims.gate``) on a review job: the first of ``rows`` in each
+    """The merge's gate (``legation.letters.merge.gate``) on a review job: the first of ``rows`` in each
     language is rendered as the officer left it (personal line included) and checked against the
     ledger on the letter's date; a contradicted claim raises ``ContradictedLetter``.
 
     The review queue has no ``--force``: a stale figure is corrected in the template.
     """
-    from legation.claims.gate import StaleLetter, refuse_contradicted
-
     if not rows:
         return
     try:

@@ -278,7 +278,7 @@ class Command(LegationCommand):
 
         fmt = options["format"]
         if not options["force"]:  # the check of docs/claims.md, on the first letter
-            from legation.claims.gate import StaleLetter, refuse_contradicted
+            from legation.letters.merge.gate import StaleLetter, refuse_contradicted
 
             try:
                 refuse_contradicted(actor=actor, templates=templates, recipients=recipients,
