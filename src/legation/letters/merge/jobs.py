@@ -39,6 +39,7 @@ from django_tasks import task
 from legation.core import access
 from legation.core.audit import audit
 from legation.core.services import writing
+from legation.core.spreadsheets import safe_cell
 from legation.letters.merge.production import merge_renderers, render_limits
 from legation.letters.merge.review import (
     first_rows_by_language,
@@ -259,8 +260,6 @@ def write_zip(job: MergeJob, user: Any) -> str:
     import csv
     import io
 
-    from legation.letters.merge.production import _cell
-
     folder = job_folder(job)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"letters-{job.pk}.zip"
@@ -283,7 +282,7 @@ def write_zip(job: MergeJob, user: Any) -> str:
                 if row.channel_missing:
                     status = "skipped: no address for the channel"
             out.writerow(
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     row.person_id,
                     row.person.full_name,

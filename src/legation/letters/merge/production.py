@@ -22,8 +22,10 @@ from django.conf import settings
 from django.db import transaction
 
 from legation.core.access import require
+from legation.core.files import removed_if_rolled_back
 from legation.core.models import Sensitivity
 from legation.core.signals import security_event
+from legation.core.spreadsheets import safe_cell
 from legation.engagements.models import Posting
 from legation.letters import services
 from legation.letters.compose import context as ctx
@@ -357,7 +359,7 @@ def _produce(
         # One transaction for the letters and whatever the caller records with them (a review
         # job's status), so an interruption leaves either all of it or none: if it is rolled
         # back, the files placed under MEDIA_ROOT go too.
-        with services.removed_if_rolled_back(), transaction.atomic():
+        with removed_if_rolled_back(), transaction.atomic():
             engagements = services.letters_record_bulk(
                 actor=actor,
                 posting=posting,
@@ -390,12 +392,6 @@ def _produce(
     return result
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_manifest(path: Path, outcomes: Sequence[Outcome]) -> Path:
     """Who got what: one row per recipient, with the file, its checksum and the engagement."""
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -406,7 +402,7 @@ def write_manifest(path: Path, outcomes: Sequence[Outcome]) -> Path:
         )  # fmt: skip
         for o in outcomes:
             out.writerow(
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     o.person.pk,
                     o.person.ref or "",
