@@ -40,7 +40,6 @@ from legation.core import access
 from legation.core.audit import audit
 from legation.core.services import writing
 from legation.core.spreadsheets import safe_cell
-from legation.letters.merge.production import merge_renderers, render_limits
 from legation.letters.merge.review import (
     first_rows_by_language,
     merge_job_produce,
@@ -49,6 +48,7 @@ from legation.letters.merge.review import (
 )
 from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
 from legation.letters.render import isolation
+from legation.letters.render.pools import merge_renderers, render_limits
 from legation.letters.services import SEND_PERMISSION
 
 log = logging.getLogger(__name__)

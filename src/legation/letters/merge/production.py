@@ -1,9 +1,9 @@
 """Producing letters: one recipient (``render_one``) or many (``produce``), then recording them.
 
 The database work (recipients, context, recording) happens in the calling process; placeholders,
-typesetting and writing files happen in ``renderer_tasks`` functions, always in renderer processes under
-the limits of ``isolation.py`` (one Typst compiler per process, fonts loaded once per process),
-which get plain data and never touch the database.
+typesetting and writing files happen in ``render.renderer_tasks`` functions, always in renderer
+processes (``render.pools``) under the limits of ``render.isolation`` (one Typst compiler per
+process, fonts loaded once per process), which get plain data and never touch the database.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import csv
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,10 @@ from legation.letters.compose import context as ctx
 from legation.letters.compose.letter_template import LetterTemplate
 from legation.letters.render import isolation, renderer_tasks
 from legation.letters.render.pdf import render_combined
+from legation.letters.render.pools import BATCH, merge_renderers, renderers
 from legation.people.models import Person
 
 CHANNEL_OF_FORMAT = {"pdf": "address", "docx": "address", "eml": "email", "txt": "none"}
-TYPESET_FORMATS = ("pdf", "eml")  # txt and docx need no fonts
-BATCH = 40  # letters sent to a renderer at once, at most
 MIN_BATCH = 8
 Progress = Callable[[int, int], None]
 
@@ -100,66 +97,6 @@ def has_channel(person: Person, fmt: str) -> bool:
     if channel == "email":
         return bool(list(person.emails.all()))
     return True
-
-
-def render_limits() -> isolation.Limits:
-    """The limits every untrusted render runs under (settings ``LETTER_RENDER_*``)."""
-    return isolation.Limits(
-        cpu_seconds=float(settings.LETTER_RENDER_CPU_SECONDS),
-        memory_mb=int(settings.LETTER_RENDER_MEMORY_MB),
-        wall_seconds=float(settings.LETTER_RENDER_WALL_SECONDS),
-    )
-
-
-# The renderers of the merge being prepared in this context (``merge_renderers``), if any.
-_merge_pool: ContextVar[isolation.RenderPool | None] = ContextVar("merge_pool", default=None)
-
-
-def renderers() -> isolation.RenderPool:
-    """The renderers for single letters and previews: inside ``merge_renderers``, the merge's
-    own (so the gate's first letter needs no renderer of its own), else the process's pool
-    (kept between requests)."""
-    pool = _merge_pool.get()
-    if pool is not None:
-        return pool
-    return isolation.shared_pool(render_limits(), int(settings.LETTER_RENDER_PROCESSES))
-
-
-@contextmanager
-def merge_renderers(
-    *, fmt: str, count: int, workers: int, pool: isolation.RenderPool | None = None
-) -> Iterator[isolation.RenderPool]:
-    """The renderers of a merge of ``count`` letters, started at once in the background.
-
-    Opened before the merge reads the ledger (and, on the command line and in a web job, before
-    the gate checks the first letter), so starting them (an interpreter, fonts, a first letter
-    each) overlaps that work instead of delaying the first batch. ``produce`` and the gate
-    inside the block use them. Renderers of an enclosing block, or ``pool`` (the job worker keeps
-    its renderers between jobs), are used as they are and left running; else the merge's own
-    are started here and stopped when the block ends. The limits are those of every render.
-    """
-    kept = pool if pool is not None else _merge_pool.get()
-    if (
-        kept is not None
-        and kept.limits == render_limits()
-        and (kept.typeset or fmt not in TYPESET_FORMATS)
-    ):
-        kept.start()  # any renderer the pool has lost is started again now
-        token = _merge_pool.set(kept)
-        try:
-            yield kept
-        finally:
-            _merge_pool.reset(token)
-        return
-    size = max(1, min(workers, -(-max(count, 1) // BATCH)))
-    own = isolation.RenderPool(size=size, limits=render_limits(), typeset=fmt in TYPESET_FORMATS)
-    own.start()
-    token = _merge_pool.set(own)
-    try:
-        yield own
-    finally:
-        _merge_pool.reset(token)
-        own.close()
 
 
 def _done(reply: isolation.Reply, index: int) -> renderer_tasks.Done:

@@ -33,11 +33,11 @@ from legation.letters.merge.production import (
     MergeResult,
     Recipient,
     has_channel,
-    merge_renderers,
     produce,
 )
 from legation.letters.merge.segments import SegmentError, resolve_segment
 from legation.letters.models import MergeJob, MergeRow, PersonalSource
+from legation.letters.render.pools import merge_renderers
 from legation.letters.services import SEND_PERMISSION, bulk_history
 
 

@@ -25,7 +25,7 @@ builds stays in the renderer.
 
 A ``RenderPool`` keeps renderers alive between letters (a merge sends them batches; the web
 server and the command line share one pool per process, ``shared_pool``). Nothing here imports
-Django; the limits come from settings through ``merge.render_limits``.
+Django; the limits come from settings through ``pools.render_limits``.
 """
 
 from __future__ import annotations

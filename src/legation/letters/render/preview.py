@@ -19,7 +19,7 @@ from legation.letters.compose import context as ctx
 from legation.letters.compose.letter import Letter, to_text
 from legation.letters.compose.letter_template import LetterTemplate
 from legation.letters.compose.sandbox import LetterTemplateError
-from legation.letters.merge.production import renderers
+from legation.letters.render.pools import renderers
 from legation.letters.services import SEND_PERMISSION
 from legation.people.models import Person
 

@@ -20,6 +20,7 @@ from legation.letters.merge import production
 from legation.letters.merge.segments import KEYS, SegmentError, resolve_segment
 from legation.letters.models import Segment
 from legation.letters.render.pdf import PdfError
+from legation.letters.render.pools import merge_renderers
 from legation.letters.render.word import DocxError
 from legation.letters.services import (
     SEND_PERMISSION,
@@ -267,7 +268,7 @@ class Command(LegationCommand):
         ]
         # The renderers start now, in the background, while the first letter is checked and
         # the ledger is read; the merge's letters (and the gate's) are typeset by them.
-        with production.merge_renderers(fmt=fmt, count=len(recipients), workers=options["workers"]):
+        with merge_renderers(fmt=fmt, count=len(recipients), workers=options["workers"]):
             self._gate_and_produce(actor, options, posting, templates, recipients, filter_text)
 
     def _gate_and_produce(
