@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
 
-class ChecksConfig(AppConfig):
+class ClaimsConfig(AppConfig):
     name = "legation.claims"
     label = "claims"
