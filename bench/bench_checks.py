@@ -1,7 +1,7 @@
 """Claim checks on the annotated corpus: precision, recall, contradictions caught, checks per second.
 
-No demo needed: the corpus ledger (tests/checks/world.py) is built in a temporary SQLite database,
-and every sentence of tests/checks/corpus.yaml is checked as in the tests.
+No demo needed: the corpus ledger (tests/claims/world.py) is built in a temporary SQLite database,
+and every sentence of tests/claims/corpus.yaml is checked as in the tests.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ def run(size: str) -> Report:
     sys.path.insert(0, str(ROOT))
     from django.core.management import call_command
 
-    from legation.checks.verify import check_text
+    from legation.claims.verify import check_text
     from legation.core.access import SYSTEM
     from legation.core.vocab import seed_regions, seed_sectors
     from legation.engagements.models import Posting
-    from tests.checks.corpus import check_sentence, load, score
-    from tests.checks.world import build_world, create_facts
+    from tests.claims.corpus import check_sentence, load, score
+    from tests.claims.world import build_world, create_facts
 
     call_command("migrate", verbosity=0)
     seed_sectors()
@@ -49,7 +49,7 @@ def run(size: str) -> Report:
                       note=f"{scores.contradictions_caught} of {scores.contradictions}"))  # fmt: skip
     report.add(Figure("sentences checked per second (with facts set up)",
                       len(sentences) / elapsed, "/s"))  # fmt: skip
-    letter = (ROOT / "tests" / "checks" / "data" / "farewell-letter-2022.txt").read_text()
+    letter = (ROOT / "tests" / "claims" / "data" / "farewell-letter-2022.txt").read_text()
     create_facts(library, ["diplomatic-relations", "population"])
     posting = Posting.objects.get(ref="P-QIN")
     runs = 20

@@ -191,7 +191,7 @@ def cpu_seconds() -> float:
 
 
 def kept_cpu() -> float:
-    from legation.letters import jobs
+    from legation.letters.merge import jobs
 
     pool = jobs._kept._pool
     total = 0.0
@@ -232,8 +232,8 @@ def measure(fn, letters: int, repeat: int) -> Rate:
 def merge(actor, posting, ids, *, out: Path, workers: int, fmt="pdf", draft=False) -> None:
     """What ``legation letters merge`` does once the recipients are chosen."""
     from legation.core.audit import audit
-    from legation.letters.merge import Recipient, produce
-    from legation.letters.templates import find_template
+    from legation.letters.compose.letter_template import find_template
+    from legation.letters.merge.production import Recipient, produce
     from legation.people.models import Person
 
     with audit(actor=actor, source="command", description="letters merge"):
@@ -257,9 +257,9 @@ def merge(actor, posting, ids, *, out: Path, workers: int, fmt="pdf", draft=Fals
 def approved_job(actor, posting):
     """A web merge job with every row approved (the officer's review: not measured)."""
     from legation.core.audit import audit
-    from legation.letters.jobs import merge_job_start
-    from legation.letters.review import merge_job_approve_all, merge_job_create
-    from legation.letters.templates import find_template
+    from legation.letters.compose.letter_template import find_template
+    from legation.letters.merge.jobs import merge_job_start
+    from legation.letters.merge.review import merge_job_approve_all, merge_job_create
 
     with audit(actor=actor, source="web", description="bench"):
         job = merge_job_create(
@@ -271,7 +271,7 @@ def approved_job(actor, posting):
 
 
 def letter_html(letter) -> str:
-    from legation.letters import markup
+    from legation.letters.compose import markup
 
     paragraphs = "".join(f"<p>{html.escape(markup.plain(b['runs']))}</p>" for b in letter.blocks)
     signature = "<br>".join(html.escape(s) for s in letter.signature)
@@ -350,7 +350,7 @@ def main() -> None:
         n,
         repeat,
     )
-    from legation.letters.jobs import run_merge_job
+    from legation.letters.merge.jobs import run_merge_job
     from legation.letters.models import LetterRecord
 
     jobs = [approved_job(officer, posting) for _ in range(repeat)]
@@ -364,9 +364,9 @@ def main() -> None:
     for job in jobs:
         assert LetterRecord.objects.filter(job=job).count() == n
 
-    from legation.letters.compose import compose
-    from legation.letters.context import LetterBasis, letter_context, load_people
-    from legation.letters.templates import find_template
+    from legation.letters.compose.context import LetterBasis, letter_context, load_people
+    from legation.letters.compose.letter import compose
+    from legation.letters.compose.letter_template import find_template
 
     basis = LetterBasis.build(posting, actor=officer, letter_date=LETTER_DATE)
     template, shared = find_template("farewell"), basis.shared("en")

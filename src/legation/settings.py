@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "legation.engagements",
     "legation.intake",
     "legation.letters",
-    "legation.checks",
+    "legation.claims",
     "legation.insight",
     "legation.web",
     "legation.ops",

@@ -353,7 +353,7 @@ def test_the_worker_outlasts_a_locked_database_and_then_runs_jobs(tmp_path):
         holder.close()
         assert alive, output(worker)
         home.python(
-            "from legation.letters.jobs import produce_merge_job;"
+            "from legation.letters.merge.jobs import produce_merge_job;"
             "produce_merge_job.enqueue(job_id=999999, user_id=1)"
         )
         deadline = time.monotonic() + 30

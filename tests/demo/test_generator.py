@@ -369,8 +369,8 @@ def test_progress_runs_from_zero_to_one(seeded):
 def test_the_demo_ambassadors_farewell_names_demoland_not_china(
     demo, tmp_path, language, names, never
 ):
-    from legation.letters import merge
-    from legation.letters.templates import find_template
+    from legation.letters.compose.letter_template import find_template
+    from legation.letters.merge import production as merge
 
     head = Posting.objects.select_related("person", "mission").get(ref="DEMO-HOM")
     person = Person.objects.filter(mission=head.mission).exclude(pk=head.person_id).first()

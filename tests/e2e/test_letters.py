@@ -140,8 +140,8 @@ def long_names(embassy, posting):
 def test_letters_and_insight_fit_a_phone_and_the_approve_buttons_are_on_screen(
     browser, site, ui, farewell_world, pelosi, letters_officer, long_names, posting
 ):
-    from legation.letters.review import merge_job_create
-    from legation.letters.templates import find_template
+    from legation.letters.compose.letter_template import find_template
+    from legation.letters.merge.review import merge_job_create
 
     pelosi.ref = "P-PELOSI-NANCY-SPEAKER-OF-THE-HOUSE"
     pelosi.save()

@@ -36,8 +36,8 @@ LONG_SITE = (
 def ledger(embassy, posting, farewell_world, letters_officer):
     """Enough of a ledger that every list, table and chart has rows: a person and an organisation
     with long addresses, an engagement with a commitment, a merge job in review."""
-    from legation.letters.review import merge_job_create
-    from legation.letters.templates import find_template
+    from legation.letters.compose.letter_template import find_template
+    from legation.letters.merge.review import merge_job_create
 
     org = factories.OrganisationFactory(
         mission=embassy,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from docx import Document
 
-from legation.letters.closing import complimentary_close
-from legation.letters.templates import KINDS, find_template, parse_template
+from legation.letters.compose.closing import complimentary_close
+from legation.letters.compose.letter_template import KINDS, find_template, parse_template
 from tests import factories
 from tests.letters.test_render import pdf_text, render
 
@@ -154,7 +154,7 @@ def test_a_kentucky_secretary_gets_sincerely_in_the_rendered_farewell(tmp_path, 
     )  # fmt: skip
     out = tmp_path / "morales.txt"
     from legation.core.access import SYSTEM
-    from legation.letters import merge
+    from legation.letters.merge import production as merge
     from tests.letters.conftest import LETTER_DATE
 
     done, _ = merge.render_one(

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from legation.core.access import SYSTEM
 from legation.engagements.models import Fact
-from legation.letters import merge
-from legation.letters.context import LetterBasis
-from legation.letters.templates import parse_template
+from legation.letters.compose.context import LetterBasis
+from legation.letters.compose.letter_template import parse_template
+from legation.letters.merge import production as merge
 from tests import factories
 from tests.letters.conftest import LETTER_DATE
 

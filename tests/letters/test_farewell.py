@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from legation.core.access import SYSTEM
-from legation.letters import merge
-from legation.letters.templates import find_template
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import production as merge
 from tests.letters.conftest import LETTER_DATE, PERSONAL
 
 

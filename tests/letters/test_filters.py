@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from legation.letters.filters import chinese_words, english_words, format_date, round_down
-from legation.letters.sandbox import LetterSandbox
+from legation.letters.compose.jinja_filters import (
+    chinese_words,
+    english_words,
+    format_date,
+    round_down,
+)
+from legation.letters.compose.sandbox import LetterSandbox
 
 
 def render(source: str, language: str = "en") -> str:

@@ -20,11 +20,11 @@ from django.core.management.base import CommandError
 from docx import Document
 
 from legation.core.access import SYSTEM
-from legation.letters import merge
-from legation.letters.compose import Layout
-from legation.letters.isolation import Limits, RenderPool, RenderStopped
-from legation.letters.sandbox import LetterTemplateError
-from legation.letters.templates import LetterTemplate, parse_template
+from legation.letters.compose.letter import Layout
+from legation.letters.compose.letter_template import LetterTemplate, parse_template
+from legation.letters.compose.sandbox import LetterTemplateError
+from legation.letters.merge import production as merge
+from legation.letters.render.isolation import Limits, RenderPool, RenderStopped
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address
 

@@ -12,11 +12,11 @@ from django.core.management import call_command
 
 from legation.core.models import Sensitivity
 from legation.engagements.models import Engagement
-from legation.letters import jobs
-from legation.letters.merge import Recipient, produce
+from legation.letters.compose.letter_template import find_template, parse_template
+from legation.letters.merge import jobs
+from legation.letters.merge.production import Recipient, produce
+from legation.letters.merge.review import merge_job_approve_all, merge_job_create, merge_row_update
 from legation.letters.models import LetterRecord, MergeJob, MergeRow
-from legation.letters.review import merge_job_approve_all, merge_job_create, merge_row_update
-from legation.letters.templates import find_template, parse_template
 from legation.people.models import PersonNote
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address, at

@@ -14,11 +14,11 @@ from docx import Document
 from pypdf import PdfReader
 
 from legation.core.access import SYSTEM
-from legation.letters import merge
-from legation.letters.compose import Layout, compose
-from legation.letters.render_docx import WordTemplate
-from legation.letters.render_pdf import Typesetter
-from legation.letters.templates import find_template, parse_template
+from legation.letters.compose.letter import Layout, compose
+from legation.letters.compose.letter_template import find_template, parse_template
+from legation.letters.merge import production as merge
+from legation.letters.render.pdf import Typesetter
+from legation.letters.render.word import WordTemplate
 from tests.letters.conftest import LETTER_DATE
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

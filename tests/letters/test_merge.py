@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 
 from legation.core.models import Operation, SecurityEvent
 from legation.engagements.models import Engagement
-from legation.letters import merge
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import production as merge
 from legation.letters.models import LetterRecord
-from legation.letters.templates import find_template
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address
 

@@ -19,12 +19,12 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from legation.checks.ledger import Ledger
+from legation.claims.ledger import Ledger
 from legation.core.models import Sector
 from legation.engagements.models import Engagement
 from legation.insight import reports
 from legation.insight.figures import relationship_strength, strengths, tenure
-from legation.letters.context import LetterBasis
+from legation.letters.compose.context import LetterBasis
 from legation.letters.models import MergeJob
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address, at

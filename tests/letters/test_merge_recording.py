@@ -13,11 +13,12 @@ from django.db import IntegrityError
 from legation.core.audit import audit
 from legation.core.models import Operation
 from legation.engagements.models import Engagement, EngagementParticipant, EngagementStaff
-from legation.letters import merge, services
-from legation.letters.jobs import merge_job_start, run_merge_job
+from legation.letters import services
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import production as merge
+from legation.letters.merge.jobs import merge_job_start, run_merge_job
+from legation.letters.merge.review import merge_job_approve_all, merge_job_create
 from legation.letters.models import LetterRecord, MergeJob, MergeRow
-from legation.letters.review import merge_job_approve_all, merge_job_create
-from legation.letters.templates import find_template
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address
 
@@ -153,7 +154,7 @@ def approved_job(actor, posting):
 def test_the_job_worker_keeps_its_renderers_between_jobs_then_stops_them(
     embassy, posting, letters_officer
 ):
-    from legation.letters import jobs
+    from legation.letters.merge import jobs
 
     recipients(embassy, 2)
     first, second = approved_job(letters_officer, posting), approved_job(letters_officer, posting)

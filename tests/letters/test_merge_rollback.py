@@ -13,15 +13,16 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from legation.engagements.models import Engagement
-from legation.letters import merge, services
-from legation.letters.models import LetterRecord, MergeJob
-from legation.letters.review import (
+from legation.letters import services
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import production as merge
+from legation.letters.merge.review import (
     merge_job_approve_all,
     merge_job_create,
     merge_job_produce,
     merge_row_update,
 )
-from legation.letters.templates import find_template
+from legation.letters.models import LetterRecord, MergeJob
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address
 

@@ -9,8 +9,8 @@ import pytest
 
 from legation.core.access import SYSTEM
 from legation.engagements.models import Kind
-from legation.letters import merge
-from legation.letters.templates import find_template
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import production as merge
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, at
 

@@ -10,9 +10,10 @@ from django_tasks_db.models import DBTaskResult
 
 from legation.core.models import Sensitivity
 from legation.engagements.models import Engagement
-from legation.letters import jobs, library
+from legation.letters.compose import library
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import jobs
 from legation.letters.models import MergeJob, MergeRow, MissionTemplate, RunStatus
-from legation.letters.templates import find_template
 from legation.people.models import PersonNote
 from tests import factories
 from tests.letters.conftest import add_address
@@ -167,7 +168,7 @@ def test_the_merge_runs_in_the_background_and_the_zip_has_one_pdf_per_approved_r
     # What the worker does with the queued task, run here synchronously (the worker loop itself
     # closes connections between tasks, which a test transaction cannot allow).
     queued = DBTaskResult.objects.ready().get()
-    assert queued.task_path == "legation.letters.jobs.produce_merge_job"
+    assert queued.task_path == "legation.letters.merge.jobs.produce_merge_job"
     assert queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"]) == "done"
     job.refresh_from_db()
     assert (job.run_status, job.status, job.run_error) == ("done", "produced", "")
@@ -252,7 +253,7 @@ def test_letters_a_run_could_not_produce_are_counted_and_explained_on_the_job_pa
 ):
     """A letter stopped at the renderer's limits leaves the run done but says why, in the job's
     own words, without naming the recipient."""
-    from legation.letters.merge import Outcome
+    from legation.letters.merge.production import Outcome
 
     stopped = Outcome(person=farewell_world, status="error: template: stopped at 2 s of CPU")
     message = jobs._not_produced([stopped, Outcome(person=farewell_world, status="rendered")][:1])

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from legation.letters.personal import first_sentence, suggest_line, suggestion_source
-from legation.letters.review import suggest_personal
+from legation.letters.compose.personal import first_sentence, suggest_line, suggestion_source
+from legation.letters.merge.review import suggest_personal
 from tests import factories
 from tests.letters.conftest import at
 

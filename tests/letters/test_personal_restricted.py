@@ -12,10 +12,10 @@ import pytest
 
 from legation.core.access import SYSTEM
 from legation.core.models import Sensitivity
-from legation.letters import merge
-from legation.letters.review import merge_job_create
+from legation.letters.compose.letter_template import find_template, parse_template
+from legation.letters.merge import production as merge
+from legation.letters.merge.review import merge_job_create
 from legation.letters.services import letter_template_save
-from legation.letters.templates import find_template, parse_template
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address, at
 

@@ -15,16 +15,16 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from legation.core.models import Sensitivity
-from legation.letters import jobs
-from legation.letters.models import MergeRow
-from legation.letters.review import (
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge import jobs
+from legation.letters.merge.review import (
     merge_job_approve_all,
     merge_job_create,
     merge_job_produce,
     merge_row_approve,
     merge_row_update,
 )
-from legation.letters.templates import find_template
+from legation.letters.models import MergeRow
 from legation.people.models import PersonNote
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address, at
@@ -271,7 +271,7 @@ def test_the_review_queue_names_sender_recipients_and_sources_in_the_interface_l
 def test_a_source_stored_in_chinese_is_shown_in_english_on_an_english_page(settings):
     from django.utils import translation
 
-    from legation.letters.display import suggestion_source
+    from legation.letters.merge.review_display import suggestion_source
 
     with translation.override("en"):
         assert suggestion_source("2022-11-01 会见: 拜会") == "1 Nov 2022 meeting: 拜会"

@@ -9,10 +9,10 @@ import pytest
 from docx import Document
 
 from legation.core.access import SYSTEM
-from legation.letters import merge
-from legation.letters.compose import Layout, compose
-from legation.letters.render_docx import DocxError, WordTemplate
-from legation.letters.templates import find_template, parse_template
+from legation.letters.compose.letter import Layout, compose
+from legation.letters.compose.letter_template import find_template, parse_template
+from legation.letters.merge import production as merge
+from legation.letters.render.word import DocxError, WordTemplate
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, PERSONAL, add_address
 

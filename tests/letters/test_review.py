@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 
 from legation.core.models import Sensitivity
 from legation.engagements.models import Engagement
-from legation.letters import context as ctx
-from legation.letters.review import (
+from legation.letters.compose import context as ctx
+from legation.letters.compose.letter_template import find_template
+from legation.letters.merge.review import (
     merge_job_approve_all,
     merge_job_create,
     merge_job_produce,
@@ -19,7 +20,6 @@ from legation.letters.review import (
     merge_row_update,
     suggest_personal,
 )
-from legation.letters.templates import find_template
 from legation.people.models import PersonNote
 from tests import factories
 from tests.letters.conftest import LETTER_DATE, add_address, at

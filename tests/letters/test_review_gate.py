@@ -7,9 +7,9 @@ import pytest
 
 from legation.core.access import SYSTEM
 from legation.engagements.models import Engagement
-from legation.letters import jobs
-from legation.letters.models import MergeJob, MergeRow, RunStatus
-from legation.letters.review import (
+from legation.letters.compose.letter_template import parse_template
+from legation.letters.merge import jobs
+from legation.letters.merge.review import (
     ContradictedLetter,
     merge_job_approve_all,
     merge_job_create,
@@ -17,8 +17,8 @@ from legation.letters.review import (
     merge_row_approve,
     merge_row_update,
 )
+from legation.letters.models import MergeJob, MergeRow, RunStatus
 from legation.letters.services import letter_template_save
-from legation.letters.templates import parse_template
 from tests.letters.conftest import LETTER_DATE
 
 HX = {"HTTP_HX_REQUEST": "true"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from legation.letters.sandbox import LetterSandbox, LetterTemplateError
+from legation.letters.compose.sandbox import LetterSandbox, LetterTemplateError
 
 CONTEXT = {"language": "en", "date_iso": "2022-12-30", "recipient": {"name": "President Carter"}}
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from legation.core.vocab import resolve_sector
-from legation.letters.segments import SegmentError, resolve_filter, resolve_segment
+from legation.letters.merge.segments import SegmentError, resolve_filter, resolve_segment
 from legation.letters.services import segment_create
 from tests import factories
 from tests.letters.conftest import add_address, at

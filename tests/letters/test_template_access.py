@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from legation.core.models import Operation, Sensitivity
-from legation.letters import library
+from legation.letters.compose import library
+from legation.letters.compose.letter_template import DEFAULT_DIR, find_template
+from legation.letters.merge.review import merge_job_create
 from legation.letters.models import MissionTemplate
-from legation.letters.review import merge_job_create
 from legation.letters.services import letter_template_restore, letter_template_save
-from legation.letters.templates import DEFAULT_DIR, find_template
 from tests import factories
 from tests.letters.conftest import LETTER_DATE
 

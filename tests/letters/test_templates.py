@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from legation.letters import markup
-from legation.letters.sandbox import LetterTemplateError
-from legation.letters.templates import available_templates, parse_template
+from legation.letters.compose import markup
+from legation.letters.compose.letter_template import available_templates, parse_template
+from legation.letters.compose.sandbox import LetterTemplateError
 
 
 def test_front_matter_sets_name_language_kind_subject_and_closing():

@@ -8,7 +8,7 @@ import pytest
 
 from legation.core.models import Mission
 from legation.engagements.models import Posting
-from legation.letters.titles import SenderInput, sender_titles
+from legation.letters.compose.titles import SenderInput, sender_titles
 
 NAMES = {
     "embassy": (
@@ -242,8 +242,8 @@ def test_a_consulate_general_imported_from_a_file_signs_consul_general(seeded, t
 
     from legation.core.access import SYSTEM
     from legation.intake.importers import commit
-    from legation.letters import merge
-    from legation.letters.templates import find_template
+    from legation.letters.compose.letter_template import find_template
+    from legation.letters.merge import production as merge
     from tests import factories
 
     path = tmp_path / "m.csv"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from legation.core.access import SYSTEM
-from legation.letters import merge
-from legation.letters.templates import DEFAULT_DIR, find_template
+from legation.letters.compose.letter_template import DEFAULT_DIR, find_template
+from legation.letters.merge import production as merge
 from tests import factories
 from tests.letters.conftest import LETTER_DATE
 
@@ -93,8 +93,8 @@ def atlanta_meeting(embassy, posting):
 def test_greeting_and_thanks_recall_the_place_as_the_review_suggestion_does(
     tmp_path, posting, atlanta_meeting, language, place, occasion
 ):
-    from legation.letters.context import last_engagements
-    from legation.letters.review import suggest_personal
+    from legation.letters.compose.context import last_engagements
+    from legation.letters.merge.review import suggest_personal
 
     person, _engagement = atlanta_meeting
     last = last_engagements([person.pk], SYSTEM)[person.pk]
@@ -203,7 +203,7 @@ def test_a_personal_line_is_used_only_in_its_own_language(
 
 
 def test_the_review_row_never_takes_a_note_in_the_other_language(posting, farewell_world):
-    from legation.letters.review import merge_job_create
+    from legation.letters.merge.review import merge_job_create
     from legation.people.models import PersonNote
 
     PersonNote.objects.create(person=farewell_world, text=f"personal: {ENGLISH_LINE}")

@@ -144,7 +144,7 @@ def test_merging_people_keeps_tags_in_the_mission(tagged, mission, officer):
 
 
 def test_letter_segments_match_tags_of_our_mission_only(tagged, mission, officer, other_mission):
-    from legation.letters.segments import resolve_filter
+    from legation.letters.merge.segments import resolve_filter
 
     factories.EngagementFactory(mission=other_mission, sensitivity=Sensitivity.PUBLIC)
     found = resolve_filter("tag=secret-circle", officer)

@@ -235,7 +235,7 @@ def test_a_posting_label_uses_full_width_parentheses_in_chinese(ambassador_posti
 def test_the_review_queue_source_uses_the_language_date_style():
     from django.utils import translation
 
-    from legation.letters.display import suggestion_source
+    from legation.letters.merge.review_display import suggestion_source
 
     stored = "2026-12-02 meeting: Courtesy call"
     with translation.override("en"):

@@ -171,7 +171,7 @@ class Mission(models.Model):
         default="CN",
         help_text=_("The state the mission represents: CN."),
     )
-    # The sending state's names, for a state the title table (letters/titles.py) does not know:
+    # The sending state's names, for a state the title table (letters/compose/titles.py) does not know:
     # each, when set, wins over the table ("Demoland", "Demolandian", "德莫兰", "the Republic of
     # Demoland", "德莫兰共和国").
     sending_name_en = models.CharField(

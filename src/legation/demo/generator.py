@@ -1187,7 +1187,7 @@ class _Generator:
                     name_zh="德莫兰共和国驻美利坚合众国大使馆",
                     host_country="US",
                     # Demoland is invented: a user-assigned ISO code, and its names on the
-                    # mission (letters/titles.py), so no letter calls its envoy Chinese.
+                    # mission (letters/compose/titles.py), so no letter calls its envoy Chinese.
                     sending_country="XD",
                     sending_name_en="Demoland",
                     sending_adjective_en="Demolandian",

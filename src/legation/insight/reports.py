@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from legation.core.models import Region
+from legation.core.spreadsheets import safe_cell
 from legation.engagements.models import Posting
 from legation.insight import charts, maps
 from legation.insight.common import iso
@@ -185,19 +186,13 @@ def to_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
 
 
-def _safe(value: Any) -> str:
-    from legation.ui.lists import safe_cell
-
-    return safe_cell(value)
-
-
 def to_csv(data: dict[str, Any]) -> bytes:
-    """One table per report, formulas neutralised (see the CSV trap in DESIGN.md)."""
+    """One table per report, formulas neutralised (`legation.core.spreadsheets`)."""
     buf = io.StringIO()
     writer = csv.writer(buf)
 
     def w(*cells: Any) -> None:
-        writer.writerow([_safe(c) for c in cells])
+        writer.writerow([safe_cell(c) for c in cells])
 
     kind = data["kind"]
     if kind == "tenure":
@@ -267,7 +262,7 @@ def to_pdf(data: dict[str, Any], *, country: str = "US") -> bytes:
     """A PDF set by Typst: data as JSON through sys_inputs, the map as an SVG file."""
     import typst
 
-    from legation.letters.render_pdf import font_dirs
+    from legation.letters.render.pdf import font_dirs
 
     figures = data.get("tenure", data)
     with tempfile.TemporaryDirectory(prefix="legation-report-") as tmp:

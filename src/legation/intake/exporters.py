@@ -3,7 +3,7 @@
 Everything exported is read through `visible_to(user)`, so an export holds what its user may
 see and nothing more. The columns are the import's own, so an exported file imports again.
 Spreadsheet cells that start with = + - @, a tab or a carriage return are prefixed with ' so
-that no spreadsheet evaluates them (a tab prefix alone is not enough); the importer removes the
+that no spreadsheet evaluates them (`legation.core.spreadsheets`); the importer removes the
 prefix again. Every export is recorded as a security event.
 """
 
@@ -21,20 +21,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from legation.core.signals import security_event
+from legation.core.spreadsheets import neutralise
 from legation.engagements.models import Commitment, Engagement
 from legation.intake.importers import importer_for
 from legation.people.models import Organisation, Person, PersonNote
 
 FORMATS = ("csv", "xlsx", "json", "vcf")
 KINDS = ("people", "organisations", "engagements", "commitments")
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 SENSITIVITY_CODES = {0: "public", 1: "internal", 2: "restricted"}
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
 
 
 def _person_token(person: Person) -> str:

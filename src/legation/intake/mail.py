@@ -17,7 +17,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from legation.intake.import_engagements import ATTACHMENT as ATTACHMENT_KEY
+from legation.intake.importers.engagements import ATTACHMENT as ATTACHMENT_KEY
 from legation.intake.readers import EXTRA
 from legation.intake.services import NewAttachment
 

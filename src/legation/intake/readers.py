@@ -22,6 +22,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext
 
+from legation.core.spreadsheets import unquote
+
 DELIMITERS = (",", ";", "\t", "|")
 EXTRA = "\x00extra"
 """The key a row gets when it has more values than the header has columns."""
@@ -51,17 +53,6 @@ class Table:
     rows: Iterator[tuple[int, dict[str, str]]]
     encoding: str = ""
     delimiter: str = ""
-
-
-_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
-
-
-def unquote(value: str) -> str:
-    """Undo the export's formula neutralisation ('=SUM… back to =SUM…), so files round-trip.
-
-    Harmless on import: legation stores text and never evaluates a cell.
-    """
-    return value[1:] if value.startswith(_NEUTRALISED) else value
 
 
 def read_bytes(source: str | Path | IO[bytes], max_bytes: int | None = None) -> bytes:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from legation.core.refs import NotFound
 from legation.engagements.models import Posting
-from legation.engagements.selectors import NotFound, find_posting
-from legation.intake.import_engagements import EngagementImporter
-from legation.intake.import_people import PeopleImporter
+from legation.engagements.selectors import find_posting
 from legation.intake.importers import ImportError_, Progress, Report, run
+from legation.intake.importers.engagements import EngagementImporter
+from legation.intake.importers.people import PeopleImporter
 from legation.intake.matching import PersonIndex
 from legation.intake.readers import ReadError, decode, read_bytes
 from legation.people.models import EmailAddress, Person

@@ -15,10 +15,10 @@ from legation.core.models import Mission, Region, Sector
 from legation.core.vocab import regions_for, resolve_region, resolve_sector
 from legation.engagements.models import Kind, Posting
 from legation.engagements.selectors import default_posting
-from legation.letters import library
+from legation.letters.compose import library
+from legation.letters.compose.letter_template import LetterTemplate, available_templates
+from legation.letters.merge.segments import SegmentError, parse_filter
 from legation.letters.models import Format, Segment
-from legation.letters.segments import SegmentError, parse_filter
-from legation.letters.templates import LetterTemplate, available_templates
 from legation.people.models import Organisation, Person, Tag
 from legation.ui.forms import DateInput
 

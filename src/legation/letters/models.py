@@ -121,7 +121,7 @@ class MergeJob(models.Model):
     @property
     def sender_shown(self) -> str:
         """The sender's name and title in the page's language ("李志强，大使")."""
-        from legation.letters.display import sender_label
+        from legation.letters.merge.review_display import sender_label
 
         return sender_label(self.posting)
 
@@ -197,14 +197,14 @@ class MergeRow(models.Model):
     @property
     def recipient_title(self) -> str:
         """The recipient's title in the page's language (前总统, "former President")."""
-        from legation.letters.display import recipient_title
+        from legation.letters.merge.review_display import recipient_title
 
         return recipient_title(self.person)
 
     @property
     def suggestion_source_shown(self) -> str:
         """What the suggestion came from, its kind in the page's language."""
-        from legation.letters.display import suggestion_source
+        from legation.letters.merge.review_display import suggestion_source
 
         return suggestion_source(self.suggestion_source)
 

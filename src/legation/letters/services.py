@@ -40,10 +40,10 @@ from legation.engagements.models import (
     Posting,
 )
 from legation.engagements.services import engagement_create
+from legation.letters.compose.letter_template import LetterTemplate, parse_template
+from legation.letters.compose.sandbox import LetterTemplateError
+from legation.letters.merge.segments import SegmentError, resolve_filter
 from legation.letters.models import LetterRecord, MergeJob, MissionTemplate, Segment
-from legation.letters.sandbox import LetterTemplateError
-from legation.letters.segments import SegmentError, resolve_filter
-from legation.letters.templates import LetterTemplate, parse_template
 from legation.people.models import Person
 
 SEND_PERMISSION = "engagements.add_engagement"

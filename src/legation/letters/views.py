@@ -22,17 +22,17 @@ from legation.core import access
 from legation.core.models import Mission
 from legation.core.services import visible_or_404
 from legation.engagements.selectors import default_posting
-from legation.letters import library
+from legation.letters.compose import library
+from legation.letters.compose.letter_template import KIND_LABELS, LetterTemplate, parse_template
+from legation.letters.compose.sandbox import LetterTemplateError
 from legation.letters.forms import PreviewForm, TemplateForm, template_names
 from legation.letters.models import MissionTemplate
-from legation.letters.preview import pdf_for, previews
-from legation.letters.sandbox import LetterTemplateError
+from legation.letters.render.preview import pdf_for, previews
 from legation.letters.services import (
     SEND_PERMISSION,
     letter_template_restore,
     letter_template_save,
 )
-from legation.letters.templates import KIND_LABELS, LetterTemplate, parse_template
 from legation.ui.forms import attach_errors
 
 STARTER = """---

@@ -1,6 +1,6 @@
 """Merge pages: create a review job, the review queue, produce in the background, download.
 
-Every change goes through ``legation.letters.review`` and ``legation.letters.jobs`` (audited,
+Every change goes through ``legation.letters.merge.review`` and ``legation.letters.merge.jobs`` (audited,
 permission checked there); jobs and rows are read through ``visible_to(user)``, so another
 mission's job is "not found".
 """
@@ -22,11 +22,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from legation.core.services import visible_or_404
-from legation.letters import jobs
+from legation.letters.compose.sandbox import LetterTemplateError
 from legation.letters.forms import JobForm, template_names
-from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
-from legation.letters.preview import pdf_for
-from legation.letters.review import (
+from legation.letters.merge import jobs
+from legation.letters.merge.review import (
     ContradictedLetter,
     job_templates,
     merge_job_approve_all,
@@ -35,7 +34,8 @@ from legation.letters.review import (
     merge_row_update,
     unconfirmed_suggestions,
 )
-from legation.letters.sandbox import LetterTemplateError
+from legation.letters.models import LetterRecord, MergeJob, MergeRow, RunStatus
+from legation.letters.render.preview import pdf_for
 from legation.letters.views import _require_sender
 from legation.ui.forms import attach_errors
 from legation.ui.lists import paginate
@@ -278,7 +278,7 @@ def _recipients(form: JobForm) -> dict:
 
 def _name_warnings(job: MergeJob) -> list[str]:
     """Chinese letters to people without a name in characters (``context.name_warning``)."""
-    from legation.letters.context import name_warning
+    from legation.letters.compose.context import name_warning
 
     rows = job.rows.filter(language="zh").select_related("person")
     return [w for row in rows if (w := name_warning(row.person, "zh", row.salutation))]

@@ -21,8 +21,8 @@ from legation.core.models import Mission
 from legation.core.services import visible_or_404
 from legation.engagements.models import Posting
 from legation.letters.forms import SegmentForm
+from legation.letters.merge.segments import SegmentError, resolve_filter
 from legation.letters.models import Segment
-from legation.letters.segments import SegmentError, resolve_filter
 from legation.letters.services import segment_create, segment_delete, segment_update
 from legation.letters.views import _require_sender, page_mission
 from legation.ui.forms import attach_errors

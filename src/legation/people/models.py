@@ -187,7 +187,7 @@ class Person(Versioned):
     def __str__(self) -> str:
         """The name in the reader's script: in characters in the Chinese interface when the person
         has them, else in Latin script (as `Mission.__str__` does for missions). Letters name
-        people by their own rules (letters/display.py, letters/context.py), not by this."""
+        people by their own rules (letters/merge/review_display.py, letters/compose/context.py), not by this."""
         if self.name_zh and (get_language() or "").lower().startswith("zh"):
             return self.name_zh
         return self.full_name or self.name_zh or f"#{self.pk}"

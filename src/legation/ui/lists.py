@@ -12,14 +12,7 @@ from django.utils import timezone
 
 from legation.core.models import SecurityEvent
 from legation.core.signals import security_event
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> str:
-    """A spreadsheet cell that cannot run as a formula (prefix risky values with a quote)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+from legation.core.spreadsheets import safe_cell
 
 
 @dataclass

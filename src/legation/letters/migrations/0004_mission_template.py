@@ -32,7 +32,7 @@ def import_template_files(apps, schema_editor):
         stem = path.name.removesuffix(".md").split(".")
         name, language, kind = stem[0], (stem[1] if len(stem) > 1 else "en"), ""
         try:
-            from legation.letters.templates import parse_template
+            from legation.letters.compose.letter_template import parse_template
 
             parsed = parse_template(text, default_name=name, path=str(path))
             name, language, kind = parsed.name, parsed.language, parsed.kind

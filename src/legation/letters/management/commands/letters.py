@@ -15,13 +15,14 @@ from legation.core.management.base import LegationCommand, parse_date
 from legation.core.models import Mission
 from legation.core.selectors import find_mission
 from legation.engagements.selectors import default_posting, find_person, find_posting
-from legation.letters import library
-from legation.letters import merge as merging
+from legation.letters.compose import library
+from legation.letters.compose.sandbox import LetterTemplateError
+from legation.letters.merge import production
+from legation.letters.merge.segments import KEYS, SegmentError, resolve_segment
 from legation.letters.models import Segment
-from legation.letters.render_docx import DocxError
-from legation.letters.render_pdf import PdfError
-from legation.letters.sandbox import LetterTemplateError
-from legation.letters.segments import KEYS, SegmentError, resolve_segment
+from legation.letters.render.pdf import PdfError
+from legation.letters.render.pools import merge_renderers
+from legation.letters.render.word import DocxError
 from legation.letters.services import (
     SEND_PERMISSION,
     letter_template_restore,
@@ -77,7 +78,7 @@ class Command(LegationCommand):
         merge.add_argument(
             "--force", action="store_true", help="merge even if the first letter fails the check"
         )
-        from legation.checks.command import add_check_arguments
+        from legation.claims.command import add_check_arguments
 
         add_check_arguments(sub.add_parser("check", help="check a draft's figures and dates"))
 
@@ -213,7 +214,7 @@ class Command(LegationCommand):
         out = Path(options["output"])
         if out.parent and not out.parent.is_dir():
             raise CommandError(f"-o: the folder {out.parent} does not exist.")
-        done, engagement = merging.render_one(
+        done, engagement = production.render_one(
             actor=actor,
             template=template,
             person=person,
@@ -255,11 +256,11 @@ class Command(LegationCommand):
         if not people:
             raise CommandError(f"Nobody you can see matches {filter_text!r}.")
         personal = self._personal_csv(options.get("personal_csv"), people)
-        from legation.letters.context import person_language
+        from legation.letters.compose.context import person_language
 
         auto = options["language"] == "auto"
         recipients = [
-            merging.Recipient(
+            production.Recipient(
                 p,
                 personal=personal.get(p.pk),
                 language=person_language(p, template.language) if auto else template.language,
@@ -268,7 +269,7 @@ class Command(LegationCommand):
         ]
         # The renderers start now, in the background, while the first letter is checked and
         # the ledger is read; the merge's letters (and the gate's) are typeset by them.
-        with merging.merge_renderers(fmt=fmt, count=len(recipients), workers=options["workers"]):
+        with merge_renderers(fmt=fmt, count=len(recipients), workers=options["workers"]):
             self._gate_and_produce(actor, options, posting, templates, recipients, filter_text)
 
     def _gate_and_produce(
@@ -278,8 +279,8 @@ class Command(LegationCommand):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         fmt = options["format"]
-        if not options["force"]:  # the check of docs/checks.md, on the first letter
-            from legation.checks.gate import StaleLetter, refuse_contradicted
+        if not options["force"]:  # the check of docs/claims.md, on the first letter
+            from legation.letters.merge.gate import StaleLetter, refuse_contradicted
 
             try:
                 refuse_contradicted(actor=actor, templates=templates, recipients=recipients,
@@ -295,7 +296,7 @@ class Command(LegationCommand):
             transient=True,
         ) as bar:
             task = bar.add_task("letters", total=len(recipients))
-            result = merging.produce(
+            result = production.produce(
                 actor=actor,
                 templates=templates,
                 recipients=recipients,
@@ -327,14 +328,14 @@ class Command(LegationCommand):
                 self.stdout.write(f"  warning: {o.person} (#{o.person.pk}): {warning}")
 
     def do_check(self, actor: Any, options: dict[str, Any]) -> None:
-        from legation.checks.command import run_check
+        from legation.claims.command import run_check
 
         posting = (
             self._posting(actor, options) if options.get("posting") else default_posting(actor)
         )
         code = run_check(actor=actor, options=options, stdout=self.stdout, posting=posting)
         if code:
-            raise SystemExit(code)  # 3: a claim is contradicted (docs/checks.md)
+            raise SystemExit(code)  # 3: a claim is contradicted (docs/claims.md)
 
     def _personal_csv(self, path: str | None, people: list[Any]) -> dict[int, str]:
         if not path:

@@ -1,7 +1,7 @@
 """`legation worker`: the background job worker (django-tasks' database worker).
 
 Before taking jobs it settles merges left running by a worker that stopped mid-way (see
-``legation.letters.jobs.recover_interrupted``) and deletes the files such a stop left that no
+``legation.letters.merge.jobs.recover_interrupted``) and deletes the files such a stop left that no
 record names (``legation.core.files.remove_orphaned_files``). ``legation serve`` and ``legation demo`` start it
 as a child process, and start it again if it stops; run it yourself beside another WSGI server.
 
@@ -45,7 +45,7 @@ class Command(DbWorker):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from legation.core.files import remove_orphaned_files
-        from legation.letters.jobs import recover_interrupted
+        from legation.letters.merge.jobs import recover_interrupted
 
         count = _patiently(recover_interrupted)
         if count and options.get("verbosity", 1):

@@ -115,7 +115,7 @@ def serve(host: str, port: int, threads: int, worker: bool = True) -> None:
     import waitress
     from django.conf import settings
 
-    from legation.letters.jobs import WorkerSupervisor
+    from legation.letters.merge.jobs import WorkerSupervisor
     from legation.wsgi import application
 
     supervisor = WorkerSupervisor() if worker else None  # restarts the worker if it stops

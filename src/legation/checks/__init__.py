@@ -1,1 +1,0 @@
-"""Checked letters: every figure and date in a draft verified against the ledger (docs/checks.md)."""
