@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from legation.core import access
 from legation.core.models import Mission
-from legation.core.refs import REF_TAKEN
+from legation.core.refs import REF_TAKEN, NotFound
 from legation.core.selectors import find_mission
 from legation.engagements import services as ledger
 from legation.engagements.models import Commitment, Engagement, Fact, Posting
-from legation.engagements.selectors import NotFound, find_person, find_posting
+from legation.engagements.selectors import find_person, find_posting
 from legation.intake.importers import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import fold
 from legation.intake.values import (

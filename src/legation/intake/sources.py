@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from legation.core.refs import NotFound
 from legation.engagements.models import Posting
-from legation.engagements.selectors import NotFound, find_posting
+from legation.engagements.selectors import find_posting
 from legation.intake.import_engagements import EngagementImporter
 from legation.intake.import_people import PeopleImporter
 from legation.intake.importers import ImportError_, Progress, Report, run
