@@ -141,8 +141,8 @@ def generate(ctx: Context, orgs: Organisations, n: int) -> People:
         # Contacts.
         domain = org.domain if org else "mail.example"
         if rng.random() < 0.85:
-            emails.append((pid, ctx.email(f"{ascii_letters(given)}.{ascii_letters(family)}", domain),
-                           "work" if org else "personal", True))  # fmt: skip
+            local = f"{ascii_letters(given)}.{ascii_letters(family)}"
+            emails.append((pid, ctx.email(local, domain), "work" if org else "personal", True))
             if rng.random() < 0.1:
                 local = f"{ascii_letters(given)[:1]}{ascii_letters(family)}{rng.randint(10, 99)}"
                 emails.append((pid, ctx.email(local, "mail.example"), "personal", False))
@@ -192,12 +192,12 @@ def generate(ctx: Context, orgs: Organisations, n: int) -> People:
     out.total = out.cum[-1]
     ctx.progress(0.08, "people: writing")
     ctx.insert(Person, ("id", "mission", "ref", "family_name", "given_name", "name_zh",
-                          "pinyin", "name_order", "gender", "title", "office", "former",
-                          "sector", "region", "search_keys", "created"), rows)  # fmt: skip
+                        "pinyin", "name_order", "gender", "title", "office", "former",
+                        "sector", "region", "search_keys", "created"), rows)  # fmt: skip
     ctx.insert(EmailAddress, ("person", "email", "label", "primary"), emails)
     ctx.insert(PhoneNumber, ("person", "number", "label"), phones)
     ctx.insert(PostalAddress, ("person", "label", "lines", "city", "region", "postal_code",
-                                 "country"), addresses)  # fmt: skip
+                               "country"), addresses)  # fmt: skip
     ctx.insert(PersonNote, ("person", "text", "sensitivity", "created"), notes)
     ctx.insert(Affiliation, ("person", "organisation", "role", "start", "end"), affiliations)
     ctx.insert(Person.tags.through, ("person", "tag"), tags)

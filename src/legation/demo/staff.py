@@ -45,7 +45,7 @@ def generate(ctx: Context, first_person_id: int) -> list[StaffPosting]:
     for k, member in enumerate(vocabulary.mission().staff):
         ref, role, title, title_zh = member.ref, member.role, member.title, member.title_zh
         arrived, left = member.arrived_days_ago, member.left_days_ago
-        if ref == "DEMO-HOM":
+        if ref == HEAD_POSTING_REF:
             arrival, departure = hom_arrival, None
         elif ref == "DEMO-HOM-PREV":
             arrival, departure = prev_arrival, hom_arrival - dt.timedelta(days=1)
@@ -68,17 +68,17 @@ def generate(ctx: Context, first_person_id: int) -> list[StaffPosting]:
                        pinyin, names.NAME_ORDER_EASTERN, gender, person_title, office, former,
                        ctx.region_id["US-DC"], keys,
                        ctx.stamp((today - arrival).days)))  # fmt: skip
-        emails.append((pid, ctx.email(f"{ascii_letters(given)}.{ascii_letters(family)}", DEMO_DOMAIN),
-                       "work", True))  # fmt: skip
+        local = f"{ascii_letters(given)}.{ascii_letters(family)}"
+        emails.append((pid, ctx.email(local, DEMO_DOMAIN), "work", True))
         phones.append((pid, f"+1202555{100 + k:04d}", "office"))
         postings.append((posting_id + k, ref, ctx.mission_id, pid, role, title, title_zh,
                          arrival, departure))  # fmt: skip
         out.append(StaffPosting(posting_id + k, ref, role, arrival, departure, weights[role]))
     ctx.insert(Person, ("id", "mission", "ref", "family_name", "given_name", "name_zh",
-                          "pinyin", "name_order", "gender", "title", "office", "former",
-                          "region", "search_keys", "created"), people)  # fmt: skip
+                        "pinyin", "name_order", "gender", "title", "office", "former",
+                        "region", "search_keys", "created"), people)  # fmt: skip
     ctx.insert(EmailAddress, ("person", "email", "label", "primary"), emails)
     ctx.insert(PhoneNumber, ("person", "number", "label"), phones)
     ctx.insert(Posting, ("id", "ref", "mission", "person", "role", "title", "title_zh",
-                           "arrival", "departure"), postings)  # fmt: skip
+                         "arrival", "departure"), postings)  # fmt: skip
     return out
