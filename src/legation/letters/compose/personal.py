@@ -18,7 +18,9 @@ never returns one), whoever asks.
 from __future__ import annotations
 
 import functools
+import json
 import re
+from importlib import resources
 from typing import Any
 
 from django.utils import timezone
@@ -46,9 +48,9 @@ _THE = re.compile(
 @functools.cache
 def _city_names_zh() -> dict[str, str]:
     """Chinese names of the host country's cities the project knows ("Sacramento": "萨克拉门托")."""
-    from legation.demo.generator import _states
-
-    return {en.casefold(): zh for state in _states() for en, zh in state.cities if zh}
+    data = resources.files("legation.letters").joinpath("data/us-cities.json")
+    cities = json.loads(data.read_text(encoding="utf-8"))["cities"]
+    return {en.casefold(): zh for pairs in cities.values() for en, zh in pairs if zh}
 
 
 def place_name(engagement: Any, language: str) -> str:
