@@ -203,7 +203,7 @@ def person_update(
     """Change a person's fields; derived names (pinyin, search keys) follow. With
     `expected_version` (the version the editor loaded) a concurrent edit is refused."""
     with writing(actor, "people.change_person", description=f"update person {person.pk}"):
-        person = Person.objects.visible_to(actor).select_for_update().get(pk=person.pk)
+        person = locked_visible(Person.objects, actor, person.pk)
         check_version(person, expected_version)
         fields = _resolve_vocab(dict(fields), person.mission.host_country)
         changed = apply_fields(person, fields, PERSON_FIELDS)
