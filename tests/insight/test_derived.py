@@ -13,9 +13,9 @@ from legation.engagements import services as engagements
 from legation.engagements.models import Engagement, EngagementOrganisation
 from legation.insight import derived
 from legation.insight.models import PostingActivity
-from legation.intake.services import person_merge
 from legation.people import services as people
 from legation.people.models import Person
+from legation.people.services import person_merge
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,8 +9,8 @@ from legation.core.access import SYSTEM
 from legation.core.models import Operation
 from legation.engagements.models import Engagement
 from legation.intake.dedupe import find_duplicates
-from legation.intake.services import person_merge
 from legation.people.models import Affiliation, EmailAddress, Person, PersonNote
+from legation.people.services import person_merge
 from tests import factories
 
 

@@ -165,7 +165,7 @@ def test_a_merged_away_person_points_to_the_kept_one_and_is_not_in_the_recycle_b
 
 def test_a_merge_by_the_command_is_marked_too(twins, officer):
     from legation.core.audit import merged_into
-    from legation.intake.services import person_merge
+    from legation.people.services import person_merge
 
     a, b = twins["a"], twins["b"]
     person_merge(actor=officer, keep=a, other=b)

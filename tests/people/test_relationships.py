@@ -10,9 +10,9 @@ from django.db import connection
 
 from legation.core.access import SYSTEM
 from legation.core.audit import audit, restore_deleted
-from legation.intake.services import person_merge
 from legation.people import services
 from legation.people.models import Person, Relationship
+from legation.people.services import person_merge
 from tests import factories
 
 

@@ -131,7 +131,7 @@ def test_the_admin_lists_and_offers_only_our_tags(client, tagged, officer):
 
 
 def test_merging_people_keeps_tags_in_the_mission(tagged, mission, officer):
-    from legation.intake.services import person_merge
+    from legation.people.services import person_merge
 
     other = people.person_create(
         actor=officer, mission=mission, family_name="Twin", tags=["twin"], ref="TW"

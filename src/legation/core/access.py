@@ -19,10 +19,20 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from legation.core.choices import Sensitivity
 
-__all__ = ["ROLES", "SYSTEM", "Sensitivity", "clearance", "mission_ids", "require"]
+__all__ = [
+    "ROLES",
+    "SYSTEM",
+    "MissionRequired",
+    "Sensitivity",
+    "clearance",
+    "mission_for",
+    "mission_ids",
+    "require",
+]
 
 
 class _System:
@@ -197,6 +207,54 @@ def mission_ids(user: Any) -> set[int]:
         if user is not SYSTEM:
             user._legation_missions = cached
     return cached
+
+
+class MissionRequired(Exception):
+    """Which mission is meant cannot be told: the user belongs to several and named none, or
+    named one that is not theirs. `missions` are the user's, to choose from (a page offers them,
+    a command asks for --mission)."""
+
+    def __init__(self, message: str, missions: list[Any]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.missions = missions
+
+
+def mission_for(user: Any, requested: Any = None) -> Any:
+    """The one mission an action of `user` is meant for, decided in one place.
+
+    `requested` (a Mission, its id or its ref; empty means none) is taken when the user belongs
+    to it; without it, the user's only mission. Never a guess: a user of several missions who
+    named none, or who named one not theirs, gets MissionRequired (with their missions to choose
+    from); a user of no mission, PermissionDenied."""
+    from legation.core.models import Mission
+
+    missions = Mission.objects.filter(pk__in=mission_ids(user)).order_by("ref")
+    requested = getattr(requested, "pk", requested)
+    if isinstance(requested, str):
+        requested = requested.strip()
+    if requested not in (None, ""):
+        key = str(requested)
+        found = missions.filter(pk=int(key)) if key.isdigit() else missions.filter(ref=key)
+        mission = found.first()
+        if mission is not None:
+            return mission
+        choices = list(missions)
+        if not choices:
+            raise PermissionDenied(gettext("You are not a member of any mission."))
+        raise MissionRequired(
+            gettext("You are not a member of the mission %(mission)s: choose one of yours.")
+            % {"mission": key},
+            choices,
+        )
+    choices = list(missions[:2])
+    if len(choices) == 1:
+        return choices[0]
+    if not choices:
+        raise PermissionDenied(gettext("You are not a member of any mission."))
+    raise MissionRequired(
+        gettext("You belong to several missions: choose the one this is for."), list(missions)
+    )
 
 
 def forget(user: Any) -> None:

@@ -35,7 +35,9 @@ from legation.core.models import (
     Sector,
     SecurityEvent,
     Sensitivity,
+    Versioned,
 )
+from legation.core.services import check_version
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -47,6 +49,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class VisibleAdmin(AccessModelAdmin, HistoryAdmin):
     """Admin for a domain model: lists and accepts what the user may see (see admin_access),
     and restores deleted records."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and isinstance(obj, Versioned):
+            check_version(obj, None)  # an admin edit counts: a page opened before it is refused
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for row in formset.forms:
+            instance = row.instance
+            if isinstance(instance, Versioned) and instance.pk is not None and row.has_changed():
+                check_version(instance, None)
+        super().save_formset(request, form, formset, change)
 
     def get_urls(self) -> list[Any]:
         info = self.model._meta.app_label, self.model._meta.model_name

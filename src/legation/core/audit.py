@@ -586,7 +586,7 @@ def link_new(instance: Any, name: str, objs: Any) -> None:
 
 
 MERGED_INTO = "merged into {keep}"
-"""The change reason of a merged-away person's deletion row (intake.services.person_merge):
+"""The change reason of a merged-away person's deletion row (people.services.person_merge):
 `merged_into` reads the kept person's id back, so the old page can point there."""
 
 

@@ -1,4 +1,22 @@
-"""The shared frame of every write: permission, one transaction, one audited operation."""
+"""The shared frame of every write: permission, one transaction, one audited operation.
+
+One way in: each domain record is written by its own app's services module
+(`people.services` for people, organisations, their contacts, notes, tags and merges;
+`engagements.services` for missions, postings, engagements, commitments and facts;
+`letters.services` for segments, templates and letters recorded as sent), each write taking the
+whole edit in one `writing()` and checking the same rules on create and update (mission,
+clearance, participants, versions). Pages, forms, commands and importers call those functions and
+write nothing themselves; "which mission" is decided by `core.access.mission_for`.
+
+Writers outside the services, by design:
+- the bulk loaders, which check once per batch and write rows as tuples with their history:
+  `intake.services.engagements_import` (through `intake.bulk`), `letters.services.
+  letters_record_bulk`, and the demo generator;
+- the audit and history machinery itself (`core.audit`: operations, historical rows, restores);
+- the Django admin, the stop-gap UI, whose forms carry the services' checks
+  (`core.admin_access`) and whose edits count a version (`core.admin.VisibleAdmin`);
+- logins, roles and vocabularies (`core.access.sync_roles`, `core.vocab`, `createuser`).
+"""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from legation.engagements.models import (
     Fact,
     Posting,
 )
-from legation.people.models import Organisation, Person
+from legation.people.models import Organisation, Person, Tag
 from legation.people.services import tags_from
 
 MISSION_FIELDS = (
@@ -329,6 +329,35 @@ def engagement_update(
         return engagement
 
 
+def engagement_link(
+    *,
+    actor: Any,
+    engagement: Engagement,
+    organisations: Sequence[Organisation] = (),
+    tags: Sequence[str | Tag] = (),
+) -> Engagement:
+    """Add organisations and tags to an engagement, removing none (an import's update). The
+    rules of `engagement_update`: each organisation visible to the actor and of the engagement's
+    mission, tags of that mission; links added count as a new version of the engagement."""
+    with writing(
+        actor, "engagements.change_engagement", description=f"link engagement {engagement.pk}"
+    ):
+        engagement = locked_visible(Engagement.objects, actor, engagement.pk)
+        check_version(engagement, None)
+        _check_participants(actor, engagement.mission_id, None, None, organisations)
+        have = list(engagement.organisations.all())
+        links_changed = _set_links(
+            engagement, EngagementOrganisation, "organisation", [*have, *organisations]
+        )
+        if tags:
+            wanted = tags_from(tags, engagement.mission_id)
+            had = set(engagement.tags.values_list("pk", flat=True))
+            links_changed |= not {t.pk for t in wanted} <= had
+            engagement.tags.add(*wanted)
+        count_unsaved_edit(engagement, links_changed=links_changed)
+        return engagement
+
+
 def engagement_delete(*, actor: Any, engagement: Engagement) -> None:
     with writing(
         actor, "engagements.delete_engagement", description=f"delete engagement {engagement.pk}"
@@ -420,11 +449,18 @@ def _require_shared_fact_editor(mission: Mission | None, actor: Any) -> None:
         )
 
 
+def _split_aliases(fact: Fact) -> None:
+    """Aliases given as one text ("1.7 billion; 17亿") are kept as a list, on create and update."""
+    if isinstance(fact.aliases, str):
+        fact.aliases = [a.strip() for a in fact.aliases.split(";") if a.strip()]
+
+
 def fact_update(*, actor: Any, fact: Fact, **fields: Any) -> Fact:
     with writing(actor, "engagements.change_fact", description=f"update fact {fact.pk}"):
         fact = Fact.objects.visible_to(actor).get(pk=fact.pk)
         _require_shared_fact_editor(fact.mission, actor)
         apply_fields(fact, fields, FACT_FIELDS)
+        _split_aliases(fact)
         fact.full_clean()
         fact.save()
         return fact
@@ -437,8 +473,7 @@ def fact_create(*, actor: Any, mission: Mission | None = None, **fields: Any) ->
         _require_shared_fact_editor(mission, actor)
         fact = Fact(mission=mission)
         apply_fields(fact, fields, FACT_FIELDS)
-        if isinstance(fact.aliases, str):
-            fact.aliases = [a.strip() for a in fact.aliases.split(";") if a.strip()]
+        _split_aliases(fact)
         fact.full_clean()
         fact.save()
         return fact
@@ -450,6 +485,7 @@ __all__ = [
     "commitment_update",
     "engagement_create",
     "engagement_delete",
+    "engagement_link",
     "engagement_update",
     "fact_create",
     "mission_create",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legation.core import access
-from legation.core.models import Mission
 from legation.core.services import ConflictError, visible_or_404
 from legation.engagements import services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
@@ -30,6 +29,7 @@ from legation.people.models import Organisation, Person
 from legation.ui.deleting import confirm_and_delete
 from legation.ui.forms import attach_errors
 from legation.ui.lists import csv_response, paginate, querystring, sort
+from legation.ui.missions import choose_mission
 
 ENGAGEMENT_SORTS = {"start": "start", "kind": "kind,start", "subject": "subject"}
 COMMITMENT_SORTS = {"due": "due", "status": "status,due"}
@@ -112,13 +112,6 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _mission_for(user: Any) -> Mission:
-    mission = Mission.objects.visible_to(user).first()
-    if mission is None:
-        raise PermissionDenied(_("You are not a member of any mission."))
-    return mission
-
-
 ENGAGEMENT_FORM_FIELDS = (
     "kind",
     "region",
@@ -153,7 +146,19 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     access.require(
         user, "engagements.change_engagement" if engagement else "engagements.add_engagement"
     )
-    own = default_posting(user)
+    mission = None
+    if engagement is None:  # a new engagement: of the mission asked for, or the user's only one
+        asked = request.POST.get("mission") or request.GET.get("mission")
+        person = request.GET.get("person", "")
+        if not asked and person.isdigit():  # logged from a person's page: their mission
+            asked = (
+                Person.objects.visible_to(user).filter(pk=person).values_list("mission", flat=True)
+            ).first()
+        try:
+            mission = access.mission_for(user, asked)
+        except access.MissionRequired as exc:
+            return choose_mission(request, exc)
+    own = default_posting(user, mission=mission)
     own = own if own is not None and own.user_id == user.pk else None
     initial: dict[str, Any] = {}
     if engagement:
@@ -192,7 +197,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 engagement = services.engagement_create(
                     actor=user,
-                    mission=_mission_for(user),
+                    mission=mission,
                     tags=form.split_tags(),
                     commitments=commitments,
                     **links,

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
+from legation.core import access
 from legation.core.models import Mission
 from legation.core.refs import NotFound
 from legation.core.selectors import find_mission
@@ -24,14 +26,14 @@ def mission_for(actor: Any, ref: str | None, *, needed: bool = True) -> Mission 
             raise CommandError(f"--mission: {exc}") from None
     if not needed:
         return None
-    missions = list(Mission.objects.visible_to(actor)[:2])
-    if len(missions) == 1:
-        return missions[0]
-    if not missions:
+    try:
+        return access.mission_for(actor)
+    except PermissionDenied:
         raise CommandError(
             "No mission to import into: create one first (legation import missions)."
-        )
-    raise CommandError("You see several missions: name one with --mission REF.")
+        ) from None
+    except access.MissionRequired:
+        raise CommandError("You see several missions: name one with --mission REF.") from None
 
 
 @contextmanager

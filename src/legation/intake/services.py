@@ -1,33 +1,35 @@
-"""Writes made by imports that the domain apps' services do not cover, in the same pattern.
+"""The bulk writes of imports, and the import's own records (attachments).
 
-Each function checks the actor's permission and what they may see, writes in one transaction
-inside the audit context (`legation.core.services.writing`), and leaves historical rows tied to
-the import's operation. `engagements_import` is the large path: rows validated in memory by the
-importer are written as plain tuples, with `executemany` (SQLite) or statements of 1,000 rows
-(PostgreSQL) per table and batch (`intake.bulk`), never through one ORM INSERT per row.
+Every other write an import makes goes through the services of the record's own app
+(`people.services`, `engagements.services`), as the pages' do. `engagements_import` is the one
+exception, by design: the large path of the engagements importer, it checks what
+`engagement_create` checks (permission, every linked record visible and of this mission,
+sensitivity within the actor's clearance) once for the whole batch, then writes rows validated
+in memory by the importer as plain tuples, with `executemany` (SQLite) or statements of 1,000
+rows (PostgreSQL) per table and batch (`intake.bulk`), never through one ORM INSERT per row. It
+still writes in one transaction inside the audit context (`legation.core.services.writing`), with
+the historical rows tied to the import's operation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
-from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from legation.core import access, audit
-from legation.core.deletion import hidden_links
 from legation.core.files import placed
 from legation.core.models import Mission
-from legation.core.services import ConflictError, check_version, require_visible, writing
+from legation.core.services import require_visible, writing
 from legation.engagements.models import (
     Engagement,
     EngagementOrganisation,
@@ -37,7 +39,7 @@ from legation.engagements.models import (
 )
 from legation.intake import bulk
 from legation.intake.models import Attachment
-from legation.people.models import Organisation, Person, Tag
+from legation.people.models import Organisation, Person
 from legation.people.services import tags_from
 
 BATCH = 2000
@@ -60,12 +62,6 @@ class NewEngagement:
     organisations: Sequence[int] = ()
     tags: Sequence[str] = ()
     attachment: NewAttachment | None = None
-
-
-def person_add_tags(*, actor: Any, person: Person, tags: Iterable[str | Tag]) -> None:
-    with writing(actor, "people.change_person", description=f"tag person {person.pk}"):
-        person = Person.objects.visible_to(actor).get(pk=person.pk)
-        person.tags.add(*tags_from(tags, person.mission_id))
 
 
 def _visible_ids(
@@ -230,30 +226,6 @@ def _engagement_tuples(
     ]
 
 
-def engagement_link(
-    *,
-    actor: Any,
-    engagement: Engagement,
-    organisations: Sequence[Organisation] = (),
-    tags: Sequence[str] = (),
-) -> None:
-    """Add organisations and tags to an engagement (an import's update never removes any)."""
-    with writing(
-        actor, "engagements.change_engagement", description=f"link engagement {engagement.pk}"
-    ):
-        engagement = Engagement.objects.visible_to(actor).get(pk=engagement.pk)
-        require_visible(Organisation.objects, actor, organisations, "organisations")
-        have = set(engagement.organisations.values_list("pk", flat=True))
-        for org in organisations:
-            if org.mission_id != engagement.mission_id:
-                raise ValidationError({"organisations": "The organisation is of another mission."})
-            if org.pk not in have:
-                EngagementOrganisation.objects.create(engagement=engagement, organisation=org)
-                have.add(org.pk)
-        if tags:
-            engagement.tags.add(*tags_from(tags, engagement.mission_id))
-
-
 def attachment_add(
     *, actor: Any, engagement: Engagement, filename: str, content: bytes, content_type: str = ""
 ) -> Attachment:
@@ -281,132 +253,9 @@ def start_of(value: dt.date | dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def _merge_contacts(keep: Person, other: Person) -> None:
-    """Move the other person's emails and phones unless the kept person has them already."""
-    from legation.people.models import EmailAddress, PhoneNumber
-
-    emails = {e.casefold() for e in keep.emails.values_list("email", flat=True)}
-    has_primary = keep.emails.filter(primary=True).exists()
-    for row in EmailAddress.objects.filter(person=other):
-        if row.email.casefold() in emails:
-            row.delete()
-            continue
-        row.person = keep
-        row.primary = row.primary and not has_primary
-        row.save()
-    numbers = set(keep.phones.values_list("number", flat=True))
-    for row in PhoneNumber.objects.filter(person=other):
-        if row.number in numbers:
-            row.delete()
-        else:
-            row.person = keep
-            row.save()
-
-
-def person_merge(
-    *,
-    actor: Any,
-    keep: Person,
-    other: Person,
-    choices: dict[str, str] | None = None,
-    keep_version: Any = None,
-    other_version: Any = None,
-) -> Person:
-    """Merge `other` into `keep`: every engagement, affiliation, note, email, posting, letter and
-    relationship of `other` moves to `keep`; fields empty on `keep` take `other`'s values; then
-    `other` is deleted. One audited operation, so the merge can be read back in the history.
-
-    `choices` names, field by field, whose value the merged person keeps ("keep" or "other"),
-    whatever is empty (the merge page's choice); fields it does not name follow the rule above.
-    `keep_version` / `other_version` are the versions the choice was made on: a merge on an older
-    version of either is refused (ConflictError).
-    """
-    from django.db import IntegrityError, transaction
-
-    from legation.people.services import PERSON_FIELDS
-
-    with writing(
-        actor,
-        "people.change_person",
-        "people.delete_person",
-        description=f"merge person {other.pk} into {keep.pk}",
-    ):
-        people = Person.objects.visible_to(actor).select_for_update()
-        keep = people.get(pk=keep.pk)
-        other = people.get(pk=other.pk)
-        if keep.pk == other.pk:
-            raise ValidationError({"person": "A person cannot be merged with themselves."})
-        if keep.mission_id != other.mission_id:
-            raise ValidationError({"person": "The two people belong to different missions."})
-        choices = dict(choices or {})
-        wrong = sorted(
-            name
-            for name, side in choices.items()
-            if name not in PERSON_FIELDS or side not in ("keep", "other")
-        )
-        if wrong:
-            raise ValidationError(dict.fromkeys(wrong, "Choose keep or other for this field."))
-        check_version(keep, keep_version)
-        if other_version not in (None, "") and int(other_version) != other.version:
-            raise ConflictError(other, int(other_version))
-        hidden = hidden_links(other, actor)
-        if hidden:
-            # Merging moves every note, engagement and commitment of `other`: not those the
-            # actor is not cleared to see, and without naming them.
-            raise PermissionDenied(
-                ngettext(
-                    "%(count)d record linked to this person is one you are not cleared to see; "
-                    "ask someone cleared for it to merge them.",
-                    "%(count)d records linked to this person are ones you are not cleared to "
-                    "see; ask someone cleared for them to merge them.",
-                    hidden,
-                )
-                % {"count": hidden}
-            )
-        side = choices.get("ref")
-        moved_ref = other.ref if side == "other" or (side is None and not keep.ref) else None
-        if moved_ref:
-            other.ref = None
-            other.save()
-        for name in PERSON_FIELDS:
-            side = choices.get(name)
-            if name != "ref" and (
-                side == "other"
-                or (side is None and not getattr(keep, name) and getattr(other, name))
-            ):
-                setattr(keep, name, getattr(other, name))
-        keep.ref = moved_ref or keep.ref
-        keep.refresh_derived()
-        keep.save()
-        _merge_contacts(keep, other)
-        keep.tags.add(*other.tags.all())
-        for rel in Person._meta.get_fields(include_hidden=True):
-            if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
-                continue
-            model = rel.related_model
-            if model.__name__.startswith("Historical"):
-                continue
-            for obj in model._default_manager.filter(**{rel.field.name: other}):
-                setattr(obj, rel.field.name, keep)
-                try:
-                    with transaction.atomic():
-                        obj.save()
-                except IntegrityError:
-                    # keep has this row already (a meeting both attended, a relationship
-                    # between the two): the other's copy goes.
-                    model._default_manager.filter(pk=obj.pk).delete()
-        gone = Person.objects.filter(pk=other.pk).get()
-        gone._change_reason = audit.MERGED_INTO.format(keep=keep.pk)  # its '-' row's marker
-        gone.delete()
-        return keep
-
-
 __all__ = [
     "NewAttachment",
     "NewEngagement",
     "attachment_add",
-    "engagement_link",
     "engagements_import",
-    "person_add_tags",
-    "person_merge",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,16 +53,16 @@ def _require_sender(request: HttpRequest) -> None:
 
 
 def page_mission(request: HttpRequest, value: Any = None) -> Mission | None:
-    """The mission whose templates the page shows and saves: the one asked for (among the
-    user's), else the sender's, else the user's first."""
-    missions = Mission.objects.visible_to(request.user)
+    """The mission whose templates the page shows: the one asked for (among the user's), else
+    the user's only one (core.access.mission_for), else the mission of the user's own posting;
+    None when the user must choose (the page offers their missions)."""
     value = value if value is not None else request.GET.get("mission", "")
-    if str(value).isdigit():
-        found = missions.filter(pk=value).first()
-        if found is not None:
-            return found
+    try:
+        return access.mission_for(request.user, value)
+    except (access.MissionRequired, PermissionDenied):
+        pass
     own = default_posting(request.user)
-    return own.mission if own is not None else missions.order_by("ref").first()
+    return own.mission if own is not None and own.user_id == request.user.pk else None
 
 
 def _template_rows(request: HttpRequest, mission: Mission | None) -> list[dict[str, Any]]:
@@ -140,14 +140,18 @@ def template_save(request: HttpRequest) -> HttpResponse:
     _require_sender(request)
     form = PreviewForm(request.POST, user=request.user)
     editor = TemplateForm(request.POST, user=request.user)
-    mission = page_mission(request, request.POST.get("mission", ""))
+    mission = None
     refusal: ValidationError | None = None
     if not editor.is_valid():  # an empty text, or a mission that is not the user's
         refusal = ValidationError([e for errors in editor.errors.values() for e in errors])
-    elif mission is None:
-        refusal = ValidationError(_("You belong to no mission to keep the template in."))
     else:
-        mission = editor.cleaned_data["mission"] or mission
+        try:  # the mission the page sent, or the user's only one: never a guess
+            mission = access.mission_for(request.user, editor.cleaned_data["mission"])
+        except access.MissionRequired as exc:
+            refusal = ValidationError(exc.message)
+        except PermissionDenied:
+            refusal = ValidationError(_("You belong to no mission to keep the template in."))
+    if refusal is None:
         try:
             template = letter_template_save(
                 actor=request.user, mission=mission, text=editor.cleaned_data["text"]
@@ -165,6 +169,7 @@ def template_save(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     form.errors.pop("person", None)
     attach_errors(form, refusal)
+    mission = mission or page_mission(request, request.POST.get("mission", ""))
     return _index(request, form, None, mission, status=400)
 
 

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from legation.core import access
 from legation.core.models import Mission
 from legation.core.services import visible_or_404
 from legation.engagements.models import Posting
@@ -124,7 +125,12 @@ def _form_mission(form: SegmentForm, segment: Segment | None) -> Mission | None:
     found = missions.filter(pk=value).first() if str(value or "").isdigit() else None
     if found is None and segment is not None:
         return segment.mission
-    return found or missions.first()
+    if found is None:  # none chosen yet: the user's only mission, else all of theirs (None)
+        try:
+            return access.mission_for(form.user)
+        except (access.MissionRequired, PermissionDenied):
+            return None
+    return found
 
 
 @login_required

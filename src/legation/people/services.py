@@ -6,15 +6,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import phonenumbers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
+from legation.core import audit
 from legation.core.audit import link_new
-from legation.core.deletion import refuse_hidden_dependants
+from legation.core.deletion import hidden_links, refuse_hidden_dependants
 from legation.core.models import Sensitivity
 from legation.core.refs import check_ref
 from legation.core.services import (
+    ConflictError,
     apply_fields,
     check_version,
     count_unsaved_edit,
@@ -201,7 +203,7 @@ def person_update(
     """Change a person's fields; derived names (pinyin, search keys) follow. With
     `expected_version` (the version the editor loaded) a concurrent edit is refused."""
     with writing(actor, "people.change_person", description=f"update person {person.pk}"):
-        person = Person.objects.visible_to(actor).select_for_update().get(pk=person.pk)
+        person = locked_visible(Person.objects, actor, person.pk)
         check_version(person, expected_version)
         fields = _resolve_vocab(dict(fields), person.mission.host_country)
         changed = apply_fields(person, fields, PERSON_FIELDS)
@@ -469,6 +471,7 @@ def person_add_note(
     from legation.core import access
 
     with writing(actor, "people.add_personnote", description=f"note on person {person.pk}"):
+        require_visible(Person.objects, actor, [person], "person")
         if sensitivity > access.clearance(actor):
             raise ValidationError(
                 {"sensitivity": gettext("You cannot write a note above your own clearance.")}
@@ -484,6 +487,25 @@ def person_add_note(
         return note
 
 
+def _check_organisation(org: Organisation, actor: Any) -> None:
+    """The rules of an organisation, on create and update alike: its parent is one the actor
+    can see, of the same mission, and never the organisation itself or one below it."""
+    parent = org.parent
+    if parent is None:
+        return
+    require_visible(Organisation.objects, actor, [parent], "parent")
+    if parent.mission_id != org.mission_id:
+        raise ValidationError({"parent": gettext("The parent belongs to another mission.")})
+    seen = set()
+    while parent is not None and parent.pk not in seen:
+        if org.pk is not None and parent.pk == org.pk:
+            raise ValidationError(
+                {"parent": gettext("An organisation cannot be placed under itself.")}
+            )
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
 def organisation_create(
     *, actor: Any, mission: Any, tags: Sequence[str] = (), **fields: Any
 ) -> Organisation:
@@ -495,8 +517,7 @@ def organisation_create(
         org = Organisation(mission=mission)
         apply_fields(org, fields, ORGANISATION_FIELDS)
         org.ref = org.ref or None
-        if org.parent is not None and org.parent.mission_id != mission.pk:
-            raise ValidationError({"parent": gettext("The parent belongs to another mission.")})
+        _check_organisation(org, actor)
         org.full_clean(exclude=["mission"])
         check_ref(org)
         org.save()
@@ -523,6 +544,7 @@ def organisation_update(
         if "ref" in fields:
             fields["ref"] = fields["ref"] or None
         changed = apply_fields(org, fields, ORGANISATION_FIELDS)
+        _check_organisation(org, actor)
         org.full_clean(exclude=["mission"])
         check_ref(org)
         if changed:
@@ -598,3 +620,132 @@ def relationship_delete(*, actor: Any, relationship: Relationship) -> None:
         relationship = Relationship.objects.visible_to(actor).get(pk=relationship.pk)
         refuse_hidden_dependants(relationship, actor)
         relationship.delete()
+
+
+def person_add_tags(*, actor: Any, person: Person, tags: Iterable[str | Tag]) -> Person:
+    """Add tags of the person's mission (an import's update removes none); tags added count as
+    a new version of the person, as a change of tags on the person form does."""
+    with writing(actor, "people.change_person", description=f"tag person {person.pk}"):
+        person = locked_visible(Person.objects, actor, person.pk)
+        check_version(person, None)
+        wanted = tags_from(tags, person.mission_id)
+        had = set(person.tags.values_list("pk", flat=True))
+        person.tags.add(*wanted)
+        count_unsaved_edit(person, links_changed=not {t.pk for t in wanted} <= had)
+        return person
+
+
+def _merge_contacts(keep: Person, other: Person) -> None:
+    """Move the other person's emails and phones unless the kept person has them already."""
+    emails = {e.casefold() for e in keep.emails.values_list("email", flat=True)}
+    has_primary = keep.emails.filter(primary=True).exists()
+    for row in EmailAddress.objects.filter(person=other):
+        if row.email.casefold() in emails:
+            row.delete()
+            continue
+        row.person = keep
+        row.primary = row.primary and not has_primary
+        row.save()
+    numbers = set(keep.phones.values_list("number", flat=True))
+    for row in PhoneNumber.objects.filter(person=other):
+        if row.number in numbers:
+            row.delete()
+        else:
+            row.person = keep
+            row.save()
+
+
+def person_merge(
+    *,
+    actor: Any,
+    keep: Person,
+    other: Person,
+    choices: dict[str, str] | None = None,
+    keep_version: Any = None,
+    other_version: Any = None,
+) -> Person:
+    """Merge `other` into `keep`: every engagement, affiliation, note, email, posting, letter and
+    relationship of `other` moves to `keep`; fields empty on `keep` take `other`'s values; then
+    `other` is deleted. One audited operation, so the merge can be read back in the history.
+
+    `choices` names, field by field, whose value the merged person keeps ("keep" or "other"),
+    whatever is empty (the merge page's choice); fields it does not name follow the rule above.
+    `keep_version` / `other_version` are the versions the choice was made on: a merge on an older
+    version of either is refused (ConflictError).
+    """
+    from django.db import IntegrityError, transaction
+
+    with writing(
+        actor,
+        "people.change_person",
+        "people.delete_person",
+        description=f"merge person {other.pk} into {keep.pk}",
+    ):
+        people = Person.objects.visible_to(actor).select_for_update()
+        keep = people.get(pk=keep.pk)
+        other = people.get(pk=other.pk)
+        if keep.pk == other.pk:
+            raise ValidationError({"person": "A person cannot be merged with themselves."})
+        if keep.mission_id != other.mission_id:
+            raise ValidationError({"person": "The two people belong to different missions."})
+        choices = dict(choices or {})
+        wrong = sorted(
+            name
+            for name, side in choices.items()
+            if name not in PERSON_FIELDS or side not in ("keep", "other")
+        )
+        if wrong:
+            raise ValidationError(dict.fromkeys(wrong, "Choose keep or other for this field."))
+        check_version(keep, keep_version)
+        if other_version not in (None, "") and int(other_version) != other.version:
+            raise ConflictError(other, int(other_version))
+        hidden = hidden_links(other, actor)
+        if hidden:
+            # Merging moves every note, engagement and commitment of `other`: not those the
+            # actor is not cleared to see, and without naming them.
+            raise PermissionDenied(
+                ngettext(
+                    "%(count)d record linked to this person is one you are not cleared to see; "
+                    "ask someone cleared for it to merge them.",
+                    "%(count)d records linked to this person are ones you are not cleared to "
+                    "see; ask someone cleared for them to merge them.",
+                    hidden,
+                )
+                % {"count": hidden}
+            )
+        side = choices.get("ref")
+        moved_ref = other.ref if side == "other" or (side is None and not keep.ref) else None
+        if moved_ref:
+            other.ref = None
+            other.save()
+        for name in PERSON_FIELDS:
+            side = choices.get(name)
+            if name != "ref" and (
+                side == "other"
+                or (side is None and not getattr(keep, name) and getattr(other, name))
+            ):
+                setattr(keep, name, getattr(other, name))
+        keep.ref = moved_ref or keep.ref
+        keep.refresh_derived()
+        keep.save()
+        _merge_contacts(keep, other)
+        keep.tags.add(*other.tags.all())
+        for rel in Person._meta.get_fields(include_hidden=True):
+            if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+                continue
+            model = rel.related_model
+            if model.__name__.startswith("Historical"):
+                continue
+            for obj in model._default_manager.filter(**{rel.field.name: other}):
+                setattr(obj, rel.field.name, keep)
+                try:
+                    with transaction.atomic():
+                        obj.save()
+                except IntegrityError:
+                    # keep has this row already (a meeting both attended, a relationship
+                    # between the two): the other's copy goes.
+                    model._default_manager.filter(pk=obj.pk).delete()
+        gone = Person.objects.filter(pk=other.pk).get()
+        gone._change_reason = audit.MERGED_INTO.format(keep=keep.pk)  # its '-' row's marker
+        gone.delete()
+        return keep

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +32,7 @@ from legation.people.models import Affiliation, Organisation, Person, PersonNote
 from legation.ui.deleting import confirm_and_delete
 from legation.ui.forms import attach_errors
 from legation.ui.lists import csv_response, paginate, querystring, sort
+from legation.ui.missions import choose_mission
 
 PEOPLE_SORTS = {"name": "family_name,given_name", "pinyin": "pinyin", "created": "created"}
 ORG_SORTS = {"name": "name_en", "sector": "sector__position,name_en"}
@@ -141,11 +142,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _single_mission(user) -> Mission:
-    missions = list(Mission.objects.visible_to(user)[:2])
-    if not missions:
-        raise PermissionDenied(_("You are not a member of any mission."))
-    return missions[0]
+def _new_record_mission(request: HttpRequest) -> Mission:
+    """The mission a new person or organisation goes into: the one asked for (``mission`` in
+    the form or the address) among the user's, else their only one (core.access.mission_for)."""
+    return access.mission_for(
+        request.user, request.POST.get("mission") or request.GET.get("mission")
+    )
 
 
 def _shown(value: Any) -> str:
@@ -202,6 +204,10 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     person = visible_or_404(Person.objects.select_related("mission"), user, pk) if pk else None
     access.require(user, "people.change_person" if person else "people.add_person")
+    try:
+        mission = None if person else _new_record_mission(request)
+    except access.MissionRequired as exc:
+        return choose_mission(request, exc)
     data = request.POST.copy() if request.method == "POST" else None
     form = PersonForm(data, instance=person, user=user)
     formsets = row_formsets(data, person, user)
@@ -221,7 +227,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             person = services.person_save(
                 actor=user,
                 person=person,
-                mission=None if person else _single_mission(user),
+                mission=mission,
                 expected_version=form.cleaned_data.get("version"),
                 fields=fields,
                 tags=form.split("tags"),
@@ -401,6 +407,10 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     user = request.user
     org = visible_or_404(Organisation.objects, user, pk) if pk else None
     access.require(user, "people.change_organisation" if org else "people.add_organisation")
+    try:
+        mission = None if org else _new_record_mission(request)
+    except access.MissionRequired as exc:
+        return choose_mission(request, exc)
     data = request.POST.copy() if request.method == "POST" else None
     form = OrganisationForm(data, instance=org, user=user)
     theirs: dict[str, str] = {}
@@ -418,7 +428,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                 )
             else:
                 org = services.organisation_create(
-                    actor=user, mission=_single_mission(user), tags=form.split("tags"), **fields
+                    actor=user, mission=mission, tags=form.split("tags"), **fields
                 )
         except ConflictError as exc:
             theirs = _theirs(form, exc.current, tags=form.cleaned_data.get("tags", ""))

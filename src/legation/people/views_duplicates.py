@@ -2,7 +2,7 @@
 
 The list is ``intake.dedupe.find_duplicates`` (what `legation people duplicates` prints); a pair
 opens side by side, the user picks, field by field, whose value the merged person keeps, and the
-merge goes through ``intake.services.person_merge`` — the service `legation people merge` calls:
+merge goes through ``people.services.person_merge`` — the service `legation people merge` calls:
 one transaction, one audited operation, permission and clearance checked there.
 """
 
@@ -24,9 +24,8 @@ from legation.core import access
 from legation.core.services import visible_or_404
 from legation.engagements.models import Engagement
 from legation.intake.dedupe import find_duplicates
-from legation.intake.services import person_merge
 from legation.people.models import Person
-from legation.people.services import PERSON_FIELDS
+from legation.people.services import PERSON_FIELDS, person_merge
 
 MERGE_PERMISSIONS = ("people.change_person", "people.delete_person")
 PAIRS_SHOWN = 200

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from legation.core import access
 from legation.core.refs import REF_TAKEN
 from legation.engagements.models import Engagement, Kind, Posting, SiteType
-from legation.engagements.services import engagement_update
+from legation.engagements.services import engagement_link, engagement_update
 from legation.intake.importers.base import Importer, Issue, Outcome, Progress, RowRejected
 from legation.intake.importers.people import OrganisationIndex
 from legation.intake.matching import fold
-from legation.intake.services import NewEngagement, engagement_link, engagements_import
+from legation.intake.services import NewEngagement, engagements_import
 from legation.intake.values import (
     CellError,
     Vocabulary,

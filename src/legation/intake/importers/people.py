@@ -9,10 +9,10 @@ from django.utils.translation import gettext
 
 from legation.intake.importers.base import Importer, Issue, Outcome, RowRejected
 from legation.intake.matching import Ambiguous, PersonIndex, fold
-from legation.intake.services import person_add_tags
 from legation.intake.values import CellError, Vocabulary, parse_yes_no, split_list
 from legation.people import services as people
 from legation.people.models import Organisation, Person
+from legation.people.services import person_add_tags
 
 GENDERS = {
     "m": "m",

@@ -7,7 +7,7 @@ from typing import Any
 from legation.core.management.base import LegationCommand
 from legation.engagements.selectors import find_person
 from legation.intake.dedupe import find_duplicates
-from legation.intake.services import person_merge
+from legation.people.services import person_merge
 
 
 class Command(LegationCommand):

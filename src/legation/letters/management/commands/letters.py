@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from legation.core import access
 from legation.core.management.base import LegationCommand, parse_date
-from legation.core.models import Mission
 from legation.core.selectors import find_mission
 from legation.engagements.selectors import default_posting, find_person, find_posting
 from legation.letters.compose import library
@@ -155,10 +155,10 @@ class Command(LegationCommand):
         posting = default_posting(actor)
         if posting is not None:
             return posting.mission
-        missions = list(Mission.objects.visible_to(actor)[:2])
-        if len(missions) == 1:
-            return missions[0]
-        raise CommandError("Name the mission with --mission.")
+        try:
+            return access.mission_for(actor)
+        except (access.MissionRequired, PermissionDenied):
+            raise CommandError("Name the mission with --mission.") from None
 
     def do_templates(self, actor: Any, options: dict[str, Any]) -> None:
         """The mission's templates (its own, and the shipped ones it has not replaced)."""

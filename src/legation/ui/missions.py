@@ -1,0 +1,24 @@
+"""The page that asks which mission is meant, when `core.access.mission_for` cannot tell."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from legation.core.access import MissionRequired
+
+
+def choose_mission(request: HttpRequest, refusal: MissionRequired) -> HttpResponse:
+    """The user's missions as links back to the same page with ``?mission=<id>``; a form sent
+    without a mission the user belongs to is refused with 400 (nothing was saved)."""
+    query = request.GET.copy()
+    links = []
+    for mission in refusal.missions:
+        query["mission"] = str(mission.pk)
+        links.append((mission, f"{request.path}?{query.urlencode()}"))
+    return render(
+        request,
+        "ui/choose_mission.html",
+        {"message": refusal.message, "links": links},
+        status=400 if request.method == "POST" else 200,
+    )
