@@ -179,11 +179,6 @@ def _tag_model() -> type[models.Model]:
     return Tag
 
 
-def is_visible(obj: models.Model, user: Any) -> bool:
-    rows = visible_rows(type(obj), user)
-    return rows is None or rows.filter(pk=obj.pk).exists()
-
-
 class VisibleRawIdWidget(ForeignKeyRawIdWidget):
     """A raw-id field that names only a record the user may see (never a forged hidden id)."""
 
