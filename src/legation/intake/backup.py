@@ -171,6 +171,17 @@ def _rows(model: type[models.Model], keys: _Keys) -> Iterator[list[Any]]:
         yield [encode(f, v, keys) for f, v in zip(fields, values, strict=True)]
 
 
+def snapshot() -> dict[str, list[str]]:
+    """Every backed-up table as canonical JSON rows: what a round trip must reproduce."""
+    keys = _Keys()
+    return {
+        m._meta.label_lower: [
+            json.dumps(r, sort_keys=True, ensure_ascii=False) for r in _rows(m, keys)
+        ]
+        for m in backed_up_models()
+    }
+
+
 def _media_names() -> set[str]:
     names: set[str] = set()
     for model in backed_up_models():
