@@ -9,7 +9,6 @@ importer are written as plain tuples, with `executemany` (SQLite) or statements 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -270,15 +269,6 @@ def attachment_add(
             size=len(content),
             checksum=digest,
         )
-
-
-def start_of(value: dt.date | dt.datetime) -> dt.datetime:
-    """The start an engagement on a date alone gets: noon, local time (as engagement_create)."""
-    from django.utils import timezone
-
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(12, 0))
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def _merge_contacts(keep: Person, other: Person) -> None:
