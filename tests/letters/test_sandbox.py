@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from legation.letters.compose.sandbox import LetterSandbox, LetterTemplateError
@@ -44,6 +46,39 @@ def test_a_huge_loop_is_stopped_by_the_cpu_time_cap():
     source = "{% set s = 'x' * 2000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
     with pytest.raises(LetterTemplateError, match="CPU time"):
         render(source, cpu_seconds=0.2)
+
+
+class _ReinstallingTracer:
+    """A trace function like coverage's C tracer: it puts itself back whenever it sees a call."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, frame, event, arg):
+        self.seen.add(frame.f_code.co_name)
+        if event == "call":
+            sys.settrace(self)
+        return self
+
+
+def test_a_tracer_already_installed_sees_the_filters_and_the_cap_still_stops_the_loop():
+    # A coverage run must see the filters a template calls, and must not switch the cap off.
+    source = (
+        "{% set s = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] * 300 %}{% for a in s %}{% for b in s %}"
+        "{% if (b | number_words) == 'x' %}{% endif %}{% endfor %}{% endfor %}"
+    )
+    tracer = _ReinstallingTracer()
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        assert render("{{ 22 | number_words }}") == "twenty-two"
+        with pytest.raises(LetterTemplateError, match="CPU time"):
+            render(source, cpu_seconds=0.2)
+        after = sys.gettrace()
+    finally:
+        sys.settrace(previous)
+    assert {"number_words", "english_words"} <= tracer.seen
+    assert after is tracer
 
 
 def test_a_loop_that_writes_too_much_is_stopped_by_the_output_cap():

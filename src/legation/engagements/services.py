@@ -100,13 +100,6 @@ def mission_create(*, actor: Any, **fields: Any) -> Mission:
         return mission
 
 
-def mission_add_member(*, actor: Any, mission: Mission, user: Any) -> None:
-    with writing(actor, "core.change_mission", description="add mission member"):
-        require_visible(Mission.objects, actor, [mission], "mission")
-        mission.members.add(user)
-        access.forget(user)
-
-
 def _check_posting_dates(posting: Posting) -> None:
     if posting.departure and posting.arrival and posting.departure < posting.arrival:
         raise ValidationError({"departure": gettext("The departure is before the arrival.")})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -132,9 +131,3 @@ def engagement_sectors(engagements: QuerySet) -> QuerySet:
     from legation.insight.models import EngagementSector
 
     return EngagementSector.objects.filter(engagement__in=engagements.values("id")).order_by()
-
-
-def fetch(sql: str, params: tuple) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()

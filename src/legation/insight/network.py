@@ -174,29 +174,3 @@ def handover_risks(
         if is_handover_risk(held_by, posting):
             out.append({**r, "holders": held_by})
     return out
-
-
-def network_json(data: dict[str, Any]) -> dict[str, Any]:
-    """The person network with records replaced by names and ids (for JSON reports)."""
-
-    def who(p: Any) -> dict[str, Any]:
-        return {"id": p.pk, "name": str(p), "name_zh": getattr(p, "name_zh", "")}
-
-    strength = data["strength"]
-    return {
-        "person": who(data["person"]),
-        "as_of": data["as_of"],
-        "strength": {k: v for k, v in strength.items() if k != "person"} if strength else None,
-        "affiliations": [
-            {**a, "organisation": {"id": a["organisation"].pk, "name": str(a["organisation"])}}
-            for a in data["affiliations"]
-        ],
-        "colleagues": [
-            {"person": who(c["person"]), "organisation": str(c["organisation"]), "role": c["role"]}
-            for c in data["colleagues"]
-        ],
-        "relationships": [{**r, "other": who(r["other"])} for r in data["relationships"]],
-        "shared": [{**s, "person": who(s["person"])} for s in data["shared"]],
-        "holders": data["holders"],
-        "single_holder": data["single_holder"],
-    }

@@ -13,7 +13,6 @@ the historical rows tied to the import's operation.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -242,15 +241,6 @@ def attachment_add(
             size=len(content),
             checksum=digest,
         )
-
-
-def start_of(value: dt.date | dt.datetime) -> dt.datetime:
-    """The start an engagement on a date alone gets: noon, local time (as engagement_create)."""
-    from django.utils import timezone
-
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(12, 0))
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 __all__ = [

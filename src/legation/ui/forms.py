@@ -18,10 +18,6 @@ def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def describe_errors(form: forms.BaseForm) -> dict[str, Any]:
-    return {"described_by": {name: f"id_{name}_error" for name in form.errors}}
-
-
 class DateInput(forms.DateInput):
     """A browser date box: its value is always ISO (YYYY-MM-DD), whatever the page's language
     (Chinese formats dates as 2023/12/19, which the box refuses and then submits empty)."""

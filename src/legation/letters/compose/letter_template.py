@@ -165,15 +165,3 @@ def available_templates(dirs: list[Path] | None = None) -> list[LetterTemplate]:
                 continue
             seen.setdefault(template.label, template)
     return sorted(seen.values(), key=lambda t: t.label)
-
-
-def variants(template: LetterTemplate, dirs: list[Path] | None = None) -> dict[str, LetterTemplate]:
-    """The same template in each language it exists in, by language code."""
-    out = {template.language: template}
-    for lang in LANGUAGES:
-        if lang not in out:
-            try:
-                out[lang] = find_template(f"{template.name}.{lang}", dirs=dirs)
-            except LetterTemplateError:
-                continue
-    return out

@@ -304,6 +304,8 @@ def cpu_limit(seconds: float) -> Iterator[None]:
 
     A trace hook is installed for frames of compiled templates only (their code is named
     ``<template>``), and it reads the clock every 64 events, so ordinary code runs untraced.
+    A trace function already installed (a coverage run's) keeps seeing every other frame: the
+    hook passes those frames on to it, and puts itself back if that function reinstalls itself.
     """
     deadline = time.process_time() + seconds
     counter = 0
@@ -318,7 +320,12 @@ def cpu_limit(seconds: float) -> Iterator[None]:
     def global_(frame: Any, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename == "<template>":
             return local
-        return None
+        if previous is None:
+            return None
+        traced = previous(frame, event, arg)
+        if sys.gettrace() is not global_:  # coverage's C tracer puts itself back on a call
+            sys.settrace(global_)
+        return traced
 
     previous = sys.gettrace()
     sys.settrace(global_)

@@ -57,6 +57,7 @@ RECYCLE_AFTER = 2000  # letters before a renderer is replaced (bounds slow growt
 HOOK_SHARE = 0.75  # the sandbox's trace hook stops template code at this share of the CPU limit
 CPU_BACKSTOP = 1  # RLIMIT_CPU's whole seconds after the timer
 _CHILD_ENVIRONMENT = {"PATH", "HOME", "LANG", "TMPDIR", "TZ", "LEGATION_FONT_DIRS"}
+_CHILD_ENVIRONMENT |= {"COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START"}  # a coverage run's
 _MEMORY_EXIT = 86  # exit status of a renderer that ran out of its memory allowance
 MB = 1024 * 1024
 

@@ -52,9 +52,6 @@ class Typesetter:
         )
         self._lock = threading.Lock()
 
-    def has_cjk_font(self) -> bool:
-        return any("CJK" in family for family in self.fonts.families())
-
     def compile(self, data: object) -> bytes:
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         with self._lock:  # a compiler is not re-entrant

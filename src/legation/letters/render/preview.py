@@ -58,13 +58,6 @@ def _render(
     return Letter.from_json(reply.value), reply.blob
 
 
-def compose_for(**kwargs: Any) -> Letter:
-    """The letter this template makes for this person, as the actor may see the ledger
-    (``actor``, ``template``, ``person``, ``posting``, ``letter_date``; optionally ``personal``,
-    ``salutation``, ``draft``)."""
-    return _render("compose", **kwargs)[0]
-
-
 def pdf_for(**kwargs: Any) -> tuple[Letter, bytes]:
     """The same letter and its PDF, typeset in the renderer too."""
     letter, pdf = _render("pdf", **kwargs)

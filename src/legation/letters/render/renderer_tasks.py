@@ -150,10 +150,6 @@ def produce(job: Job) -> Done:
     )
 
 
-def produce_batch(jobs: list[Job]) -> list[Done]:
-    return [produce(job) for job in jobs]
-
-
 def done_to_json(done: Done) -> dict[str, Any]:
     data = {k: v for k, v in done.__dict__.items() if k != "letter"}
     data["letter"] = done.letter.to_json() if done.letter is not None else None
