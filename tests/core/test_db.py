@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
-from legation.core.db import setaside, stats, text
+from legation.core import audit
+from legation.core.db import bulk, setaside, stats, text
 from legation.engagements.models import Engagement
+from legation.people.models import Tag
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +59,23 @@ def test_analyze_runs_inside_and_outside_a_transaction():
     with transaction.atomic():
         stats.analyze(vacuum=True)
     assert stats.materialized() == ("MATERIALIZED " if connection.vendor == "sqlite" else "")
+
+
+def test_bulk_insert_writes_rows_and_their_history(mission, officer):
+    with audit.audit(actor=officer, description="test"), transaction.atomic():
+        stamp = bulk.Stamp.from_context()
+        ids = bulk.take_ids(Tag, 2)
+        bulk.insert(
+            Tag, ["mission_id", "name"], [(ids[0], mission.pk, "a"), (ids[1], mission.pk, "b")],
+            stamp=stamp,
+        )  # fmt: skip
+    assert sorted(Tag.objects.filter(pk__in=ids).values_list("name", flat=True)) == ["a", "b"]
+    versions = Tag.history.filter(id__in=ids)
+    assert sorted(v.history_type + v.name for v in versions) == ["+a", "+b"]
+    assert {v.history_user_id for v in versions} == {officer.pk}
+
+
+def test_the_drivers_errors_reach_callers_as_djangos(mission):
+    writer = bulk.Writer()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writer.insert(Tag, ("id", "mission_id", "name"), [(10**6, mission.pk, "a")] * 2)

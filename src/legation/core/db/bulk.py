@@ -298,7 +298,8 @@ class Writer:
         else:
             connection.ensure_connection()
             self._raw = connection.connection
-            self._write(sql, rows, extra)
+            with connection.wrap_database_errors:  # the driver's errors as Django's
+                self._write(sql, rows, extra)
 
     def _history(self, model: type, fields: Sequence[str], rows: list[tuple], stamp: Stamp):
         historical = model.history.model
@@ -351,7 +352,8 @@ class Writer:
         self._thread = None
         failure, self._failure = self._failure, None
         if failure is not None:
-            raise failure
+            with connection.wrap_database_errors:  # the driver's errors as Django's
+                raise failure
 
     # -- the connection while a large batch is written -----------------------------------------
 
