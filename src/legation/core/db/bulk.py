@@ -42,6 +42,8 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
+from legation.core import audit
+
 #: values of these types go to the database as they are for text and integer columns
 _AS_IS = frozenset({str, int, type(None)})
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField)
@@ -72,8 +74,6 @@ class Stamp:
         None when history is switched off (SIMPLE_HISTORY_ENABLED); the operation is written
         either way, so the transaction has written before `take_ids` reads.
         """
-        from legation.core import audit  # audit imports the core models: loaded when used
-
         ctx = audit.current()
         if ctx is None:
             raise RuntimeError("Bulk writes need an audit context (legation.core.audit.audit).")
