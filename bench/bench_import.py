@@ -4,7 +4,7 @@ The demo's engagements are exported to a CSV (the import's own columns: people b
 staff by posting ref, organisations by ref, tags by name), given fresh refs, and imported again
 through `legation import engagements`' code path: read, map, validate every row in memory,
 match refs (none is on record), then write the engagements and their participant, staff,
-organisation and tag rows with `executemany` of INSERTs (`legation.intake.bulk`), each with its
+organisation and tag rows with `executemany` of INSERTs (`legation.core.db.bulk`), each with its
 historical row, in one transaction and one audited operation. The baseline reads the same CSV
 with the csv module and inserts the same engagement, participant, staff, organisation and tag
 rows into the same tables with `executemany` on a raw sqlite3 connection (foreign keys on, as

@@ -110,3 +110,51 @@ class AddColumnInPlace(migrations.AddField):
         if "DEFAULT" not in column_sql.upper():
             sql += f" DEFAULT {schema_editor.quote_value(default)}"
         schema_editor.execute(sql, params or None)
+
+
+class RunSQLPerVendor(migrations.operations.base.Operation):
+    """Run frozen SQL statements written for the connection's database, with their reverse.
+
+    `forwards` and `backwards` map a vendor ("sqlite", "postgresql") to its statements, and
+    `both` lists statements run after them on either database (a fill of a new table). The SQL
+    is pasted into the migration as it was when the migration was written, never built by code
+    the project may change later: a migration creates the same triggers forever. A database with
+    no entry runs nothing.
+    """
+
+    reduces_to_sql = False
+    reversible = True
+
+    def __init__(
+        self,
+        forwards: dict[str, list[str]],
+        backwards: dict[str, list[str]],
+        both: list[str] | None = None,
+    ) -> None:
+        self.forwards = {vendor: list(sql) for vendor, sql in forwards.items()}
+        self.backwards = {vendor: list(sql) for vendor, sql in backwards.items()}
+        self.both = list(both or [])
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs: dict[str, Any] = {"forwards": self.forwards, "backwards": self.backwards}
+        if self.both:
+            kwargs["both"] = self.both
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def describe(self) -> str:
+        return "Frozen SQL per database"
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def _execute(self, schema_editor: Any, statements: list[str]) -> None:
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        vendor = schema_editor.connection.vendor
+        self._execute(schema_editor, self.forwards.get(vendor, []))
+        self._execute(schema_editor, self.both)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        self._execute(schema_editor, self.backwards.get(schema_editor.connection.vendor, []))

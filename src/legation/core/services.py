@@ -10,7 +10,7 @@ write nothing themselves; "which mission" is decided by `core.access.mission_for
 
 Writers outside the services, by design:
 - the bulk loaders, which check once per batch and write rows as tuples with their history:
-  `intake.services.engagements_import` (through `intake.bulk`), `letters.services.
+  `intake.services.engagements_import` (through `core.db.bulk`), `letters.services.
   letters_record_bulk`, and the demo generator;
 - the audit and history machinery itself (`core.audit`: operations, historical rows, restores);
 - the Django admin, the stop-gap UI, whose forms carry the services' checks

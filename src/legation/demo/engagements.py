@@ -73,7 +73,7 @@ def generate(
 
     eid = first_id = next_id(Engagement)
     suspended = ctx.w.suspend_text_index(Engagement)
-    derived.suspend_activity()
+    activity = derived.suspend_activity()
     ctx.w.begin_background()
     try:
         _rounds(
@@ -85,7 +85,7 @@ def generate(
         ctx.progress(0.94, "text search index")
         ctx.w.resume_text_index(suspended, first_id)
     ctx.progress(0.96, "each posting's activity")
-    ctx.w.resume_activity(first_id)
+    ctx.w.resume_activity(activity, first_id)
 
 
 def _rounds(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from legation.core.db.stats import materialized
 from legation.core.models import Region, Sector
 from legation.engagements.models import WORK_KINDS, Posting
 from legation.insight.common import instant, local_date, posting_activity, scope
@@ -91,7 +92,7 @@ def matrix_rows(
             .order_by()
         )
         scope_sql, params = body.query.get_compiler(connection=connection).as_sql()
-        hint = "MATERIALIZED " if connection.vendor == "sqlite" else ""
+        hint = materialized()
         # Only the ORM's own compilation is inlined; every value is a bound parameter.
         sql = (
             f"WITH s(id, r, t) AS {hint}({scope_sql}) "  # noqa: S608

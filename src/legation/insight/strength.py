@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django.utils.translation import ngettext
 
+from legation.core.db.stats import materialized
 from legation.engagements.models import (
     IN_PERSON_KINDS,
     RELATIONSHIP_KINDS,
@@ -272,7 +273,7 @@ def _engagement_activity_sql(
         params = (*params, *ids)
     # SQLite is told to read the scope first; PostgreSQL plans best when it may fold the scope
     # into the join (it then runs in parallel).
-    hint = "MATERIALIZED " if connection.vendor == "sqlite" else ""
+    hint = materialized()
     # Only the ORM's own compilation is inlined; every value is a bound parameter.
     sql = (
         f"WITH s(id, t, w) AS {hint}({scope_sql}) "  # noqa: S608

@@ -37,11 +37,11 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.duration import duration_string
 
+from legation.core.db import bulk
 from legation.core.dbcopy import private_copy
 
 FORMAT = "legation-backup"
@@ -340,11 +340,7 @@ def restore_backup(
                     )
                 say(label)
                 counts[label] = _load_table(archive, model, label, info, keys)
-            if connection.vendor == "postgresql":
-                sql = connection.ops.sequence_reset_sql(no_style(), list(models_by_label.values()))
-                with connection.cursor() as cursor:
-                    for statement in sql:
-                        cursor.execute(statement)
+            bulk.reset_sequences(list(models_by_label.values()))
         for name in manifest.get("media", []):
             target = _safe_media_name(name)
             with archive.open(f"media/{name}") as src:
@@ -367,25 +363,22 @@ def _load_table(
         if name not in by_name:
             raise BackupError(f"{label}.{name} is in the backup but not in this database.")
         fields.append(by_name[name])
-    qn = connection.ops.quote_name
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    names = [f.attname for f in fields]
+    writer = bulk.Writer()
     digest, count, batch = hashlib.sha256(), 0, []
-    with archive.open(f"data/{label}.jsonl") as fh, connection.cursor() as cursor:
+    with archive.open(f"data/{label}.jsonl") as fh:
         for raw in io.TextIOWrapper(fh, encoding="utf-8"):
             digest.update(raw.encode())
             values = json.loads(raw)
             batch.append(
-                [
+                tuple(
                     f.get_db_prep_save(decode(f, v, keys), connection)
                     for f, v in zip(fields, values, strict=True)
-                ]
+                )
             )
             if len(batch) >= 2000:
-                cursor.executemany(sql, batch)
-                count, batch = count + len(batch), []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
+                count, batch = count + writer.insert(model, names, batch), []
+        count += writer.insert(model, names, batch)
     if digest.hexdigest() != info["sha256"] or count != info["rows"]:
         raise BackupError(f"The backup's {label} data is damaged (checksum or count differs).")
     return count

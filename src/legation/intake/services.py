@@ -6,9 +6,14 @@ exception, by design: the large path of the engagements importer, it checks what
 `engagement_create` checks (permission, every linked record visible and of this mission,
 sensitivity within the actor's clearance) once for the whole batch, then writes rows validated
 in memory by the importer as plain tuples, with `executemany` (SQLite) or statements of 1,000
-rows (PostgreSQL) per table and batch (`intake.bulk`), never through one ORM INSERT per row. It
+rows (PostgreSQL) per table and batch (`core.db.bulk`), never through one ORM INSERT per row. It
 still writes in one transaction inside the audit context (`legation.core.services.writing`), with
 the historical rows tied to the import's operation.
+Each function checks the actor's permission and what they may see, writes in one transaction
+inside the audit context (`legation.core.services.writing`), and leaves historical rows tied to
+the import's operation. `engagements_import` is the large path: rows validated in memory by the
+importer are written as plain tuples, with `executemany` (SQLite) or `COPY` (PostgreSQL)
+per table and batch (`core.db.bulk`), never through one ORM INSERT per row.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from legation.core import access, audit
+from legation.core.db import bulk
 from legation.core.files import placed
 from legation.core.models import Mission
 from legation.core.services import require_visible, writing
@@ -36,7 +42,6 @@ from legation.engagements.models import (
     EngagementStaff,
     Posting,
 )
-from legation.intake import bulk
 from legation.intake.models import Attachment
 from legation.people.models import Organisation, Person
 from legation.people.services import tags_from
@@ -104,7 +109,7 @@ def engagements_import(*, actor: Any, mission: Mission, rows: Sequence[NewEngage
     The same checks as `engagement_create` (permission, every linked record visible and of this
     mission, sensitivity within the actor's clearance), made once for the whole batch. Field
     values must have been validated by the caller; they are not cleaned row by row. Engagements,
-    participants, staff, organisations and tags are written as plain tuples by `intake.bulk`,
+    participants, staff, organisations and tags are written as plain tuples by `core.db.bulk`,
     with the historical rows of the audited operation; returns the new engagements' ids, in the
     order of `rows`.
     """

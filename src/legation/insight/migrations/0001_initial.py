@@ -3,15 +3,85 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from legation.insight import derived
+from legation.core.migration_ops import RunSQLPerVendor
 
+# The derived engagement-sector table's triggers, frozen as this migration first created them (the
+# statements legation.insight.derived built then). A change to the triggers is a new migration
+# with its own frozen statements: editing derived.py changes nothing here. FILL fills the
+# table from the ledger once.
+SQLITE_UP = [
+    'CREATE TRIGGER insight_es_part_ai AFTER INSERT ON engagements_engagementparticipant BEGIN INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT new.engagement_id, sector_id FROM people_person WHERE id = new.person_id AND sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_org_ai AFTER INSERT ON engagements_engagementorganisation BEGIN INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT new.engagement_id, sector_id FROM people_organisation WHERE id = new.organisation_id AND sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_part_ad AFTER DELETE ON engagements_engagementparticipant BEGIN DELETE FROM insight_engagementsector WHERE engagement_id = old.engagement_id; INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE p.engagement_id = old.engagement_id AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE o.engagement_id = old.engagement_id AND og.sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_org_ad AFTER DELETE ON engagements_engagementorganisation BEGIN DELETE FROM insight_engagementsector WHERE engagement_id = old.engagement_id; INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE p.engagement_id = old.engagement_id AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE o.engagement_id = old.engagement_id AND og.sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_part_au AFTER UPDATE OF engagement_id, person_id ON engagements_engagementparticipant BEGIN DELETE FROM insight_engagementsector WHERE engagement_id IN (old.engagement_id, new.engagement_id); INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE p.engagement_id IN (old.engagement_id, new.engagement_id) AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE o.engagement_id IN (old.engagement_id, new.engagement_id) AND og.sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_org_au AFTER UPDATE OF engagement_id, organisation_id ON engagements_engagementorganisation BEGIN DELETE FROM insight_engagementsector WHERE engagement_id IN (old.engagement_id, new.engagement_id); INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE p.engagement_id IN (old.engagement_id, new.engagement_id) AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE o.engagement_id IN (old.engagement_id, new.engagement_id) AND og.sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_person_au AFTER UPDATE OF sector_id ON people_person WHEN old.sector_id IS NOT new.sector_id BEGIN DELETE FROM insight_engagementsector WHERE engagement_id IN (SELECT engagement_id FROM engagements_engagementparticipant WHERE person_id = new.id); INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE p.engagement_id IN (SELECT engagement_id FROM engagements_engagementparticipant WHERE person_id = new.id) AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE o.engagement_id IN (SELECT engagement_id FROM engagements_engagementparticipant WHERE person_id = new.id) AND og.sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_organisation_au AFTER UPDATE OF sector_id ON people_organisation WHEN old.sector_id IS NOT new.sector_id BEGIN DELETE FROM insight_engagementsector WHERE engagement_id IN (SELECT engagement_id FROM engagements_engagementorganisation WHERE organisation_id = new.id); INSERT OR IGNORE INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE p.engagement_id IN (SELECT engagement_id FROM engagements_engagementorganisation WHERE organisation_id = new.id) AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE o.engagement_id IN (SELECT engagement_id FROM engagements_engagementorganisation WHERE organisation_id = new.id) AND og.sector_id IS NOT NULL; END',
+    'CREATE TRIGGER insight_es_engagement_ad AFTER DELETE ON engagements_engagement BEGIN DELETE FROM insight_engagementsector WHERE engagement_id = old.id; END',
+]
 
-def install(apps, schema_editor):
-    derived.install(schema_editor)
+SQLITE_DOWN = [
+    'DROP TRIGGER IF EXISTS insight_es_part_ai',
+    'DROP TRIGGER IF EXISTS insight_es_org_ai',
+    'DROP TRIGGER IF EXISTS insight_es_part_ad',
+    'DROP TRIGGER IF EXISTS insight_es_org_ad',
+    'DROP TRIGGER IF EXISTS insight_es_part_au',
+    'DROP TRIGGER IF EXISTS insight_es_org_au',
+    'DROP TRIGGER IF EXISTS insight_es_person_au',
+    'DROP TRIGGER IF EXISTS insight_es_organisation_au',
+    'DROP TRIGGER IF EXISTS insight_es_engagement_ad',
+]
 
+POSTGRES_UP = [
+    'CREATE OR REPLACE FUNCTION insight_es_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$ DELETE FROM insight_engagementsector WHERE engagement_id = ANY(ids); INSERT INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE p.engagement_id = ANY(ids) AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE o.engagement_id = ANY(ids) AND og.sector_id IS NOT NULL ON CONFLICT DO NOTHING; $$',
+    'CREATE OR REPLACE FUNCTION insight_es_part_ai() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO insight_engagementsector(engagement_id, sector_id) SELECT DISTINCT n.engagement_id, pe.sector_id FROM new_rows n JOIN people_person pe ON pe.id = n.person_id WHERE pe.sector_id IS NOT NULL ON CONFLICT DO NOTHING; RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_part_ai AFTER INSERT ON engagements_engagementparticipant REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_part_ai()',
+    'CREATE OR REPLACE FUNCTION insight_es_org_ai() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO insight_engagementsector(engagement_id, sector_id) SELECT DISTINCT n.engagement_id, og.sector_id FROM new_rows n JOIN people_organisation og ON og.id = n.organisation_id WHERE og.sector_id IS NOT NULL ON CONFLICT DO NOTHING; RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_org_ai AFTER INSERT ON engagements_engagementorganisation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_org_ai()',
+    'CREATE OR REPLACE FUNCTION insight_es_part_ad() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM insight_es_refresh(ARRAY(SELECT DISTINCT x FROM (SELECT engagement_id FROM old_rows) AS t(x))); RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_part_ad AFTER DELETE ON engagements_engagementparticipant REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_part_ad()',
+    'CREATE OR REPLACE FUNCTION insight_es_org_ad() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM insight_es_refresh(ARRAY(SELECT DISTINCT x FROM (SELECT engagement_id FROM old_rows) AS t(x))); RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_org_ad AFTER DELETE ON engagements_engagementorganisation REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_org_ad()',
+    'CREATE OR REPLACE FUNCTION insight_es_part_au() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM insight_es_refresh(ARRAY(SELECT DISTINCT x FROM (SELECT engagement_id FROM old_rows UNION SELECT engagement_id FROM new_rows) AS t(x))); RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_part_au AFTER UPDATE ON engagements_engagementparticipant REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_part_au()',
+    'CREATE OR REPLACE FUNCTION insight_es_org_au() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM insight_es_refresh(ARRAY(SELECT DISTINCT x FROM (SELECT engagement_id FROM old_rows UNION SELECT engagement_id FROM new_rows) AS t(x))); RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_org_au AFTER UPDATE ON engagements_engagementorganisation REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_org_au()',
+    'CREATE OR REPLACE FUNCTION insight_es_person_au() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM insight_es_refresh(ARRAY(SELECT DISTINCT x FROM (SELECT p.engagement_id FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN engagements_engagementparticipant p ON p.person_id = n.id WHERE n.sector_id IS DISTINCT FROM o.sector_id) AS t(x))); RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_person_au AFTER UPDATE ON people_person REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_person_au()',
+    'CREATE OR REPLACE FUNCTION insight_es_organisation_au() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM insight_es_refresh(ARRAY(SELECT DISTINCT x FROM (SELECT x.engagement_id FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN engagements_engagementorganisation x ON x.organisation_id = n.id WHERE n.sector_id IS DISTINCT FROM o.sector_id) AS t(x))); RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_organisation_au AFTER UPDATE ON people_organisation REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_organisation_au()',
+    'CREATE OR REPLACE FUNCTION insight_es_engagement_ad() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM insight_engagementsector WHERE engagement_id IN (SELECT id FROM old_rows); RETURN NULL; END $$',
+    'CREATE TRIGGER insight_es_engagement_ad AFTER DELETE ON engagements_engagement REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_es_engagement_ad()',
+]
 
-def uninstall(apps, schema_editor):
-    derived.uninstall(schema_editor)
+POSTGRES_DOWN = [
+    'DROP TRIGGER IF EXISTS insight_es_part_ai ON engagements_engagementparticipant',
+    'DROP FUNCTION IF EXISTS insight_es_part_ai()',
+    'DROP TRIGGER IF EXISTS insight_es_org_ai ON engagements_engagementorganisation',
+    'DROP FUNCTION IF EXISTS insight_es_org_ai()',
+    'DROP TRIGGER IF EXISTS insight_es_part_ad ON engagements_engagementparticipant',
+    'DROP FUNCTION IF EXISTS insight_es_part_ad()',
+    'DROP TRIGGER IF EXISTS insight_es_org_ad ON engagements_engagementorganisation',
+    'DROP FUNCTION IF EXISTS insight_es_org_ad()',
+    'DROP TRIGGER IF EXISTS insight_es_part_au ON engagements_engagementparticipant',
+    'DROP FUNCTION IF EXISTS insight_es_part_au()',
+    'DROP TRIGGER IF EXISTS insight_es_org_au ON engagements_engagementorganisation',
+    'DROP FUNCTION IF EXISTS insight_es_org_au()',
+    'DROP TRIGGER IF EXISTS insight_es_person_au ON people_person',
+    'DROP FUNCTION IF EXISTS insight_es_person_au()',
+    'DROP TRIGGER IF EXISTS insight_es_organisation_au ON people_organisation',
+    'DROP FUNCTION IF EXISTS insight_es_organisation_au()',
+    'DROP TRIGGER IF EXISTS insight_es_engagement_ad ON engagements_engagement',
+    'DROP FUNCTION IF EXISTS insight_es_engagement_ad()',
+    'DROP FUNCTION IF EXISTS insight_es_refresh(bigint[])',
+]
+
+FILL = [
+    'DELETE FROM insight_engagementsector',
+    'INSERT INTO insight_engagementsector(engagement_id, sector_id) SELECT p.engagement_id, pe.sector_id FROM engagements_engagementparticipant p JOIN people_person pe ON pe.id = p.person_id WHERE 1 = 1 AND pe.sector_id IS NOT NULL UNION SELECT o.engagement_id, og.sector_id FROM engagements_engagementorganisation o JOIN people_organisation og ON og.id = o.organisation_id WHERE 1 = 1 AND og.sector_id IS NOT NULL',
+]
+
 
 
 class Migration(migrations.Migration):
@@ -36,5 +106,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('engagement', 'sector'), name='engagement_sector_once')],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        RunSQLPerVendor(
+            {'sqlite': SQLITE_UP, 'postgresql': POSTGRES_UP},
+            {'sqlite': SQLITE_DOWN, 'postgresql': POSTGRES_DOWN},
+            both=FILL,
+        ),
     ]

@@ -5,7 +5,7 @@ person; organisations; vocabularies), and values that repeat (dates and times, k
 durations, organisation lists) are parsed once per distinct text, so planning a million rows
 costs a few queries. Refs already on record are looked up 2,000 at a time. The rows to create
 are written by `intake.services.engagements_import` as plain tuples, a few INSERT statements
-per table and batch, with their historical rows (`intake.bulk`). Calendars (ICS) and mailboxes
+per table and batch, with their historical rows (`core.db.bulk`). Calendars (ICS) and mailboxes
 come through here too, as rows of the same columns.
 """
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management import call_command
-from django.db import connection
 
 from legation.core.access import sync_roles
+from legation.core.db import stats
 from legation.core.management.base import LegationCommand
 from legation.core.vocab import seed_regions, seed_sectors
 
@@ -29,14 +29,7 @@ def refresh_statistics() -> None:
     three to six times slower on the figures' joins) takes under two seconds at a million
     engagements.
     """
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA analysis_limit = 0")
-            cursor.execute("ANALYZE")
-        elif connection.vendor == "postgresql":
-            # VACUUM as well when it may (outside a transaction): it marks loaded pages
-            # all-visible, so index-only scans need not visit the table.
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+    stats.analyze(vacuum=True)
 
 
 class Command(LegationCommand):
