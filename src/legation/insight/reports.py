@@ -192,7 +192,7 @@ def _safe(value: Any) -> str:
 
 
 def to_csv(data: dict[str, Any]) -> bytes:
-    """One table per report, formulas neutralised (see the CSV trap in DESIGN.md)."""
+    """One table per report; a cell a spreadsheet could run as a formula is neutralised (``safe_cell``)."""
     buf = io.StringIO()
     writer = csv.writer(buf)
 
