@@ -1,7 +1,7 @@
 """Run every benchmark: `python3 -m bench.run [--size large|small] [NAME …]`.
 
 Each bench module `bench/bench_<name>.py` has `run(size) -> Report`. The figures are printed with
-their baselines, measured in the same run, and their targets from DESIGN.md.
+their baselines, measured in the same run, and their targets (the table in bench/README.md).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 
@@ -37,8 +38,7 @@ def _media(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
 
 
-@pytest.fixture
-def seeded(db):
+def seed() -> None:
     """Vocabularies and roles, as `legation init` leaves them."""
     from legation.core.access import sync_roles
     from legation.core.vocab import seed_regions, seed_sectors
@@ -46,6 +46,39 @@ def seeded(db):
     seed_sectors()
     seed_regions("US")
     sync_roles()
+
+
+@pytest.fixture
+def seeded(db):
+    """Vocabularies and roles, as `legation init` leaves them."""
+    seed()
+
+
+@contextmanager
+def rows_for_the_group(django_db_blocker, build):
+    """What `build()` writes and returns, kept for a group of tests (a class-scoped fixture's)
+    and rolled back after the last of them, as Django's `TestCase.setUpTestData`: `build` writes
+    inside an outer transaction, and each test's own transaction is a savepoint within it,
+    rolled back after the test. For an expensive set-up (an import of the 540-row congress
+    file) that the tests only read, or change in their own transaction; not for tests marked
+    `transaction=True`."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

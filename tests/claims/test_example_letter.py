@@ -42,7 +42,9 @@ def test_the_example_letter_is_checked_figure_by_figure(world, example_facts):
 def test_json_spans_point_at_the_claims_in_the_text(world, example_facts):
     _code, out = check(str(LETTER), "--from", "P-QIN", "--json")
     text = LETTER.read_text(encoding="utf-8")
-    for c in json.loads(out):
+    claims = json.loads(out)
+    assert len(claims) == 4  # the four figures of the letter (see the test above)
+    for c in claims:
         start, end = c["span"]
         assert text[start:end] == c["text"]
         assert set(c) >= {"text", "span", "kind", "verdict", "expected", "evidence"}

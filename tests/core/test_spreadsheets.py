@@ -36,7 +36,7 @@ def test_numbers_stay_numbers_for_xlsx_and_become_text_for_csv():
 
 # Every module that writes CSV or XLSX, and so must neutralise its cells.
 WRITERS = {
-    "web/lists.py",
+    "ui/lists.py",
     "insight/reports.py",
     "intake/exporters.py",
     "letters/merge/production.py",

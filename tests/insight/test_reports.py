@@ -8,7 +8,6 @@ from django.core.management.base import CommandError
 
 from legation.core.access import SYSTEM
 from legation.insight import reports
-from legation.insight.figures import coverage, tenure
 from tests import factories
 from tests.insight.conftest import AS_OF
 
@@ -19,20 +18,59 @@ def run(tmp_path, *args: str) -> bytes:
     return out.read_bytes()
 
 
-def test_json_report_holds_exactly_the_figures_of_the_tenure_function(book, tmp_path):
+def test_json_report_holds_the_tenure_figures_of_the_book(book, tmp_path):
     data = json.loads(run(tmp_path, "tenure", "--posting", "P-HOM", "--as-of", "2022-12-30",
                           "--format", "json"))  # fmt: skip
-    expected = json.loads(json.dumps(tenure(book["hom"], user=SYSTEM, as_of=AS_OF)))
-    assert data == {"kind": "tenure", **expected}
+    # The figures by hand from the book (tests/insight/conftest.py): the ambassador arrived on
+    # 2021-07-28 (520 days before 2022-12-30); four meetings with the governor in Texas, the
+    # restricted meeting with the scholar in Texas, the call to the businessman; the email is
+    # correspondence, the site visit the counsellor's.
+    assert (data["kind"], data["posting"], data["arrival"], data["as_of"]) == (
+        "tenure", "P-HOM", "2021-07-28", "2022-12-30",
+    )  # fmt: skip
+    assert data["days_in_post"] == 520
+    assert data["engagements"] == 6
+    assert data["engagements_by_kind"] == {"meeting": 5, "call": 1}
+    assert (data["people_met"], data["organisations_met"]) == (2, 0)
+    months = {m["month"]: m["engagements"] for m in data["engagements_by_month"]}
+    assert len(months) == 18 and sum(months.values()) == 6
+    assert {m: n for m, n in months.items() if n} == {
+        "2022-01": 1, "2022-02": 2, "2022-03": 1, "2022-04": 1, "2022-05": 1,
+    }  # fmt: skip
+    assert data["regions_visited"] == ["US-TX"] and data["states_visited"] == 1
+    assert [(r["code"], r["visits"], r["first"], r["last"]) for r in data["regions"]] == [
+        ("US-TX", 5, "2022-01-10", "2022-04-10")
+    ]
+    assert {s["code"]: s["engagements"] for s in data["sectors"]} == {
+        "subnational": 4, "think_tank": 1, "business": 1,
+    }  # fmt: skip
+    mail = data["correspondence"]
+    assert (mail["letters_sent"], mail["letters_received"], mail["emails"]) == (0, 0, 1)
+    # Send data (open, due 2022-06-01: overdue), Invite (done), the restricted follow-up (open).
+    assert data["commitments"] == {
+        "opened": 3, "solved": 1, "dropped": 0, "still_open": 2, "overdue": 1,
+    }  # fmt: skip
 
 
 def test_coverage_report_takes_a_period_and_the_whole_mission(book, tmp_path):
     data = json.loads(run(tmp_path, "coverage", "--posting", "all", "--from", "2022-01-01",
                           "--as-of", "2022-12-30", "--format", "json"))  # fmt: skip
-    assert data["cells"]["US-TX"] == {"subnational": 4, "think_tank": 1}
-    assert data["gaps"] == json.loads(
-        json.dumps(coverage(SYSTEM, start=AS_OF.replace(month=1, day=1), end=AS_OF)["gaps"])
-    )
+    # By hand from the book: the governor's four meetings and the scholar's in Texas, the site
+    # visit in California; the call has no region (its business sector is unplaced), the email
+    # is not an engagement of the matrix.
+    assert data["cells"] == {"US-TX": {"subnational": 4, "think_tank": 1}, "US-CA": {"business": 1}}
+    assert (data["total"], data["unplaced"]) == (6, {"business": 1})
+    # Gaps: first the seven sectors nobody in the book belongs to, then states never visited
+    # (neither Texas nor California), forty at most.
+    gaps = data["gaps"]
+    assert [(g["kind"], g["sector"]) for g in gaps[:7]] == [("sector", code) for code in (
+        "executive", "legislature", "media", "academia", "civil_society", "culture_sports",
+        "public",
+    )]  # fmt: skip
+    assert gaps[0]["text"] == "no engagement with executive government anywhere, ever"
+    assert len(gaps) == 40 and {g["kind"] for g in gaps[7:]} == {"region"}
+    assert gaps[7]["text"] == "no engagement in Alabama, ever"
+    assert not {"US-TX", "US-CA"} & {g["region"] for g in gaps}
 
 
 def test_report_as_a_reader_counts_only_what_the_reader_may_see(book, reader, tmp_path):

@@ -223,7 +223,9 @@ def test_each_imported_engagement_has_a_first_version_with_its_tags(staffed, off
     report = commit("engagements", path, actor=officer, mission=staffed["mission"])
     operation = Operation.objects.get(pk=report.operation_id)
     assert "e.csv" in operation.description
-    for engagement in Engagement.objects.filter(mission=staffed["mission"]):
+    engagements = list(Engagement.objects.filter(mission=staffed["mission"]))
+    assert len(engagements) == 3  # the three rows of LINKED
+    for engagement in engagements:
         row = Engagement.history.get(id=engagement.pk, operation=operation)
         assert row.history_type == "+"
         tags = set(engagement.tags.values_list("pk", flat=True))

@@ -11,62 +11,84 @@ from legation.core.models import Operation
 from legation.intake.importers import commit, preview
 from legation.intake.mapping import load_mapping
 from legation.people.models import Organisation, Person
+from tests import factories
+from tests.conftest import rows_for_the_group, seed
 from tests.intake.conftest import CONGRESS, MAPPING
 
 HEADER = "ref,family_name,given_name,name_zh,title,organisation,sector,region,email,phone,salutation,tags,notes\n"
 
 
-def test_the_congress_file_imports_540_members_with_their_forms_of_address(mission):
-    report = commit(
-        "people", CONGRESS, actor=SYSTEM, mission=mission, mapping=load_mapping(MAPPING)
-    )
-    assert report.counts == {"created": 540, "updated": 0, "matched": 0, "rejected": 0}
-    people = Person.objects.filter(mission=mission)
-    assert people.count() == 540
-    assert set(people.values_list("sector__code", flat=True)) == {"legislature"}
-    brown = people.get(ref="B000944")
-    assert brown.region.code == "US-OH"
-    assert brown.title == "Senator"
-    assert brown.office == "United States Senator from Ohio"
-    assert brown.forms_of_address().salutation_en == "Dear Senator Brown,"
-    assert set(brown.tags.values_list("name", flat=True)) == {"Democrat", "Senate"}
-    assert list(brown.phones.values_list("number", flat=True)) == ["+12022242315"]
-    assert brown.addresses.get().lines.startswith("503 Hart Senate Office Building")
-    assert brown.affiliations.get().organisation.name_en == "United States Senate"
-    assert people.filter(ref__isnull=True).count() == 78  # the members-elect
-    assert people.get(family_name="Britt", given_name="Katie").title == "Senator"
-    assert people.get(family_name="Norton").title == "Delegate"
-    assert (
-        people.get(family_name="Norton").forms_of_address().salutation_en == "Dear Delegate Norton,"
-    )
-    assert (
-        people.get(ref="K000009").office == "Representative for Ohio's 9th congressional district"
-    )
-    assert report.new_organisations == [
-        "United States Senate",
-        "United States House of Representatives",
-    ]
+@pytest.fixture(scope="class")
+def congress(django_db_setup, django_db_blocker):
+    """The congress file imported once for the tests of the class (each runs in its own
+    transaction within): (the mission, the import's report)."""
+
+    def build():
+        seed()
+        mission = factories.MissionFactory(
+            ref="EMB-US", name_en="Embassy in the United States", name_zh="驻美国大使馆"
+        )
+        report = commit(
+            "people", CONGRESS, actor=SYSTEM, mission=mission, mapping=load_mapping(MAPPING)
+        )
+        return mission, report
+
+    with rows_for_the_group(django_db_blocker, build) as imported:
+        yield imported
 
 
-def test_the_congress_import_is_one_audited_operation(mission):
-    report = commit(
-        "people", CONGRESS, actor=SYSTEM, mission=mission, mapping=load_mapping(MAPPING)
-    )
-    operation = Operation.objects.get(pk=report.operation_id)
-    assert operation.source == "import"
-    assert operation.description == "import people us-congress-2022-12.csv"
-    assert Person.history.filter(operation=operation).count() == 540
-    assert set(Person.history.values_list("operation", flat=True)) == {operation.pk}
+@pytest.mark.django_db
+class TestTheCongressFile:
+    """One import of the 540 members for the three tests that read it (it takes seconds)."""
 
+    def test_the_congress_file_imports_540_members_with_their_forms_of_address(self, congress):
+        mission, report = congress
+        assert report.counts == {"created": 540, "updated": 0, "matched": 0, "rejected": 0}
+        people = Person.objects.filter(mission=mission)
+        assert people.count() == 540
+        assert set(people.values_list("sector__code", flat=True)) == {"legislature"}
+        brown = people.get(ref="B000944")
+        assert brown.region.code == "US-OH"
+        assert brown.title == "Senator"
+        assert brown.office == "United States Senator from Ohio"
+        assert brown.forms_of_address().salutation_en == "Dear Senator Brown,"
+        assert set(brown.tags.values_list("name", flat=True)) == {"Democrat", "Senate"}
+        assert list(brown.phones.values_list("number", flat=True)) == ["+12022242315"]
+        assert brown.addresses.get().lines.startswith("503 Hart Senate Office Building")
+        assert brown.affiliations.get().organisation.name_en == "United States Senate"
+        assert people.filter(ref__isnull=True).count() == 78  # the members-elect
+        assert people.get(family_name="Britt", given_name="Katie").title == "Senator"
+        assert people.get(family_name="Norton").title == "Delegate"
+        assert (
+            people.get(family_name="Norton").forms_of_address().salutation_en
+            == "Dear Delegate Norton,"
+        )
+        assert (
+            people.get(ref="K000009").office
+            == "Representative for Ohio's 9th congressional district"
+        )
+        assert report.new_organisations == [
+            "United States Senate",
+            "United States House of Representatives",
+        ]
 
-def test_a_second_run_of_the_congress_file_creates_no_duplicates(mission):
-    mapping = load_mapping(MAPPING)
-    commit("people", CONGRESS, actor=SYSTEM, mission=mission, mapping=mapping)
-    again = commit("people", CONGRESS, actor=SYSTEM, mission=mission, mapping=mapping)
-    assert again.counts == {"created": 0, "updated": 0, "matched": 540, "rejected": 0}
-    assert Person.objects.count() == 540
-    assert Organisation.objects.count() == 2
-    assert again.operation_id is None  # nothing changed: no operation in the audit trail
+    def test_the_congress_import_is_one_audited_operation(self, congress):
+        _mission, report = congress
+        operation = Operation.objects.get(pk=report.operation_id)
+        assert operation.source == "import"
+        assert operation.description == "import people us-congress-2022-12.csv"
+        assert Person.history.filter(operation=operation).count() == 540
+        assert set(Person.history.values_list("operation", flat=True)) == {operation.pk}
+
+    def test_a_second_run_of_the_congress_file_creates_no_duplicates(self, congress):
+        mission, _report = congress
+        again = commit(
+            "people", CONGRESS, actor=SYSTEM, mission=mission, mapping=load_mapping(MAPPING)
+        )
+        assert again.counts == {"created": 0, "updated": 0, "matched": 540, "rejected": 0}
+        assert Person.objects.count() == 540
+        assert Organisation.objects.count() == 2
+        assert again.operation_id is None  # nothing changed: no operation in the audit trail
 
 
 def test_a_dry_run_reports_everything_and_writes_nothing(mission):

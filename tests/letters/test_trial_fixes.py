@@ -58,12 +58,17 @@ def test_the_chinese_farewell_rewords_without_a_title(tmp_path, officer_posting)
 def test_every_title_variable_in_a_shipped_template_is_guarded_or_in_a_chinese_sentence():
     """A title-derived variable may be empty: in English it must sit inside an {% if %} on it
     (Chinese sentences read whole without it, "我即将结束任期")."""
-    for path in DEFAULT_DIR.glob("*.en.md"):
+    paths = sorted(DEFAULT_DIR.glob("*.en.md"))
+    assert [p.name for p in paths] == ["farewell.en.md", "greeting.en.md", "thanks.en.md"]
+    checked = 0
+    for path in paths:
         source = path.read_text(encoding="utf-8")
         for match in re.finditer(r"\{\{\s*sender\.(title\w*)\s*\}\}", source):
+            checked += 1
             before = source[: match.start()]
             guard = before.rfind("{% if sender." + match.group(1))
             assert guard != -1 and "{% endif %}" not in before[guard:], (path.name, match.group())
+    assert checked == 3  # farewell's two, thanks' one
 
 
 @pytest.fixture
