@@ -120,17 +120,7 @@ class MissionImporter(_RowByRow):
 
 class OrganisationImporter(_RowByRow):
     kind = "organisations"
-    columns = (
-        "ref",
-        "name_en",
-        "name_zh",
-        "sector",
-        "region",
-        "parent",
-        "website",
-        "notes",
-        "tags",
-    )
+    columns = (*people.ORGANISATION_FIELDS, "tags")
     required = ("name_en",)
 
     def prepare(self) -> None:
@@ -240,18 +230,7 @@ class PostingImporter(_RowByRow):
 
 class CommitmentImporter(_RowByRow):
     kind = "commitments"
-    columns = (
-        "engagement",
-        "description",
-        "direction",
-        "requested_by",
-        "owner",
-        "due",
-        "status",
-        "resolution",
-        "closed_on",
-        "sensitivity",
-    )
+    columns = ("engagement", *ledger.COMMITMENT_FIELDS)
     required = ("engagement", "description")
     STATUS = choice_lookup(Commitment.Status)
     DIRECTION = choice_lookup(Commitment.Direction)
