@@ -705,3 +705,11 @@ def test_administrator_grants_no_more_than_they_have(client, world, administrato
     assert client.post(_url(profile), data).status_code == 302
     profile.refresh_from_db()
     assert profile.clearance == INT
+
+
+def test_a_badly_formed_admin_history_address_is_not_found(client, seeded):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root2", "r@example.org", "x-pass-1234")
+    client.force_login(admin)
+    assert client.get("/admin/people/tag/3/change/history/").status_code == 404

@@ -164,3 +164,77 @@ def test_commands_refuse_to_guess_the_mission(two_missions, tmp_path):
     with pytest.raises(CommandError, match="--mission"):
         call_command("letters", "templates", "list", "--as", "both")
     assert not Person.objects.filter(family_name="Guess").exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_refused_template_save_offers_the_missions_in_the_form_and_keeps_the_text(
+    client, two_missions, mission, other_mission, language
+):
+    """The refusal page keeps the text and asks for the mission in the form itself; its mission
+    links lead to the templates page (not to the save address, which only takes POST)."""
+    from legation.core.models import Profile
+
+    Profile.objects.filter(user=two_missions).update(language=language)
+    client.force_login(two_missions)
+    page = client.post("/letters/templates/save/", {"text": TEMPLATE})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'id="id_template_mission"' in html and "name: note" in html
+    assert f'href="/letters/?mission={other_mission.pk}"' in html
+    assert 'href="?mission=' not in html
+    saved = client.post(
+        "/letters/templates/save/", {"text": TEMPLATE, "mission": str(other_mission.pk)}
+    )
+    assert saved.status_code == 302
+    assert MissionTemplate.objects.filter(mission=other_mission).exists()
+    assert not MissionTemplate.objects.filter(mission=mission).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_form_of_a_chosen_mission_names_it_and_its_pickers_offer_only_its_records(
+    client, two_missions, mission, other_mission, language
+):
+    from legation.core.models import Profile
+
+    Profile.objects.filter(user=two_missions).update(language=language)
+    ours = factories.PersonFactory(mission=mission, family_name="Pickwick", given_name="Sam")
+    theirs = factories.PersonFactory(
+        mission=other_mission, family_name="Pickwick", given_name="Tom"
+    )
+    client.force_login(two_missions)
+    html = client.get("/engagements/log/", {"mission": other_mission.pk}).content.decode()
+    named = {"en": "For the mission", "zh-hans": "所属使馆"}[language]
+    assert 'id="form-mission"' in html and named in html and other_mission.ref in html
+    assert f'"mission": "{other_mission.pk}"' in html  # the pickers ask within the mission
+    person_page = client.get("/people/new/", {"mission": other_mission.pk}).content.decode()
+    assert 'id="form-mission"' in person_page and other_mission.ref in person_page
+    picked = client.get("/people/pick/", {"pq": "Pickwick", "mission": other_mission.pk})
+    assert f'data-pick-id="{theirs.pk}"' in picked.content.decode()
+    assert f'data-pick-id="{ours.pk}"' not in picked.content.decode()
+    both = client.get("/people/pick/", {"pq": "Pickwick"}).content.decode()
+    assert f'data-pick-id="{theirs.pk}"' in both and f'data-pick-id="{ours.pk}"' in both
+
+
+def test_a_one_mission_user_is_not_told_the_mission(client, officer, mission):
+    client.force_login(officer)
+    assert 'id="form-mission"' not in client.get("/engagements/log/").content.decode()
+
+
+def test_stats_and_reports_take_the_head_of_the_mission_named(mission, other_mission, tmp_path):
+    from io import StringIO
+
+    import json
+
+    factories.PostingFactory(mission=mission, role="head_of_mission", ref="US-HEAD")
+    head = factories.PostingFactory(mission=other_mission, role="head_of_mission", ref="CG-HEAD")
+    for command in (["stats", "--json"], ["report", "tenure", "--format", "json"]):
+        out = tmp_path / "out.json"
+        extra = ["-o", str(out)] if command[0] == "report" else []
+        printed = StringIO()
+        call_command(*command, "--mission", other_mission.ref, *extra, stdout=printed)
+        figures = json.loads(out.read_text() if extra else printed.getvalue())
+        assert str(figures.get("posting") or figures.get("figures", {}).get("posting")) == (
+            head.ref
+        ), figures
+    with pytest.raises(CommandError, match="--mission"):
+        call_command("stats", "--mission", "NOPE", stdout=StringIO())

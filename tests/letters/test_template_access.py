@@ -8,7 +8,6 @@ import importlib
 import io
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -206,8 +205,13 @@ def test_template_files_saved_before_are_migrated_into_every_mission(
     folder.mkdir(parents=True)
     (folder / "farewell.en.md").write_text(OURS, encoding="utf-8")
     (folder / "broken.en.md").write_text("---\nname: broken\ncolour: red\n---\nx\n")
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
     migration = importlib.import_module("legation.letters.migrations.0004_mission_template")
-    migration.import_template_files(apps, None)
+    # The models as the migration saw them (Mission still in engagements then).
+    state = MigrationLoader(connection).project_state(("letters", "0004_mission_template"))
+    migration.import_template_files(state.apps, None)
     records = MissionTemplate.objects.filter(name="farewell")
     assert {r.mission_id for r in records} == {embassy.pk, other_mission.pk}
     assert all(r.text == OURS and r.history.count() == 1 for r in records)

@@ -338,7 +338,10 @@ class AdminAccessMixin:
         """The history of a record the user cannot see is 'not found', like the record."""
         from legation.core.audit import history_visible
 
-        pk = self.model._meta.pk.to_python(unquote(object_id))
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except (ValidationError, ValueError):  # "3/change": no such record, not an error
+            raise Http404 from None
         if hasattr(self.model._default_manager.all(), "visible_to"):
             if history_visible(self.model, pk, request.user):
                 return

@@ -218,6 +218,10 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "formset": formset,
             "engagement": engagement,
+            # The mission the form writes into, named when the user has several; the pickers
+            # offer only its people and organisations.
+            "form_mission": mission or (engagement.mission if engagement else None),
+            "several_missions": len(access.mission_ids(user)) > 1,
             "chosen_people": _chosen(form, "people", Person.objects.visible_to(user)),
             "chosen_organisations": _chosen(
                 form, "organisations", Organisation.objects.visible_to(user)

@@ -254,6 +254,8 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "section": "people",
             "form": form,
             "person": person,
+            "form_mission": mission,
+            "several_missions": len(access.mission_ids(user)) > 1,
             "fields": [(f, theirs.get(f.name)) for f in form.visible_fields()],
             "formsets": [(kind, ROW_TITLES[kind], fs) for kind, fs in formsets.items()],
         },
@@ -299,6 +301,12 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _of_mission(qs: Any, request: HttpRequest) -> Any:
+    """A picker's records narrowed to the mission of the form it serves (``mission``), if given."""
+    mission = request.GET.get("mission", "")
+    return qs.filter(mission_id=int(mission)) if mission.isdigit() else qs
+
+
 @login_required
 def person_pick(request: HttpRequest) -> HttpResponse:
     """The htmx person picker: any form of the name, Latin, pinyin or characters.
@@ -308,7 +316,7 @@ def person_pick(request: HttpRequest) -> HttpResponse:
     people = []
     if query:
         people = list(
-            Person.objects.visible_to(request.user)
+            _of_mission(Person.objects.visible_to(request.user), request)
             .search(query)
             .select_related("region")
             .order_by("family_name", "given_name")[:12]
@@ -323,7 +331,7 @@ def organisation_pick(request: HttpRequest) -> HttpResponse:
     organisations = []
     if query:
         organisations = list(
-            Organisation.objects.visible_to(request.user)
+            _of_mission(Organisation.objects.visible_to(request.user), request)
             .filter(Q(name_en__icontains=query) | Q(name_zh__icontains=query))
             .order_by("name_en")[:12]
         )
@@ -448,6 +456,8 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             "section": "organisations",
             "form": form,
             "org": org,
+            "form_mission": mission,
+            "several_missions": len(access.mission_ids(user)) > 1,
             "fields": [(f, theirs.get(f.name)) for f in form.visible_fields()],
         },
     )

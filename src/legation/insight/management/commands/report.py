@@ -55,7 +55,7 @@ class Command(LegationCommand):
         elif value:
             posting = find_posting(value, actor, mission=self.mission_of(actor, options))
         else:
-            posting = default_posting(actor)
+            posting = default_posting(actor, mission=self.mission_of(actor, options))
             if posting is None:
                 raise CommandError("No current head of mission found: name one with --posting.")
         country = posting.mission.host_country if posting else "US"

@@ -39,7 +39,7 @@ class Command(LegationCommand):
                 options["posting"], actor, mission=self.mission_of(actor, options)
             )
         else:
-            posting = default_posting(actor)
+            posting = default_posting(actor, mission=self.mission_of(actor, options))
             if posting is None and options["posting"] is None and options["json"]:
                 raise CommandError("No head of mission found: name one with --posting.")
         counts = ledger_counts(actor)
