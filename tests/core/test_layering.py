@@ -37,9 +37,6 @@ KNOWN_CYCLE_EDGES = {
     ("people", "engagements"): "people's pages list engagements",
     # The duplicates page merges through intake's dedupe and person_merge.
     ("people", "intake"): "people's duplicates page uses intake",
-    # insight's report file takes the letters' fonts (reports.py, letters.render_pdf.font_dirs),
-    # while the letters' context takes a posting's figures from insight: the fonts belong below.
-    ("insight", "letters"): "insight's PDF report uses the letters' fonts",
 }
 
 
