@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from legation.intake import urls as intake_urls
+from legation.people import urls as people_urls
 from legation.web import history, views
 
 urlpatterns = [
@@ -17,7 +19,11 @@ urlpatterns = [
         name="history_revert",
     ),
     path("recycle-bin/", history.recycle_bin, name="recycle_bin"),
-    path("people/", include("legation.people.urls")),
+    # The people section: the people's own pages and intake's likely duplicates, one namespace.
+    path(
+        "people/",
+        include((people_urls.urlpatterns + intake_urls.people_urlpatterns, people_urls.app_name)),
+    ),
     path("engagements/", include("legation.engagements.urls")),
     path(
         "accounts/login/",

@@ -135,7 +135,7 @@ def test_a_hyphenated_narrow_pdf_reads_as_its_text(tmp_path):
         f"December 30, 2022\n\n{english}\n\n{chinese}\n",
         encoding="utf-8",
     )
-    from legation.letters.render.pdf import font_dirs
+    from legation.core.fonts import font_dirs
 
     (tmp_path / "narrow.pdf").write_bytes(typst.compile(str(source), font_paths=font_dirs()))
     lines = [line for line in read_draft(tmp_path / "narrow.pdf").splitlines() if line]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from legation.core.fonts import font_dirs
 from legation.core.models import Region
 from legation.core.spreadsheets import safe_cell
 from legation.engagements.models import Posting
@@ -261,8 +262,6 @@ _typst_lock = threading.Lock()
 def to_pdf(data: dict[str, Any], *, country: str = "US") -> bytes:
     """A PDF set by Typst: data as JSON through sys_inputs, the map as an SVG file."""
     import typst
-
-    from legation.letters.render.pdf import font_dirs
 
     figures = data.get("tenure", data)
     with tempfile.TemporaryDirectory(prefix="legation-report-") as tmp:

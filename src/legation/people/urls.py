@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legation.people import views, views_duplicates
+from legation.people import views
 
 app_name = "people"
 urlpatterns = [
@@ -19,8 +19,6 @@ urlpatterns = [
     path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
 ]
 
-# Likely duplicates, reviewed and merged in the browser (views_duplicates.py).
-urlpatterns += [
-    path("duplicates/", views_duplicates.duplicate_list, name="duplicates"),
-    path("duplicates/<int:a>/<int:b>/", views_duplicates.duplicate_merge, name="duplicate_merge"),
-]
+# The likely duplicates (/people/duplicates/, `people:duplicates`, `people:duplicate_merge`) are
+# intake's pages (intake finds and merges duplicates): legation/urls.py adds
+# intake.urls.people_urlpatterns to this section.

@@ -17,7 +17,6 @@ from django.utils.translation import pgettext
 from legation.core import access
 from legation.core.models import Mission
 from legation.core.services import ConflictError, visible_or_404
-from legation.engagements.models import Commitment, Engagement
 from legation.people import services
 from legation.people.filters import OrganisationFilter, PersonFilter
 from legation.people.forms import (
@@ -101,23 +100,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user,
         pk,
     )
+    # Engagements sit above people: they are read through the relation they declare
+    # (Engagement.people, related_name "engagements"), whose manager is the engagements' own, with
+    # its `visible_to`. The open commitments card is the engagements app's
+    # ({% person_commitments %} in engagements_tags).
     engagements = list(
-        Engagement.objects.visible_to(user)
-        .filter(engagementparticipant__person=person)
+        person.engagements.visible_to(user)
         .select_related("region", "letter")
         .order_by("-start")[:100]
-    )
-    commitments = (
-        Commitment.objects.visible_to(user)
-        # A sub-query, not a join: no duplicate rows to remove, and PostgreSQL can use the
-        # indexes on both sides of the OR.
-        .filter(
-            Q(engagement_id__in=person.participations.values("engagement_id"))
-            | Q(requested_by=person)
-        )
-        .filter(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
-        .select_related("owner__person")
-        .order_by("due")
     )
     relationships = (
         Relationship.objects.visible_to(user)
@@ -133,7 +123,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "forms": person.forms_of_address(),
             "engagements": engagements,
-            "commitments": commitments,
             "relationships": relationships,
             "notes": notes,
             "note_form": NoteForm(user=user),
@@ -389,12 +378,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("person")
         .order_by("person__family_name")[:200]
     )
-    engagements = (
-        Engagement.objects.visible_to(user)
-        .filter(engagementorganisation__organisation=org)
-        .select_related("region")
-        .order_by("-start")[:100]
-    )
+    # Through the relation engagements declare (Engagement.organisations), as on a person's page.
+    engagements = org.engagements.visible_to(user).select_related("region").order_by("-start")[:100]
     children = Organisation.objects.visible_to(user).filter(parent=org)
     return render(
         request,

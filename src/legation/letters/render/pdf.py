@@ -9,19 +9,14 @@ embedded Libertinus Serif.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from legation.core.fonts import font_dirs
 from legation.letters.compose.letter import Letter
 
 LAYOUT = Path(__file__).resolve().parent / "typst" / "letter.typ"
-CJK_FONT_DIRS = (
-    "/usr/share/fonts/opentype/noto",
-    "/usr/share/fonts/opentype/noto-cjk",
-    "/usr/share/fonts/truetype/noto",
-)
 # Sources of letters are strings in JSON; the only files Typst reads are the layout, fonts and a
 # mission's emblem, which may live anywhere, hence the file-system root.
 _ROOT = Path(LAYOUT.anchor)
@@ -29,12 +24,6 @@ _ROOT = Path(LAYOUT.anchor)
 
 class PdfError(Exception):
     """Typst could not set a letter; the message is Typst's own, without the source dump."""
-
-
-def font_dirs() -> list[str]:
-    """Folders searched for fonts: ``LEGATION_FONT_DIRS`` (os.pathsep-separated) and Noto CJK."""
-    extra = [d for d in os.environ.get("LEGATION_FONT_DIRS", "").split(os.pathsep) if d]
-    return [d for d in [*extra, *CJK_FONT_DIRS] if Path(d).is_dir()]
 
 
 class Typesetter:

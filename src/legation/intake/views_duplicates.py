@@ -57,7 +57,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "people/duplicate_list.html",
+        "intake/duplicate_list.html",
         {"section": "people", "rows": rows, "total": len(pairs), "shown": len(rows)},
     )
 
@@ -171,7 +171,7 @@ def duplicate_merge(request: HttpRequest, a: int, b: int) -> HttpResponse:
         status = 400
     return render(
         request,
-        "people/duplicate_merge.html",
+        "intake/duplicate_merge.html",
         {
             "section": "people",
             "form": form,
