@@ -221,9 +221,8 @@ def test_a_one_mission_user_is_not_told_the_mission(client, officer, mission):
 
 
 def test_stats_and_reports_take_the_head_of_the_mission_named(mission, other_mission, tmp_path):
-    from io import StringIO
-
     import json
+    from io import StringIO
 
     factories.PostingFactory(mission=mission, role="head_of_mission", ref="US-HEAD")
     head = factories.PostingFactory(mission=other_mission, role="head_of_mission", ref="CG-HEAD")
