@@ -201,8 +201,13 @@ def test_the_form_of_a_chosen_mission_names_it_and_its_pickers_offer_only_its_re
     theirs = factories.PersonFactory(
         mission=other_mission, family_name="Pickwick", given_name="Tom"
     )
+    factories.PostingFactory(
+        mission=mission, person=factories.PersonFactory(mission=mission, family_name="Ourstaff")
+    )
     client.force_login(two_missions)
     html = client.get("/engagements/log/", {"mission": other_mission.pk}).content.decode()
+    assert "Ourstaff" not in html  # neither a participant nor a commitment's owner here
+    assert "Ourstaff" in client.get("/engagements/log/", {"mission": mission.pk}).content.decode()
     named = {"en": "For the mission", "zh-hans": "所属使馆"}[language]
     assert 'id="form-mission"' in html and named in html and other_mission.ref in html
     assert f'"mission": "{other_mission.pk}"' in html  # the pickers ask within the mission
@@ -237,3 +242,19 @@ def test_stats_and_reports_take_the_head_of_the_mission_named(mission, other_mis
         ), figures
     with pytest.raises(CommandError, match="--mission"):
         call_command("stats", "--mission", "NOPE", stdout=StringIO())
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_refusal_by_role_reads_in_the_users_language(client, reader, language):
+    from legation.core.models import Profile
+
+    Profile.objects.filter(user=reader).update(language=language)
+    client.force_login(reader)
+    page = client.get("/people/new/")
+    expected = {"en": "Your role does not allow this", "zh-hans": "您的角色不允许此操作"}[language]
+    assert page.status_code == 403 and expected in page.content.decode()
+
+
+def test_the_favicon_address_leads_to_the_icon(client):
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer["Location"].endswith(".svg")

@@ -278,4 +278,6 @@ def has_perm(user: Any, perm: str) -> bool:
 
 def require(user: Any, perm: str) -> None:
     if not has_perm(user, perm):
-        raise PermissionDenied(f"Your role does not allow this ({perm}).")
+        raise PermissionDenied(
+            gettext("Your role does not allow this (%(perm)s).") % {"perm": perm}
+        )

@@ -20,12 +20,14 @@ def sensitivity_choices(user: Any) -> list[tuple[int, str]]:
     return [(v, label) for v, label in Sensitivity.choices if v <= level]
 
 
-def mission_postings(user: Any) -> Any:
-    """The postings a commitment can be given to: those still in post first."""
-    return (
-        Posting.objects.visible_to(user)
-        .select_related("person")
-        .order_by(F("departure").desc(nulls_first=True), "person__family_name")
+def mission_postings(user: Any, mission: Any = None) -> Any:
+    """The postings a commitment can be given to (of `mission` when the form is for one):
+    those still in post first."""
+    postings = Posting.objects.visible_to(user)
+    if mission is not None:
+        postings = postings.filter(mission=mission)
+    return postings.select_related("person").order_by(
+        F("departure").desc(nulls_first=True), "person__family_name"
     )
 
 
@@ -71,15 +73,24 @@ class EngagementForm(forms.Form):
     # The version the editor loaded: a save made on an older one is refused (ConflictError).
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, mission: Any = None, **kwargs: Any) -> None:
+        """`mission`: the mission the engagement belongs to; people, organisations and staff
+        are offered from it alone (every mission the user sees when not given)."""
         kwargs.setdefault("label_suffix", "")  # no ASCII colon after labels (Chinese)
         super().__init__(*args, **kwargs)
         self.user = user
+        people = Person.objects.visible_to(user)
+        organisations = Organisation.objects.visible_to(user)
+        if mission is not None:
+            people, organisations = (
+                people.filter(mission=mission),
+                organisations.filter(mission=mission),
+            )
         self.fields["region"].queryset = regions_for(user)
-        self.fields["people"].queryset = Person.objects.visible_to(user)
-        self.fields["organisations"].queryset = Organisation.objects.visible_to(user)
+        self.fields["people"].queryset = people
+        self.fields["organisations"].queryset = organisations
         # Past engagements are logged too: every posting, those still in post first.
-        self.fields["staff"].queryset = mission_postings(user)
+        self.fields["staff"].queryset = mission_postings(user, mission)
         self.fields["sensitivity"].choices = sensitivity_choices(user)
         self.fields["start"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
@@ -101,9 +112,11 @@ class CommitmentInlineForm(forms.Form):
     )
     due = forms.DateField(label=_("Due"), required=False, widget=DateInput)
 
-    def __init__(self, *args: Any, user: Any, owner: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, owner: Any = None, mission: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = mission_postings(user)
+        self.fields["owner"].queryset = mission_postings(user, mission)
         self.fields["owner"].initial = owner
 
     def to_service(self) -> dict[str, Any] | None:

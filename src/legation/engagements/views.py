@@ -170,11 +170,12 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             initial["people"] = list(
                 Person.objects.visible_to(user).filter(pk=request.GET["person"])
             )
-    form = EngagementForm(request.POST or None, initial=initial, user=user)
+    form_mission = mission or (engagement.mission if engagement else None)
+    form = EngagementForm(request.POST or None, initial=initial, user=user, mission=form_mission)
     formset = CommitmentFormSet(
         request.POST or None,
         prefix="c",
-        form_kwargs={"user": user, "owner": own},
+        form_kwargs={"user": user, "owner": own, "mission": form_mission},
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
@@ -220,7 +221,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "engagement": engagement,
             # The mission the form writes into, named when the user has several; the pickers
             # offer only its people and organisations.
-            "form_mission": mission or (engagement.mission if engagement else None),
+            "form_mission": form_mission,
             "several_missions": len(access.mission_ids(user)) > 1,
             "chosen_people": _chosen(form, "people", Person.objects.visible_to(user)),
             "chosen_organisations": _chosen(

@@ -124,3 +124,10 @@ def language(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin, error pages)."""
+    from django.templatetags.static import static
+
+    return redirect(static("ui/favicon.svg"), permanent=True)
