@@ -29,7 +29,7 @@ from legation.people.models import Organisation, Person
 from legation.ui.deleting import confirm_and_delete
 from legation.ui.forms import attach_errors
 from legation.ui.lists import csv_response, paginate, querystring, sort
-from legation.ui.missions import choose_mission
+from legation.ui.missions import asked_mission, choose_mission, form_mission
 
 ENGAGEMENT_SORTS = {"start": "start", "kind": "kind,start", "subject": "subject"}
 COMMITMENT_SORTS = {"due": "due", "status": "status,due"}
@@ -148,7 +148,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     mission = None
     if engagement is None:  # a new engagement: of the mission asked for, or the user's only one
-        asked = request.POST.get("mission") or request.GET.get("mission")
+        asked = asked_mission(request)
         person = request.GET.get("person", "")
         if not asked and person.isdigit():  # logged from a person's page: their mission
             asked = (
@@ -170,12 +170,12 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             initial["people"] = list(
                 Person.objects.visible_to(user).filter(pk=request.GET["person"])
             )
-    form_mission = mission or (engagement.mission if engagement else None)
-    form = EngagementForm(request.POST or None, initial=initial, user=user, mission=form_mission)
+    mission_of_form = mission or (engagement.mission if engagement else None)
+    form = EngagementForm(request.POST or None, initial=initial, user=user, mission=mission_of_form)
     formset = CommitmentFormSet(
         request.POST or None,
         prefix="c",
-        form_kwargs={"user": user, "owner": own, "mission": form_mission},
+        form_kwargs={"user": user, "owner": own, "mission": mission_of_form},
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
@@ -221,8 +221,7 @@ def engagement_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "engagement": engagement,
             # The mission the form writes into, named when the user has several; the pickers
             # offer only its people and organisations.
-            "form_mission": form_mission,
-            "several_missions": len(access.mission_ids(user)) > 1,
+            **form_mission(user, mission_of_form),
             "chosen_people": _chosen(form, "people", Person.objects.visible_to(user)),
             "chosen_organisations": _chosen(
                 form, "organisations", Organisation.objects.visible_to(user)

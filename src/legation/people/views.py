@@ -31,7 +31,7 @@ from legation.people.models import Affiliation, Organisation, Person, PersonNote
 from legation.ui.deleting import confirm_and_delete
 from legation.ui.forms import attach_errors
 from legation.ui.lists import csv_response, paginate, querystring, sort
-from legation.ui.missions import choose_mission
+from legation.ui.missions import asked_mission, choose_mission, form_mission
 
 PEOPLE_SORTS = {"name": "family_name,given_name", "pinyin": "pinyin", "created": "created"}
 ORG_SORTS = {"name": "name_en", "sector": "sector__position,name_en"}
@@ -132,11 +132,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _new_record_mission(request: HttpRequest) -> Mission:
-    """The mission a new person or organisation goes into: the one asked for (``mission`` in
-    the form or the address) among the user's, else their only one (core.access.mission_for)."""
-    return access.mission_for(
-        request.user, request.POST.get("mission") or request.GET.get("mission")
-    )
+    """The mission a new person or organisation goes into: the one asked for among the user's,
+    else their only one (core.access.mission_for)."""
+    return access.mission_for(request.user, asked_mission(request))
 
 
 def _shown(value: Any) -> str:
@@ -243,8 +241,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "section": "people",
             "form": form,
             "person": person,
-            "form_mission": mission,
-            "several_missions": len(access.mission_ids(user)) > 1,
+            **form_mission(user, mission),
             "fields": [(f, theirs.get(f.name)) for f in form.visible_fields()],
             "formsets": [(kind, ROW_TITLES[kind], fs) for kind, fs in formsets.items()],
         },
@@ -441,8 +438,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             "section": "organisations",
             "form": form,
             "org": org,
-            "form_mission": mission,
-            "several_missions": len(access.mission_ids(user)) > 1,
+            **form_mission(user, mission),
             "fields": [(f, theirs.get(f.name)) for f in form.visible_fields()],
         },
     )
