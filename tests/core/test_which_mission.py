@@ -180,6 +180,7 @@ def test_a_refused_template_save_offers_the_missions_in_the_form_and_keeps_the_t
     html = page.content.decode()
     assert page.status_code == 400
     assert 'id="id_template_mission"' in html and "name: note" in html
+    assert "posting" not in page.context["form"].errors  # a save needs no sender
     assert f'href="/letters/?mission={other_mission.pk}"' in html
     assert 'href="?mission=' not in html
     saved = client.post(

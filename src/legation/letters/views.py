@@ -167,7 +167,9 @@ def template_save(request: HttpRequest) -> HttpResponse:
                 query += f"&person={person}"
             return redirect(f"{url}?{query}")
     form.is_valid()
-    form.errors.pop("person", None)
+    # Saving needs neither a recipient nor a sender: only the preview's checks would name them.
+    for name in ("person", "posting"):
+        form.errors.pop(name, None)
     attach_errors(form, refusal)
     mission = mission or page_mission(request, request.POST.get("mission", ""))
     return _index(request, form, None, mission, status=400)
