@@ -10,6 +10,15 @@ LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse pr
 LEGATION_DB_TIMEOUT SQLite: seconds a writer waits for the database's write lock (default 20)
 LEGATION_RENDER_CPU_SECONDS, LEGATION_RENDER_MEMORY_MB, LEGATION_RENDER_WALL_SECONDS,
 LEGATION_RENDER_PROCESSES  limits of letter rendering (docs/letters.md)
+LEGATION_DB_POOL    PostgreSQL: "1" for a connection pool in each process (psycopg 3's), or its
+                    largest size (e.g. "8"); off by default (docs/deployment.md, "Connection pooling")
+LEGATION_DB_POOL_TIMEOUT  seconds a request waits for a pooled connection (default 10)
+LEGATION_DB_PGBOUNCER "1" when DATABASE_URL is a pgbouncer in transaction mode (on by itself for
+                    port 6432, pgbouncer's own; "0" to say otherwise): no server-side cursors
+LEGATION_LOG_FORMAT "json" for one JSON object per line on stderr, else "text" (the default)
+LEGATION_LOG_LEVEL  default INFO
+LEGATION_REQUEST_LOG "1" for a line per request (method, path, status, duration, user id); on by
+                    default with the JSON format
 """
 
 from __future__ import annotations
@@ -87,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "legation.core.middleware.TrustedProxyMiddleware",
+    "legation.core.logs.RequestLogMiddleware",
     "legation.web.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,6 +147,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
         ),
     }
+else:
+    _db = DATABASES["default"]
+    _db.setdefault("OPTIONS", {})
+    # A connection kept between requests (CONN_MAX_AGE) is checked before it is reused, so a
+    # restarted PostgreSQL or pgbouncer costs no failed request.
+    _db["CONN_HEALTH_CHECKS"] = True
+    # pgbouncer in transaction mode hands each transaction to whichever server connection is
+    # free. A server-side cursor (what QuerySet.iterator() uses on PostgreSQL outside a
+    # transaction: DECLARE ... WITH HOLD, then FETCH after FETCH) lives on one server
+    # connection, so its next FETCH may reach another one and fail with 'cursor "_django_curs_..."
+    # does not exist'. Django then reads iterator() results with a client-side cursor instead
+    # (each chunk still fetched as it is consumed). Prepared statements, the other thing
+    # transaction mode breaks, Django's psycopg 3 backend already leaves off.
+    _pgbouncer = os.environ.get("LEGATION_DB_PGBOUNCER")
+    if _pgbouncer is None:
+        _pgbouncer_on = str(_db.get("PORT") or "") == "6432"
+    else:
+        _pgbouncer_on = _flag("LEGATION_DB_PGBOUNCER")
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = _pgbouncer_on
+    # Django's connection pool (psycopg 3's psycopg_pool), one per process: a request borrows a
+    # connection and gives it back at its end, instead of opening one (a PostgreSQL backend
+    # process, a few milliseconds and megabytes) per thread. A pool replaces persistent
+    # connections, so CONN_MAX_AGE must be 0 with it.
+    _pool = os.environ.get("LEGATION_DB_POOL", "").strip().lower()
+    if _pool and _pool not in {"0", "off", "false", "no"}:
+        _max = 8 if _pool in {"1", "on", "true", "yes"} else int(_pool)
+        _db["CONN_MAX_AGE"] = 0
+        _db["OPTIONS"]["pool"] = {
+            "min_size": min(2, _max),
+            "max_size": _max,
+            "timeout": float(os.environ.get("LEGATION_DB_POOL_TIMEOUT", "10")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (letter merges started from the web) queue in the database itself, so the
@@ -238,9 +280,40 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Logs go to stderr: plain text by default, or with LEGATION_LOG_FORMAT=json one JSON object per
+# line (time, level, logger, message and any extra fields) for a log collector. With
+# LEGATION_REQUEST_LOG (on by default with JSON) every request adds one line on "legation.request"
+# (legation.core.logs): method, path without its query string (searches name people), status,
+# duration, the user's id and the client's address.
+LOG_FORMAT = os.environ.get("LEGATION_LOG_FORMAT", "text").strip().lower()
+LOG_LEVEL = os.environ.get("LEGATION_LOG_LEVEL", "INFO").strip().upper()
+REQUEST_LOG = _flag("LEGATION_REQUEST_LOG", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {},
+    "formatters": {
+        "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    # Other libraries' warnings and errors only; legation's and Django's at LOG_LEVEL.
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's own loggers send to the root handler above, not to its debug-only console and the
+    # administrators' e-mail (no mail server is configured).
+    "loggers": {
+        "legation": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }

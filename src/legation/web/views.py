@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -123,7 +126,51 @@ def language(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers requests. Touches nothing else (no database), so a busy or
+    restarting database does not get every server killed by its supervisor."""
     return JsonResponse({"status": "ok"})
+
+
+health_log = logging.getLogger("legation.health")
+_migrations_applied = False
+
+
+def _unapplied_migrations() -> int:
+    """How many of the code's migrations the database has not run. Once none, the answer holds
+    for the life of the process (new migrations come with new code, so with a restart)."""
+    global _migrations_applied
+    if _migrations_applied:
+        return 0
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    _migrations_applied = not plan
+    return len(plan)
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database answers and has every migration of this code (`legation init`
+    ran). 503 otherwise, so a load balancer sends no user here. The reason is a word, never the
+    error's text (no host names or credentials to anonymous callers); the log has the details."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError:
+        health_log.exception("readiness: database unreachable")
+        checks["database"] = "unreachable"
+    if checks["database"] == "ok":
+        try:
+            missing = _unapplied_migrations()
+        except DatabaseError:
+            health_log.exception("readiness: migrations unreadable")
+            missing = -1
+        checks["migrations"] = "ok" if missing == 0 else "pending"
+    ready = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ready" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
