@@ -248,6 +248,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = _flag("LEGATION_SSL_REDIRECT", default=SECURE_COOKIES)
+# A load balancer's health checks speak plain HTTP to each server: answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(
     os.environ.get("LEGATION_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0")
 )
@@ -294,7 +296,7 @@ LOGGING = {
     "formatters": {
         "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "legation.core.logs.JsonFormatter",
             "fmt": ["levelname", "name", "message"],
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",
