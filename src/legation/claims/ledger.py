@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from legation.core.dates import day_end
 from legation.engagements.models import IN_PERSON_KINDS, MET_KINDS, Engagement, Fact, Posting
 from legation.insight.figures import posting_figures
 from legation.people.models import Person
@@ -33,7 +34,7 @@ SITE_KEYS = {"factories": "factory", "ports": "port", "farms": "farm", "schools"
 
 def day_bound(day: dt.date) -> dt.datetime:
     """The first instant after ``day`` in the installation's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return day_end(day)
 
 
 def completed(unit: str, start: dt.date, end: dt.date) -> int:

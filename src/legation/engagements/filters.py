@@ -4,7 +4,9 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_filters.constants import EMPTY_VALUES
 
+from legation.core.dates import days_filter
 from legation.core.models import Region, Sector
 from legation.core.vocab import regions_for
 from legation.engagements.models import (
@@ -17,6 +19,25 @@ from legation.engagements.models import (
 from legation.engagements.search import matching_text
 from legation.people.models import Tag
 from legation.ui.forms import DateInput
+
+
+class LocalDayFilter(django_filters.DateFilter):
+    """A local day on a date-time column: `gte` from the day's first instant, `lte` up to the
+    next day's first instant excluded; an index-friendly range, never a date function per row
+    (`legation.core.dates.days_filter`)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        if self.lookup_expr == "gte":
+            lookups = days_filter(self.field_name, since=value)
+        elif self.lookup_expr == "lte":
+            lookups = days_filter(self.field_name, until=value)
+        else:
+            raise ValueError(f"LocalDayFilter: gte or lte, not {self.lookup_expr}")
+        if self.distinct:
+            qs = qs.distinct()
+        return self.get_method(qs)(**lookups)
 
 
 class EngagementFilter(django_filters.FilterSet):
@@ -34,16 +55,16 @@ class EngagementFilter(django_filters.FilterSet):
         queryset=Posting.objects.none(),
         field_name="engagementstaff__posting",
     )
-    since = django_filters.DateFilter(
+    since = LocalDayFilter(
         label=pgettext_lazy("date range", "From"),
         field_name="start",
-        lookup_expr="date__gte",
+        lookup_expr="gte",
         widget=DateInput,
     )
-    until = django_filters.DateFilter(
+    until = LocalDayFilter(
         label=pgettext_lazy("date range", "Until"),
         field_name="start",
-        lookup_expr="date__lte",
+        lookup_expr="lte",
         widget=DateInput,
     )
 

@@ -13,17 +13,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from legation.core.dates import day_end, day_start
 from legation.engagements.models import Engagement, Posting
-
-
-def day_end(day: dt.date) -> dt.datetime:
-    """The first instant after `day` in the installation's time zone (an index-friendly bound)."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """The first instant of `day` in the installation's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def instant(value: Any) -> dt.datetime:

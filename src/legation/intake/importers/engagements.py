@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legation.core import access
+from legation.core.dates import days_filter
 from legation.core.refs import REF_TAKEN
 from legation.engagements.models import Engagement, Kind, Posting, SiteType
 from legation.engagements.services import engagement_link, engagement_update
@@ -268,9 +269,8 @@ class EngagementImporter(Importer):
         keyed = {o.payload.key: o for o in planned if o.payload.key[0] == "key"}
         if keyed:
             days = [k[1] for k in keyed]
-            lo = timezone.make_aware(dt.datetime.combine(min(days), dt.time.min), self.tz)
-            hi = timezone.make_aware(dt.datetime.combine(max(days), dt.time.max), self.tz)
-            for pk, start, kind, subject in mine.filter(start__range=(lo, hi)).values_list(
+            within = days_filter("start", min(days), max(days), self.tz)
+            for pk, start, kind, subject in mine.filter(**within).values_list(
                 "pk", "start", "kind", "subject"
             ):
                 key = ("key", timezone.localtime(start, self.tz).date(), kind, fold(subject))
