@@ -54,7 +54,8 @@ class EngagementAdmin(MissionTagsAdmin):
     list_display = ("start", "kind", "subject", "region", "sensitivity")
     list_filter = ("kind", "sensitivity", "region")
     search_fields = ("subject", "ref")
-    date_hierarchy = "start"
+    # No date_hierarchy: its year drill-down runs a date function on every row (18.8 s at
+    # 1,000,000 engagements); the engagements page's From/Until filters are index ranges.
     inlines = [ParticipantInline, StaffInline, OrganisationInline, CommitmentInline]
     list_select_related = ("region",)
     show_full_result_count = False
