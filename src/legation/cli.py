@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> None:
     if argv[1] == "demo":
         # The demo serves plain HTTP on the loopback address: cookies cannot be "secure" there.
         os.environ.setdefault("LEGATION_SECURE_COOKIES", "0")
+    if argv[1] == "serve" and "--plain-http" in argv[2:]:
+        # The operator's switch for plain HTTP on a private network, read with the settings.
+        os.environ["LEGATION_PLAIN_HTTP"] = "1"
     execute_from_command_line(argv)
 
 

@@ -7,6 +7,8 @@ LEGATION_DEBUG      "1" to turn debug on (off by default)
 LEGATION_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 LEGATION_SECURE_COOKIES "0" to send cookies over plain HTTP outside debug (a local `legation demo`)
 LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxy (default: none)
+LEGATION_PLAIN_HTTP "1" to serve plain HTTP without a TLS proxy, on a private network only: no HTTPS
+                    redirect, no HSTS, cookies not Secure (`legation serve --plain-http` sets it)
 LEGATION_DB_TIMEOUT SQLite: seconds a writer waits for the database's write lock (default 20)
 LEGATION_RENDER_CPU_SECONDS, LEGATION_RENDER_MEMORY_MB, LEGATION_RENDER_WALL_SECONDS,
 LEGATION_RENDER_PROCESSES  limits of letter rendering (docs/letters.md)
@@ -221,7 +223,10 @@ LOGIN_LOCK_DELAY = dt.timedelta(minutes=1)
 LOGIN_LOCK_MAX = dt.timedelta(days=1)
 LOGIN_FAILURES_FORGOTTEN = dt.timedelta(days=1)
 
-SECURE_COOKIES = _flag("LEGATION_SECURE_COOKIES", default=not DEBUG)
+# The operator's word that this server speaks plain HTTP to its users, with no TLS anywhere (a
+# private network): it overrides the three HTTPS settings below, and `legation serve` accepts it.
+PLAIN_HTTP = _flag("LEGATION_PLAIN_HTTP")
+SECURE_COOKIES = not PLAIN_HTTP and _flag("LEGATION_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
@@ -247,11 +252,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_SSL_REDIRECT = _flag("LEGATION_SSL_REDIRECT", default=SECURE_COOKIES)
+SECURE_SSL_REDIRECT = not PLAIN_HTTP and _flag("LEGATION_SSL_REDIRECT", default=SECURE_COOKIES)
 # A load balancer's health checks speak plain HTTP to each server: answered, not redirected.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_HSTS_SECONDS = int(
-    os.environ.get("LEGATION_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0")
+SECURE_HSTS_SECONDS = (
+    0
+    if PLAIN_HTTP
+    else int(os.environ.get("LEGATION_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0"))
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

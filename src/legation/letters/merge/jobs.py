@@ -386,7 +386,14 @@ class WorkerSupervisor:
             self.restarts += 1
             pause = min(pause * 2, self.MAX_PAUSE)
 
-    def stop(self) -> None:
+    def begin_stop(self) -> None:
+        """Start it no more and ask it to stop (SIGTERM), without waiting: while the server stops
+        its own workers, the job worker stops too."""
         self._stopping.set()
         self._thread.join()
+        if self.process.poll() is None:
+            self.process.terminate()
+
+    def stop(self) -> None:
+        self.begin_stop()
         stop_worker(self.process)

@@ -108,6 +108,6 @@ class Command(LegationCommand):
         address = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write(f"Serving the demo on {address} with its job worker (Ctrl+C to stop)")
         try:
-            serve("127.0.0.1", options["port"], 8)
+            serve("127.0.0.1", options["port"])
         except OSError as exc:
             raise CommandError(f"Cannot serve on port {options['port']}: {exc}") from None

@@ -90,11 +90,21 @@ def proxy_weakness(proxies: list[str]) -> str | None:
     return None
 
 
+# The deployment checks that only say "this is plain HTTP": what LEGATION_PLAIN_HTTP declares.
+PLAIN_HTTP_CHECKS = {
+    "security.W004",  # no HSTS
+    "security.W008",  # no redirect to HTTPS
+    "security.W012",  # session cookie not Secure
+    "security.W016",  # CSRF cookie not Secure
+}
+
+
 def insecure_reasons() -> list[str]:
     """Why the configuration is unsafe for production (empty when it is fine)."""
     from django.conf import settings
     from django.core import checks
 
+    plain_http = getattr(settings, "PLAIN_HTTP", False)
     reasons = []
     if settings.DEBUG:
         reasons.append("LEGATION_DEBUG is on")
@@ -106,43 +116,79 @@ def insecure_reasons() -> list[str]:
         reasons.append(weakness)
     for message in checks.run_checks(include_deployment_checks=True):
         if message.level >= checks.WARNING:
+            if plain_http and message.id in PLAIN_HTTP_CHECKS:
+                continue
             reasons.append(f"{message.id}: {message.msg}")
     return reasons
 
 
-def serve(host: str, port: int, threads: int, worker: bool = True) -> None:
-    """Serve, with the background job worker (letter merges) as a child process."""
-    import waitress
-    from django.conf import settings
+def plain_http_weakness(host: str) -> str | None:
+    """Plain HTTP is for a private network: never on a public address."""
+    import ipaddress
 
-    from legation.letters.merge.jobs import WorkerSupervisor
-    from legation.wsgi import application
-
-    supervisor = WorkerSupervisor() if worker else None  # restarts the worker if it stops
     try:
-        waitress.serve(
-            application,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="legation",
-            # Waitress drops every X-Forwarded-* header by default; with a reverse proxy
-            # configured, legation.core.middleware.TrustedProxyMiddleware believes them from
-            # LEGATION_TRUSTED_PROXIES only (and still drops them from anyone else).
-            clear_untrusted_proxy_headers=not settings.TRUSTED_PROXIES,
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None  # a name: the operator's word stands
+    if address.is_global:
+        return (
+            f"LEGATION_PLAIN_HTTP on the public address {host}: plain HTTP is for a private "
+            "network; put a reverse proxy with TLS in front (LEGATION_TRUSTED_PROXIES)"
         )
-    finally:
-        if supervisor is not None:
-            supervisor.stop()
+    return None
+
+
+def serve(
+    host: str,
+    port: int,
+    threads: int | None = None,
+    worker: bool = True,
+    *,
+    workers: int | None = None,
+) -> None:
+    """Serve with gunicorn (``workers`` processes of ``threads`` threads; defaults: one process
+    per core, 4 threads) and the background job worker beside it (legation.ops.server)."""
+    from legation.ops import server
+
+    server.run(
+        host,
+        port,
+        workers=workers or server.cpu_count(),
+        threads=threads or server.DEFAULT_THREADS,
+        job_worker=worker,
+    )
 
 
 class Command(LegationCommand):
-    help = "Serve the web application with a production WSGI server (waitress)."
+    help = (
+        "Serve the web application with a production WSGI server (gunicorn: worker processes "
+        "of threads) and the background job worker."
+    )
 
     def add_arguments(self, parser: Any) -> None:
+        from legation.ops.server import DEFAULT_THREADS
+
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=8, help="worker threads")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            metavar="N",
+            help="worker processes (default: one per core this process may use)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            metavar="T",
+            default=DEFAULT_THREADS,
+            help=f"threads per worker process (default {DEFAULT_THREADS})",
+        )
+        parser.add_argument(
+            "--plain-http",
+            action="store_true",
+            help="serve plain HTTP with no TLS proxy, on a private network only: no HTTPS "
+            "redirect, cookies not Secure (the same as LEGATION_PLAIN_HTTP=1)",
+        )
         parser.add_argument(
             "--check-only", action="store_true", help="check the configuration and exit"
         )
@@ -151,13 +197,61 @@ class Command(LegationCommand):
         )
 
     def run(self, actor: Any, **options: Any) -> None:
+        from django.conf import settings
+
+        from legation.ops.server import cpu_count
+
+        plain_http = getattr(settings, "PLAIN_HTTP", False)
+        if options["plain_http"] and not plain_http:
+            # The HTTPS settings are read when the settings load: `legation serve --plain-http`
+            # sets LEGATION_PLAIN_HTTP before that (legation.cli); call_command cannot.
+            raise CommandError("--plain-http: set LEGATION_PLAIN_HTTP=1 instead.")
         reasons = insecure_reasons()
+        if plain_http and (weakness := plain_http_weakness(options["host"])):
+            reasons.append(weakness)
         if reasons:
             raise CommandError(
                 "Refusing to serve with an insecure configuration: " + "; ".join(reasons)
             )
+        for name in ("workers", "threads"):
+            if options[name] is not None and options[name] < 1:
+                raise CommandError(f"--{name} must be 1 or more.")
         if options["check_only"]:
             self.stdout.write("Configuration is fit for production.")
             return
-        self.stdout.write(f"Serving legation on http://{options['host']}:{options['port']}/")
-        serve(options["host"], options["port"], options["workers"], not options["no_worker"])
+        workers = options["workers"] or cpu_count()
+        threads = options["threads"]
+        host = f"[{options['host']}]" if ":" in options["host"] else options["host"]
+        job = "no job worker" if options["no_worker"] else "the job worker"
+        self.stdout.write(
+            f"Serving legation on http://{host}:{options['port']}/ with {workers} worker "
+            f"process(es) of {threads} thread(s) and {job}; {self.transport(settings)}."
+        )
+        self.stdout.flush()
+        serve(
+            options["host"],
+            options["port"],
+            threads,
+            not options["no_worker"],
+            workers=workers,
+        )
+
+    @staticmethod
+    def transport(settings: Any) -> str:
+        """How users reach it, as configured: said on the start-up line."""
+        proxies = ", ".join(getattr(settings, "TRUSTED_PROXIES", []))
+        if getattr(settings, "PLAIN_HTTP", False):
+            where = f"; forwarded headers believed from {proxies}" if proxies else ""
+            return (
+                "PLAIN HTTP as the operator said (LEGATION_PLAIN_HTTP): no HTTPS redirect, "
+                f"cookies not Secure, for a private network only{where}"
+            )
+        if proxies:
+            return f"HTTPS through the reverse proxy at {proxies} (LEGATION_TRUSTED_PROXIES)"
+        if settings.SECURE_SSL_REDIRECT:
+            return (
+                "every request is sent to HTTPS, and no reverse proxy is configured: set "
+                "LEGATION_TRUSTED_PROXIES to the TLS proxy's address (or LEGATION_PLAIN_HTTP=1 "
+                "on a private network)"
+            )
+        return "plain HTTP"

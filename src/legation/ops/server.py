@@ -1,0 +1,148 @@
+"""legation's web server: gunicorn's master, worker processes of threads, and the job worker.
+
+``legation serve`` (and ``legation demo``) runs in one command:
+
+- the gunicorn master (this process), which forks ``workers`` processes (default: one per core
+  this process may use) and starts them again if they die; each worker answers with ``threads``
+  threads (gunicorn's gthread worker);
+- the background job worker (``legation worker``) as a child of the master, watched by
+  ``legation.letters.merge.jobs.WorkerSupervisor`` and started again if it stops.
+
+The application is loaded in each worker after the fork (no preload), and the master closes its
+database connections before forking, so no two processes share a connection.
+
+Stopping: SIGTERM stops gracefully (requests in progress finish, up to ``GRACEFUL_TIMEOUT``),
+SIGINT (Ctrl+C) at once; either way the master stops its workers and then the job worker before
+it exits. Workers also leave by themselves when the master disappears, and the job worker is sent
+SIGTERM by the kernel when the master dies (PR_SET_PDEATHSIG).
+
+Forwarded headers: gunicorn trusts no one (``forwarded_allow_ips`` empty, no secure scheme
+headers), so ``wsgi.url_scheme`` is always the socket's own scheme. Whether X-Forwarded-Proto and
+X-Forwarded-For are believed is decided in one place, ``legation.core.middleware.
+TrustedProxyMiddleware``, from LEGATION_TRUSTED_PROXIES. (Gunicorn's own default trusts
+127.0.0.1: any local process could claim HTTPS.)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
+
+# Threads per worker process. The work of a page is mostly Python (the GIL lets one thread run at a
+# time in a process), with waits for the database, files and slow clients in between: a few
+# threads fill those waits without making CPU-bound pages wait long for the GIL. Four per process
+# gives 8 requests in progress on 2 cores, and 4 database connections per process.
+DEFAULT_THREADS = 4
+GRACEFUL_TIMEOUT = 20  # seconds a SIGTERM lets requests in progress finish
+# Who, when, what, the answer, its size, how long (ms), the worker process that answered (<pid>)
+# and the browser. The address is the client's as TrustedProxyMiddleware found it (behind a
+# trusted proxy: the address the proxy forwarded).
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms %(p)s "%(a)s"'
+
+
+def cpu_count() -> int:
+    """The cores this process may use (its CPU affinity), as os.process_cpu_count() in 3.13."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    """In each new worker: nothing of the master's database or audit state is used."""
+    from django.db import connections
+
+    from legation.core import audit
+
+    for conn in connections.all(initialized_only=True):
+        # A connection opened before the fork belongs to the master: forget it without closing
+        # it (closing would end the master's session too). serve() closes them before forking.
+        conn.connection = None
+    # The master runs inside `legation serve`'s audit context; a request must never join it.
+    audit._current.set(None)
+
+
+class _Master(Arbiter):
+    """Gunicorn's master, which also stops the job worker as soon as it is told to stop (the
+    supervisor would otherwise start again a worker the same Ctrl+C or SIGTERM had stopped)."""
+
+    supervisor: Any = None
+
+    def halt(self, reason: str | None = None, exit_status: int = 0) -> None:
+        if self.supervisor is not None:
+            self.supervisor.begin_stop()
+        super().halt(reason, exit_status)
+
+
+class LegationServer(BaseApplication):
+    """Gunicorn configured in code (no gunicorn.conf.py, GUNICORN_CMD_ARGS or control socket)."""
+
+    def __init__(
+        self, host: str, port: int, workers: int, threads: int, supervisor: Any = None
+    ) -> None:
+        self.supervisor = supervisor
+        self.options = {
+            "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            "preload_app": False,
+            "post_fork": _post_fork,
+            "graceful_timeout": GRACEFUL_TIMEOUT,
+            "forwarded_allow_ips": "",
+            "secure_scheme_headers": {},
+            "proxy_protocol": False,
+            "accesslog": "-",
+            "errorlog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "loglevel": "info",
+            "proc_name": "legation",
+            "control_socket_disable": True,  # one per user by default: two servers would clash
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Any:
+        from legation.wsgi import application
+
+        return application
+
+    def run(self) -> None:
+        master = _Master(self)
+        master.supervisor = self.supervisor
+        master.run()
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise OSError at once when the address cannot be bound (gunicorn would retry for 5 s)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        probe.bind((host, port))
+
+
+def run(host: str, port: int, workers: int, threads: int, job_worker: bool = True) -> None:
+    """Serve until stopped by a signal; the job worker, if any, is stopped before returning."""
+    from django.db import connections
+
+    from legation.letters.merge.jobs import WorkerSupervisor
+
+    check_port(host, port)
+    connections.close_all()  # nothing the workers could inherit
+    supervisor = WorkerSupervisor() if job_worker else None  # restarts the worker if it stops
+    try:
+        LegationServer(host, port, workers, threads, supervisor).run()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
