@@ -1,4 +1,4 @@
-"""List and detail pages against `legation serve` (waitress), one client and then eight at once.
+"""List and detail pages against `legation serve` (gunicorn), one client and then eight at once.
 
 The target (under 300 ms) is each page's answer to one client: the median of ten requests, after
 a first one. Under eight concurrent clients the p95 is printed beside it, for capacity planning
