@@ -9,6 +9,7 @@ transaction commits, which a test wrapped in one transaction would never reach.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core.cache import cache
@@ -308,3 +309,38 @@ def test_inside_an_uncommitted_write_the_figures_are_not_kept(book, head, missio
             assert figure_cache.versions([other_mission.pk]) is not None
         else:
             assert state is not None  # SQLite: a fresh random version, never reached again
+
+
+def test_the_migration_installs_its_frozen_triggers_on_every_table_figures_read():
+    """Migration 0004's literal statements are what the database keeps: a trigger for each
+    insert, update and delete of every source table, and on PostgreSQL the commit trigger."""
+    from legation.insight import versions
+
+    m = importlib.import_module("legation.insight.migrations.0004_ledger_version")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'lv\\_%' ESCAPE '\\'"
+            )
+            installed = sorted(row[0] for row in cursor.fetchall())
+            assert installed == sorted(s for s in m.SQLITE_UP if s.startswith("CREATE TRIGGER"))
+        else:
+            cursor.execute(
+                "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'lv\\_%' "
+                "AND pronamespace = current_schema()::regnamespace"
+            )
+            bodies = {
+                s.split()[4].split("(")[0]: s.split("$$")[1]
+                for s in m.POSTGRES_UP
+                if s.startswith("CREATE OR REPLACE FUNCTION")
+            }
+            assert dict(cursor.fetchall()) == bodies
+            cursor.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND t.tgname LIKE 'lv\\_%'"
+            )
+            installed = sorted(f"{name} {table}" for name, table in cursor.fetchall())
+            assert len(installed) == len(bodies)
+    tables = {s.table for s in versions.SOURCES}
+    assert len(installed) >= 3 * len(tables)

@@ -28,11 +28,13 @@ How each database keeps them:
   seen again (it is random, not a count that a later write would reach).
 - **PostgreSQL** (many writers): a trigger per statement records (transaction, mission) in
   `insight_ledgertouch`, without touching any shared row, so writers of one mission never wait
-  for each other. A deferred constraint trigger on that table adds one to the mission's row of
-  `insight_ledgerversion` when the transaction commits, all its missions at once and in order
-  (no deadlock between two transactions touching the same missions); the row lock lasts from
-  then to the end of the commit. Until the commit the writer's own version does not move:
-  `cache.versions` sees the writer's own touches and does not cache what it computes then.
+  for each other. A deferred constraint trigger on that table gives the mission's row of
+  `insight_ledgerversion` a fresh random number when the transaction commits, all its missions
+  at once and in order (no deadlock between two transactions touching the same missions); the
+  row lock lasts from then to the end of the commit. Until then the writer's own version does
+  not move: `cache.versions` sees the writer's own touches and does not cache what it computes
+  then. (Constraints checked early, `SET CONSTRAINTS ALL IMMEDIATE` as a bulk load's set-aside
+  does, move it earlier; random numbers mean a rollback leaves none that a later state reaches.)
 
 Neither table is a model: they are the database's own bookkeeping, created by migration 0004
 from the SQL `triggers()` builds (frozen there, like the derived tables' triggers), left out of
@@ -86,9 +88,9 @@ TABLES_POSTGRES = [
     "CREATE TABLE insight_ledgertouch (txid bigint NOT NULL, mission_id bigint NOT NULL, "
     "PRIMARY KEY (txid, mission_id))",
 ]
-#: a new mission's first version: random, so two databases (a restored copy, a test database)
-#: sharing one cache server do not count the same numbers
-FIRST_POSTGRES = "(floor(random() * 1e15))::bigint"
+#: a new version: a random number, never a count, so no other state of the ledger (after a
+#: rollback, in another database sharing one cache server) ever reaches the same one
+FRESH_POSTGRES = "(floor(random() * 1e18))::bigint"
 
 EVENTS = {"ai": "INSERT", "au": "UPDATE", "ad": "DELETE"}
 
@@ -136,11 +138,11 @@ COMMIT_FUNCTION = (
     "CREATE OR REPLACE FUNCTION lv_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "IF NOT EXISTS (SELECT 1 FROM insight_ledgertouch WHERE txid = NEW.txid) THEN RETURN NULL; END IF; "
     "INSERT INTO insight_ledgerversion(mission_id, version) SELECT mission_id, "
-    f"{FIRST_POSTGRES} FROM insight_ledgertouch WHERE txid = NEW.txid ORDER BY mission_id "
+    f"{FRESH_POSTGRES} FROM insight_ledgertouch WHERE txid = NEW.txid ORDER BY mission_id "
     "ON CONFLICT (mission_id) DO NOTHING; "
     "PERFORM 1 FROM insight_ledgerversion WHERE mission_id IN (SELECT mission_id FROM "
     "insight_ledgertouch WHERE txid = NEW.txid) ORDER BY mission_id FOR UPDATE; "
-    "UPDATE insight_ledgerversion SET version = version + 1 WHERE mission_id IN (SELECT "
+    f"UPDATE insight_ledgerversion SET version = {FRESH_POSTGRES} WHERE mission_id IN (SELECT "
     "mission_id FROM insight_ledgertouch WHERE txid = NEW.txid); "
     "DELETE FROM insight_ledgertouch WHERE txid = NEW.txid; RETURN NULL; END $$"
 )
@@ -193,7 +195,7 @@ def postgres_down() -> list[str]:
 def fill(vendor: str) -> list[str]:
     """A first version for every mission there is, and for the shared rows (0), at random: a
     database migrated with figures already cached elsewhere never meets a number it counted."""
-    first = FIRST_POSTGRES if vendor == "postgresql" else "abs(random()) % 1000000000000000"
+    first = FRESH_POSTGRES if vendor == "postgresql" else "abs(random()) % 1000000000000000"
     return [
         f"INSERT INTO insight_ledgerversion(mission_id, version) SELECT id, {first} "
         "FROM engagements_mission UNION ALL SELECT 0, " + first,

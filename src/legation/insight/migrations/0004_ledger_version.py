@@ -104,7 +104,7 @@ SQLITE_DOWN = [
 POSTGRES_UP = [
     'CREATE TABLE insight_ledgerversion (mission_id bigint NOT NULL PRIMARY KEY, version bigint NOT NULL)',
     'CREATE TABLE insight_ledgertouch (txid bigint NOT NULL, mission_id bigint NOT NULL, PRIMARY KEY (txid, mission_id))',
-    'CREATE OR REPLACE FUNCTION lv_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NOT EXISTS (SELECT 1 FROM insight_ledgertouch WHERE txid = NEW.txid) THEN RETURN NULL; END IF; INSERT INTO insight_ledgerversion(mission_id, version) SELECT mission_id, (floor(random() * 1e15))::bigint FROM insight_ledgertouch WHERE txid = NEW.txid ORDER BY mission_id ON CONFLICT (mission_id) DO NOTHING; PERFORM 1 FROM insight_ledgerversion WHERE mission_id IN (SELECT mission_id FROM insight_ledgertouch WHERE txid = NEW.txid) ORDER BY mission_id FOR UPDATE; UPDATE insight_ledgerversion SET version = version + 1 WHERE mission_id IN (SELECT mission_id FROM insight_ledgertouch WHERE txid = NEW.txid); DELETE FROM insight_ledgertouch WHERE txid = NEW.txid; RETURN NULL; END $$',
+    'CREATE OR REPLACE FUNCTION lv_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NOT EXISTS (SELECT 1 FROM insight_ledgertouch WHERE txid = NEW.txid) THEN RETURN NULL; END IF; INSERT INTO insight_ledgerversion(mission_id, version) SELECT mission_id, (floor(random() * 1e18))::bigint FROM insight_ledgertouch WHERE txid = NEW.txid ORDER BY mission_id ON CONFLICT (mission_id) DO NOTHING; PERFORM 1 FROM insight_ledgerversion WHERE mission_id IN (SELECT mission_id FROM insight_ledgertouch WHERE txid = NEW.txid) ORDER BY mission_id FOR UPDATE; UPDATE insight_ledgerversion SET version = (floor(random() * 1e18))::bigint WHERE mission_id IN (SELECT mission_id FROM insight_ledgertouch WHERE txid = NEW.txid); DELETE FROM insight_ledgertouch WHERE txid = NEW.txid; RETURN NULL; END $$',
     'CREATE CONSTRAINT TRIGGER lv_commit AFTER INSERT ON insight_ledgertouch DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION lv_commit()',
     'CREATE OR REPLACE FUNCTION lv_engagement_ai() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO insight_ledgertouch(txid, mission_id) SELECT DISTINCT txid_current(), t.m FROM (SELECT r.mission_id AS m FROM new_rows r) t WHERE t.m IS NOT NULL ON CONFLICT DO NOTHING; RETURN NULL; END $$',
     'CREATE TRIGGER lv_engagement_ai AFTER INSERT ON engagements_engagement REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lv_engagement_ai()',
@@ -190,7 +190,7 @@ POSTGRES_UP = [
     'CREATE TRIGGER lv_region_au AFTER UPDATE ON core_region REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lv_region_au()',
     'CREATE OR REPLACE FUNCTION lv_region_ad() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO insight_ledgertouch(txid, mission_id) SELECT DISTINCT txid_current(), t.m FROM (SELECT 0 AS m FROM old_rows r) t WHERE t.m IS NOT NULL ON CONFLICT DO NOTHING; RETURN NULL; END $$',
     'CREATE TRIGGER lv_region_ad AFTER DELETE ON core_region REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION lv_region_ad()',
-    'INSERT INTO insight_ledgerversion(mission_id, version) SELECT id, (floor(random() * 1e15))::bigint FROM engagements_mission UNION ALL SELECT 0, (floor(random() * 1e15))::bigint',
+    'INSERT INTO insight_ledgerversion(mission_id, version) SELECT id, (floor(random() * 1e18))::bigint FROM engagements_mission UNION ALL SELECT 0, (floor(random() * 1e18))::bigint',
 ]
 
 POSTGRES_DOWN = [
