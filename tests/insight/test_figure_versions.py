@@ -344,3 +344,22 @@ def test_the_migration_installs_its_frozen_triggers_on_every_table_figures_read(
             assert len(installed) == len(bodies)
     tables = {s.table for s in versions.SOURCES}
     assert len(installed) >= 3 * len(tables)
+
+
+def test_a_bulk_load_that_sets_the_version_triggers_aside_moves_every_version(
+    book, mission, other_mission
+):
+    """The demo's bulk load sets SQLite's per-row version triggers aside (PostgreSQL's stay):
+    when it is done every mission has a new version and the triggers are back."""
+    from legation.insight import versions
+
+    ids = [mission.pk, other_mission.pk]
+    before = dict(figure_cache.versions(ids))
+    with transaction.atomic():
+        aside = versions.suspend()
+        Person.objects.filter(pk=book["colleague"].pk).update(title="Dr.")
+        versions.resume(aside)
+    after = dict(figure_cache.versions(ids))
+    assert all(after[m] != before[m] for m in (*ids, figure_cache.SHARED))
+    Person.objects.filter(pk=book["colleague"].pk).update(title="Mr.")
+    assert dict(figure_cache.versions(ids))[mission.pk] != after[mission.pk]

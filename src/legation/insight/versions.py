@@ -46,6 +46,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
+
+from legation.core.db.setaside import SetAside
+
 ENGAGEMENT = "engagements_engagement"
 
 
@@ -200,3 +204,31 @@ def fill(vendor: str) -> list[str]:
         f"INSERT INTO insight_ledgerversion(mission_id, version) SELECT id, {first} "
         "FROM engagements_mission UNION ALL SELECT 0, " + first,
     ]
+
+
+#: the version triggers (a LIKE pattern for `SetAside.triggers`)
+TRIGGERS = "lv\\_%"
+
+
+def suspend() -> SetAside:
+    """Set SQLite's per-row version triggers aside while a bulk load writes millions of rows
+    (PostgreSQL's run once per statement and stay). `resume` gives every mission a new version
+    and puts them back; both roll back with the load's transaction."""
+    aside = SetAside()
+    if connection.vendor == "sqlite":
+        aside.triggers(TRIGGERS)
+    return aside
+
+
+def resume(aside: SetAside) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for source in (
+                "SELECT id, random() FROM engagements_mission WHERE true",
+                "SELECT 0, random()",
+            ):
+                cursor.execute(
+                    f"INSERT INTO insight_ledgerversion(mission_id, version) {source} "
+                    "ON CONFLICT(mission_id) DO UPDATE SET version = random()"
+                )
+    aside.restore()
