@@ -29,6 +29,7 @@ from legation.engagements.models import (
     EngagementStaff,
 )
 from legation.insight import derived
+from legation.insight import versions as ledger_versions
 
 
 @dataclass(slots=True)
@@ -74,6 +75,7 @@ def generate(
     eid = first_id = next_id(Engagement)
     suspended = ctx.w.suspend_text_index(Engagement)
     activity = derived.suspend_activity()
+    versions_aside = ledger_versions.suspend()
     ctx.w.begin_background()
     try:
         _rounds(
@@ -86,6 +88,7 @@ def generate(
         ctx.w.resume_text_index(suspended, first_id)
     ctx.progress(0.96, "each posting's activity")
     ctx.w.resume_activity(activity, first_id)
+    ledger_versions.resume(versions_aside)
 
 
 def _rounds(
