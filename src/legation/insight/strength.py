@@ -326,14 +326,19 @@ def strengths(
     as_of: dt.date | None = None,
     posting: Posting | None = None,
     limit: int = 25,
+    activity: list[Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The strongest relationships (of one posting, or of everything visible), with reasons.
 
     Branch and bound: frequency and recency come from one GROUP BY; seniority (at most 30
     points) needs the person, so people are read only while they can still enter the top.
+    `activity`: that GROUP BY's raw rows when the caller already has them
+    (`person_activity(user, posting=posting, end=as_of, raw=True)`, as the handover brief
+    shares them with its quiet relationships).
     """
     as_of = as_of or timezone.localdate()
-    activity = person_activity(user, posting=posting, end=as_of, raw=True)
+    if activity is None:
+        activity = person_activity(user, posting=posting, end=as_of, raw=True)
     # Tens of thousands of rows share a few hundred weights and days: score each value once.
     # The bound takes the day in UTC, a day nearer than it may be in local time, so it never
     # falls below the exact score (computed below for the few read in full).
@@ -449,6 +454,7 @@ def quiet_relationships(
     min_engagements: int = 4,
     quiet_days: int = QUIET_FLOOR_DAYS,
     posting: Posting | None = None,
+    activity: list[Any] | None = None,
 ) -> list[QuietRelationship]:
     """Strong relationships not engaged for longer than their usual rhythm, strongest first.
 
@@ -457,20 +463,38 @@ def quiet_relationships(
     engagements, both read only for the candidates.
     """
     cutoff = day_end(as_of - dt.timedelta(days=quiet_days))
-    activity = person_activity(
-        user, posting=posting, end=as_of, min_engagements=min_engagements, last_before=cutoff
-    )
+    # Raw rows (person id, count, last start as the database hands it back, weight): tens of
+    # thousands for a whole mission, of which only the few examined are converted.
+    if activity is None:
+        activity = person_activity(
+            user,
+            posting=posting,
+            end=as_of,
+            min_engagements=min_engagements,
+            last_before=cutoff,
+            raw=True,
+        )
+    else:
+        # Every person's raw rows (`person_activity(..., raw=True)` without its conditions,
+        # shared with `strengths`): the same conditions, applied here.
+        activity = [
+            row for row in activity if row[1] >= min_engagements and instant(row[2]) < cutoff
+        ]
     # Standing is at most frequency + 30 (seniority): only candidates that bound lets through
     # have their title and office read (a few columns, in large chunks), and only the strong
-    # ones, strongest first, have their rhythm read, a batch at a time until the list is full.
-    candidates = [
-        row
-        for row in activity
-        if frequency_points(row["weight"]) + SENIORITY_POINTS >= STRONG_STANDING
-    ]
+    # ones, strongest first, are scored in full and have their rhythm read, a batch at a time
+    # until the list is full. Frequency is computed once per distinct weight.
+    freq: dict[Any, float] = {}
+    candidates = []
+    for pid, n, last, w in activity:
+        f = freq.get(w)
+        if f is None:
+            f = freq[w] = frequency_points(float(w))
+        if f + SENIORITY_POINTS >= STRONG_STANDING:
+            candidates.append((pid, n, last, float(w), f))
     people_qs = Person.objects.visible_to(user)
-    titles: dict[int, tuple[str, str]] = {}
-    ids = [row["person_id"] for row in candidates]
+    titles: dict[int, tuple[float, str]] = {}
+    ids = [c[0] for c in candidates]
     # `or [0]`: the queries run even with no candidate, so a page's query count does not
     # depend on the data (tests/web/test_query_counts.py).
     for i in range(0, max(len(ids), 1), SENIORITY_CHUNK):
@@ -478,30 +502,29 @@ def quiet_relationships(
         for pk, title, office in people_qs.filter(pk__in=chunk).values_list(
             "pk", "title", "office"
         ):
-            titles[pk] = (title, office)
+            titles[pk] = seniority_of(title, office)
+    # (standing, weight as `score` rounds them, the candidate): the same values `score` gives,
+    # without its dates, which only the candidates examined below need.
     strong = []
-    for row in candidates:
-        if row["person_id"] not in titles:
+    for pid, n, last, w, f in candidates:
+        seniority = titles.get(pid)
+        if seniority is None:
             continue  # not visible to this user
-        st = score(
-            person_id=row["person_id"],
-            n=row["n"],
-            weight=row["weight"],
-            last=row["last"],
-            as_of=as_of,
-            seniority=seniority_of(*titles[row["person_id"]]),
-        )
-        if st["standing"] >= STRONG_STANDING:
-            strong.append((st, row))
-    strong.sort(key=lambda item: (-item[0]["standing"], -item[0]["weight"], item[0]["person_id"]))
+        standing = round(f + SENIORITY_POINTS * seniority[0], 1)
+        if standing >= STRONG_STANDING:
+            strong.append((standing, round(w, 1), pid, n, last, w, seniority))
+    strong.sort(key=lambda item: (-item[0], -item[1], item[2]))
     chosen: list[tuple[Strength, dict[str, Any], float | None, float]] = []
     for i in range(0, max(len(strong), 1), RHYTHM_BATCH):
         if len(chosen) >= limit:
             break
         batch = strong[i : i + RHYTHM_BATCH]
-        rhythm = _rhythms(user, [st["person_id"] for st, _ in batch], as_of, posting)
-        for st, row in batch:
-            usual = rhythm.get(st["person_id"])
+        rhythm = _rhythms(user, [item[2] for item in batch], as_of, posting)
+        for _standing, _w, pid, n, last, w, seniority in batch:
+            last = instant(last)
+            st = score(person_id=pid, n=n, weight=w, last=last, as_of=as_of, seniority=seniority)
+            row = {"person_id": pid, "n": n, "last": last, "weight": w}
+            usual = rhythm.get(pid)
             threshold = max(quiet_days, QUIET_RHYTHM_FACTOR * usual) if usual else quiet_days
             if st["days_since"] > threshold:
                 chosen.append((st, row, usual, threshold))
