@@ -28,7 +28,7 @@ from collections import defaultdict
 from typing import Any, TypedDict
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, FloatField, Max, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, FloatField, Max, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -397,11 +397,7 @@ def explain(
     kinds: dict[int, dict[str, int]] = defaultdict(dict)
     # Driven from the people (their few engagements), not from every engagement in scope.
     for pid, kind, n in (
-        relationship_scope(user, posting=posting, end=as_of)
-        .filter(engagementparticipant__person_id__in=ids or [0])
-        .values_list("engagementparticipant__person_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
+        _participations(user, ids, as_of, posting).values_list("pid", "kind").annotate(n=Count("*"))
     ):
         kinds[pid][kind] = n
     out = []
@@ -547,6 +543,28 @@ def quiet_relationships(
     ]
 
 
+def _participations(user: Any, ids: list[int], as_of: dt.date, posting: Posting | None) -> Any:
+    """One row per engagement of `relationship_scope(user, posting=posting, end=as_of)` and
+    participant among `ids`, with `pid` (the person), `kind` and `start`, unordered.
+
+    One posting's are its person rows in the per-posting table (each person one range of its
+    covering index: the posting, the facet, the person, then the start); the whole mission's
+    are the engagements joined to their participants.
+    """
+    ids = ids or [0]
+    if posting is not None:
+        return (
+            posting_activity(user, posting, PostingActivity.Facet.PERSON, end=as_of)
+            .filter(kind__in=RELATIONSHIP_KINDS, item_id__in=ids)
+            .annotate(pid=F("item_id"))
+        )
+    return (
+        relationship_scope(user, end=as_of)
+        .filter(engagementparticipant__person_id__in=ids)
+        .annotate(pid=F("engagementparticipant__person_id"))
+    )
+
+
 def _rhythms(
     user: Any, ids: list[int], as_of: dt.date, posting: Posting | None
 ) -> dict[int, float]:
@@ -554,10 +572,9 @@ def _rhythms(
     dates: dict[int, list[dt.date]] = defaultdict(list)
     # Driven from the people (their few engagements), not from every engagement in scope.
     rows = (
-        relationship_scope(user, posting=posting, end=as_of)
-        .filter(engagementparticipant__person_id__in=ids or [0])
-        .values_list("engagementparticipant__person_id", "start")
-        .order_by("engagementparticipant__person_id", "start")
+        _participations(user, ids, as_of, posting)
+        .values_list("pid", "start")
+        .order_by("pid", "start")
     )
     for pid, start in rows:
         dates[pid].append(local_date(start))
