@@ -20,6 +20,7 @@ at least four engagements, and the days since the last one exceed both twice its
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import itertools
 import math
 import re
@@ -476,10 +477,13 @@ def quiet_relationships(
         activity = [
             row for row in activity if row[1] >= min_engagements and instant(row[2]) < cutoff
         ]
-    # Standing is at most frequency + 30 (seniority): only candidates that bound lets through
-    # have their title and office read (a few columns, in large chunks), and only the strong
-    # ones, strongest first, are scored in full and have their rhythm read, a batch at a time
-    # until the list is full. Frequency is computed once per distinct weight.
+    # Standing is frequency + seniority, and seniority is at most 30 points: candidates are read
+    # strongest bound (frequency + 30) first, their titles and offices a chunk at a time. A
+    # candidate whose exact standing beats every bound not yet read can no longer be overtaken:
+    # those are examined (scored in full, their rhythm read) in rank order, a batch at a time,
+    # until the list is full. So neither every candidate's title nor every strong one's rhythm
+    # is read; the list is the one ranking all of them would give. Frequency is computed once
+    # per distinct weight.
     freq: dict[Any, float] = {}
     candidates = []
     for pid, n, last, w in activity:
@@ -487,43 +491,51 @@ def quiet_relationships(
         if f is None:
             f = freq[w] = frequency_points(float(w))
         if f + SENIORITY_POINTS >= STRONG_STANDING:
-            candidates.append((pid, n, last, float(w), f))
+            candidates.append((f + SENIORITY_POINTS, pid, n, last, float(w), f))
+    candidates.sort(key=lambda c: -c[0])
     people_qs = Person.objects.visible_to(user)
-    titles: dict[int, tuple[float, str]] = {}
-    ids = [c[0] for c in candidates]
-    # `or [0]`: the queries run even with no candidate, so a page's query count does not
-    # depend on the data (tests/web/test_query_counts.py).
-    for i in range(0, max(len(ids), 1), SENIORITY_CHUNK):
-        chunk = ids[i : i + SENIORITY_CHUNK] or [0]
-        for pk, title, office in people_qs.filter(pk__in=chunk).values_list(
-            "pk", "title", "office"
-        ):
-            titles[pk] = seniority_of(title, office)
-    # (standing, weight as `score` rounds them, the candidate): the same values `score` gives,
-    # without its dates, which only the candidates examined below need.
-    strong = []
-    for pid, n, last, w, f in candidates:
-        seniority = titles.get(pid)
-        if seniority is None:
-            continue  # not visible to this user
-        standing = round(f + SENIORITY_POINTS * seniority[0], 1)
-        if standing >= STRONG_STANDING:
-            strong.append((standing, round(w, 1), pid, n, last, w, seniority))
-    strong.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    # (rank key, the candidate): the rank key is that of the list (standing, then the weight
+    # as `score` rounds it, then the person), computed without the dates `score` converts,
+    # which only the candidates examined need.
+    pending: list[tuple[tuple, tuple]] = []
     chosen: list[tuple[Strength, dict[str, Any], float | None, float]] = []
-    for i in range(0, max(len(strong), 1), RHYTHM_BATCH):
-        if len(chosen) >= limit:
-            break
-        batch = strong[i : i + RHYTHM_BATCH]
-        rhythm = _rhythms(user, [item[2] for item in batch], as_of, posting)
-        for _standing, _w, pid, n, last, w, seniority in batch:
-            last = instant(last)
-            st = score(person_id=pid, n=n, weight=w, last=last, as_of=as_of, seniority=seniority)
-            row = {"person_id": pid, "n": n, "last": last, "weight": w}
-            usual = rhythm.get(pid)
-            threshold = max(quiet_days, QUIET_RHYTHM_FACTOR * usual) if usual else quiet_days
-            if st["days_since"] > threshold:
-                chosen.append((st, row, usual, threshold))
+    read = 0
+    titles_read = examined = False
+    while len(chosen) < limit:
+        # Scores are rounded to a tenth: an unread candidate's standing is at most its bound
+        # plus 0.05, so a standing above that ranks before every unread candidate.
+        bound = candidates[read][0] + 0.05 if read < len(candidates) else -math.inf
+        ready = []
+        while pending and -pending[0][0][0] > bound and len(ready) < RHYTHM_BATCH:
+            ready.append(heapq.heappop(pending)[1])
+        if ready:
+            examined = True
+            chosen.extend(_quiet_ones(user, ready, as_of, posting, quiet_days))
+            continue
+        if read < len(candidates) or not titles_read:
+            # `or [0]`: the queries run even with no candidate, so a page's query count does
+            # not depend on the data (tests/web/test_query_counts.py).
+            titles_read = True
+            chunk = candidates[read : read + SENIORITY_CHUNK]
+            read += len(chunk)
+            titles = {
+                pk: seniority_of(title, office)
+                for pk, title, office in people_qs.filter(
+                    pk__in=[c[1] for c in chunk] or [0]
+                ).values_list("pk", "title", "office")
+            }
+            for _bound, pid, n, last, w, f in chunk:
+                seniority = titles.get(pid)
+                if seniority is None:
+                    continue  # not visible to this user
+                standing = round(f + SENIORITY_POINTS * seniority[0], 1)
+                if standing >= STRONG_STANDING:
+                    key = (-standing, -round(w, 1), pid)
+                    heapq.heappush(pending, (key, (pid, n, last, w, seniority)))
+            continue
+        if not examined:
+            _quiet_ones(user, [], as_of, posting, quiet_days)
+        break
     chosen = chosen[:limit]
     people = people_qs.in_bulk([st["person_id"] for st, *_ in chosen] or [0])
     return [
@@ -541,6 +553,29 @@ def quiet_relationships(
         }  # type: ignore[typeddict-unknown-key]
         for st, row, usual, threshold in chosen
     ]
+
+
+def _quiet_ones(
+    user: Any,
+    batch: list[tuple],
+    as_of: dt.date,
+    posting: Posting | None,
+    quiet_days: int,
+) -> list[tuple[Strength, dict[str, Any], float | None, float]]:
+    """Of strong candidates (person, count, raw last start, weight, seniority) in rank order,
+    those silent for longer than both twice their rhythm and `quiet_days`, scored in full."""
+    rhythm = _rhythms(user, [item[0] for item in batch], as_of, posting)
+    out = []
+    for pid, n, last, w, seniority in batch:
+        last = instant(last)
+        st = score(person_id=pid, n=n, weight=w, last=last, as_of=as_of, seniority=seniority)
+        usual = rhythm.get(pid)
+        threshold = max(quiet_days, QUIET_RHYTHM_FACTOR * usual) if usual else quiet_days
+        if st["days_since"] > threshold:
+            out.append(
+                (st, {"person_id": pid, "n": n, "last": last, "weight": w}, usual, threshold)
+            )
+    return out
 
 
 def _participations(user: Any, ids: list[int], as_of: dt.date, posting: Posting | None) -> Any:
