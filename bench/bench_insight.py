@@ -2,14 +2,21 @@
 coverage matrix beside a hand-written SQL GROUP BY over the same rows, measured in the same run.
 
 The figures are computed as the demo login (head of mission: mission filter and clearance apply).
+The figure pages are then requested cold (the figure cache cleared before each request) by that
+user logged in, through Django's request handling (middleware, view, template; no HTTP server):
+`LEGATION_BENCH_INSIGHT_SAMPLES` requests each (default 200 on the small demo; 5 at the large
+size, where the whole-mission quiet list alone takes seconds per request).
 """
 
 # ruff: noqa: S608  (the baseline is hand-written SQL; its only inlined values are integers)
 from __future__ import annotations
 
 import datetime as dt
+import os
+import statistics
+import time
 
-from bench.common import Figure, Report, bench_home, engine, setup_django, timed
+from bench.common import Figure, Report, bench_home, engine, p95, setup_django, timed
 
 
 def run(size: str) -> Report:
@@ -109,4 +116,35 @@ def run(size: str) -> Report:
         lambda: figures.handover_brief(posting, user=user, as_of=as_of), target=None)  # fmt: skip
     add("quiet relationships (whole mission, home page)", lambda: figures.quiet_relationships(
         user, as_of=as_of, limit=8), target=None)  # fmt: skip
+    cold_pages(report, user, size)
     return report
+
+
+def cold_pages(report: Report, user, size: str) -> None:
+    """Each figure page as the logged-in user, the figure cache cleared before every request."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    samples = int(
+        os.environ.get("LEGATION_BENCH_INSIGHT_SAMPLES") or (200 if size == "small" else 5)
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    pages = [
+        ("tenure page", "/insight/"),
+        ("quiet page (the posting)", "/insight/quiet/"),
+        ("quiet page (whole mission)", "/insight/quiet/?posting=all"),
+        ("handover page", "/insight/handover/"),
+        ("home page's quiet box", "/home/quiet/"),
+    ]
+    for name, url in pages:
+        times = []
+        for _ in range(samples):
+            cache.clear()
+            start = time.perf_counter()
+            response = client.get(url, secure=True)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        median = statistics.median(times)
+        report.add(Figure(f"{name}, cold, logged in (median)", median, "ms", target="< 500 ms",
+                          ok=median < 500, note=f"p95 {p95(times):,.0f} ms of {samples} requests"))  # fmt: skip

@@ -20,6 +20,7 @@ at least four engagements, and the days since the last one exceed both twice its
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import itertools
 import math
 import re
@@ -28,7 +29,7 @@ from collections import defaultdict
 from typing import Any, TypedDict
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, FloatField, Max, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, FloatField, Max, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -326,14 +327,19 @@ def strengths(
     as_of: dt.date | None = None,
     posting: Posting | None = None,
     limit: int = 25,
+    activity: list[Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The strongest relationships (of one posting, or of everything visible), with reasons.
 
     Branch and bound: frequency and recency come from one GROUP BY; seniority (at most 30
     points) needs the person, so people are read only while they can still enter the top.
+    `activity`: that GROUP BY's raw rows when the caller already has them
+    (`person_activity(user, posting=posting, end=as_of, raw=True)`, as the handover brief
+    shares them with its quiet relationships).
     """
     as_of = as_of or timezone.localdate()
-    activity = person_activity(user, posting=posting, end=as_of, raw=True)
+    if activity is None:
+        activity = person_activity(user, posting=posting, end=as_of, raw=True)
     # Tens of thousands of rows share a few hundred weights and days: score each value once.
     # The bound takes the day in UTC, a day nearer than it may be in local time, so it never
     # falls below the exact score (computed below for the few read in full).
@@ -392,11 +398,7 @@ def explain(
     kinds: dict[int, dict[str, int]] = defaultdict(dict)
     # Driven from the people (their few engagements), not from every engagement in scope.
     for pid, kind, n in (
-        relationship_scope(user, posting=posting, end=as_of)
-        .filter(engagementparticipant__person_id__in=ids or [0])
-        .values_list("engagementparticipant__person_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
+        _participations(user, ids, as_of, posting).values_list("pid", "kind").annotate(n=Count("*"))
     ):
         kinds[pid][kind] = n
     out = []
@@ -449,6 +451,7 @@ def quiet_relationships(
     min_engagements: int = 4,
     quiet_days: int = QUIET_FLOOR_DAYS,
     posting: Posting | None = None,
+    activity: list[Any] | None = None,
 ) -> list[QuietRelationship]:
     """Strong relationships not engaged for longer than their usual rhythm, strongest first.
 
@@ -457,54 +460,82 @@ def quiet_relationships(
     engagements, both read only for the candidates.
     """
     cutoff = day_end(as_of - dt.timedelta(days=quiet_days))
-    activity = person_activity(
-        user, posting=posting, end=as_of, min_engagements=min_engagements, last_before=cutoff
-    )
-    # Standing is at most frequency + 30 (seniority): only candidates that bound lets through
-    # have their title and office read (a few columns, in large chunks), and only the strong
-    # ones, strongest first, have their rhythm read, a batch at a time until the list is full.
-    candidates = [
-        row
-        for row in activity
-        if frequency_points(row["weight"]) + SENIORITY_POINTS >= STRONG_STANDING
-    ]
-    people_qs = Person.objects.visible_to(user)
-    titles: dict[int, tuple[str, str]] = {}
-    ids = [row["person_id"] for row in candidates]
-    # `or [0]`: the queries run even with no candidate, so a page's query count does not
-    # depend on the data (tests/web/test_query_counts.py).
-    for i in range(0, max(len(ids), 1), SENIORITY_CHUNK):
-        chunk = ids[i : i + SENIORITY_CHUNK] or [0]
-        for pk, title, office in people_qs.filter(pk__in=chunk).values_list(
-            "pk", "title", "office"
-        ):
-            titles[pk] = (title, office)
-    strong = []
-    for row in candidates:
-        if row["person_id"] not in titles:
-            continue  # not visible to this user
-        st = score(
-            person_id=row["person_id"],
-            n=row["n"],
-            weight=row["weight"],
-            last=row["last"],
-            as_of=as_of,
-            seniority=seniority_of(*titles[row["person_id"]]),
+    # Raw rows (person id, count, last start as the database hands it back, weight): tens of
+    # thousands for a whole mission, of which only the few examined are converted.
+    if activity is None:
+        activity = person_activity(
+            user,
+            posting=posting,
+            end=as_of,
+            min_engagements=min_engagements,
+            last_before=cutoff,
+            raw=True,
         )
-        if st["standing"] >= STRONG_STANDING:
-            strong.append((st, row))
-    strong.sort(key=lambda item: (-item[0]["standing"], -item[0]["weight"], item[0]["person_id"]))
+    else:
+        # Every person's raw rows (`person_activity(..., raw=True)` without its conditions,
+        # shared with `strengths`): the same conditions, applied here.
+        activity = [
+            row for row in activity if row[1] >= min_engagements and instant(row[2]) < cutoff
+        ]
+    # Standing is frequency + seniority, and seniority is at most 30 points: candidates are read
+    # strongest bound (frequency + 30) first, their titles and offices a chunk at a time. A
+    # candidate whose exact standing beats every bound not yet read can no longer be overtaken:
+    # those are examined (scored in full, their rhythm read) in rank order, a batch at a time,
+    # until the list is full. So neither every candidate's title nor every strong one's rhythm
+    # is read; the list is the one ranking all of them would give. Frequency is computed once
+    # per distinct weight.
+    freq: dict[Any, float] = {}
+    candidates = []
+    for pid, n, last, w in activity:
+        f = freq.get(w)
+        if f is None:
+            f = freq[w] = frequency_points(float(w))
+        if f + SENIORITY_POINTS >= STRONG_STANDING:
+            candidates.append((f + SENIORITY_POINTS, pid, n, last, float(w), f))
+    candidates.sort(key=lambda c: -c[0])
+    people_qs = Person.objects.visible_to(user)
+    # (rank key, the candidate): the rank key is that of the list (standing, then the weight
+    # as `score` rounds it, then the person), computed without the dates `score` converts,
+    # which only the candidates examined need.
+    pending: list[tuple[tuple, tuple]] = []
     chosen: list[tuple[Strength, dict[str, Any], float | None, float]] = []
-    for i in range(0, max(len(strong), 1), RHYTHM_BATCH):
-        if len(chosen) >= limit:
-            break
-        batch = strong[i : i + RHYTHM_BATCH]
-        rhythm = _rhythms(user, [st["person_id"] for st, _ in batch], as_of, posting)
-        for st, row in batch:
-            usual = rhythm.get(st["person_id"])
-            threshold = max(quiet_days, QUIET_RHYTHM_FACTOR * usual) if usual else quiet_days
-            if st["days_since"] > threshold:
-                chosen.append((st, row, usual, threshold))
+    read = 0
+    titles_read = examined = False
+    while len(chosen) < limit:
+        # Scores are rounded to a tenth: an unread candidate's standing is at most its bound
+        # plus 0.05, so a standing above that ranks before every unread candidate.
+        bound = candidates[read][0] + 0.05 if read < len(candidates) else -math.inf
+        ready = []
+        while pending and -pending[0][0][0] > bound and len(ready) < RHYTHM_BATCH:
+            ready.append(heapq.heappop(pending)[1])
+        if ready:
+            examined = True
+            chosen.extend(_quiet_ones(user, ready, as_of, posting, quiet_days))
+            continue
+        if read < len(candidates) or not titles_read:
+            # `or [0]`: the queries run even with no candidate, so a page's query count does
+            # not depend on the data (tests/web/test_query_counts.py).
+            titles_read = True
+            chunk = candidates[read : read + SENIORITY_CHUNK]
+            read += len(chunk)
+            titles = {
+                pk: seniority_of(title, office)
+                for pk, title, office in people_qs.filter(
+                    pk__in=[c[1] for c in chunk] or [0]
+                ).values_list("pk", "title", "office")
+            }
+            for _bound, pid, n, last, w, f in chunk:
+                seniority = titles.get(pid)
+                if seniority is None:
+                    continue  # not visible to this user
+                standing = round(f + SENIORITY_POINTS * seniority[0], 1)
+                if standing >= STRONG_STANDING:
+                    key = (-standing, -round(w, 1), pid)
+                    heapq.heappush(pending, (key, (pid, n, last, w, seniority)))
+            continue
+        if not examined:
+            _quiet_ones(user, [], as_of, posting, quiet_days)
+        break
     chosen = chosen[:limit]
     people = people_qs.in_bulk([st["person_id"] for st, *_ in chosen] or [0])
     return [
@@ -524,6 +555,51 @@ def quiet_relationships(
     ]
 
 
+def _quiet_ones(
+    user: Any,
+    batch: list[tuple],
+    as_of: dt.date,
+    posting: Posting | None,
+    quiet_days: int,
+) -> list[tuple[Strength, dict[str, Any], float | None, float]]:
+    """Of strong candidates (person, count, raw last start, weight, seniority) in rank order,
+    those silent for longer than both twice their rhythm and `quiet_days`, scored in full."""
+    rhythm = _rhythms(user, [item[0] for item in batch], as_of, posting)
+    out = []
+    for pid, n, last, w, seniority in batch:
+        last = instant(last)
+        st = score(person_id=pid, n=n, weight=w, last=last, as_of=as_of, seniority=seniority)
+        usual = rhythm.get(pid)
+        threshold = max(quiet_days, QUIET_RHYTHM_FACTOR * usual) if usual else quiet_days
+        if st["days_since"] > threshold:
+            out.append(
+                (st, {"person_id": pid, "n": n, "last": last, "weight": w}, usual, threshold)
+            )
+    return out
+
+
+def _participations(user: Any, ids: list[int], as_of: dt.date, posting: Posting | None) -> Any:
+    """One row per engagement of `relationship_scope(user, posting=posting, end=as_of)` and
+    participant among `ids`, with `pid` (the person), `kind` and `start`, unordered.
+
+    One posting's are its person rows in the per-posting table (each person one range of its
+    covering index: the posting, the facet, the person, then the start); the whole mission's
+    are the engagements joined to their participants.
+    """
+    ids = ids or [0]
+    if posting is not None:
+        return (
+            posting_activity(user, posting, PostingActivity.Facet.PERSON, end=as_of)
+            .filter(kind__in=RELATIONSHIP_KINDS, item_id__in=ids)
+            .annotate(pid=F("item_id"))
+        )
+    return (
+        relationship_scope(user, end=as_of)
+        .filter(engagementparticipant__person_id__in=ids)
+        .annotate(pid=F("engagementparticipant__person_id"))
+    )
+
+
 def _rhythms(
     user: Any, ids: list[int], as_of: dt.date, posting: Posting | None
 ) -> dict[int, float]:
@@ -531,10 +607,9 @@ def _rhythms(
     dates: dict[int, list[dt.date]] = defaultdict(list)
     # Driven from the people (their few engagements), not from every engagement in scope.
     rows = (
-        relationship_scope(user, posting=posting, end=as_of)
-        .filter(engagementparticipant__person_id__in=ids or [0])
-        .values_list("engagementparticipant__person_id", "start")
-        .order_by("engagementparticipant__person_id", "start")
+        _participations(user, ids, as_of, posting)
+        .values_list("pid", "start")
+        .order_by("pid", "start")
     )
     for pid, start in rows:
         dates[pid].append(local_date(start))
