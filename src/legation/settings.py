@@ -14,6 +14,8 @@ LEGATION_MEDIA_ROOT  the folder of stored files (default $LEGATION_HOME/media; o
                     every server of an installation: docs/storage.md)
 LEGATION_STORAGE_BACKEND, LEGATION_STORAGE_OPTIONS  another Django storage backend (dotted path)
                     and its options (a JSON object), e.g. django-storages' S3 (docs/storage.md)
+LEGATION_UPLOADS_ROOT  imports awaiting confirmation (default $LEGATION_HOME/uploads; shared by
+                    several servers: docs/storage.md)
 LEGATION_CACHE_URL  the cache: "" or locmem:// (per process, the default), db:// (the database's
                     cache table), redis://HOST:PORT/DB (docs/storage.md)
 """
@@ -273,6 +275,10 @@ STORAGE_BACKEND = (
 STORAGE_OPTIONS = json.loads(os.environ.get("LEGATION_STORAGE_OPTIONS") or "{}")
 if not isinstance(STORAGE_OPTIONS, dict):
     raise ValueError("LEGATION_STORAGE_OPTIONS must be a JSON object")
+# Imports waiting for confirmation (legation.intake.uploads): private, never in the store; with
+# several servers, a folder they share (or a load balancer that keeps a user on one server).
+# None: $LEGATION_HOME/uploads.
+UPLOADS_ROOT = os.environ.get("LEGATION_UPLOADS_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": STORAGE_BACKEND, "OPTIONS": STORAGE_OPTIONS},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

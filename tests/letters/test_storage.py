@@ -262,3 +262,22 @@ def test_a_worker_starting_leaves_alone_a_run_another_live_worker_holds(
     assert jobs.recover_interrupted() == 1
     job.refresh_from_db()
     assert (job.run_status, job.run_error) == (RunStatus.FAILED, jobs.INTERRUPTED)
+
+
+def test_the_word_template_command_stores_shows_and_removes_it(object_store, tmp_path, embassy):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "ours.docx"
+    path.write_bytes(_docx())
+    out = io.StringIO()
+    call_command("letters", "word-template", str(path), "--mission", embassy.ref, stdout=out)
+    name = f"templates/word/{embassy.ref}.docx"
+    assert object_store.exists(name) and _read(name) == path.read_bytes()
+    call_command("letters", "word-template", "--mission", embassy.ref, stdout=out)
+    assert out.getvalue().splitlines()[-1] == f"{embassy.ref}: {name}"
+    path.write_bytes(b"not a Word file")
+    with pytest.raises(CommandError):
+        call_command("letters", "word-template", str(path), "--mission", embassy.ref)
+    assert _read(name) != b"not a Word file"  # the stored one is kept
+    call_command("letters", "word-template", "--remove", "--mission", embassy.ref, stdout=out)
+    assert not object_store.exists(name)

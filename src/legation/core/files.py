@@ -67,7 +67,8 @@ def removed_if_rolled_back() -> Iterator[None]:
 def _local(storage: Any = None) -> FileSystemStorage | None:
     """The storage itself when it is a folder on this machine (it has paths), else None."""
     storage = storage or default_storage
-    return storage if isinstance(getattr(storage, "_wrapped", storage), FileSystemStorage) else None
+    # isinstance sees through default_storage (a lazy object) to the configured class.
+    return storage if isinstance(storage, FileSystemStorage) else None
 
 
 def _remove_empty_folder(name: str) -> None:
@@ -107,7 +108,7 @@ def save_file(name: str, source: str | Path | bytes | IO[bytes], *, link: bool =
 
         saved = storage.save(name, ContentFile(source))
     else:
-        saved = storage.save(name, File(source))
+        saved = storage.save(name, File(source, name=os.path.basename(name)))
     placed(saved)
     return saved
 

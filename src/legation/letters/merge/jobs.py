@@ -188,11 +188,17 @@ def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> s
     """
     running = _RunLock(job_id)
     running.take(wait=True)
+    try:
+        return _run(job_id, user_id, workers)
+    finally:
+        running.release()
+
+
+def _run(job_id: int, user_id: int, workers: int | None) -> str:
     claimed = MergeJob.objects.filter(pk=job_id, run_status=RunStatus.QUEUED).update(
         run_status=RunStatus.RUNNING, run_started=timezone.now(), progress_done=0
     )
     if not claimed:
-        running.release()
         return "not queued"
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     job = MergeJob.objects.get(pk=job_id)
@@ -221,7 +227,6 @@ def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> s
         return RunStatus.FAILED
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
-        running.release()
     # Recorded: the run is done even if the zip cannot be written now (the download rebuilds it).
     try:
         name = write_zip(job, user)
