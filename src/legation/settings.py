@@ -21,11 +21,20 @@ LEGATION_LOG_FORMAT "json" for one JSON object per line on stderr, else "text" (
 LEGATION_LOG_LEVEL  default INFO
 LEGATION_REQUEST_LOG "1" for a line per request (method, path, status, duration, user id); on by
                     default with the JSON format
+LEGATION_MEDIA_ROOT  the folder of stored files (default $LEGATION_HOME/media; one folder shared by
+                    every server of an installation: docs/storage.md)
+LEGATION_STORAGE_BACKEND, LEGATION_STORAGE_OPTIONS  another Django storage backend (dotted path)
+                    and its options (a JSON object), e.g. django-storages' S3 (docs/storage.md)
+LEGATION_UPLOADS_ROOT  imports awaiting confirmation (default $LEGATION_HOME/uploads; shared by
+                    several servers: docs/storage.md)
+LEGATION_CACHE_URL  the cache: "" or locmem:// (per process, the default), db:// (the database's
+                    cache table), redis://HOST:PORT/DB (docs/storage.md)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import secrets
 from pathlib import Path
@@ -187,6 +196,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # embedded set-up needs no extra server; `legation serve` and `legation demo` start the worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+
+def _cache(url: str) -> dict:
+    """The cache LEGATION_CACHE_URL names. Per process by default: every cached figure's key holds
+    the ledger's version, so a process never serves a figure an edit elsewhere made stale; a
+    shared cache (the database's table, Redis) lets several processes and servers share them."""
+    scheme, _, rest = url.partition("://")
+    scheme = scheme.lower()
+    if scheme in ("", "locmem"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest.strip("/") or "legation_cache",
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ValueError(f"LEGATION_CACHE_URL: unknown cache {scheme!r} (locmem, db, redis)")
+
+
+CACHE_URL = os.environ.get("LEGATION_CACHE_URL", "").strip()
+CACHES = {"default": _cache(CACHE_URL)}
+
 # Letters: every untrusted template renders in a separate process, stopped at these limits per
 # letter (docs/letters.md, "Rendering limits").
 LETTER_RENDER_CPU_SECONDS = float(os.environ.get("LEGATION_RENDER_CPU_SECONDS", "2"))
@@ -282,9 +315,23 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = LEGATION_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-MEDIA_ROOT = LEGATION_HOME / "media"
+# Every stored file (letters, imported messages, attachments, merge zips, emblems, the missions'
+# Word templates) goes through the default storage (legation.core.files, docs/storage.md): a
+# folder by default, shared by every server of an installation (LEGATION_MEDIA_ROOT), or any
+# Django storage backend, e.g. django-storages' S3 (LEGATION_STORAGE_BACKEND and its options).
+MEDIA_ROOT = Path(os.environ.get("LEGATION_MEDIA_ROOT") or LEGATION_HOME / "media").expanduser()
+STORAGE_BACKEND = (
+    os.environ.get("LEGATION_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"
+)
+STORAGE_OPTIONS = json.loads(os.environ.get("LEGATION_STORAGE_OPTIONS") or "{}")
+if not isinstance(STORAGE_OPTIONS, dict):
+    raise ValueError("LEGATION_STORAGE_OPTIONS must be a JSON object")
+# Imports waiting for confirmation (legation.intake.uploads): private, never in the store; with
+# several servers, a folder they share (or a load balancer that keeps a user on one server).
+# None: $LEGATION_HOME/uploads.
+UPLOADS_ROOT = os.environ.get("LEGATION_UPLOADS_ROOT") or None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": STORAGE_BACKEND, "OPTIONS": STORAGE_OPTIONS},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

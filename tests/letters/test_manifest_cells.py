@@ -6,9 +6,6 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
-
-from django.conf import settings
 
 from legation.letters.compose.letter_template import find_template
 from legation.letters.merge import jobs
@@ -30,7 +27,9 @@ def test_the_job_zip_manifest_quotes_a_name_a_spreadsheet_would_run(
         posting=posting, letter_date=LETTER_DATE,
     )  # fmt: skip
     name = jobs.write_zip(job, letters_officer)
-    with zipfile.ZipFile(Path(settings.MEDIA_ROOT) / name) as archive:
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as fh, zipfile.ZipFile(fh) as archive:
         manifest = archive.read("manifest.csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(manifest)))
     assert [r["status"] for r in rows] == ["not approved"]

@@ -196,7 +196,7 @@ def test_an_interrupted_run_is_marked_failed_discarded_and_can_run_again(
     officer_client.post(f"/letters/jobs/{job.pk}/approve-all/")
     assert job.rows.get().approved
     MergeJob.objects.filter(pk=job.pk).update(run_status=RunStatus.RUNNING, progress_total=1)
-    partial = jobs.job_folder(job) / "run"
+    partial = jobs.run_folder(job)
     partial.mkdir(parents=True)
     (partial / "carter-jimmy-1.pdf").write_bytes(b"%PDF half")
     assert jobs.recover_interrupted() == 1

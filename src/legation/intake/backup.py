@@ -6,7 +6,8 @@ The archive is a zip file:
                              migrations of every app, and per table its columns, row count and
                              the SHA-256 of its data file
     data/<app.model>.jsonl   one JSON array per row, values in the manifest's column order
-    media/<name>             every file a FileField names (attachments, letters)
+    media/<name>             every stored file a FileField names (attachments, letters), the
+                             missions' Word templates and emblems (templates/…)
 
 Values are written in an engine-neutral form (datetimes in UTC ISO 8601, decimals and UUIDs as
 text, durations as Django's duration string, content types and permissions by natural key,
@@ -43,6 +44,8 @@ from django.utils.duration import duration_string
 
 from legation.core.db import bulk
 from legation.core.dbcopy import private_copy
+from legation.core.files import walk
+from legation.core.models import Mission
 
 FORMAT = "legation-backup"
 VERSION = 1
@@ -191,6 +194,13 @@ def _media_names() -> set[str]:
                     f.attname, flat=True
                 )
                 names.update(n for n in qs if n)
+    # Stored files rows name by convention, not by a FileField: the missions' Word templates
+    # (letters.merge.production.WORD_TEMPLATES) and emblems named by a storage name.
+    names.update(walk("templates"))
+    emblems = Mission.objects.exclude(letterhead_emblem="").values_list(
+        "letterhead_emblem", flat=True
+    )
+    names.update(n for n in emblems if not PurePosixPath(n).is_absolute() and ".." not in n)
     return names
 
 

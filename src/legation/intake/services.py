@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -92,14 +91,14 @@ def _check_links(actor: Any, mission: Mission, rows: Sequence[NewEngagement]) ->
 
 
 def store_file(content: bytes, filename: str, folder: str = "attachments") -> tuple[str, str, bool]:
-    """Keep a file under MEDIA_ROOT by its checksum: (name, sha256, newly written)."""
+    """Keep a file in storage by its checksum: (name, sha256, newly written)."""
     digest = hashlib.sha256(content).hexdigest()
     suffix = "".join(c for c in filename.rsplit(".", 1)[-1][:8] if c.isalnum()) or "bin"
     name = f"{folder}/{digest[:2]}/{digest}.{suffix.lower()}"
     if default_storage.exists(name):
         return name, digest, False
     saved = default_storage.save(name, ContentFile(content))
-    placed(Path(default_storage.path(saved)))
+    placed(saved)
     return saved, digest, True
 
 

@@ -42,7 +42,10 @@ def max_age() -> int:
 
 
 def root() -> Path:
-    path = Path(settings.LEGATION_HOME) / "uploads"
+    """$LEGATION_HOME/uploads, or LEGATION_UPLOADS_ROOT: with several servers behind a load
+    balancer, a folder they share (the preview and its confirmation may reach different servers),
+    never inside the store of files (docs/storage.md)."""
+    path = Path(getattr(settings, "UPLOADS_ROOT", None) or Path(settings.LEGATION_HOME) / "uploads")
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

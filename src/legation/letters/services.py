@@ -1,27 +1,24 @@
 """Writes of the letters app: segments, and letters recorded as sent.
 
 A letter sent is an engagement of kind "letter sent" on the recipient's timeline, staffed by the
-sender's posting, with a ``LetterRecord`` holding the file (under MEDIA_ROOT), the template and the
+sender's posting, with a ``LetterRecord`` holding the file (in storage), the template and the
 file's SHA-256. One letter goes through ``engagement_create``; a merge records all its letters in
 bulk, in one transaction and one audited operation (historical rows included), because a merge of
-thousands would otherwise spend more time recording than typesetting. Files are placed under
-MEDIA_ROOT inside that transaction; if it is rolled back, they are deleted again
+thousands would otherwise spend more time recording than typesetting. Files are saved in storage
+(``core.files``) inside that transaction; if it is rolled back, they are deleted again
 (``core.files.removed_if_rolled_back``), so no file is left that no record names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from legation.core import audit
 from legation.core.deletion import refuse_hidden_dependants
-from legation.core.files import placed, removed_if_rolled_back
+from legation.core.files import removed_if_rolled_back, save_file
 from legation.core.models import Mission, Sensitivity
 from legation.core.services import require_visible, writing
 from legation.engagements.models import (
@@ -111,16 +108,9 @@ class SentLetter:
 
 
 def _media_copy(source: str, folder: str) -> str:
-    """Place the file under MEDIA_ROOT (a hard link when possible); returns the storage name."""
-    name = f"letters/{folder}/{Path(source).name}"
-    target = Path(settings.MEDIA_ROOT) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    placed(target)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-    return name
+    """Save the file in storage (a hard link into a folder storage when possible); returns the
+    storage name, reported as placed (deleted again if the recording rolls back)."""
+    return save_file(f"letters/{folder}/{Path(source).name}", source, link=True)
 
 
 def _folder(day: dt.date) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from legation.core import files
 from legation.core.services import visible_or_404
 from legation.letters.compose.sandbox import LetterTemplateError
 from legation.letters.forms import JobForm, template_names
@@ -350,11 +350,11 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not jobs.whole_job_visible(job, request.user):  # the zip holds all of it
         raise Http404
-    path = Path(settings.MEDIA_ROOT) / job.result_file if job.result_file else None
-    if path is None or not path.is_file():
-        path = Path(settings.MEDIA_ROOT) / jobs.write_zip(job, request.user)
+    stored = job.result_file
+    if not files.exists(stored):  # not written (the storage was down), or removed: built again
+        stored = jobs.write_zip(job, request.user)
     name = f"letters-{slugify(job.template_name)}-{job.pk}.zip"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(files.open_file(stored), as_attachment=True, filename=name)
 
 
 SENT_TYPES = {
@@ -370,12 +370,11 @@ def letter_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The file of a letter sent (the recipient's timeline links it): only to users who may see
     the letter's record, which is as sensitive as its engagement; "not found" to anyone else."""
     record = visible_or_404(LetterRecord.objects, request.user, pk)
-    path = Path(settings.MEDIA_ROOT) / record.file.name
-    if not record.file.name or not path.is_file():
+    if not files.exists(record.file.name):
         raise Http404
     return FileResponse(
-        path.open("rb"),
+        files.open_file(record.file.name),
         as_attachment=record.format != "pdf",
-        filename=path.name,
+        filename=Path(record.file.name).name,
         content_type=SENT_TYPES.get(record.format, "application/octet-stream"),
     )

@@ -17,12 +17,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from legation.core.files import local_copy
 from legation.core.models import Mission, Sensitivity
 from legation.engagements.models import Engagement, Fact, Kind, Posting
 from legation.insight.figures import posting_figures
@@ -288,10 +288,12 @@ def mission_facts(mission: Mission, actor: Any) -> list[Fact]:
 def mission_layout(mission: Mission) -> Layout:
     emblem = ""
     if mission.letterhead_emblem:
-        path = Path(mission.letterhead_emblem)
+        # A stored file's name (docs/storage.md), or an absolute path the operator keeps on
+        # every server; Typst reads a real file, so a stored one is given as its local copy.
+        path: Path | None = Path(mission.letterhead_emblem)
         if not path.is_absolute():
-            path = Path(settings.MEDIA_ROOT) / path
-        emblem = str(path) if path.is_file() else ""
+            path = local_copy(mission.letterhead_emblem)
+        emblem = str(path) if path is not None and path.is_file() else ""
     return Layout(
         letterhead_zh=mission.name_zh,
         letterhead_en=mission.name_en,

@@ -15,11 +15,13 @@ is picked up by the next worker (it resumes).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -30,13 +32,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.timezone import now
 from django.utils.translation import gettext, ngettext
 from django_tasks import task
 
-from legation.core import access
+from legation.core import access, files
 from legation.core.audit import audit
 from legation.core.services import writing
 from legation.core.spreadsheets import safe_cell
@@ -58,10 +60,18 @@ INTERRUPTED = "interrupted"
 KEEP_RENDERERS_SECONDS = 300.0
 
 
-def job_folder(job: MergeJob | int) -> Path:
-    """Where a job's run writes (MEDIA_ROOT/letters/jobs/<id>/)."""
+def job_folder(job: MergeJob | int) -> str:
+    """Where a job's zip is stored (the storage folder letters/jobs/<id>)."""
     pk = job if isinstance(job, int) else job.pk
-    return Path(settings.MEDIA_ROOT) / "letters" / "jobs" / str(pk)
+    return f"letters/jobs/{pk}"
+
+
+def run_folder(job: MergeJob | int) -> Path:
+    """Where a job's run typesets its letters on this machine ($LEGATION_HOME/tmp/jobs/<id>/):
+    a real folder for the renderers, emptied when the run ends; the letters recorded are saved in
+    storage from there."""
+    pk = job if isinstance(job, int) else job.pk
+    return Path(settings.LEGATION_HOME) / "tmp" / "jobs" / str(pk)
 
 
 def merge_job_start(*, actor: Any, job: MergeJob) -> MergeJob:
@@ -170,7 +180,21 @@ atexit.register(_kept.close_idle)
 
 
 def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> str:
-    """Produce a queued job: typeset, record in one transaction, zip. Returns the run status."""
+    """Produce a queued job: typeset, record in one transaction, zip. Returns the run status.
+
+    The claim is one conditional UPDATE (queued -> running): of two workers handed the same job,
+    exactly one changes the row and runs it. It is made holding the job's run lock, so no worker
+    starting meanwhile takes the run for an interrupted one.
+    """
+    running = _RunLock(job_id)
+    running.take(wait=True)
+    try:
+        return _run(job_id, user_id, workers)
+    finally:
+        running.release()
+
+
+def _run(job_id: int, user_id: int, workers: int | None) -> str:
     claimed = MergeJob.objects.filter(pk=job_id, run_status=RunStatus.QUEUED).update(
         run_status=RunStatus.RUNNING, run_started=timezone.now(), progress_done=0
     )
@@ -178,7 +202,7 @@ def run_merge_job(job_id: int, user_id: int, *, workers: int | None = None) -> s
         return "not queued"
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     job = MergeJob.objects.get(pk=job_id)
-    out_dir = job_folder(job) / "run"
+    out_dir = run_folder(job)
     shutil.rmtree(out_dir, ignore_errors=True)
 
     def progress(done: int, total: int) -> None:
@@ -260,42 +284,91 @@ def write_zip(job: MergeJob, user: Any) -> str:
     import csv
     import io
 
-    folder = job_folder(job)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"letters-{job.pk}.zip"
-    tmp = target.with_suffix(".zip.part")
+    target = f"{job_folder(job)}/letters-{job.pk}.zip"
     records = {r.person_id: r for r in LetterRecord.objects.visible_to(user).filter(job_id=job.pk)}
     manifest = io.StringIO()
     out = csv.writer(manifest)
     out.writerow(["person_id", "name", "language", "status", "file", "sha256", "engagement_id"])
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
-        rows = MergeRow.objects.visible_to(user).filter(job_id=job.pk).select_related("person")
-        for row in rows:
-            record = records.get(row.person_id)
-            if record is not None:
-                arcname = Path(record.file.name).name
-                archive.write(Path(settings.MEDIA_ROOT) / record.file.name, arcname)
-                status, sha = "sent", record.checksum
-            else:
-                arcname, sha = "", ""
-                status = "not approved" if not row.approved else "not produced"
-                if row.channel_missing:
-                    status = "skipped: no address for the channel"
-            out.writerow(
-                safe_cell(v)
-                for v in (
-                    row.person_id,
-                    row.person.full_name,
-                    row.language,
-                    status,
-                    arcname,
-                    sha,
-                    row.engagement_id or "",
+    # Built in a temporary file on this machine, then saved in storage in one piece.
+    with tempfile.TemporaryFile(dir=_tmp()) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+            rows = MergeRow.objects.visible_to(user).filter(job_id=job.pk).select_related("person")
+            for row in rows:
+                record = records.get(row.person_id)
+                if record is not None:
+                    arcname = Path(record.file.name).name
+                    with (
+                        files.open_file(record.file.name) as src,
+                        archive.open(arcname, "w", force_zip64=True) as dst,
+                    ):
+                        shutil.copyfileobj(src, dst)
+                    status, sha = "sent", record.checksum
+                else:
+                    arcname, sha = "", ""
+                    status = "not approved" if not row.approved else "not produced"
+                    if row.channel_missing:
+                        status = "skipped: no address for the channel"
+                out.writerow(
+                    safe_cell(v)
+                    for v in (
+                        row.person_id,
+                        row.person.full_name,
+                        row.language,
+                        status,
+                        arcname,
+                        sha,
+                        row.engagement_id or "",
+                    )
                 )
-            )
-        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
-    os.replace(tmp, target)
-    return str(target.relative_to(settings.MEDIA_ROOT))
+            archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+        tmp.seek(0)
+        return files.replace_file(target, tmp)
+
+
+def _tmp() -> Path:
+    path = Path(settings.LEGATION_HOME) / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class _RunLock:
+    """Held by the worker producing a job, for as long as it runs: on PostgreSQL a session
+    advisory lock on the job, which the server lets go of when the worker's connection ends (a
+    worker killed mid-run). Another worker starting meanwhile (`recover_interrupted`) sees the
+    lock taken and leaves the run alone; it settles only runs no live worker holds.
+
+    On SQLite (one machine, one worker beside `legation serve`) there is nothing to hold:
+    a run left running when a worker starts is one whose worker has died.
+    """
+
+    KEY = 0x6C6567  # "leg": the first half of the two-key lock, the job id the second
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.held = False
+
+    def _call(self, fn: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {fn}(%s, %s)", [self.KEY, self.job_id])
+            return bool(cursor.fetchone()[0])
+
+    def take(self, *, wait: bool = False) -> bool:
+        """Take the lock (True), or find it held by another session (False); with `wait`,
+        wait for it."""
+        if connection.vendor != "postgresql":
+            return True
+        if wait:
+            self._call("pg_advisory_lock")
+            self.held = True
+        else:
+            self.held = self._call("pg_try_advisory_lock")
+        return self.held
+
+    def release(self) -> None:
+        if self.held:
+            with contextlib.suppress(Exception):
+                self._call("pg_advisory_unlock")
+            self.held = False
 
 
 def recover_interrupted() -> int:
@@ -306,7 +379,20 @@ def recover_interrupted() -> int:
     """
     count = 0
     for job in MergeJob.objects.filter(run_status=RunStatus.RUNNING):
-        shutil.rmtree(job_folder(job) / "run", ignore_errors=True)
+        lock = _RunLock(job.pk)
+        if not lock.take():  # a live worker (of this server or another) is producing it
+            continue
+        try:
+            count += _settle(job)
+        finally:
+            lock.release()
+    return count
+
+
+def _settle(job: MergeJob) -> int:
+    job = MergeJob.objects.filter(pk=job.pk, run_status=RunStatus.RUNNING).first()
+    if job is not None:
+        shutil.rmtree(run_folder(job), ignore_errors=True)
         if job.status == MergeJob.Status.PRODUCED and job.created_by is not None:
             name = write_zip(job, job.created_by)
             _set(job.pk, run_status=RunStatus.DONE, result_file=name, run_finished=timezone.now())
@@ -317,8 +403,8 @@ def recover_interrupted() -> int:
                 run_error=INTERRUPTED,
                 run_finished=timezone.now(),
             )
-        count += 1
-    return count
+        return 1
+    return 0  # finished meanwhile
 
 
 def start_worker() -> subprocess.Popen:

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from legation.core.access import require
-from legation.core.files import removed_if_rolled_back
+from legation.core.files import local_copy, removed_if_rolled_back, replace_file
 from legation.core.models import Sensitivity
 from legation.core.signals import security_event
 from legation.core.spreadsheets import safe_cell
@@ -84,10 +85,39 @@ class MergeResult:
         return [o for o in self.outcomes if o.status.startswith("error")]
 
 
+# A mission's own Word template is a stored file (docs/storage.md), so every server and worker
+# reads the same one; `legation letters word-template` saves or removes it.
+WORD_TEMPLATES = "templates/word"
+
+
+def word_template_name(mission: Any) -> str:
+    return f"{WORD_TEMPLATES}/{mission.ref}.docx"
+
+
 def docx_template_for(posting: Posting) -> str:
-    """The mission's Word template ($LEGATION_HOME/letters/<MISSION REF>.docx), else the default."""
+    """A real file holding the mission's Word template (stored as templates/word/<MISSION
+    REF>.docx), else "" for the default. A file left at $LEGATION_HOME/letters/<MISSION REF>.docx
+    by an older legation is still read while nothing is stored (one server only: save it with
+    `legation letters word-template` to share it)."""
+    stored = local_copy(word_template_name(posting.mission))
+    if stored is not None:
+        return str(stored)
     own = Path(settings.LEGATION_HOME) / "letters" / f"{posting.mission.ref}.docx"
     return str(own) if own.is_file() else ""
+
+
+def word_template_save(mission: Any, data: bytes | None) -> str:
+    """Store (or, with None, remove) the mission's Word template; returns its storage name.
+    The file is checked as the renderer will read it (size, members, a zip at all)."""
+    from legation.letters.render.word import check_zip
+
+    name = word_template_name(mission)
+    if data is None:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        return name
+    check_zip(data, f"{mission.ref}.docx")
+    return replace_file(name, data)
 
 
 def has_channel(person: Person, fmt: str) -> bool:
@@ -295,7 +325,7 @@ def _produce(
     if not draft and sent:
         # One transaction for the letters and whatever the caller records with them (a review
         # job's status), so an interruption leaves either all of it or none: if it is rolled
-        # back, the files placed under MEDIA_ROOT go too.
+        # back, the files saved in storage go too.
         with removed_if_rolled_back(), transaction.atomic():
             engagements = services.letters_record_bulk(
                 actor=actor,

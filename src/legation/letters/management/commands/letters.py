@@ -97,6 +97,14 @@ class Command(LegationCommand):
         templates.add_argument("version", nargs="?", type=int, help="restore: the version")
         templates.add_argument("--mission", help="mission ref (default: the sender's)")
         templates.add_argument("--as", dest="as_user", metavar="USER")
+        word = sub.add_parser(
+            "word-template",
+            help="store (or show, or remove) a mission's Word template for .docx letters",
+        )
+        word.add_argument("file", nargs="?", help="the .docx to store (none: say what is stored)")
+        word.add_argument("--mission", help="mission ref (default: the sender's)")
+        word.add_argument("--remove", action="store_true", help="back to the default template")
+        word.add_argument("--as", dest="as_user", metavar="USER")
         segment = sub.add_parser("segment", help="save, list or delete segments")
         segment.add_argument("segment_action", choices=("list", "save", "delete", "show"))
         segment.add_argument("name", nargs="?")
@@ -107,7 +115,7 @@ class Command(LegationCommand):
 
     def run(self, actor: Any, **options: Any) -> None:
         try:
-            getattr(self, f"do_{options['action']}")(actor, options)
+            getattr(self, "do_" + options["action"].replace("-", "_"))(actor, options)
         except (LetterTemplateError, SegmentError, PdfError, DocxError) as exc:
             raise CommandError(str(exc)) from None
 
@@ -366,6 +374,29 @@ class Command(LegationCommand):
         except OSError as exc:
             raise CommandError(f"--personal-csv: cannot read {path}: {exc.strerror}.") from None
         return out
+
+    def do_word_template(self, actor: Any, options: dict[str, Any]) -> None:
+        """The mission's Word template, kept in storage so every server uses the same one."""
+        from django.core.files.storage import default_storage
+
+        from legation.letters.merge.production import word_template_name, word_template_save
+
+        access.require(actor, "core.change_mission")
+        mission = self._mission(actor, options)
+        if options.get("remove"):
+            word_template_save(mission, None)
+            self.stdout.write(f"{mission.ref}: the default Word template again.")
+        elif options.get("file"):
+            try:
+                data = Path(options["file"]).read_bytes()
+            except OSError as exc:
+                raise CommandError(f"{options['file']}: {exc.strerror}.") from None
+            name = word_template_save(mission, data)
+            self.stdout.write(f"{mission.ref}: Word template stored as {name}.")
+        else:
+            name = word_template_name(mission)
+            stored = default_storage.exists(name)
+            self.stdout.write(f"{mission.ref}: {name if stored else 'the default Word template'}")
 
     def do_segment(self, actor: Any, options: dict[str, Any]) -> None:
         action, name = options["segment_action"], options.get("name")
