@@ -92,6 +92,9 @@ def run(size: str) -> Report:
         groups[g] = groups.get(g, 0) + size_
     for g, size_ in sorted(groups.items(), key=lambda kv: -kv[1]):
         report.add(Figure(g, size_ / MB, "MB", note=f"{size_ / counted:.0%}"))
+    derived = sum(s for _, t, _, s in rows if t.startswith("insight_"))
+    report.add(Figure("derived with all their indexes (insight_*)", derived / MB, "MB",
+                      note=f"{derived / counted:.0%}, covering index included"))  # fmt: skip
     cover = sum(s for n, _, _, s in rows if n == "posting_activity_cover")
     table = sum(s for n, t, i, s in rows if t == "insight_postingactivity" and not i)
     if cover and table:
