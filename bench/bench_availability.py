@@ -23,9 +23,10 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.common import Figure, Report, bench_env, bench_home, engine, p95
+from bench.common import Figure, Report, Server, bench_env, bench_home, engine, p95
 
-PORT = 8766
+PORT = 0  # the server's, chosen free when it starts
+
 CLIENTS = 8
 PASSWORD = "bench-password-for-availability"  # noqa: S105
 USER = "bench-avail"
@@ -83,29 +84,17 @@ def run(size: str) -> Report:
     home = bench_home(size)
     env = {**bench_env(home), "LEGATION_SECURE_COOKIES": "0"}
     subprocess.run(
-        [sys.executable, "-m", "legation", "createuser", USER, "--role", "head_of_mission",
+        [sys.executable, "-m", "legation", "createuser", USER, "--role", "officer",
          "--mission", "DEMO-US", "--password-stdin"],
         input=PASSWORD + "\n", text=True, env=env, capture_output=True, check=False,
     )  # fmt: skip
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import os,django;os.environ.setdefault('DJANGO_SETTINGS_MODULE','legation.settings');"
-            "django.setup();from legation.ops.management.commands.serve import serve;"
-            f"serve('127.0.0.1', {PORT}, {CLIENTS})",
-        ],
-        env=env,
-    )
+    global PORT
+    server = Server(env)
+    PORT = server.port
+    server.__enter__()
     work = Path(tempfile.mkdtemp(prefix="legation-bench-avail-"))
     report = Report(f"availability ({size} demo on {engine()}; {CLIENTS} clients logging in)")
     try:
-        for _ in range(200):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
         with ThreadPoolExecutor(CLIENTS) as pool:
             _round(pool, CLIENTS)  # warm-up
             idle = _round(pool, CLIENTS * 5)
@@ -164,8 +153,7 @@ def run(size: str) -> Report:
         )
         return report
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.__exit__()
         import shutil
 
         shutil.rmtree(work, ignore_errors=True)

@@ -1,9 +1,10 @@
 """Insight figures for the head of mission at the chosen demo size, each against 500 ms, and the
 coverage matrix beside a hand-written SQL GROUP BY over the same rows, measured in the same run.
 
-The figures are computed as the demo login (head of mission: mission filter and clearance apply).
-The figure pages are then requested cold (the figure cache cleared before each request) by that
-user logged in, through Django's request handling (middleware, view, template; no HTTP server):
+The figures are computed as the bench officer (an officer of the demo mission with the default
+clearance, not the operator): the mission filter and the clearance apply. The figure pages are
+then requested cold (the figure cache cleared before each request) by that user logged in,
+through Django's request handling (middleware, view, template; no HTTP server):
 `LEGATION_BENCH_INSIGHT_SAMPLES` requests each (default 200 on the small demo; 5 at the large
 size, where the whole-mission quiet list alone takes seconds per request).
 """
@@ -16,12 +17,11 @@ import os
 import statistics
 import time
 
-from bench.common import Figure, Report, bench_home, engine, p95, setup_django, timed
+from bench.common import Figure, Report, bench_home, engine, officer_user, p95, setup_django, timed
 
 
 def run(size: str) -> Report:
     setup_django(bench_home(size))
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
 
@@ -33,7 +33,7 @@ def run(size: str) -> Report:
     report = Report(
         f"insight figures ({size} demo on {engine()}, {Engagement.objects.count():,} engagements)"
     )
-    user = get_user_model().objects.get(username="demo")
+    user = officer_user()
     posting = Posting.objects.select_related("person", "mission").get(ref="DEMO-HOM")
     as_of = timezone.localdate()
     start = as_of - dt.timedelta(days=365)

@@ -1,175 +1,226 @@
-"""List and detail pages against `legation serve` (gunicorn), one client and then eight at once.
+"""List, detail and search pages against `legation serve`, under 1, 4, 8 and 16 clients at once.
 
-The target (under 300 ms) is each page's answer to one client: the median of ten requests, after
-a first one. Under eight concurrent clients the p95 is printed beside it, for capacity planning
-(two cores shared by eight clients: it measures queueing as much as the page). Baseline: the
-health check, which goes through the same server and middleware but reads nothing from the
-ledger. The insight pages and the home page's quiet box are timed too, against 500 ms (the
-figures' target) cold: the cache is per user, so each of three fresh logins asks once.
+The server is `legation serve` as shipped (its default workers), in its own process, on a free
+port. The load comes from bench/load.py in another process: each simulated user is the bench
+officer (an officer of the demo mission with the default clearance, not the operator), logged in
+with a session of its own and a keep-alive connection. For each page and each client count, the
+users ask that page in a closed loop until 200 answers are in (LEGATION_BENCH_SAMPLES) or a
+minute has passed; while they do, one more user asks /healthz every 20 ms, so the health check is
+measured under the same load, beside each page.
+
+The target (bench/README.md): p95 under 300 ms for every list, detail and search page with eight
+concurrent clients. Printed beside it: p50 and p99, the number of answers, /healthz's p95 under
+the same load (the baseline: same server, same middleware, nothing read from the ledger),
+requests per second at 1, 4, 8 and 16 clients, and the load generator's CPU share (its own CPU
+seconds over wall time × cores: near 1/cores, one Python thread's worth, the generator was the
+bottleneck, not the server). Every filter of every list page is measured at eight clients.
+/healthz and a static file get the same sweep, for scale.
+
+The figure pages (insight, the home page's quiet box) are timed cold against 500 ms: the first
+request of each of three fresh logins.
 """
 
 from __future__ import annotations
 
-import http.client
+import datetime as dt
+import json
 import re
-import statistics
 import subprocess
 import sys
-import time
-import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 
-from bench.common import Figure, Report, bench_env, bench_home, engine, p95
+from bench.common import (
+    OFFICER,
+    OFFICER_PASSWORD,
+    ROOT,
+    Figure,
+    Report,
+    Server,
+    bench_env,
+    bench_home,
+    engine,
+    machine_load,
+    run_load,
+)
+from bench.load import Client
 
-PORT = 8765
-CLIENTS = 8
-PASSWORD = "bench-password-for-pages"  # noqa: S105
-COLD_USERS = ("bench-cold-1", "bench-cold-2", "bench-cold-3")
+LEVELS = [1, 4, 8, 16]
+TARGET_CLIENTS = 8
+TARGET_MS = 300
+COLD_USERS = ("bench-officer-cold-1", "bench-officer-cold-2", "bench-officer-cold-3")
+
+_IDS = """
+import json, sys
+sys.path[:0] = [{root!r}, {src!r}]
+from bench.common import setup_django, officer_user
+setup_django()
+from legation.people.models import Person, Organisation, Tag
+from legation.engagements.models import Engagement, Commitment, Posting
+from legation.core.models import Region, Sector
+user = officer_user({officer!r})
+for cold in {cold!r}:
+    officer_user(cold)
+def first(qs):
+    return qs.order_by("pk").values_list("pk", flat=True).first()
+person = first(Person.objects.visible_to(user).filter(participations__isnull=False))
+print(json.dumps({{
+    "person": person,
+    "organisation": first(Organisation.objects.visible_to(user)),
+    "engagement": Engagement.objects.visible_to(user).order_by("-pk").values_list(
+        "pk", flat=True).first(),
+    "commitment": first(Commitment.objects.visible_to(user)),
+    "tag": first(Tag.objects.visible_to(user)),
+    "sector": first(Sector.objects.all()),
+    "region": Engagement.objects.visible_to(user).order_by("pk").values_list(
+        "region_id", flat=True).first(),
+    "posting": Posting.objects.visible_to(user).get(ref="DEMO-HOM").pk,
+    "today": __import__("django.utils.timezone").utils.timezone.localdate().isoformat(),
+}}))
+"""
 
 
-def _session(home, username: str = "bench") -> tuple[str, str]:
-    """Log in as the bench user through the login page; return the session and CSRF cookies."""
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    conn.request("GET", "/accounts/login/")
-    resp = conn.getresponse()
-    body = resp.read().decode()
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", resp.getheader("Set-Cookie", "")).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    form = urllib.parse.urlencode(
-        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": "/"}
+def _ids(env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c",
+         _IDS.format(root=str(ROOT), src=str(ROOT / "src"), officer=OFFICER, cold=COLD_USERS)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pages(ids: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """(the pages swept at 1, 4, 8 and 16 clients; the list filters, at 8 clients only)."""
+    today = dt.date.fromisoformat(ids["today"])
+    quarter_start = (today - dt.timedelta(days=90)).isoformat()
+    year_ago = (today - dt.timedelta(days=365)).isoformat()
+    swept = {
+        "home": "/",
+        "people list": "/people/",
+        "organisations list": "/people/organisations/",
+        "engagements list": "/engagements/",
+        "engagements list, page 50": "/engagements/?page=50",
+        "commitments list": "/engagements/commitments/",
+        "person page": f"/people/{ids['person']}/",
+        "organisation page": f"/people/organisations/{ids['organisation']}/",
+        "engagement page": f"/engagements/{ids['engagement']}/",
+        "commitment page": f"/engagements/commitments/{ids['commitment']}/",
+        "search (Latin)": "/search/?q=wang",
+        "search (characters)": "/search/?q=%E7%8E%8B",
+    }
+    filters = {
+        "people: name": "/people/?q=wang",
+        "people: sector": f"/people/?sector={ids['sector']}",
+        "people: region": f"/people/?region={ids['region']}",
+        "people: tag": f"/people/?tag={ids['tag']}",
+        "organisations: name": "/people/organisations/?q=university",
+        "organisations: sector": f"/people/organisations/?sector={ids['sector']}",
+        "organisations: region": f"/people/organisations/?region={ids['region']}",
+        "organisations: tag": f"/people/organisations/?tag={ids['tag']}",
+        "engagements: subject": "/engagements/?q=trade",
+        "engagements: kind": "/engagements/?kind=meeting",
+        "engagements: region": f"/engagements/?region={ids['region']}",
+        "engagements: sector": f"/engagements/?sector={ids['sector']}",
+        "engagements: tag": f"/engagements/?tag={ids['tag']}",
+        "engagements: our participant": f"/engagements/?staff={ids['posting']}",
+        "engagements: from (one year)": f"/engagements/?since={year_ago}",
+        "engagements: until": f"/engagements/?until={year_ago}",
+        "engagements: one quarter": f"/engagements/?since={quarter_start}&until={ids['today']}",
+        "commitments: status": "/engagements/commitments/?status=unfinished",
+        "commitments: owner": f"/engagements/commitments/?owner={ids['posting']}",
+        "commitments: mine": "/engagements/commitments/?mine=true",
+        "commitments: due": f"/engagements/commitments/?due_after={quarter_start}"
+        f"&due_before={ids['today']}",
+    }
+    return swept, filters
+
+
+def _static_path(base: str) -> str:
+    """A static file the pages link to (the style sheet), as a browser would ask for it."""
+    client = Client(base)
+    client.login(OFFICER, OFFICER_PASSWORD)
+    _, body, _ = client.request("GET", "/")
+    found = re.search(rb'(?:href|src)="(/static/[^"]+\.css)"', body) or re.search(
+        rb'(?:href|src)="(/static/[^"]+)"', body
     )
-    conn.request(
-        "POST",
-        "/accounts/login/",
-        body=form,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf_cookie}",
-            "Referer": f"http://127.0.0.1:{PORT}/accounts/login/",
-        },
+    return found.group(1).decode() if found else "/static/missing"
+
+
+def _by(results: list[dict]) -> dict[tuple[str, int], dict]:
+    return {(r["path"], r["clients"]): r for r in results}
+
+
+def _page_figure(label: str, path: str, runs: dict, levels: list[int], target: bool) -> Figure:
+    r = runs[(path, TARGET_CLIENTS)]
+    lat, probe = r["latency_ms"], r["probe"] or {}
+    rps = "/".join(f"{runs[(path, n)]['rps']:.1f}" for n in levels if (path, n) in runs)
+    cpu = max(runs[(path, n)]["generator_cpu"]["share"] for n in levels if (path, n) in runs)
+    bad = f"; {r['not_ok']} not 200 {r['status']} {r['errors'][:1]}" if r["not_ok"] else ""
+    note = (
+        f"p50 {lat['p50']:.0f} p99 {lat['p99']:.0f}; n={lat['n']}; "
+        f"req/s at {'/'.join(map(str, levels))} clients: {rps}; generator CPU <= {cpu:.1%}{bad}"
     )
-    resp = conn.getresponse()
-    resp.read()
-    session = re.search(r"sessionid=([^;]+)", resp.getheader("Set-Cookie", "")).group(1)
-    return session, csrf_cookie
-
-
-def _get(path: str, cookie: str) -> float:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-    start = time.perf_counter()
-    conn.request("GET", path, headers={"Cookie": cookie})
-    resp = conn.getresponse()
-    resp.read()
-    elapsed = (time.perf_counter() - start) * 1000
-    if resp.status != 200:
-        raise RuntimeError(f"{path}: HTTP {resp.status}")
-    conn.close()
-    return elapsed
+    return Figure(
+        f"{label} (p95, {TARGET_CLIENTS} clients)",
+        lat["p95"],
+        "ms",
+        target=f"< {TARGET_MS} ms" if target else "",
+        baseline=probe.get("p95"),
+        ok=(lat["p95"] < TARGET_MS and not r["not_ok"]) if target else None,
+        note=note,
+    )
 
 
 def run(size: str) -> Report:
     home = bench_home(size)
-    env = {**bench_env(home), "LEGATION_SECURE_COOKIES": "0"}
-    for username in ("bench", *COLD_USERS):
-        subprocess.run(
-            [sys.executable, "-m", "legation", "createuser", username, "--role",
-             "head_of_mission", "--mission", "DEMO-US", "--password-stdin"],
-            input=PASSWORD + "\n", text=True, env=env, capture_output=True, check=False,
-        )  # fmt: skip
-    ids = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','legation.settings');"
-            "django.setup();from legation.people.models import Person as P, Organisation as O;"
-            "from legation.engagements.models import Engagement as E, Commitment as C;"
-            "print(P.objects.filter(participations__isnull=False).order_by('pk').first().pk,"
-            "O.objects.order_by('pk').first().pk, E.objects.order_by('-pk').first().pk,"
-            "C.objects.order_by('pk').first().pk)",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    person, org, engagement, commitment = ids
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import os,django;os.environ.setdefault('DJANGO_SETTINGS_MODULE','legation.settings');"
-            "django.setup();from legation.ops.management.commands.serve import serve;"
-            f"serve('127.0.0.1', {PORT}, {CLIENTS})",
-        ],
-        env=env,
+    env = bench_env(home)
+    ids = _ids(env)
+    swept, filters = pages(ids)
+    figure_pages = {
+        "home: quiet relationships box": "/home/quiet/",
+        "insight: tenure dashboard": "/insight/",
+        "insight: coverage": "/insight/coverage/",
+        "insight: quiet relationships": "/insight/quiet/",
+        "insight: handover brief": "/insight/handover/",
+    }
+    server = Server(env)
+    report = Report(
+        f"pages ({size} demo on {engine()}; bench officer; `legation serve "
+        f"{' '.join(server.extra)}`; 1, 4, 8, 16 clients; {machine_load()} at the start)"
     )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
-        session, csrf = _session(home)
-        cookie = f"sessionid={session}; csrftoken={csrf}"
-        cold = []
+    with server as base:
+        # The figure pages cold first: nothing asked before by these users.
+        cold = {}
+        clients = []
         for username in COLD_USERS:
-            s, c = _session(home, username)
-            cold.append(f"sessionid={s}; csrftoken={c}")
-        pages = {
-            "home": "/",
-            "people list": "/people/",
-            "people list, filtered": "/people/?sector=2",
-            "organisations list": "/people/organisations/",
-            "engagements list": "/engagements/",
-            "engagements list, page 50": "/engagements/?page=50",
-            "commitments list": "/engagements/commitments/?status=open",
-            "person page": f"/people/{person}/",
-            "organisation page": f"/people/organisations/{org}/",
-            "engagement page": f"/engagements/{engagement}/",
-            "commitment page": f"/engagements/commitments/{commitment}/",
-            "search": "/search/?q=wang",
-            "search in characters": "/search/?q=%E7%8E%8B",
-        }
-        figures_pages = {
-            "home: quiet relationships box": "/home/quiet/",
-            "insight: tenure dashboard": "/insight/",
-            "insight: coverage": "/insight/coverage/",
-            "insight: quiet relationships": "/insight/quiet/",
-        }
-        report = Report(f"pages ({size} demo on {engine()}; one client, then {CLIENTS} at once)")
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            base = sorted(_get("/healthz", cookie) for _ in range(10))
-            baseline = statistics.median(base)
-            for label, path in pages.items():
-                _get(path, cookie)
-                one = statistics.median(_get(path, cookie) for _ in range(10))
-                samples = list(pool.map(lambda _, p=path: _get(p, cookie), range(40)))
-                report.add(
-                    Figure(
-                        label,
-                        one,
-                        "ms",
-                        target="< 300 ms",
-                        baseline=baseline,
-                        ok=one < 300,
-                        note=f"p95 {p95(samples):,.0f} ms with {CLIENTS} clients",
-                    )
-                )
-            for label, path in figures_pages.items():
-                one = statistics.median(_get(path, c) for c in cold)
-                report.add(
-                    Figure(
-                        label,
-                        one,
-                        "ms",
-                        target="< 500 ms",
-                        baseline=baseline,
-                        ok=one < 500,
-                        note="cold: first request of each of three logins",
-                    )
-                )
-        return report
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            c = Client(base)
+            c.login(username, OFFICER_PASSWORD)
+            clients.append(c)
+        for label, path in figure_pages.items():
+            times = []
+            for c in clients:
+                status, ms = c.get(path)
+                times.append(ms if status == 200 else float("inf"))
+            cold[label] = sorted(times)[1]
+        static = _static_path(base)
+        sweep = run_load(base, [*swept.values(), "/healthz", static], LEVELS)
+        at_target = run_load(base, list(filters.values()), [TARGET_CLIENTS])
+    runs = _by(sweep + at_target)
+    for label, path in swept.items():
+        report.add(_page_figure(label, path, runs, LEVELS, target=True))
+    for label, path in filters.items():
+        report.add(_page_figure(label, path, runs, [TARGET_CLIENTS], target=True))
+    report.add(_page_figure("/healthz", "/healthz", runs, LEVELS, target=False))
+    report.add(_page_figure(f"static file {static}", static, runs, LEVELS, target=False))
+    for label, ms in cold.items():
+        report.add(
+            Figure(
+                label,
+                ms,
+                "ms",
+                target="< 500 ms",
+                ok=ms < 500,
+                note="cold: median of the first request of three fresh logins, one at a time",
+            )
+        )
+    report.add(Figure("machine load at the end", float(machine_load().split()[2]), "",
+                      note=machine_load()))  # fmt: skip
+    return report

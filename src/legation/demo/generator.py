@@ -70,10 +70,17 @@ class DemoSummary(TypedDict):
     facts: int
 
 
-# "tiny" is for tests; the command offers small and large. People include the mission's staff.
+# "tiny" is for tests; the command offers small, medium (for the benchmarks' middle size) and
+# large. People include the mission's staff.
 _SIZES: dict[str, dict[str, int]] = {
     "tiny": {"people": 200, "organisations": 60, "engagements": 1_500, "commitments": 300},
     "small": {"people": 2_000, "organisations": 600, "engagements": 15_000, "commitments": 3_000},
+    "medium": {
+        "people": 10_000,
+        "organisations": 2_000,
+        "engagements": 100_000,
+        "commitments": 20_000,
+    },
     "large": {
         "people": 100_000,
         "organisations": 20_000,

@@ -55,7 +55,7 @@ class Command(LegationCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--size", choices=["small", "large"], default="small")
+        parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--no-serve", action="store_true", help="fill the database and stop")
         parser.add_argument("--port", type=int, default=8000)
