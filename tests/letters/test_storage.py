@@ -281,3 +281,10 @@ def test_the_word_template_command_stores_shows_and_removes_it(object_store, tmp
     assert _read(name) != b"not a Word file"  # the stored one is kept
     call_command("letters", "word-template", "--remove", "--mission", embassy.ref, stdout=out)
     assert not object_store.exists(name)
+    from legation.core.models import SecurityEvent
+
+    changes = [e.detail for e in SecurityEvent.objects.filter(kind="word_template").order_by("pk")]
+    assert [(c["mission"], c["change"]) for c in changes] == [
+        (embassy.ref, "stored"),
+        (embassy.ref, "removed"),
+    ]  # the refused file left no trace: nothing was stored

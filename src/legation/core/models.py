@@ -244,6 +244,7 @@ class SecurityEvent(models.Model):
         EXPORT = "export", _("export")
         MERGE = "merge", _("letter merge")
         RESTORE = "restore", _("record restored")
+        WORD_TEMPLATE = "word_template", _("Word template changed")
 
     created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

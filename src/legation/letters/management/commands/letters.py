@@ -384,7 +384,8 @@ class Command(LegationCommand):
         access.require(actor, "core.change_mission")
         mission = self._mission(actor, options)
         if options.get("remove"):
-            word_template_save(mission, None)
+            name = word_template_save(mission, None)
+            self._word_template_event(actor, mission, name, "removed")
             self.stdout.write(f"{mission.ref}: the default Word template again.")
         elif options.get("file"):
             try:
@@ -392,11 +393,30 @@ class Command(LegationCommand):
             except OSError as exc:
                 raise CommandError(f"{options['file']}: {exc.strerror}.") from None
             name = word_template_save(mission, data)
+            self._word_template_event(actor, mission, name, "stored", size=len(data))
             self.stdout.write(f"{mission.ref}: Word template stored as {name}.")
         else:
             name = word_template_name(mission)
             stored = default_storage.exists(name)
             self.stdout.write(f"{mission.ref}: {name if stored else 'the default Word template'}")
+
+    @staticmethod
+    def _word_template_event(
+        actor: Any, mission: Any, name: str, change: str, **detail: Any
+    ) -> None:
+        """A mission's Word template changed: in the audit trail (it is not a record)."""
+        from legation.core.signals import security_event
+
+        security_event(
+            "word_template",
+            user=actor,
+            username=actor.get_username() if actor is not None else "",
+            source="command",
+            mission=mission.ref,
+            file=name,
+            change=change,
+            **detail,
+        )
 
     def do_segment(self, actor: Any, options: dict[str, Any]) -> None:
         action, name = options["segment_action"], options.get("name")
