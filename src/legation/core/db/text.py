@@ -1,16 +1,24 @@
-"""The engagements' full-text index: FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL.
+"""The full-text indexes: engagements' text and people's names.
 
-Created by migration engagements 0003 (its SQL frozen there); this module is what runtime code
-needs of it: the condition that matches a term through the index, and how a bulk load sets the
-index aside and fills it in one statement. Terms shorter than three characters cannot use a
-trigram index: callers scan for them.
+Engagements: FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL, created by migration engagements
+0003 (its SQL frozen there); this module is what runtime code needs of it: the condition that
+matches a term through the index, and how a bulk load sets the index aside and fills it in one
+statement. Terms shorter than three characters cannot use a trigram index: callers scan for them.
+
+People's names (migration people 0009): ``search_keys`` in a trigram index (FTS5 / pg_trgm) for
+words of three characters or more, and ``search_grams`` (every one- and two-character substring
+of those words, ``names.search_grams``) indexed word by word for shorter ones (FTS5 unicode61 /
+a GIN index over its words), so that a name search never walks the people table. On SQLite the
+FTS5 tables read their content from the people table and are kept by triggers.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import Expression, RawSQL
 
 from legation.core.db.setaside import SetAside
 
@@ -79,3 +87,106 @@ class TextIndexSetAside:
                     [first_id],
                 )
         self.saved.restore()
+
+
+#: SQLite: the FTS5 tables over the people's names (content = the people table)
+PERSON_TABLE = "people_person"
+PERSON_FTS = "person_fts"
+PERSON_GRAM_FTS = "person_gram_fts"
+#: PostgreSQL: the GIN indexes (the gram condition repeats the indexed expression)
+PERSON_TRGM_INDEX = "person_search_keys_trgm"
+PERSON_GRAM_INDEX = "person_search_grams_gin"
+
+
+class _HasGram(Expression):
+    """PostgreSQL: the person's ``search_grams`` holds `token` (the GIN index's expression)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.column = F("search_grams")
+        self.token = token
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.column)
+        return f"string_to_array({column}, ' ') @> ARRAY[%s]::text[]", [*params, self.token]
+
+
+#: SQLite: above this many people matching the words in the index, the search walks the people in
+#: name order instead (the matches are then dense: the first page comes after a few rows)
+PERSON_CANDIDATES_MAX = 1000
+
+
+def person_name_match(words: list[tuple[str, str]]) -> Q | Expression | None:
+    """A condition (for `PersonQuerySet.filter`) that narrows the people to those whose search
+    keys may contain every word, answered by the name indexes; None where the indexes should not
+    answer. `words`: each folded query word with its token in ``search_grams`` (used for words
+    shorter than three characters). Callers still match the keys themselves: the substring
+    match is the rule, the index only narrows (though it is exact today).
+
+    SQLite: the rows of the FTS5 tables matching every word, as a subquery; when more than
+    `PERSON_CANDIDATES_MAX` people match (one cheap query asks), None, so the planner walks the
+    name index and stops at the first page. PostgreSQL: the `search_keys LIKE` of long words uses
+    the trigram index by itself; short words get the gram condition its GIN index answers, and
+    the planner chooses between the indexes from its statistics.
+    """
+    words = [(term, gram) for term, gram in words if term]
+    if not words:
+        return None
+    if connection.vendor == "sqlite":
+        selects, params = [], []
+        for term, gram in words:
+            table = PERSON_FTS if len(term) >= MIN_TERM else PERSON_GRAM_FTS
+            selects.append(f"SELECT rowid FROM {table} WHERE {table} MATCH %s")  # noqa: S608
+            params.append(_fts_phrase(term if len(term) >= MIN_TERM else gram))
+        return _fewer_than_a_walk(" INTERSECT ".join(selects), params)
+    if connection.vendor == "postgresql":
+        condition = Q()
+        for term, gram in words:
+            if len(term) < MIN_TERM:
+                condition &= _HasGram(gram)
+        return condition or None
+    return None
+
+
+def _fewer_than_a_walk(candidates: str, params: list[Any]) -> Q | None:
+    """SQLite: `pk IN (candidates)` unless more than `PERSON_CANDIDATES_MAX` rows match (one
+    cheap query asks): then None, and the planner walks the rows in name order, stopping at the
+    first page."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM ({candidates} LIMIT %s)",  # noqa: S608
+            [*params, PERSON_CANDIDATES_MAX + 1],
+        )
+        (count,) = cursor.fetchone()
+    if count > PERSON_CANDIDATES_MAX:
+        return None
+    return Q(pk__in=RawSQL(candidates, params))  # noqa: S611 - constant names, terms bound
+
+
+#: SQLite: the FTS5 trigram table over the organisations' names (content = their table)
+ORGANISATION_FTS = "organisation_fts"
+#: PostgreSQL: the trigram indexes over UPPER(name) (what `icontains` compares)
+ORGANISATION_TRGM_INDEXES = ("organisation_name_en_trgm", "organisation_name_zh_trgm")
+
+
+def organisation_name_match(text: str) -> Q | None:
+    """A condition (for `OrganisationQuerySet.filter`) narrowing the organisations to those whose
+    English or Chinese name may contain `text`, answered by the trigram index; None where the
+    index should not answer (text shorter than three characters, many matches on SQLite) or
+    need not (PostgreSQL: `icontains` itself uses the trigram indexes over UPPER(name)).
+    Callers still match the names themselves (`icontains` decides)."""
+    if connection.vendor != "sqlite" or len(text) < MIN_TERM:
+        return None
+    return _fewer_than_a_walk(
+        f"SELECT rowid FROM {ORGANISATION_FTS} WHERE {ORGANISATION_FTS} MATCH %s",  # noqa: S608
+        [_fts_phrase(text)],
+    )
