@@ -205,3 +205,48 @@ def test_search_grams_hold_every_short_substring():
                 assert names.gram_token(word[i : i + size]) in grams
     assert names.gram_token("·") != "·" and len(names.gram_token("·")) > 2
     assert names.gram_token("秦刚") == "秦刚"
+
+
+ORG_QUERIES = ["Institute", "institute", "stit", "国会", "美国国会", "UN", "nothing here", "e"]
+
+
+@pytest.fixture
+def organisations(mission, other_mission):
+    names_ = [
+        ("Brookings Institute", "布鲁金斯学会"),
+        ("Hoover Institute", ""),
+        ("United States Congress", "美国国会"),
+        ("UN Association", "联合国协会"),
+        ("Institute of Peace", "和平研究所"),
+    ]
+    for en, zh in names_:
+        for m in (mission, other_mission):
+            factories.OrganisationFactory(mission=m, name_en=en, name_zh=zh)
+
+
+def _org_reference(user, text: str) -> list[int]:
+    from legation.people.models import Organisation
+
+    return [
+        o.pk
+        for o in Organisation.objects.visible_to(user).order_by("name_en", "pk")
+        if text.lower() in o.name_en.lower() or text.lower() in o.name_zh.lower()
+    ]
+
+
+@pytest.mark.parametrize("text", ORG_QUERIES)
+def test_organisation_search_is_the_substring_match_within_the_mission(
+    organisations, officer, operator, text, monkeypatch
+):
+    from legation.people.models import Organisation
+
+    def searched(user):
+        return list(Organisation.objects.visible_to(user).search(text).values_list("pk", flat=True))
+
+    assert searched(officer) == _org_reference(officer, text)
+    assert searched(operator) == _org_reference(operator, text)
+    monkeypatch.setattr(text_index, "PERSON_CANDIDATES_MAX", 1)
+    assert searched(officer) == _org_reference(officer, text)
+    assert not Organisation.objects.filter(pk__in=searched(officer)).exclude(
+        mission__members=officer
+    )
