@@ -120,9 +120,12 @@ class _HasGram(Expression):
         return f"string_to_array({column}, ' ') @> ARRAY[%s]::text[]", [*params, self.token]
 
 
-#: SQLite: above this many people matching the words in the index, the search walks the people in
-#: name order instead (the matches are then dense: the first page comes after a few rows)
-PERSON_CANDIDATES_MAX = 1000
+#: SQLite: above this many rows matching the words in the index (a tenth of the large demo's
+#: people: "li", "a"), the search walks the rows in name order instead, the matches then dense
+#: enough for the first page to come after a few hundred rows; below it, the matching rows are
+#: read and sorted (a common surname, "wang": about 1,200 of 100,000 people, mostly late in the
+#: alphabet, where a walk in name order would read almost every row first)
+PERSON_CANDIDATES_MAX = 10_000
 
 
 def person_name_match(words: list[tuple[str, str]]) -> Q | Expression | None:
@@ -133,7 +136,7 @@ def person_name_match(words: list[tuple[str, str]]) -> Q | Expression | None:
     match is the rule, the index only narrows (though it is exact today).
 
     SQLite: the rows of the FTS5 tables matching every word, as a subquery; when more than
-    `PERSON_CANDIDATES_MAX` people match (one cheap query asks), None, so the planner walks the
+    `PERSON_CANDIDATES_MAX` people match (one query of the index asks), None, so the planner walks the
     name index and stops at the first page. PostgreSQL: the `search_keys LIKE` of long words uses
     the trigram index by itself; short words get the gram condition its GIN index answers, and
     the planner chooses between the indexes from its statistics.
@@ -142,11 +145,19 @@ def person_name_match(words: list[tuple[str, str]]) -> Q | Expression | None:
     if not words:
         return None
     if connection.vendor == "sqlite":
-        selects, params = [], []
+        # One FTS5 query per table, its words joined by AND (FTS5 merges the lists itself, far
+        # quicker than intersecting each word's rows), the two tables' rows intersected.
+        phrases: dict[str, list[str]] = {PERSON_FTS: [], PERSON_GRAM_FTS: []}
         for term, gram in words:
-            table = PERSON_FTS if len(term) >= MIN_TERM else PERSON_GRAM_FTS
-            selects.append(f"SELECT rowid FROM {table} WHERE {table} MATCH %s")  # noqa: S608
-            params.append(_fts_phrase(term if len(term) >= MIN_TERM else gram))
+            if len(term) >= MIN_TERM:
+                phrases[PERSON_FTS].append(_fts_phrase(term))
+            else:
+                phrases[PERSON_GRAM_FTS].append(_fts_phrase(gram))
+        selects, params = [], []
+        for table, matches in phrases.items():
+            if matches:
+                selects.append(f"SELECT rowid FROM {table} WHERE {table} MATCH %s")  # noqa: S608
+                params.append(" AND ".join(matches))
         return _fewer_than_a_walk(" INTERSECT ".join(selects), params)
     if connection.vendor == "postgresql":
         condition = Q()
@@ -159,8 +170,8 @@ def person_name_match(words: list[tuple[str, str]]) -> Q | Expression | None:
 
 def _fewer_than_a_walk(candidates: str, params: list[Any]) -> Q | None:
     """SQLite: `pk IN (candidates)` unless more than `PERSON_CANDIDATES_MAX` rows match (one
-    cheap query asks): then None, and the planner walks the rows in name order, stopping at the
-    first page."""
+    query of the index asks): then None, and the planner walks the rows in name order, stopping
+    at the first page."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM ({candidates} LIMIT %s)",  # noqa: S608
