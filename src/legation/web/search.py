@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from legation.core.db import text as text_index
 from legation.engagements.models import Engagement
 from legation.engagements.search import MIN_TEXT_TERM, matching_text
 from legation.people import names
@@ -65,10 +66,12 @@ def search_all(user: Any, query: str, limit: int = 20) -> SearchResults:
     ranked = _rank_people(people, query)[:limit]
     visible = Engagement.objects.visible_to(user)
     if any(len(term) >= MIN_TEXT_TERM for term in text.split()):
-        found = matching_text(visible, text)
+        # A word in thousands of engagements ("wang", "meeting"): walk them newest first
+        # rather than read and sort them all for the first twenty.
+        found = matching_text(visible, text, text_index.newest_first_plan(text.split(), limit))
     else:
         # Terms too short for the text index (a name in two characters, 秦刚, or initials)
         # would scan every engagement: the engagements of the people found stand in for them.
         found = visible.filter(engagementparticipant__person__in=[p.pk for p in ranked])
-    engagements = list(found.only(*ENGAGEMENT_FIELDS).order_by("-start")[:limit])
+    engagements = list(found.only(*ENGAGEMENT_FIELDS).order_by("-start", "-pk")[:limit])
     return SearchResults(ranked, orgs, engagements)
