@@ -30,7 +30,8 @@ def _add_matches(mission, posting, n: int) -> None:
 
 
 def _touching(queries: list[str], table: str) -> list[str]:
-    return [q for q in queries if f'FROM "{table}"' in q or f"FROM {table}" in q]
+    """The ORM's queries of `table` (quoted names; the index's own counts name it bare)."""
+    return [q for q in queries if f'FROM "{table}"' in q]
 
 
 @pytest.mark.parametrize("query", ["zephyrine", "泽菲", "Ada Zephyrine1"])

@@ -68,6 +68,10 @@ def indexed_match(terms: str | list[str], probe: bool = False) -> RawSQL | None:
     return None
 
 
+#: the most engagements `newest_first_plan` counts
+FEW_MAX = 5000
+
+
 def newest_first_plan(terms: list[str], limit: int) -> str:
     """SQLite: how best to find the newest `limit` engagements containing every term, from how
     many contain them (one FTS5 query, its words ANDed, counting up to a bound) out of about
@@ -84,27 +88,22 @@ def newest_first_plan(terms: list[str], limit: int) -> str:
     phrases = [_fts_phrase(t) for t in terms if len(t) >= MIN_TERM]
     if connection.vendor != "sqlite" or not phrases:
         return "index"
+    match, sample = " AND ".join(phrases), 1000
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(id) FROM {TABLE}")  # noqa: S608 - constant names
-        total = cursor.fetchone()[0] or 0
-        few = int((limit * total) ** 0.5)
-        match = " AND ".join(phrases)
+        # One statement, whatever the answer: the highest id, the matches counted up to the
+        # largest "few" the large demo has (sqrt(20 x 1,000,000)), the latest thousand's.
         cursor.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
-            [match, few + 1],
+            f"SELECT (SELECT max(id) FROM {TABLE}), "  # noqa: S608 - constant names
+            f"(SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s LIMIT %s)), "
+            f"(SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND rowid > (SELECT coalesce(max(id), 0) FROM {TABLE}) - %s)",
+            [match, FEW_MAX + 1, match, sample],
         )
-        if cursor.fetchone()[0] <= few:
-            return "index"
-        # More than a few: how dense among the latest engagements (ids follow entry, which
-        # follows the dates closely enough to tell one in five hundred from one in five)?
-        sample = 1000
-        cursor.execute(
-            f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid > %s",  # noqa: S608
-            [match, total - sample],
-        )
-        recent = cursor.fetchone()[0]
-    return "scan" if recent * 20 >= sample else "probe"
+        total, count, recent = cursor.fetchone()
+    if count <= min(FEW_MAX, int((limit * (total or 0)) ** 0.5)):
+        return "index"
+    return "scan" if recent * 20 >= min(sample, total or 0) else "probe"
 
 
 class TextIndexSetAside:
