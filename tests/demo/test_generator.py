@@ -28,6 +28,7 @@ from legation.engagements.models import (
 )
 from legation.insight.figures import posting_figures
 from legation.people.models import EmailAddress, Organisation, Person, PhoneNumber
+from legation.people.names import search_grams
 from tests import factories
 
 TODAY = dt.date(2024, 6, 15)
@@ -212,6 +213,10 @@ def test_names_come_in_both_scripts_with_matching_gender(demo):
     assert transliterated.count() > total * 0.2
     assert not people.exclude(name_zh="").filter(pinyin="").exists()
     assert not people.filter(search_keys="").exists()
+    for keys, grams in people.values_list("search_keys", "search_grams"):
+        assert grams == search_grams(keys)
+    someone_short = people.exclude(name_zh="").first()
+    assert someone_short in Person.objects.search(someone_short.name_zh[:2])
     assert not people.filter(title="Mr.").exclude(gender="m").exists()
     assert not people.filter(title="Ms.").exclude(gender="f").exists()
     someone = chinese.first()

@@ -19,7 +19,7 @@ from legation.people.models import EmailAddress, PhoneNumber, Tag
 
 LANGUAGES = ["en", "zh-hans"]
 #: what an update changes by design: the version counter and automatic timestamps
-IGNORED = {"version", "search_keys"}
+IGNORED = {"version", "search_keys", "search_grams"}
 
 
 class FormReader(HTMLParser):

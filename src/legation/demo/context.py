@@ -66,7 +66,7 @@ class Context:
         self.tz = timezone.get_default_timezone()
         self.window_start = today - dt.timedelta(days=WINDOW_DAYS)
         self.w = writer(self.at(self.window_start, 9 * 60))
-        self._derived_cache: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._derived_cache: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         self._pinyin_cache: dict[str, str] = {}
         self.emails: set[str] = set()  # every address given so far: each is unique
         self.written: dict[str, int] = {}  # rows written, by model label
@@ -113,15 +113,14 @@ class Context:
     def stamp(self, days_ago: int, minute: int = 600) -> Any:
         return self.w.datetime(self.at(self.today - dt.timedelta(days=days_ago), minute))
 
-    def derived(self, family: str, given: str, name_zh: str) -> tuple[str, str]:
-        """Pinyin and search keys, as Person.refresh_derived computes them (names repeat: cached)."""
+    def derived(self, family: str, given: str, name_zh: str) -> tuple[str, str, str]:
+        """Pinyin, search keys and their grams, as Person.refresh_derived computes them (names
+        repeat: cached)."""
         key = (family, given, name_zh)
         out = self._derived_cache.get(key)
         if out is None:
-            out = (
-                names.pinyin(name_zh) if name_zh else "",
-                names.search_keys(family_name=family, given_name=given, name_zh=name_zh),
-            )
+            keys = names.search_keys(family_name=family, given_name=given, name_zh=name_zh)
+            out = (names.pinyin(name_zh) if name_zh else "", keys, names.search_grams(keys))
             self._derived_cache[key] = out
         return out
 

@@ -118,11 +118,11 @@ def generate(ctx: Context, orgs: Organisations, n: int) -> People:
         ):
             title = "Delegate"
             office = f"Delegate to the United States House of Representatives from {state_name}"
-        pinyin, keys = ctx.derived(family, given, name_zh)
+        pinyin, keys, grams = ctx.derived(family, given, name_zh)
         created = ctx.stamp(WINDOW_DAYS + rng.randint(1, 700))
         rows.append((pid, ctx.mission_id, f"DEMO-C{i + 1:06d}", family, given, name_zh, pinyin,
                      order, gender, title, office, former, ctx.sector_id[sector],
-                     ctx.region_id[region], keys, created))  # fmt: skip
+                     ctx.region_id[region], keys, grams, created))  # fmt: skip
         full = names.full_name(family_name=family, given_name=given, name_order=order)
         label = f"{title} {family}" if title else full
         out.id.append(pid)
@@ -193,7 +193,7 @@ def generate(ctx: Context, orgs: Organisations, n: int) -> People:
     ctx.progress(0.08, "people: writing")
     ctx.insert(Person, ("id", "mission", "ref", "family_name", "given_name", "name_zh",
                         "pinyin", "name_order", "gender", "title", "office", "former",
-                        "sector", "region", "search_keys", "created"), rows)  # fmt: skip
+                        "sector", "region", "search_keys", "search_grams", "created"), rows)  # fmt: skip
     ctx.insert(EmailAddress, ("person", "email", "label", "primary"), emails)
     ctx.insert(PhoneNumber, ("person", "number", "label"), phones)
     ctx.insert(PostalAddress, ("person", "label", "lines", "city", "region", "postal_code",

@@ -63,10 +63,10 @@ def generate(ctx: Context, first_person_id: int) -> list[StaffPosting]:
         else:
             person_title = "Mr." if gender == "m" else "Ms."
             office = f"{title}, Embassy of the Republic of Demoland"
-        pinyin, keys = ctx.derived(family, given, name_zh)
+        pinyin, keys, grams = ctx.derived(family, given, name_zh)
         people.append((pid, ctx.mission_id, f"DEMO-S{k + 1:02d}", family, given, name_zh,
                        pinyin, names.NAME_ORDER_EASTERN, gender, person_title, office, former,
-                       ctx.region_id["US-DC"], keys,
+                       ctx.region_id["US-DC"], keys, grams,
                        ctx.stamp((today - arrival).days)))  # fmt: skip
         local = f"{ascii_letters(given)}.{ascii_letters(family)}"
         emails.append((pid, ctx.email(local, DEMO_DOMAIN), "work", True))
@@ -76,7 +76,7 @@ def generate(ctx: Context, first_person_id: int) -> list[StaffPosting]:
         out.append(StaffPosting(posting_id + k, ref, role, arrival, departure, weights[role]))
     ctx.insert(Person, ("id", "mission", "ref", "family_name", "given_name", "name_zh",
                         "pinyin", "name_order", "gender", "title", "office", "former",
-                        "region", "search_keys", "created"), people)  # fmt: skip
+                        "region", "search_keys", "search_grams", "created"), people)  # fmt: skip
     ctx.insert(EmailAddress, ("person", "email", "label", "primary"), emails)
     ctx.insert(PhoneNumber, ("person", "number", "label"), phones)
     ctx.insert(Posting, ("id", "ref", "mission", "person", "role", "title", "title_zh",

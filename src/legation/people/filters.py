@@ -48,6 +48,4 @@ class OrganisationFilter(django_filters.FilterSet):
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
 
     def by_name(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(name_en__icontains=value) | Q(name_zh__icontains=value))
+        return queryset.search(value)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from legation.core.db import text as text_index
 from legation.core.models import Region, Sector, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
 from legation.core.refs import ref_per_mission
@@ -42,6 +43,16 @@ class Tag(models.Model):
 
 class OrganisationQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
+
+    def search(self, text: str) -> OrganisationQuerySet:
+        """Organisations whose English or Chinese name contains `text` (any case), found through
+        the name index when it can answer."""
+        narrowed = text_index.organisation_name_match(text)
+        qs = self.filter(narrowed) if narrowed is not None else self
+        qs = qs.filter(models.Q(name_en__icontains=text) | models.Q(name_zh__icontains=text))
+        if qs.query.default_ordering and not qs.query.order_by:
+            qs = qs.order_by(*self.model._meta.ordering, "pk")
+        return qs
 
 
 class Organisation(Versioned):
@@ -115,9 +126,20 @@ class PersonQuerySet(VisibleQuerySet):
         q = names.normalise_query(query)
         if not q:
             return self
+        words = q.split()
         qs = self
-        for term in q.split():
+        # The name indexes narrow (SQLite: a subquery on its FTS5 tables, unless the words match
+        # so many that walking the names in order is quicker; PostgreSQL: conditions its GIN
+        # indexes answer); the substring match of every word decides.
+        narrowed = text_index.person_name_match([(w, names.gram_token(w)) for w in words])
+        if narrowed is not None:
+            qs = qs.filter(narrowed)
+        for term in words:
             qs = qs.filter(search_keys__contains=term)
+        if qs.query.default_ordering and not qs.query.order_by:
+            # People of the same name in a stable order whatever plan the database chooses,
+            # so pages of results neither repeat nor skip anyone.
+            qs = qs.order_by(*self.model._meta.ordering, "pk")
         return qs
 
 
@@ -169,8 +191,12 @@ class Person(Versioned):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="people")
     search_keys = models.TextField(editable=False, blank=True)
+    #: the one- and two-character words of search_keys, indexed word by word (names.search_grams)
+    search_grams = models.TextField(editable=False, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
-    history = audited(versioned=True, excluded_fields=["search_keys"], m2m_fields=["tags"])
+    history = audited(
+        versioned=True, excluded_fields=["search_keys", "search_grams"], m2m_fields=["tags"]
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -204,6 +230,7 @@ class Person(Versioned):
         self.search_keys = names.search_keys(
             family_name=self.family_name, given_name=self.given_name, name_zh=self.name_zh
         )
+        self.search_grams = names.search_grams(self.search_keys)
 
     def forms_of_address(self) -> forms.FormsOfAddress:
         """Computed forms, with the per-person overrides applied."""

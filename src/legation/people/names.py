@@ -333,6 +333,37 @@ def search_keys(*, family_name: str, given_name: str, name_zh: str) -> str:
     return key
 
 
+#: the longest query word the gram index (``search_grams``) answers; longer words go to the trigram
+#: index over ``search_keys``
+GRAM_MAX = 2
+
+
+def gram_token(gram: str) -> str:
+    """How a word of one or two characters is written in ``search_grams``: as itself when it is
+    ASCII letters and digits or common Han characters (which every full-text tokenizer, SQLite's
+    Unicode 6.1 one included, keeps whole as one token), else ``x`` and its UTF-8 in hex (never
+    one or two characters long, so never equal to a plain gram)."""
+    if all((c.isascii() and c.isalnum()) or "\u4e00" <= c <= "\u9fcb" for c in gram):
+        return gram
+    return "x" + gram.encode().hex()
+
+
+def search_grams(keys: str) -> str:
+    """Every substring of one or two characters of the words of ``search_keys``, each once, as
+    ``gram_token`` writes it, space-separated.
+
+    A trigram index cannot find a word shorter than three characters ("qg", "li", 秦刚); this
+    string can be indexed word by word (an FTS5 table on SQLite, a GIN index on PostgreSQL), and a
+    query word of one or two characters is contained in the keys exactly when its token is here.
+    """
+    seen: dict[str, None] = {}
+    for word in keys.split():
+        for size in range(1, GRAM_MAX + 1):
+            for start in range(len(word) - size + 1):
+                seen.setdefault(gram_token(word[start : start + size]))
+    return " ".join(seen)
+
+
 def _hint_is_eastern(hint: str) -> bool:
     hint = " ".join(hint.casefold().split())
     if hint in EASTERN_HINTS:

@@ -33,6 +33,8 @@ from legation.ui.forms import attach_errors
 from legation.ui.lists import csv_response, paginate, querystring, sort
 from legation.ui.missions import asked_mission, choose_mission, form_mission
 
+#: what a person's name is shown from (`Person.__str__`, `full_name`) where only the name is shown
+PERSON_NAME_FIELDS = ("id", "mission_id", "family_name", "given_name", "name_zh", "name_order")
 PEOPLE_SORTS = {"name": "family_name,given_name", "pinyin": "pinyin", "created": "created"}
 ORG_SORTS = {"name": "name_en", "sector": "sector__position,name_en"}
 
@@ -318,7 +320,7 @@ def organisation_pick(request: HttpRequest) -> HttpResponse:
     if query:
         organisations = list(
             _of_mission(Organisation.objects.visible_to(request.user), request)
-            .filter(Q(name_en__icontains=query) | Q(name_zh__icontains=query))
+            .search(query)
             .order_by("name_en")[:12]
         )
     return render(
@@ -369,15 +371,26 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = visible_or_404(
         Organisation.objects.select_related("sector", "region", "parent"), user, pk
     )
+    # One query per section, each reading only what the page shows (the person's name in either
+    # script, an engagement's subject, date and kind, a unit's names).
     members = (
         Affiliation.objects.visible_to(user)
         .filter(organisation=org)
         .select_related("person")
-        .order_by("person__family_name")[:200]
+        .only("id", "role", "person_id", *(f"person__{f}" for f in PERSON_NAME_FIELDS))
+        .order_by("person__family_name", "person__given_name", "pk")[:200]
     )
     # Through the relation engagements declare (Engagement.organisations), as on a person's page.
-    engagements = org.engagements.visible_to(user).select_related("region").order_by("-start")[:100]
-    children = Organisation.objects.visible_to(user).filter(parent=org)
+    engagements = (
+        org.engagements.visible_to(user)
+        .only("id", "mission_id", "subject", "start", "kind")
+        .order_by("-start", "-pk")[:100]
+    )
+    children = (
+        Organisation.objects.visible_to(user)
+        .filter(parent=org)
+        .only("id", "mission_id", "name_en", "name_zh")
+    )
     return render(
         request,
         "people/organisation_detail.html",

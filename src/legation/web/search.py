@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
-
+from legation.core.db import text as text_index
 from legation.engagements.models import Engagement
 from legation.engagements.search import MIN_TEXT_TERM, matching_text
 from legation.people import names
@@ -40,25 +39,39 @@ def _rank_people(people: list[Person], query: str) -> list[Person]:
     return sorted(people, key=score)
 
 
+#: what the search page shows of each result (web/search.html) and ranks people by: nothing else
+#: is read, and no related row is joined
+PERSON_FIELDS = (
+    "id",
+    "mission_id",
+    "family_name",
+    "given_name",
+    "name_zh",
+    "pinyin",
+    "name_order",
+    "title",
+    "office",
+)
+ORGANISATION_FIELDS = ("id", "mission_id", "name_en", "name_zh")
+ENGAGEMENT_FIELDS = ("id", "mission_id", "subject", "start", "kind")
+
+
 def search_all(user: Any, query: str, limit: int = 20) -> SearchResults:
-    people = list(
-        Person.objects.visible_to(user)
-        .search(query)
-        .select_related("sector", "region")[: limit * 3]
-    )
+    """One query per section: people (through the name index), organisations, engagements."""
+    people = list(Person.objects.visible_to(user).search(query).only(*PERSON_FIELDS)[: limit * 3])
     text = query.strip()
     orgs = list(
-        Organisation.objects.visible_to(user)
-        .filter(Q(name_en__icontains=text) | Q(name_zh__icontains=text))
-        .select_related("sector", "region")[:limit]
+        Organisation.objects.visible_to(user).search(text).only(*ORGANISATION_FIELDS)[:limit]
     )
     ranked = _rank_people(people, query)[:limit]
     visible = Engagement.objects.visible_to(user)
     if any(len(term) >= MIN_TEXT_TERM for term in text.split()):
-        found = matching_text(visible, text)
+        # A word in thousands of engagements ("wang", "meeting"): walk them newest first
+        # rather than read and sort them all for the first twenty.
+        found = matching_text(visible, text, text_index.newest_first_plan(text.split(), limit))
     else:
         # Terms too short for the text index (a name in two characters, 秦刚, or initials)
         # would scan every engagement: the engagements of the people found stand in for them.
         found = visible.filter(engagementparticipant__person__in=[p.pk for p in ranked])
-    engagements = list(found.select_related("region").order_by("-start")[:limit])
+    engagements = list(found.only(*ENGAGEMENT_FIELDS).order_by("-start", "-pk")[:limit])
     return SearchResults(ranked, orgs, engagements)

@@ -1,0 +1,93 @@
+"""The search page and the organisation page do a fixed amount of work: one query per section,
+nothing joined that the page does not show, the same number of queries with 3 results or 30."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+
+
+def _queries(client, url: str, params: dict | None = None) -> list[str]:
+    client.get(url, params or {})  # warm: session, content types
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _add_matches(mission, posting, n: int) -> None:
+    for k in range(n):
+        person = factories.PersonFactory(
+            mission=mission, family_name=f"Zephyrine{k}", given_name="Ada", name_zh="泽菲"
+        )
+        org = factories.OrganisationFactory(mission=mission, name_en=f"Zephyrine Institute {k}")
+        engagement = factories.EngagementFactory(
+            mission=mission, people=[person], staff=[posting], subject=f"Zephyrine talks {k}"
+        )
+        engagement.organisations.add(org)
+
+
+def _touching(queries: list[str], table: str) -> list[str]:
+    """The ORM's queries of `table` (quoted names; the index's own counts name it bare)."""
+    return [q for q in queries if f'FROM "{table}"' in q]
+
+
+@pytest.mark.parametrize("query", ["zephyrine", "泽菲", "Ada Zephyrine1"])
+def test_search_page_queries_do_not_grow_with_results(
+    client, officer, mission, ambassador_posting, query
+):
+    client.force_login(officer)
+    _add_matches(mission, ambassador_posting, 3)
+    few = _queries(client, "/search/", {"q": query})
+    _add_matches(mission, ambassador_posting, 27)
+    many = _queries(client, "/search/", {"q": query})
+    assert len(many) == len(few), "\n".join(many)
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert "Zephyrine" in html
+
+
+def test_search_page_reads_one_query_per_section_and_joins_nothing_unshown(
+    client, officer, mission, ambassador_posting
+):
+    client.force_login(officer)
+    _add_matches(mission, ambassador_posting, 12)
+    queries = _queries(client, "/search/", {"q": "zephyrine"})
+    people = [q for q in _touching(queries, "people_person") if q.startswith("SELECT")]
+    orgs = _touching(queries, "people_organisation")
+    engagements = _touching(queries, "engagements_engagement")
+    assert len(people) == 1 and len(orgs) == 1 and len(engagements) == 1, "\n".join(queries)
+    for sql in people + orgs + engagements:
+        # sectors and regions are not shown on the search page: never joined for it
+        assert "core_sector" not in sql and "core_region" not in sql, sql
+        # nor the long texts no result line shows read
+        columns = sql.split(" FROM ")[0]
+        assert "address_block_en" not in columns and "notes" not in columns, sql
+        assert "summary" not in columns and "search_keys" not in columns, sql
+
+
+def test_organisation_page_queries_do_not_grow_with_members_or_engagements(
+    client, officer, mission, ambassador_posting
+):
+    client.force_login(officer)
+    org = factories.OrganisationFactory(mission=mission, name_en="Hub Institute")
+    factories.OrganisationFactory(mission=mission, name_en="Hub Unit", parent=org)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            person = factories.PersonFactory(mission=mission)
+            factories.AffiliationFactory(person=person, organisation=org)
+            e = factories.EngagementFactory(mission=mission, people=[person])
+            e.organisations.add(org)
+
+    grow(2)
+    few = _queries(client, f"/people/organisations/{org.pk}/")
+    grow(15)
+    many = _queries(client, f"/people/organisations/{org.pk}/")
+    assert len(many) == len(few), "\n".join(many)
+    for sql in _touching(many, "engagements_engagement"):
+        assert "core_region" not in sql and "summary" not in sql.split(" FROM ")[0], sql
+    html = client.get(f"/people/organisations/{org.pk}/").content.decode()
+    assert "Hub Unit" in html
+    assert html.count("/people/") >= 17
