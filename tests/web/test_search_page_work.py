@@ -57,7 +57,9 @@ def test_search_page_reads_one_query_per_section_and_joins_nothing_unshown(
     people = [q for q in _touching(queries, "people_person") if q.startswith("SELECT")]
     orgs = _touching(queries, "people_organisation")
     engagements = _touching(queries, "engagements_engagement")
-    assert len(people) == 1 and len(orgs) == 1 and len(engagements) == 1, "\n".join(queries)
+    # people: the name search, and (one Latin word) the family name look-up that ranks "Li" first
+    assert len(people) == 2 and len(orgs) == 1 and len(engagements) == 1, "\n".join(queries)
+    assert sum('"family_name" IN' in q for q in people) == 1, "\n".join(people)
     for sql in people + orgs + engagements:
         # sectors and regions are not shown on the search page: never joined for it
         assert "core_sector" not in sql and "core_region" not in sql, sql
@@ -91,3 +93,25 @@ def test_organisation_page_queries_do_not_grow_with_members_or_engagements(
     html = client.get(f"/people/organisations/{org.pk}/").content.decode()
     assert "Hub Unit" in html
     assert html.count("/people/") >= 17
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("query", ["li", "Li", "LI"])
+def test_a_family_name_is_found_first_even_when_the_word_is_in_hundreds_of_names(
+    client, officer, mission, language, query
+):
+    """ "li" is in Alice, Olivia, Williams…: the Li family must not fall past the first rows."""
+    for k in range(70):
+        factories.PersonFactory(mission=mission, family_name=f"Aldridge{k:02d}", given_name="Alice")
+    li = factories.PersonFactory(
+        mission=mission, family_name="Li", given_name="Gang", name_zh="李刚"
+    )
+    other = factories.MissionFactory()
+    factories.PersonFactory(mission=other, family_name="Li", given_name="Hidden")
+    client.force_login(officer)
+    client.post("/language/", {"language": language, "next": "/"})
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert ('<html lang="zh-Hans">' in html) == (language == "zh-hans")
+    assert f"/people/{li.pk}/" in html
+    assert html.index(f"/people/{li.pk}/") < html.index("Aldridge"), "the Li family first"
+    assert "Hidden" not in html  # another mission's Li stays out

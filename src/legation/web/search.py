@@ -36,7 +36,25 @@ def _rank_people(people: list[Person], query: str) -> list[Person]:
         )
         return (0 if exact else 1 if full.startswith(q) else 2, p.family_name)
 
-    return sorted(people, key=score)
+    seen: set[int] = set()
+    unique = [p for p in people if not (p.pk in seen or seen.add(p.pk))]  # first of each kept
+    return sorted(unique, key=score)
+
+
+def _same_family_name(user: Any, query: str, limit: int) -> list[Person]:
+    """People whose family name is the query ("li", "Wang"): ranked first, but past the first
+    rows in name order when the word is in hundreds of names (Lisa, Olivia…). One look-up in the
+    (mission, family name) index, the spellings a family name is written in."""
+    word = query.strip()
+    if not word or " " in word or not word.isascii():
+        return []
+    spellings = {word, word.lower(), word.upper(), word.capitalize()}
+    return list(
+        Person.objects.visible_to(user)
+        .filter(family_name__in=spellings)
+        .only(*PERSON_FIELDS)
+        .order_by("family_name", "given_name", "pk")[:limit]
+    )
 
 
 #: what the search page shows of each result (web/search.html) and ranks people by: nothing else
@@ -59,6 +77,7 @@ ENGAGEMENT_FIELDS = ("id", "mission_id", "subject", "start", "kind")
 def search_all(user: Any, query: str, limit: int = 20) -> SearchResults:
     """One query per section: people (through the name index), organisations, engagements."""
     people = list(Person.objects.visible_to(user).search(query).only(*PERSON_FIELDS)[: limit * 3])
+    people = _same_family_name(user, query, limit) + people
     text = query.strip()
     orgs = list(
         Organisation.objects.visible_to(user).search(text).only(*ORGANISATION_FIELDS)[:limit]
