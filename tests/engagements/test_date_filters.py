@@ -170,3 +170,19 @@ def test_the_list_page_filters_by_local_day_and_keeps_the_dates(
     assert 'value="2024-11-03"' in page and "2024/11/03" not in page
     until = client.get("/engagements/?until=2024-11-02").content.decode()
     assert "Day before" in until and "At midnight" not in until
+
+
+def test_a_reversed_range_says_so_in_both_languages(client, language, mission):
+    factories.EngagementFactory(mission=mission, subject="Any day")
+    page = client.get("/engagements/?since=2026-12-01&until=2026-11-01").content.decode()
+    message = "“Until” is before “From”" if language == "en" else "“至”的日期早于“自”的日期"
+    assert message in page
+    assert 'value="2026-12-01"' in page and 'value="2026-11-01"' in page
+
+
+def test_a_date_in_another_accepted_form_is_shown_as_the_box_reads_it(client, language, mission):
+    page = client.get("/engagements/?since=11/30/2026").content.decode()
+    if language == "en":  # English accepts 11/30/2026: the box shows the date it filters by
+        assert 'value="2026-11-30"' in page and 'value="11/30/2026"' not in page
+    else:  # Chinese does not: an error beside the box
+        assert "输入一个有效的日期。" in page

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -40,6 +41,15 @@ class LocalDayFilter(django_filters.DateFilter):
         return self.get_method(qs)(**lookups)
 
 
+class EngagementFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("“Until” is before “From”: nothing can match."))
+        return data
+
+
 class EngagementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Subject"), field_name="subject", lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
@@ -71,6 +81,7 @@ class EngagementFilter(django_filters.FilterSet):
     class Meta:
         model = Engagement
         fields: list[str] = []
+        form = EngagementFilterForm
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

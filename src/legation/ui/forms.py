@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 
 
 def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -26,6 +28,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         super().__init__(attrs, format=format or "%Y-%m-%d")
+
+    def format_value(self, value: Any) -> str | None:
+        """A date typed in another accepted form (11/30/2026 in a link) is shown as the box
+        needs it, ISO; left as typed, the box would show it empty while the filter applies."""
+        if isinstance(value, str) and value:
+            for fmt in formats.get_format("DATE_INPUT_FORMATS"):
+                try:
+                    return dt.datetime.strptime(value.strip(), fmt).date().isoformat()
+                except ValueError:
+                    continue
+        return super().format_value(value)
 
 
 class DateTimeInput(forms.DateTimeInput):
