@@ -442,6 +442,7 @@ class WorkerSupervisor:
 
     POLL = 1.0
     MAX_PAUSE = 60.0
+    STOP_GRACE = 2.0  # seconds a stopped worker waits for the server's own stop before a restart
 
     def __init__(self) -> None:
         import threading
@@ -464,6 +465,10 @@ class WorkerSupervisor:
                 continue
             if time.monotonic() - self._started > self.MAX_PAUSE:  # it had been running well
                 pause = 1.0
+            # Ctrl-C in a terminal reaches the whole process group: the worker may stop a
+            # moment before the server says it is stopping too. Not a failure to report.
+            if self._stopping.wait(self.STOP_GRACE):
+                return
             log.warning("The job worker stopped (exit code %s): starting it again.", code)
             if self._stopping.wait(pause):
                 return

@@ -147,6 +147,9 @@ def child_main(read_fd: int, write_fd: int) -> None:
     out = Connection(write_fd, readable=False)
     for sig in (signal.SIGPROF, signal.SIGXCPU):
         signal.signal(sig, signal.SIG_DFL)
+    # Ctrl-C in a terminal reaches the whole process group; the renderer ends when its parent
+    # closes the pipe (EOF), not with a KeyboardInterrupt traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Pickles only come from the parent (which trusts itself); answers go back as JSON.
     limits, typeset = pickle.loads(inbox.recv_bytes())  # noqa: S301
     from legation.letters.compose import sandbox
