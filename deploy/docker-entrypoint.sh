@@ -17,6 +17,15 @@ case "$command" in
   worker)
     exec legation worker "$@"
     ;;
+  healthcheck)
+    # PID 1 is tini running this script: a worker container is alive while it runs.
+    if tr '\0' ' ' < /proc/1/cmdline | grep -q ' worker'; then
+      exit 0
+    fi
+    exec python3 -c "import os, sys, urllib.request
+r = urllib.request.urlopen('http://localhost:%s/readyz' % os.environ.get('LEGATION_PORT', '8000'), timeout=4)
+sys.exit(r.status != 200)"
+    ;;
   *)
     exec legation "$command" "$@"
     ;;

@@ -199,6 +199,12 @@ def test_worker_processes_answer_and_the_job_worker_is_kept_running(ledger):
             if len(pids) > 1:
                 break
         assert pids <= set(web) and len(pids) == 2, pids
+        # The log names the path, never its query string (searches carry people's names).
+        before = len(_answered(server))
+        _get(port, "/accounts/login/?next=/search/%3Fq%3DSecretName")
+        _until(lambda: len(_answered(server)) > before, what="the access log line")
+        assert _answered(server)[-1][2] == "/accounts/login/"
+        assert "SecretName" not in output(server)
 
         # The job worker, killed, is started again; so is a web worker.
         os.kill(job[0], signal.SIGKILL)

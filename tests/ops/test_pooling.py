@@ -272,6 +272,12 @@ def test_pgbouncer_in_transaction_mode(bouncer, migrated, tmp_path):
         "/readyz": 200,
     }
 
+    # The job worker holds a session-level lock on the merge it produces: it refuses to start
+    # through transaction pooling rather than leave a killed worker's merge "running" for ever.
+    worker = legation(env, "worker")
+    assert worker.returncode != 0
+    assert "needs a database session of its own" in worker.stderr, worker.stderr
+
     # Why the setting: with server-side cursors the iterator's next chunk reaches a server
     # connection its cursor does not live on.
     env["LEGATION_DB_PGBOUNCER"] = "0"

@@ -40,8 +40,9 @@ DEFAULT_THREADS = 4
 GRACEFUL_TIMEOUT = 20  # seconds a SIGTERM lets requests in progress finish
 # Who, when, what, the answer, its size, how long (ms), the worker process that answered (<pid>)
 # and the browser. The address is the client's as TrustedProxyMiddleware found it (behind a
-# trusted proxy: the address the proxy forwarded).
-ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms %(p)s "%(a)s"'
+# trusted proxy: the address the proxy forwarded). The path without its query string: searches
+# and filters carry people's names (?q=…), which have no place in a log.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms %(p)s "%(a)s"'
 
 
 def cpu_count() -> int:

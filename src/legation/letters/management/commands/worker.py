@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.management.base import CommandError
 from django.db import close_old_connections, connections
 from django.db.utils import OperationalError
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
@@ -45,6 +46,17 @@ class Command(DbWorker):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from legation.core.files import remove_orphaned_files
+
+        db = connections["default"]
+        if db.vendor == "postgresql" and db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+            # The worker holds a session-level advisory lock on the merge it produces: through
+            # pgbouncer in transaction mode that lock would outlive a killed worker on a pooled
+            # server connection, and its merge would stay "running" for ever.
+            raise CommandError(
+                "The job worker needs a database session of its own: give it a direct "
+                "DATABASE_URL (PostgreSQL's own port) or a pgbouncer pool in session mode, "
+                "with LEGATION_DB_PGBOUNCER=0 (docs/deployment.md, pgbouncer)."
+            )
         from legation.letters.merge.jobs import recover_interrupted
 
         count = _patiently(recover_interrupted)
