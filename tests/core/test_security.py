@@ -287,3 +287,24 @@ def test_serve_behind_a_trusted_proxy_believes_only_the_proxy(tmp_path, monkeypa
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_check_only_names_what_deserves_a_second_look(production, capsys, monkeypatch):
+    """Allowed, but said: a pool smaller than the threads, a key from the file, no time zone."""
+    from django.db import connection
+
+    monkeypatch.delenv("LEGATION_SECRET_KEY", raising=False)
+    monkeypatch.delenv("LEGATION_TIME_ZONE", raising=False)
+    options = {**(connection.settings_dict.get("OPTIONS") or {})}
+    options["pool"] = {"min_size": 1, "max_size": 2}
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    call_command("serve", "--check-only", "--threads", "4")
+    out = capsys.readouterr().out
+    assert "allows 2 connection(s) per process for 4 thread(s)" in out
+    assert "LEGATION_SECRET_KEY" in out and "LEGATION_TIME_ZONE is not set" in out
+    assert "fit for production" in out
+    monkeypatch.setenv("LEGATION_SECRET_KEY", "x")
+    monkeypatch.setenv("LEGATION_TIME_ZONE", "Asia/Shanghai")
+    call_command("serve", "--check-only", "--threads", "2")
+    out = capsys.readouterr().out
+    assert "Note:" not in out

@@ -159,6 +159,35 @@ def serve(
     )
 
 
+def advisories(settings: Any, threads: int) -> list[str]:
+    """What is allowed but worth the operator's second look (said before serving)."""
+    import os
+
+    notes = []
+    from django.db import connections
+
+    pool = (connections["default"].settings_dict.get("OPTIONS") or {}).get("pool")
+    largest = pool.get("max_size") if isinstance(pool, dict) else None
+    if largest is not None and largest < threads:
+        notes.append(
+            f"LEGATION_DB_POOL allows {largest} connection(s) per process for {threads} "
+            "thread(s): requests will queue for a connection, and answer 503 past "
+            "LEGATION_DB_POOL_TIMEOUT; make the pool at least as large as --threads"
+        )
+    if not os.environ.get("LEGATION_SECRET_KEY"):
+        notes.append(
+            "the secret key comes from $LEGATION_HOME/secret_key: with several servers, set "
+            "LEGATION_SECRET_KEY to one value on all of them, or users are logged out when "
+            "they reach another server"
+        )
+    if not os.environ.get("LEGATION_TIME_ZONE"):
+        notes.append(
+            f"LEGATION_TIME_ZONE is not set: dates are shown and days counted in "
+            f"{settings.TIME_ZONE}"
+        )
+    return notes
+
+
 class Command(LegationCommand):
     help = (
         "Serve the web application with a production WSGI server (gunicorn: worker processes "
@@ -216,11 +245,13 @@ class Command(LegationCommand):
         for name in ("workers", "threads"):
             if options[name] is not None and options[name] < 1:
                 raise CommandError(f"--{name} must be 1 or more.")
+        workers = options["workers"] or cpu_count()
+        threads = options["threads"]
+        for note in advisories(settings, threads):
+            self.stdout.write(f"Note: {note}")
         if options["check_only"]:
             self.stdout.write("Configuration is fit for production.")
             return
-        workers = options["workers"] or cpu_count()
-        threads = options["threads"]
         host = f"[{options['host']}]" if ":" in options["host"] else options["host"]
         job = "no job worker" if options["no_worker"] else "the job worker"
         self.stdout.write(
