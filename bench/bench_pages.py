@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
@@ -43,7 +44,8 @@ from bench.common import (
 )
 from bench.load import Client
 
-LEVELS = [1, 4, 8, 16]
+# Client counts swept (LEGATION_BENCH_CLIENTS="8" for the target's alone, quicker).
+LEVELS = [int(n) for n in os.environ.get("LEGATION_BENCH_CLIENTS", "1,4,8,16").split(",")]
 TARGET_CLIENTS = 8
 TARGET_MS = 300
 COLD_USERS = ("bench-officer-cold-1", "bench-officer-cold-2", "bench-officer-cold-3")
@@ -184,7 +186,7 @@ def run(size: str) -> Report:
     server = Server(env)
     report = Report(
         f"pages ({size} demo on {engine()}; bench officer; `legation serve "
-        f"{' '.join(server.extra)}`; 1, 4, 8, 16 clients; {machine_load()} at the start)"
+        f"{' '.join(server.extra)}`; {', '.join(map(str, LEVELS))} clients; {machine_load()} at the start)"
     )
     with server as base:
         # The figure pages cold first: nothing asked before by these users.
