@@ -37,6 +37,9 @@ def test_tags_get_the_mission_of_their_records_and_refs_are_kept():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         old = _migrate(BEFORE)
+        # the triggers at that point (later migrations' own, such as the name indexes', are
+        # not there yet): the migration's table rebuilds must keep every one of them
+        before = _triggers()
         Mission = old.get_model("engagements", "Mission")
         Person = old.get_model("people", "Person")
         Organisation = old.get_model("people", "Organisation")
@@ -84,7 +87,7 @@ def test_tags_get_the_mission_of_their_records_and_refs_are_kept():
         engagement = Engagement.objects.get(ref="E-1")
         assert [(t.name, t.mission.ref) for t in engagement.tags.all()] == [("shared", "M-2")]
         assert HistoricalTag.objects.filter(history_change_reason="tags per mission").count() == 5
-        assert _triggers() == triggers
+        assert _triggers() == before
     finally:
         _migrate(latest)
     assert _triggers() == triggers
