@@ -115,3 +115,14 @@ def test_a_family_name_is_found_first_even_when_the_word_is_in_hundreds_of_names
     assert f"/people/{li.pk}/" in html
     assert html.index(f"/people/{li.pk}/") < html.index("Aldridge"), "the Li family first"
     assert "Hidden" not in html  # another mission's Li stays out
+
+
+def test_the_header_search_box_shows_only_a_search_of_its_own(client, officer, mission):
+    """A list's own filter (?q= on the engagements list) is not a site-wide search."""
+    client.force_login(officer)
+    listed = client.get("/engagements/", {"q": "Edgecase"}).content.decode()
+    header = listed.split('<form class="search"')[1].split("</form>")[0]
+    assert "Edgecase" not in header
+    searched = client.get("/search/", {"q": "Edgecase"}).content.decode()
+    header = searched.split('<form class="search"')[1].split("</form>")[0]
+    assert 'value="Edgecase"' in header
