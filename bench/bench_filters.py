@@ -14,23 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
 import urllib.parse
 
-from bench.common import Figure, Report, bench_env, bench_home, engine, p95, setup_django
-
-USER = "bench-officer"
-PASSWORD = "bench-password-for-filters"  # noqa: S105
-
-
-def _officer(home) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "legation", "createuser", USER, "--role", "officer",
-         "--mission", "DEMO-US", "--password-stdin"],
-        input=PASSWORD + "\n", text=True, env=bench_env(home), capture_output=True, check=False,
-    )  # fmt: skip
+from bench.common import Figure, Report, bench_home, engine, officer_user, p95, setup_django
 
 
 def _cases(user) -> dict[str, tuple[str, dict[str, str]]]:
@@ -115,18 +102,15 @@ def _cases(user) -> dict[str, tuple[str, dict[str, str]]]:
 
 
 def run(size: str) -> Report:
-    home = bench_home(size)
-    _officer(home)
-    setup_django(home)
-    from django.contrib.auth import get_user_model
+    setup_django(bench_home(size))
     from django.test import Client
 
-    user = get_user_model().objects.get(username=USER)
+    user = officer_user()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     samples = int(os.environ.get("LEGATION_BENCH_FILTER_SAMPLES", "200"))
     report = Report(
-        f"list filters ({size} demo on {engine()}; {USER}, {samples} requests each, p95)"
+        f"list filters ({size} demo on {engine()}; {user.username}, {samples} requests each, p95)"
     )
 
     def get(path: str, params: dict[str, str]) -> float:

@@ -18,30 +18,12 @@ from __future__ import annotations
 
 import random
 
-from bench.common import Figure, Report, bench_home, p95, setup_django, timed
+from bench.common import Figure, Report, bench_home, officer_user, p95, setup_django, timed
 
-USERNAME = "bench-search-officer"
 #: searches per script: enough for a p95 that means something
 SAMPLES = 210
 #: people the search page asks for (search_all's limit * 3)
 PAGE_PEOPLE = 60
-
-
-def _officer(mission):
-    """The demo mission's officer the benchmark searches as (created once)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from legation.core.models import Profile, Sensitivity
-
-    user, created = get_user_model().objects.get_or_create(username=USERNAME)
-    if created:
-        user.set_unusable_password()
-        user.save()
-        user.groups.add(Group.objects.get(name="officer"))
-        Profile.objects.create(user=user, clearance=Sensitivity.RESTRICTED)
-        mission.members.add(user)
-    return get_user_model().objects.get(pk=user.pk)  # a fresh login's view of its rights
 
 
 def run(size: str) -> Report:
@@ -57,7 +39,7 @@ def run(size: str) -> Report:
     from legation.people.models import Person
 
     mission = Mission.objects.get(ref=DEMO_MISSION_REF)
-    officer = _officer(mission)
+    officer = officer_user()
     assert not access.sees_all_missions(officer), "the benchmark must not search as the operator"
     missions = sorted(access.mission_ids(officer))
     count = Person.objects.count()
