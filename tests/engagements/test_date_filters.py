@@ -173,11 +173,14 @@ def test_the_list_page_filters_by_local_day_and_keeps_the_dates(
 
 
 def test_a_reversed_range_says_so_in_both_languages(client, language, mission):
-    factories.EngagementFactory(mission=mission, subject="Any day")
+    factories.EngagementFactory(
+        mission=mission, subject="Any day", start=day_start(dt.date(2026, 12, 5))
+    )
     page = client.get("/engagements/?since=2026-12-01&until=2026-11-01").content.decode()
     message = "“Until” is before “From”" if language == "en" else "“至”的日期早于“自”的日期"
     assert message in page
     assert 'value="2026-12-01"' in page and 'value="2026-11-01"' in page
+    assert "Any day" not in page  # nothing matches, as the message says (no half-applied range)
 
 
 def test_a_date_in_another_accepted_form_is_shown_as_the_box_reads_it(client, language, mission):

@@ -47,6 +47,7 @@ class EngagementFilterForm(forms.Form):
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             self.add_error("until", _("“Until” is before “From”: nothing can match."))
+            data["until"] = until  # still applied: the list shows the nothing the message says
         return data
 
 
