@@ -403,10 +403,14 @@ class HistoryVisibility:
         if not hasattr(qs, "visible_to"):
             return True
         when = row.history_date
-        mission = self._resolve(model, row, qs.mission_path.split("__"), when)
+        mission_path = qs.history_mission_path or qs.mission_path
+        sensitivity_paths = qs.history_sensitivity_paths
+        if sensitivity_paths is None:
+            sensitivity_paths = qs.sensitivity_paths
+        mission = self._resolve(model, row, mission_path.split("__"), when)
         if mission is _MISSING or (mission is not None and mission not in self.missions):
             return False
-        for path in qs.sensitivity_paths:
+        for path in sensitivity_paths:
             parts = path.split("__")
             values = [self._resolve(model, row, parts, when)]
             if len(parts) > 1:

@@ -18,6 +18,10 @@ class VisibleQuerySet(models.QuerySet):
 
     mission_path: str = "mission_id"
     sensitivity_paths: tuple[str, ...] = ()
+    #: The same rule for a version of a record (`core.audit.HistoryVisibility`), when the live
+    #: rule reads copies a version does not keep (None: the live paths).
+    history_mission_path: str | None = None
+    history_sensitivity_paths: tuple[str, ...] | None = None
 
     def visible_to(self, user: Any) -> VisibleQuerySet:
         qs = self.cleared_for(user, self.sensitivity_paths)

@@ -14,8 +14,10 @@ from legation.demo import vocabulary
 from legation.demo.context import Context
 from legation.engagements.models import Commitment
 
+# The engagement's mission and sensitivity are written with the row (the database would copy
+# them, a lookup per row; the demo knows them).
 FIELDS = ("engagement", "description", "direction", "requested_by", "owner", "due", "status",
-          "resolution", "closed_on", "sensitivity")  # fmt: skip
+          "resolution", "closed_on", "sensitivity", "mission", "engagement_sensitivity")  # fmt: skip
 
 
 def pending(rng: random.Random, engagements: int, commitments: int) -> bytearray:
@@ -30,6 +32,7 @@ def row(
     ctx: Context,
     *,
     engagement_id: int,
+    mission_id: int,
     topic: str,
     who: str,
     person_id: int,
@@ -50,7 +53,7 @@ def row(
     due = raised + dt.timedelta(days=7 + int(random() * 54))
     status, closed, resolution = _resolution(ctx, raised, due)
     return (engagement_id, text, direction, asked, owner, due, status, resolution, closed,
-            sensitivity)  # fmt: skip
+            sensitivity, mission_id, sensitivity)  # fmt: skip
 
 
 def _resolution(ctx: Context, raised: dt.date, due: dt.date) -> tuple[str, dt.date | None, str]:

@@ -243,7 +243,8 @@ def _rounds(
             for _ in range(pending[done + j]):
                 c_rows.append(
                     commitments.row(
-                        ctx, engagement_id=eid, topic=topic, who=who, person_id=p_id[p],
+                        ctx, engagement_id=eid, mission_id=mission_id, topic=topic, who=who,
+                        person_id=p_id[p],
                         owners=[postings[s].id for s in staff], raised=days[d],
                         sensitivity=sensitivity,
                     )

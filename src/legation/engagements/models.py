@@ -261,9 +261,15 @@ class EngagementOrganisation(models.Model):
 
 
 class CommitmentQuerySet(VisibleQuerySet):
-    mission_path = "engagement__mission_id"
-    # A commitment reveals the engagement it was raised in, so both must be visible.
-    sensitivity_paths = ("sensitivity", "engagement__sensitivity")
+    # A commitment reveals the engagement it was raised in, so both must be visible: the
+    # engagement's mission and sensitivity are copied onto the commitment (kept by the database's
+    # triggers, engagements migration 0012), so that the rule reads the commitment's own row and
+    # its indexes instead of joining every engagement of the mission.
+    mission_path = "mission_id"
+    sensitivity_paths = ("sensitivity", "engagement_sensitivity")
+    # A version keeps no copies: it is judged through its engagement, as it was and as it is.
+    history_mission_path = "engagement__mission_id"
+    history_sensitivity_paths = ("sensitivity", "engagement__sensitivity")
 
     def raised_in_visible(self, user: Any, engagement_ids: Any) -> CommitmentQuerySet:
         """Commitments the user may see, raised in engagements already limited to what the user
@@ -320,7 +326,21 @@ class Commitment(Versioned):
     sensitivity = models.PositiveSmallIntegerField(
         _("sensitivity"), choices=Sensitivity.choices, default=Sensitivity.INTERNAL
     )
-    history = audited(versioned=True)
+    # Copies of the engagement's mission and sensitivity, for `visible_to` and the lists' indexes.
+    # Never written by the application: the database's triggers set them when a commitment is
+    # written and when its engagement changes mission or sensitivity (engagements 0012); save()
+    # sets them too, so that a saved instance agrees with its row.
+    mission = models.ForeignKey(
+        Mission,
+        null=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    engagement_sensitivity = models.PositiveSmallIntegerField(null=True, editable=False)
+    history = audited(versioned=True, excluded_fields=["mission", "engagement_sensitivity"])
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -328,10 +348,36 @@ class Commitment(Versioned):
         ordering = ["due", "pk"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        indexes = [models.Index(fields=["status", "due"])]
+        indexes = [
+            models.Index(fields=["status", "due"]),
+            # The lists and the home page: a mission's commitments by due date, by status and
+            # due date, and one owner's.
+            models.Index(fields=["mission", "due", "id"], name="commitment_mission_due"),
+            # (and covering what `visible_to` and the home page's counts read after the key)
+            models.Index(
+                fields=[
+                    "mission",
+                    "status",
+                    "due",
+                    "id",
+                    "sensitivity",
+                    "engagement_sensitivity",
+                    "owner",
+                ],
+                name="commitment_mission_status",
+            ),
+            models.Index(fields=["owner", "status", "due", "id"], name="commitment_owner_status"),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.engagement_id is not None:
+            engagement = self.engagement
+            self.mission_id = engagement.mission_id
+            self.engagement_sensitivity = engagement.sensitivity
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

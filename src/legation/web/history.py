@@ -252,7 +252,10 @@ def deleted_records(user: Any) -> list[dict[str, Any]]:
     for label in HISTORY_MODELS:
         model = apps.get_model(label)
         rows = model.history.filter(history_type="-")
-        if not checker.all_missions and any(f.name == "mission" for f in model._meta.fields):
+        # The versions' own mission column, where they keep one (a commitment's copy of its
+        # engagement's is not kept in its versions).
+        kept = model.history.model._meta.fields
+        if not checker.all_missions and any(f.name == "mission" for f in kept):
             rows = rows.filter(mission_id__in=checker.missions)
         rows = list(
             rows.select_related("history_user").order_by("-history_date", "-history_id")[
