@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from legation.core.models import Profile
-from legation.engagements.models import Commitment, Engagement
+from legation.engagements.models import Commitment, Engagement, Posting
 from legation.engagements.selectors import default_posting
 from legation.insight.cache import remembered
 from legation.insight.figures import day_end, quiet_relationships
@@ -41,10 +41,13 @@ def home(request: HttpRequest) -> HttpResponse:
     # The user's own first (owned by any of their postings), most urgent first: overdue, then
     # by due date; then the rest of the mission's due in the next two weeks.
     # Each list shows its first few and says how many there are, with a link to them all.
-    mine_all = open_commitments.filter(owner__user=user)
-    mine = list(mine_all[:HOME_ITEMS])
+    # The user's postings first, by id: the planner then knows how few owners it looks for (a
+    # join with the postings let PostgreSQL walk the whole mission's commitments by due date).
+    own = list(Posting.objects.filter(user=user).values_list("pk", flat=True))
+    mine_all = open_commitments.filter(owner_id__in=own)
+    mine = list(mine_all[:HOME_ITEMS]) if own else []
     due_by = today + dt.timedelta(days=14)
-    due_all = open_commitments.exclude(owner__user=user).filter(due__lte=due_by)
+    due_all = open_commitments.exclude(owner_id__in=own).filter(due__lte=due_by)
     commitments = list(due_all[:HOME_ITEMS])
     week_end = week_start + dt.timedelta(days=6)
     week_all = Engagement.objects.visible_to(user).filter(
