@@ -140,6 +140,34 @@ class EngagementQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
     sensitivity_paths = ("sensitivity",)
 
+    #: links to one record beyond which `newest_linked_to` walks the engagements by date
+    WALK_FROM = 5000
+
+    def newest_linked_to(self, relation: str, record: Any, limit: int) -> EngagementQuerySet:
+        """The newest `limit` of these engagements linked to `record` through `relation`
+        ("people", "organisations"), newest first: a person's or an organisation's page.
+
+        The way is chosen here, not left to the planners, which misjudge it both ways at a
+        million engagements. Few links (most records): their engagements are read by id and
+        sorted. Many (a ministry met 24,000 times): the engagements are walked newest first
+        by their (mission, start) index, keeping the linked ones, so the walk stops after
+        about `limit` x engagements / links rows instead of reading and sorting them all.
+        """
+        from django.db.models import Exists, OuterRef
+
+        from legation.core.db.lists import ValueList
+
+        field = self.model._meta.get_field(relation)
+        links = field.remote_field.through._default_manager.filter(
+            **{field.m2m_reverse_field_name(): record}
+        )
+        ids = list(links.values_list("engagement_id", flat=True)[: self.WALK_FROM + 1])
+        if len(ids) > self.WALK_FROM:
+            qs = self.filter(Exists(links.filter(engagement_id=OuterRef("pk"))))
+        else:
+            qs = self.filter(pk__in=ValueList(ids))
+        return qs.order_by("-start", "-pk")[:limit]
+
 
 class Engagement(Versioned):
     """Any contact: a meeting, call, visit, event, speech, interview, letter or email."""
