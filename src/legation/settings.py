@@ -17,6 +17,9 @@ LEGATION_DB_POOL    PostgreSQL: "1" for a connection pool in each process (psyco
 LEGATION_DB_POOL_TIMEOUT  seconds a request waits for a pooled connection (default 10)
 LEGATION_DB_PGBOUNCER "1" when DATABASE_URL is a pgbouncer in transaction mode (on by itself for
                     port 6432, pgbouncer's own; "0" to say otherwise): no server-side cursors
+LEGATION_DB_PARALLEL_WORKERS PostgreSQL: workers one query may use (max_parallel_workers_per_gather);
+                    default 0: a page's short query waits longer for parallel workers to start
+                    than it saves, and many users at once keep every core busy anyway
 LEGATION_LOG_FORMAT "json" for one JSON object per line on stderr, else "text" (the default)
 LEGATION_LOG_LEVEL  default INFO
 LEGATION_REQUEST_LOG "1" for a line per request (method, path, status, duration, user id); on by
@@ -177,6 +180,13 @@ else:
     else:
         _pgbouncer_on = _flag("LEGATION_DB_PGBOUNCER")
     _db["DISABLE_SERVER_SIDE_CURSORS"] = _pgbouncer_on
+    # No parallel workers for a query by default: starting them costs 20-30 ms, more than a
+    # page's query (one of a person's or organisation's pages) takes alone, and with many users
+    # at once every core is busy already. pgbouncer refuses the "options" startup parameter:
+    # behind it the database's own setting applies (docs/deployment.md, "PostgreSQL settings").
+    _parallel = os.environ.get("LEGATION_DB_PARALLEL_WORKERS", "0").strip()
+    if _parallel and not _pgbouncer_on:
+        _db["OPTIONS"]["options"] = f"-c max_parallel_workers_per_gather={int(_parallel)}"
     # Django's connection pool (psycopg 3's psycopg_pool), one per process: a request borrows a
     # connection and gives it back at its end, instead of opening one (a PostgreSQL backend
     # process, a few milliseconds and megabytes) per thread. A pool replaces persistent

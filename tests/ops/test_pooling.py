@@ -39,7 +39,7 @@ cases = json.loads(sys.stdin.read())
 answers = []
 for case in cases:
     for name in ("DATABASE_URL", "LEGATION_DB_POOL", "LEGATION_DB_POOL_TIMEOUT",
-                 "LEGATION_DB_PGBOUNCER"):
+                 "LEGATION_DB_PGBOUNCER", "LEGATION_DB_PARALLEL_WORKERS"):
         os.environ.pop(name, None)
     os.environ.update(case)
     sys.modules.pop("legation.settings", None)
@@ -62,6 +62,7 @@ def test_what_the_variables_turn_on(tmp_path):
         {"DATABASE_URL": pg, "LEGATION_DB_POOL": "20", "LEGATION_DB_POOL_TIMEOUT": "3"},
         {"DATABASE_URL": pg, "LEGATION_DB_POOL": "0"},
         {"LEGATION_DB_POOL": "4"},
+        {"DATABASE_URL": pg, "LEGATION_DB_PARALLEL_WORKERS": "2"},
     ]
     env = environment(tmp_path, None)
     done = subprocess.run(
@@ -73,7 +74,7 @@ def test_what_the_variables_turn_on(tmp_path):
         timeout=120,
         check=False,
     )
-    plain, said, guessed, overruled, on, sized, off, sqlite = result(done)
+    plain, said, guessed, overruled, on, sized, off, sqlite, parallel = result(done)
     assert plain["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert "pool" not in plain["OPTIONS"]
     assert plain["CONN_MAX_AGE"] == 60
@@ -92,6 +93,24 @@ def test_what_the_variables_turn_on(tmp_path):
     # SQLite has no pool: the variable changes nothing there.
     assert "pool" not in sqlite["OPTIONS"]
     assert sqlite["CONN_MAX_AGE"] == 0
+
+    # No parallel workers for a page's query unless asked; pgbouncer refuses the startup
+    # option, so behind it the database's own setting applies.
+    assert plain["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    assert parallel["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    assert "options" not in said["OPTIONS"] and "options" not in guessed["OPTIONS"]
+    assert "options" not in sqlite["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_the_connection_starts_no_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
 
 
 # Thousands of rows read with iterator() in chunks while another client holds, inside an open
