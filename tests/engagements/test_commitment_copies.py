@@ -139,9 +139,11 @@ def test_the_migration_fills_the_copy_of_commitments_written_before_it():
             mission=mission, ref="E-OLD", kind="meeting", subject="Before", sensitivity=2,
             start="2022-03-01T10:00:00Z",
         )  # fmt: skip
-        pk = old.get_model("engagements", "Commitment").objects.create(
-            engagement=engagement, description="Old promise", sensitivity=0
-        ).pk
+        pk = (
+            old.get_model("engagements", "Commitment")
+            .objects.create(engagement=engagement, description="Old promise", sensitivity=0)
+            .pk
+        )
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(latest)

@@ -123,10 +123,27 @@ def test_the_operator_finds_what_the_substring_match_finds(two_missions, operato
 def test_many_matches_walk_the_names_with_the_same_result(
     two_missions, officer, operator, query, monkeypatch
 ):
-    """Past the candidate limit the search walks the names in order (SQLite): same people."""
+    """Past the candidate limit the search walks the names in order (SQLite; PostgreSQL past
+    the ids it reads): same people, in the same order, as the reference."""
     before = _searched(officer, query), _searched(operator, query)
+    assert before == (_reference(officer, query), _reference(operator, query))
     monkeypatch.setattr(text_index, "PERSON_CANDIDATES_MAX", 1)
+    monkeypatch.setattr(text_index, "PERSON_CANDIDATE_IDS_MAX", 1)
     assert (_searched(officer, query), _searched(operator, query)) == before
+
+
+def test_postgresql_reads_the_ids_of_a_few_matches_and_sorts_them(two_missions, officer):
+    """PostgreSQL: a surname in few names is found by id (the ids' query, then the page)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's choice")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        found = _searched(officer, "wang")
+    assert found == _reference(officer, "wang") != []
+    first, page = (q["sql"] for q in queries.captured_queries if "people_person" in q["sql"])
+    assert "LIMIT 3001" in first and "ORDER BY" not in first
+    assert "unnest" in page
 
 
 def test_no_mission_or_no_clearance_finds_no_one(two_missions):

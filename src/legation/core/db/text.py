@@ -176,6 +176,9 @@ class _HasGram(Expression):
 #: read and sorted (a common surname, "wang": about 1,200 of 100,000 people, mostly late in the
 #: alphabet, where a walk in name order would read almost every row first)
 PERSON_CANDIDATES_MAX = 10_000
+#: PostgreSQL: the same choice, made by reading the matches' ids (up to this many: "wang" has
+#: 1,400 at the large size; past it the ids cost more than the walk they spare)
+PERSON_CANDIDATE_IDS_MAX = 3_000
 
 
 def person_name_match(words: list[tuple[str, str]]) -> Q | Expression | None:
