@@ -59,12 +59,10 @@ class EngagementFilter(django_filters.FilterSet):
         label=_("Sector"), queryset=Sector.objects.all(), method="by_sector"
     )
     tag = django_filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.none()
+        label=_("Tag"), queryset=Tag.objects.none(), method="by_link"
     )
     staff = django_filters.ModelChoiceFilter(
-        label=_("Our participant"),
-        queryset=Posting.objects.none(),
-        field_name="engagementstaff__posting",
+        label=_("Our participant"), queryset=Posting.objects.none(), method="by_link"
     )
     since = LocalDayFilter(
         label=pgettext_lazy("date range", "From"),
@@ -92,6 +90,11 @@ class EngagementFilter(django_filters.FilterSet):
 
     def by_text(self, queryset, name, value):
         return matching_text(queryset, value)
+
+    def by_link(self, queryset, name, value):
+        """Tagged with the tag, or with the posting among our participants: the way to read
+        them chosen by how many there are (`EngagementQuerySet.linked_to`)."""
+        return queryset.linked_to({"tag": "tags", "staff": "staff"}[name], value)
 
     def by_sector(self, queryset, name, value):
         met = EngagementParticipant.objects.filter(engagement=OuterRef("pk"), person__sector=value)
@@ -137,4 +140,9 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def by_mine(self, queryset, name, value):
         """Owned by one of the user's own postings (the home page's "All your commitments")."""
-        return queryset.filter(owner__user=self.user) if value == "true" else queryset
+        if value != "true":
+            return queryset
+        # By the ids of the user's postings: a join with the postings let PostgreSQL walk the
+        # whole mission's commitments looking for the user's few.
+        own = list(Posting.objects.filter(user=self.user).values_list("pk", flat=True))
+        return queryset.filter(owner_id__in=own)
