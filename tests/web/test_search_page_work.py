@@ -64,7 +64,7 @@ def test_search_page_reads_one_query_per_section_and_joins_nothing_unshown(
     name_search = 2 if connection.vendor == "postgresql" else 1
     assert len(people) == name_search + len(spellings), "\n".join(queries)
     assert len(orgs) == 1 and len(engagements) == 1, "\n".join(queries)
-    looked_up = {s for s in spellings for q in people if f'"family_name" = \'{s}\'' in q}
+    looked_up = {s for s in spellings for q in people if f"\"family_name\" = '{s}'" in q}
     assert looked_up == spellings, "\n".join(people)
     for sql in people + orgs + engagements:
         # sectors and regions are not shown on the search page: never joined for it
