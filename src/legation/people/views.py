@@ -404,14 +404,15 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .newest_linked_to("organisations", org, ENGAGEMENTS_SHOWN + 1),
         ENGAGEMENTS_SHOWN,
     )
-    # A few units at most, sorted here: ordered by name in SQL, SQLite walked the whole
-    # (mission, name_en) index even when there were none.
+    # A few units at most, sorted here by their English name as before (and as the organisations
+    # list): ordered in SQL, SQLite walked the whole (mission, name_en) index even when there
+    # were none.
     children = sorted(
         Organisation.objects.visible_to(user)
         .filter(parent=org)
         .order_by()
         .only("id", "mission_id", "name_en", "name_zh"),
-        key=lambda unit: (str(unit).casefold(), unit.pk),
+        key=lambda unit: (unit.name_en.casefold(), unit.pk),
     )
     return render(
         request,
