@@ -13,12 +13,14 @@ from legation.core.vocab import regions_for
 from legation.engagements.models import (
     Commitment,
     Engagement,
+    EngagementOrganisation,
     EngagementParticipant,
     Kind,
     Posting,
 )
 from legation.engagements.search import matching_text
-from legation.people.models import Tag
+from legation.people.models import Organisation, Person, Tag
+from legation.ui.filters import LinkedFilters, LinkedRecordFilter
 from legation.ui.forms import DateInput
 
 
@@ -51,7 +53,7 @@ class EngagementFilterForm(forms.Form):
         return data
 
 
-class EngagementFilter(django_filters.FilterSet):
+class EngagementFilter(LinkedFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Subject"), field_name="subject", lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
@@ -63,6 +65,24 @@ class EngagementFilter(django_filters.FilterSet):
     )
     staff = django_filters.ModelChoiceFilter(
         label=_("Our participant"), queryset=Posting.objects.none(), method="by_link"
+    )
+    # Reached from a person's or an organisation's page ("All engagements with …"): hidden
+    # inputs and chips, never a <select> of every person (legation.ui.filters).
+    person = LinkedRecordFilter(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        links=lambda person: EngagementParticipant.objects.filter(
+            engagement=OuterRef("pk"), person=person
+        ),
+        error_messages={"invalid_choice": _("No such person among those you may see.")},
+    )
+    organisation = LinkedRecordFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        links=lambda org: EngagementOrganisation.objects.filter(
+            engagement=OuterRef("pk"), organisation=org
+        ),
+        error_messages={"invalid_choice": _("No such organisation among those you may see.")},
     )
     since = LocalDayFilter(
         label=pgettext_lazy("date range", "From"),
@@ -87,6 +107,8 @@ class EngagementFilter(django_filters.FilterSet):
         self.filters["region"].queryset = regions_for(user)
         self.filters["staff"].queryset = Posting.objects.visible_to(user).select_related("person")
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
+        self.filters["person"].queryset = Person.objects.visible_to(user)
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
 
     def by_text(self, queryset, name, value):
         return matching_text(queryset, value)

@@ -1,20 +1,30 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from legation.core.models import Region, Sector
 from legation.core.vocab import regions_for
-from legation.people.models import Organisation, Person, Tag
+from legation.people.models import Affiliation, Organisation, Person, Tag
+from legation.ui.filters import LinkedFilters, LinkedRecordFilter
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(LinkedFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(label=pgettext_lazy("person", "Name"), method="by_name")
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())
     tag = django_filters.ModelChoiceFilter(
         label=_("Tag"), field_name="tags", queryset=Tag.objects.none()
+    )
+    # Reached from an organisation's page ("All people of this organisation"): a hidden input
+    # and a chip, never a <select> of every organisation (legation.ui.filters).
+    organisation = LinkedRecordFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        links=None,  # set in __init__: the affiliations the user may see
+        error_messages={"invalid_choice": _("No such organisation among those you may see.")},
     )
 
     class Meta:
@@ -25,6 +35,11 @@ class PersonFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+        affiliations = Affiliation.objects.visible_to(user)
+        self.filters["organisation"].links = lambda org: affiliations.filter(
+            person=OuterRef("pk"), organisation=org
+        )
 
     def by_name(self, queryset, name, value):
         return queryset.search(value)

@@ -37,6 +37,16 @@ from legation.ui.missions import asked_mission, choose_mission, form_mission
 PERSON_NAME_FIELDS = ("id", "mission_id", "family_name", "given_name", "name_zh", "name_order")
 PEOPLE_SORTS = {"name": "family_name,given_name", "pinyin": "pinyin", "created": "created"}
 ORG_SORTS = {"name": "name_en", "sector": "sector__position,name_en"}
+#: rows a person's or an organisation's page shows; the rest are on the lists, filtered to the
+#: record (a link under each list when there are more)
+ENGAGEMENTS_SHOWN = 25
+MEMBERS_SHOWN = 50
+
+
+def _first(rows: Any, shown: int) -> tuple[list[Any], bool]:
+    """The first `shown` of `rows` (a queryset sliced to one more) and whether there are more."""
+    rows = list(rows)
+    return rows[:shown], len(rows) > shown
 
 
 @login_required
@@ -104,13 +114,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Engagements sit above people: they are read through the relation they declare
     # (Engagement.people, related_name "engagements"), whose model's manager is the engagements'
-    # own, with its `visible_to` and `newest_linked_to` (the newest hundred, without sorting
-    # every engagement of a person met thousands of times). The open commitments card is the engagements app's
-    # ({% person_commitments %} in engagements_tags).
-    engagements = list(
+    # own, with its `visible_to` and `newest_linked_to` (the newest few, without sorting
+    # every engagement of a person met thousands of times); one more than shown says whether
+    # to link to all of them (/engagements/?person=), uncounted. The open commitments card is
+    # the engagements app's ({% person_commitments %} in engagements_tags).
+    engagements, more_engagements = _first(
         person.engagements.model.objects.visible_to(user)
         .select_related("region", "letter")
-        .newest_linked_to("people", person, 100)
+        .newest_linked_to("people", person, ENGAGEMENTS_SHOWN + 1),
+        ENGAGEMENTS_SHOWN,
     )
     relationships = (
         Relationship.objects.visible_to(user)
@@ -126,6 +138,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "forms": person.forms_of_address(),
             "engagements": engagements,
+            "more_engagements": more_engagements,
             "relationships": relationships,
             "notes": notes,
             "note_form": NoteForm(user=user),
@@ -373,25 +386,33 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Organisation.objects.select_related("sector", "region", "parent"), user, pk
     )
     # One query per section, each reading only what the page shows (the person's name in either
-    # script, an engagement's subject, date and kind, a unit's names).
-    members = (
+    # script, an engagement's subject, date and kind, a unit's names); one row more than shown
+    # says whether to link to the lists filtered to the organisation, uncounted.
+    members, more_members = _first(
         Affiliation.objects.visible_to(user)
         .filter(organisation=org)
         .select_related("person")
         .only("id", "role", "person_id", *(f"person__{f}" for f in PERSON_NAME_FIELDS))
-        .order_by("person__family_name", "person__given_name", "pk")[:200]
+        .order_by("person__family_name", "person__given_name", "pk")[: MEMBERS_SHOWN + 1],
+        MEMBERS_SHOWN,
     )
     # Through the relation engagements declare (Engagement.organisations), as on a person's page;
-    # the newest hundred of a ministry met 24,000 times without sorting them all.
-    engagements = (
+    # the newest few of a ministry met 24,000 times without sorting them all.
+    engagements, more_engagements = _first(
         org.engagements.model.objects.visible_to(user)
         .only("id", "mission_id", "subject", "start", "kind")
-        .newest_linked_to("organisations", org, 100)
+        .newest_linked_to("organisations", org, ENGAGEMENTS_SHOWN + 1),
+        ENGAGEMENTS_SHOWN,
     )
-    children = (
+    # A few units at most, sorted here by their English name as before (and as the organisations
+    # list): ordered in SQL, SQLite walked the whole (mission, name_en) index even when there
+    # were none.
+    children = sorted(
         Organisation.objects.visible_to(user)
         .filter(parent=org)
-        .only("id", "mission_id", "name_en", "name_zh")
+        .order_by()
+        .only("id", "mission_id", "name_en", "name_zh"),
+        key=lambda unit: (unit.name_en.casefold(), unit.pk),
     )
     return render(
         request,
@@ -400,7 +421,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "section": "organisations",
             "org": org,
             "members": members,
+            "more_members": more_members,
             "engagements": engagements,
+            "more_engagements": more_engagements,
             "children": children,
             "can_change": access.has_perm(user, "people.change_organisation"),
         },

@@ -1,0 +1,80 @@
+"""List filters on one record reached from a link on its page (`/engagements/?organisation=<id>`).
+
+A list of 100,000 people is never offered as a <select>: the record travels as a hidden input of
+the filter form, and the list shows it above the rows as a chip ("Organisation: <name> ×") whose
+× link drops the parameter and keeps the others. The record must be one the user may see (the
+filter's queryset, `<Model>.objects.visible_to(user)`, set in the FilterSet's __init__): another
+id is a form error and the list is empty, never the list unfiltered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists
+from django.utils.http import urlencode
+from django_filters.constants import EMPTY_VALUES
+
+
+@dataclass
+class Chip:
+    label: str
+    record: Any  # None when the id sent is not one the user may see
+    error: str
+    remove: str  # the query string without this filter (nor the page)
+
+
+class LinkedRecordFilter(django_filters.ModelChoiceFilter):
+    """One record, as a hidden input; `links(value)` gives the rows linking a list's row to it
+    (a queryset with an OuterRef to the row), filtered by EXISTS so no row shows twice."""
+
+    def __init__(self, *args: Any, links: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, **kwargs)
+        self.links = links
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(Exists(self.links(value)))
+
+
+class LinkedFilters:
+    """A FilterSet's mixin: no rows while a linked record is refused, and the chips of the
+    linked records (`filter.chips` in ui/_filters.html)."""
+
+    def _linked(self) -> list[str]:
+        return [n for n, f in self.filters.items() if isinstance(f, LinkedRecordFilter)]
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        if any(name in self.form.errors for name in self._linked()):
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    @property
+    def chips(self) -> list[Chip]:
+        if not self.is_bound:
+            return []
+        errors = self.form.errors
+        cleaned = getattr(self.form, "cleaned_data", {})
+        out = []
+        for name in self._linked():
+            if not self.data.get(name) and name not in errors:
+                continue
+            params = self.data.copy()
+            params.pop(name, None)
+            params.pop("page", None)
+            out.append(
+                Chip(
+                    label=str(self.filters[name].label),
+                    record=cleaned.get(name),
+                    error=" ".join(errors.get(name, [])),
+                    remove=params.urlencode()
+                    if hasattr(params, "urlencode")
+                    else urlencode(params, doseq=True),
+                )
+            )
+        return out
