@@ -19,7 +19,8 @@ LEGATION_DB_PGBOUNCER "1" when DATABASE_URL is a pgbouncer in transaction mode (
                     port 6432, pgbouncer's own; "0" to say otherwise): no server-side cursors
 LEGATION_DB_PARALLEL_WORKERS PostgreSQL: workers one query may use (max_parallel_workers_per_gather);
                     default 0: a page's short query waits longer for parallel workers to start
-                    than it saves, and many users at once keep every core busy anyway
+                    than it saves, and many users at once keep every core busy anyway;
+                    "" leaves the database's own setting
 LEGATION_LOG_FORMAT "json" for one JSON object per line on stderr, else "text" (the default)
 LEGATION_LOG_LEVEL  default INFO
 LEGATION_REQUEST_LOG "1" for a line per request (method, path, status, duration, user id); on by

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legation.people.address import (
@@ -492,6 +492,9 @@ _TITLES = st.sampled_from(
     gender=st.sampled_from(["", "f", "m", "x"]),
     former=st.booleans(),
 )
+# Drawing text is slow on a busy machine (the suites run beside each other): the inputs are what
+# they are whatever the time, so the speed check is not this test's business.
+@settings(suppress_health_check=[HealthCheck.too_slow])
 def test_forms_of_address_are_always_tidy_for_any_text(
     family, given_name, zh, order, title, office, gender, former
 ):

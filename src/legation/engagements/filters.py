@@ -13,7 +13,6 @@ from legation.core.vocab import regions_for
 from legation.engagements.models import (
     Commitment,
     Engagement,
-    EngagementOrganisation,
     EngagementParticipant,
     Kind,
     Posting,
@@ -71,17 +70,13 @@ class EngagementFilter(LinkedFilters, django_filters.FilterSet):
     person = LinkedRecordFilter(
         label=_("Person"),
         queryset=Person.objects.none(),
-        links=lambda person: EngagementParticipant.objects.filter(
-            engagement=OuterRef("pk"), person=person
-        ),
+        narrow=lambda engagements, person: engagements.linked_to("people", person),
         error_messages={"invalid_choice": _("No such person among those you may see.")},
     )
     organisation = LinkedRecordFilter(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
-        links=lambda org: EngagementOrganisation.objects.filter(
-            engagement=OuterRef("pk"), organisation=org
-        ),
+        narrow=lambda engagements, org: engagements.linked_to("organisations", org),
         error_messages={"invalid_choice": _("No such organisation among those you may see.")},
     )
     since = LocalDayFilter(

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from legation.core.db.lists import ValueList
 from legation.core.models import Region, Sector
 from legation.core.vocab import regions_for
 from legation.people.models import Affiliation, Organisation, Person, Tag
@@ -23,7 +23,7 @@ class PersonFilter(LinkedFilters, django_filters.FilterSet):
     organisation = LinkedRecordFilter(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
-        links=None,  # set in __init__: the affiliations the user may see
+        narrow=None,  # set in __init__: through the affiliations the user may see
         error_messages={"invalid_choice": _("No such organisation among those you may see.")},
     )
 
@@ -37,9 +37,14 @@ class PersonFilter(LinkedFilters, django_filters.FilterSet):
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
         affiliations = Affiliation.objects.visible_to(user)
-        self.filters["organisation"].links = lambda org: affiliations.filter(
-            person=OuterRef("pk"), organisation=org
-        )
+
+        def members(people, org):
+            # By id (an organisation's members are a few thousand at most): a name-ordered list
+            # with an EXISTS per row walked all 100,000 people for a small organisation.
+            ids = affiliations.filter(organisation=org).values_list("person_id", flat=True)
+            return people.filter(pk__in=ValueList(set(ids)))
+
+        self.filters["organisation"].narrow = members
 
     def by_name(self, queryset, name, value):
         return queryset.search(value)

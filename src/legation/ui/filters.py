@@ -14,7 +14,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists
 from django.utils.http import urlencode
 from django_filters.constants import EMPTY_VALUES
 
@@ -28,18 +27,19 @@ class Chip:
 
 
 class LinkedRecordFilter(django_filters.ModelChoiceFilter):
-    """One record, as a hidden input; `links(value)` gives the rows linking a list's row to it
-    (a queryset with an OuterRef to the row), filtered by EXISTS so no row shows twice."""
+    """One record, as a hidden input; `narrow(queryset, record)` gives the list's rows linked
+    to it, each once (how to read them is the queryset's own choice: by id when they are few,
+    else by EXISTS; see `EngagementQuerySet.linked_to`)."""
 
-    def __init__(self, *args: Any, links: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, narrow: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(*args, **kwargs)
-        self.links = links
+        self.narrow = narrow
 
     def filter(self, qs: Any, value: Any) -> Any:
         if value in EMPTY_VALUES:
             return qs
-        return qs.filter(Exists(self.links(value)))
+        return self.narrow(qs, value)
 
 
 class LinkedFilters:
