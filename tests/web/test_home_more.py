@@ -16,7 +16,7 @@ from tests import factories
     ("language", "due_label", "week_label"),
     [
         ("en", "All {n} due or overdue", "All {n} engagements this week"),
-        ("zh-hans", "全部 {n} 项到期或逾期承诺", "本周全部 {n} 次交往"),
+        ("zh-hans", "全部 {n} 项到期或逾期后续事项", "本周全部 {n} 次交往"),
     ],
 )
 def test_long_lists_on_the_home_page_link_to_all_of_them(

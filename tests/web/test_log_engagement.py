@@ -325,7 +325,7 @@ def test_home_lists_the_users_own_open_commitments_first_most_urgent_first(
     assert "Someone else" not in mine
     rest = html[html.index('id="h-due"') :]
     assert "Someone else&#x27;s" in rest and "Mine soon" not in rest
-    assert 'href="/engagements/commitments/?mine=true"' in html
+    assert 'href="/engagements/commitments/?mine=true&amp;status=unfinished"' in html
     listed = client.get("/engagements/commitments/", {"mine": "true"}).content.decode()
     assert "Mine undated" in listed and "Mine done" in listed
     assert "Someone else" not in listed and "Follow up 0" not in listed
