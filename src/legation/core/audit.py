@@ -403,10 +403,7 @@ class HistoryVisibility:
         if not hasattr(qs, "visible_to"):
             return True
         when = row.history_date
-        mission_path = qs.history_mission_path or qs.mission_path
-        sensitivity_paths = qs.history_sensitivity_paths
-        if sensitivity_paths is None:
-            sensitivity_paths = qs.sensitivity_paths
+        mission_path, sensitivity_paths = qs.history_rule()
         mission = self._resolve(model, row, mission_path.split("__"), when)
         if mission is _MISSING or (mission is not None and mission not in self.missions):
             return False

@@ -23,6 +23,15 @@ class VisibleQuerySet(models.QuerySet):
     history_mission_path: str | None = None
     history_sensitivity_paths: tuple[str, ...] | None = None
 
+    @classmethod
+    def history_rule(cls) -> tuple[str, tuple[str, ...]]:
+        """(mission path, sensitivity paths) by which a version of a record is judged."""
+        sensitivity = cls.history_sensitivity_paths
+        return (
+            cls.history_mission_path or cls.mission_path,
+            cls.sensitivity_paths if sensitivity is None else sensitivity,
+        )
+
     def visible_to(self, user: Any) -> VisibleQuerySet:
         qs = self.cleared_for(user, self.sensitivity_paths)
         if access.sees_all_missions(user):

@@ -159,7 +159,4 @@ class CommitmentFilter(django_filters.FilterSet):
         """Owned by one of the user's own postings (the home page's "All your commitments")."""
         if value != "true":
             return queryset
-        # By the ids of the user's postings: a join with the postings let PostgreSQL walk the
-        # whole mission's commitments looking for the user's few.
-        own = list(Posting.objects.filter(user=self.user).values_list("pk", flat=True))
-        return queryset.filter(owner_id__in=own)
+        return queryset.filter(owner_id__in=Posting.objects.ids_of(self.user))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from legation.core.db import text as text_index
-from legation.core.db.lists import ValueList
 from legation.core.models import Region, Sector, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
 from legation.core.refs import ref_per_mission
@@ -137,16 +136,7 @@ class PersonQuerySet(VisibleQuerySet):
             qs = qs.filter(narrowed)
         for term in words:
             qs = qs.filter(search_keys__contains=term)
-        if connection.vendor == "postgresql":
-            # PostgreSQL's planner walks the name index for a first page, expecting matches all
-            # along it; a common surname's ("wang": 1,400 of 100,000 people, all late in the
-            # alphabet) then come after 86,000 rows. As on SQLite, the way is chosen here: up to
-            # PERSON_CANDIDATE_IDS_MAX matches (one look-up in the trigram index finds them),
-            # the matches are read by id and sorted; more, and a walk finds a page soon enough.
-            most = text_index.PERSON_CANDIDATE_IDS_MAX
-            ids = list(qs.order_by().values_list("pk", flat=True)[: most + 1])
-            if len(ids) <= most:
-                qs = qs.filter(pk__in=ValueList(ids))
+        qs = text_index.few_people_by_id(qs)
         if qs.query.default_ordering and not qs.query.order_by:
             # People of the same name in a stable order whatever plan the database chooses,
             # so pages of results neither repeat nor skip anyone.

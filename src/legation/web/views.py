@@ -41,11 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
     # The user's own first (owned by any of their postings), most urgent first: overdue, then
     # by due date; then the rest of the mission's due in the next two weeks.
     # Each list shows its first few and says how many there are, with a link to them all.
-    # The user's postings first, by id: the planner then knows how few owners it looks for (a
-    # join with the postings let PostgreSQL walk the whole mission's commitments by due date).
-    own = list(Posting.objects.filter(user=user).values_list("pk", flat=True))
+    own = Posting.objects.ids_of(user)
     mine_all = open_commitments.filter(owner_id__in=own)
-    mine = list(mine_all[:HOME_ITEMS]) if own else []
+    mine = list(mine_all[:HOME_ITEMS])
     due_by = today + dt.timedelta(days=14)
     due_all = open_commitments.exclude(owner_id__in=own).filter(due__lte=due_by)
     commitments = list(due_all[:HOME_ITEMS])
