@@ -8,12 +8,16 @@ from django.test.utils import CaptureQueriesContext
 
 from legation.core.models import Region, Sector
 from legation.engagements.models import Commitment
+from legation.people.models import Tag
 from tests import factories
 
 
 def add_rows(mission, posting, person, org, n: int) -> None:
+    """n more of every kind of row, and of every filter's choices (postings, tags)."""
     sector = Sector.objects.first()
     for _ in range(n):
+        factories.PostingFactory(mission=mission)
+        Tag.objects.create(mission=mission, name=f"tag {Tag.objects.count()}")
         p = factories.PersonFactory(
             mission=mission, sector=sector, region=Region.objects.get(code="US-CA")
         )
@@ -55,6 +59,8 @@ PAGES = [
     "/people/{person}/",
     "/people/organisations/{org}/",
     "/engagements/{engagement}/",
+    "/engagements/log/",
+    "/engagements/{engagement}/edit/",
     "/engagements/commitments/{commitment}/",
     "/history/people.person/{person}/",
 ]

@@ -100,7 +100,7 @@ class EngagementFilter(LinkedFilters, django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
-        self.filters["staff"].queryset = Posting.objects.visible_to(user).select_related("person")
+        self.filters["staff"].queryset = Posting.objects.visible_to(user).labelled()
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
         self.filters["person"].queryset = Person.objects.visible_to(user)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
@@ -145,7 +145,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = Posting.objects.visible_to(user).select_related("person")
+        self.filters["owner"].queryset = Posting.objects.visible_to(user).labelled()
         self.user = user
 
     def by_status(self, queryset, name, value):

@@ -26,7 +26,7 @@ def mission_postings(user: Any, mission: Any = None) -> Any:
     postings = Posting.objects.visible_to(user)
     if mission is not None:
         postings = postings.filter(mission=mission)
-    return postings.select_related("person").order_by(
+    return postings.labelled().order_by(
         F("departure").desc(nulls_first=True), "person__family_name"
     )
 

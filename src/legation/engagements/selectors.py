@@ -17,7 +17,7 @@ def find_person(value: str, user: Any, *, mission: Any = None) -> Person:
 
 def find_posting(value: str, user: Any, *, mission: Any = None) -> Posting:
     return _by_key(
-        Posting.objects.visible_to(user).select_related("person", "mission"),
+        Posting.objects.visible_to(user).labelled(),
         value,
         "posting",
         "person__emails__email",
@@ -30,7 +30,7 @@ def default_posting(user: Any, mission: Any = None) -> Posting | None:
     a.i.) of their only mission. With ``mission`` (the recipients' mission), only a posting of
     that mission: the user's own there, else its head of mission or chargé."""
     today = timezone.localdate()
-    postings = Posting.objects.visible_to(user).select_related("person", "mission")
+    postings = Posting.objects.visible_to(user).labelled()
     if mission is not None:
         postings = postings.filter(mission=mission)
     if getattr(user, "is_authenticated", False):

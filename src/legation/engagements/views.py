@@ -88,7 +88,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = visible_or_404(
         Engagement.objects.select_related("region", "mission").prefetch_related(
             Prefetch("people", Person.objects.select_related("sector")),
-            Prefetch("staff", Posting.objects.select_related("person")),
+            Prefetch("staff", Posting.objects.labelled()),
             "organisations",
             "tags",
         ),

@@ -79,7 +79,7 @@ def _refusing_bad_dates(view: Any) -> Any:
 def _posting(request: HttpRequest, *, allow_all: bool = False) -> Posting | None:
     """The chosen posting (id or ref), else the default one; "all" means the whole mission."""
     value = request.GET.get("posting", "").strip()
-    visible = Posting.objects.visible_to(request.user).select_related("person", "mission")
+    visible = Posting.objects.visible_to(request.user).labelled()
     if value == "all" and allow_all:
         return None
     if value:
@@ -92,11 +92,7 @@ def _posting(request: HttpRequest, *, allow_all: bool = False) -> Posting | None
 
 
 def _choices(user: Any) -> list[Posting]:
-    return list(
-        Posting.objects.visible_to(user)
-        .select_related("person", "mission")
-        .order_by("mission__ref", "-arrival")
-    )
+    return list(Posting.objects.visible_to(user).labelled().order_by("mission__ref", "-arrival"))
 
 
 def _download(request: HttpRequest, kind: str, data: dict[str, Any], country: str) -> HttpResponse:

@@ -56,7 +56,7 @@ class _LetterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        postings = Posting.objects.visible_to(user).select_related("person", "mission")
+        postings = Posting.objects.visible_to(user).labelled()
         self.fields["posting"].queryset = postings.order_by("-arrival")
         own = default_posting(user)
         self.fields["posting"].initial = own.pk if own else None
