@@ -145,6 +145,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with the select boxes and inputs drawn in Python (ui/renderers.py).
+FORM_RENDERER = "legation.ui.renderers.FormRenderer"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{LEGATION_HOME / 'legation.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
