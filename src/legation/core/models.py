@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from legation.core.choices import Sensitivity
+from legation.core.choices import ChoiceLabels, Sensitivity
 from legation.core.querysets import VisibleQuerySet
 from legation.core.refs import REF_TAKEN
 
@@ -265,7 +265,7 @@ class SecurityEvent(models.Model):
         return f"{self.created:%Y-%m-%d %H:%M} {self.kind} {self.username}"
 
 
-class Profile(models.Model):
+class Profile(ChoiceLabels, models.Model):
     """What the access rules need to know about a user beyond Django's groups."""
 
     user = models.OneToOneField(
@@ -311,7 +311,7 @@ class LoginLock(models.Model):
         return f"{self.username} from {self.address or 'unknown address'}"
 
 
-class Versioned(models.Model):
+class Versioned(ChoiceLabels, models.Model):
     """A record edited by several people: its version rises with every save through the
     services, and an edit made on an older version is refused (core.services.check_version)."""
 

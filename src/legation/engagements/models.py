@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from legation.core.choices import ChoiceLabels
 from legation.core.db.lists import ValueList
 from legation.core.models import Mission, Region, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
@@ -39,7 +40,7 @@ class PostingQuerySet(VisibleQuerySet):
         return list(self.filter(user=user).values_list("pk", flat=True))
 
 
-class Posting(models.Model):
+class Posting(ChoiceLabels, models.Model):
     """One staff member's tenure at a mission."""
 
     class Role(models.TextChoices):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from legation.core.choices import ChoiceLabels
 from legation.core.models import Sensitivity, audited
 from legation.core.querysets import VisibleQuerySet
 
@@ -60,7 +61,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class MergeJob(models.Model):
+class MergeJob(ChoiceLabels, models.Model):
     """A merge waiting for review: one row per recipient, produced once rows are approved.
 
     The template's text is kept on the job, so what is produced is what was reviewed even if the
