@@ -11,6 +11,18 @@ from legation.core.models import Sensitivity
 from tests import factories
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing():
+    """Passwords hashed with Argon2 at its lowest cost in the test process (tests/hashers.py);
+    the production hashers still verify older hashes."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    hashers = ["tests.hashers.QuickArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (figures are cached across requests)."""

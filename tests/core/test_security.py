@@ -13,7 +13,17 @@ from legation.core.models import SecurityEvent
 
 
 def test_passwords_are_hashed_with_argon2(officer):
-    assert officer.password.startswith("argon2")
+    """As configured for production: Argon2 at Django's costs (the test process hashes at the
+    lowest cost, tests/hashers.py, and production verifies those hashes too)."""
+    from django.test.utils import override_settings
+
+    from legation import settings as production
+
+    assert officer.password.startswith("argon2$argon2id$")
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        officer.set_password("another-Secret-pass-7")
+        assert officer.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+        assert officer.check_password("another-Secret-pass-7")
 
 
 def test_logins_and_failed_logins_are_security_events(client, officer):
