@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.homes import migrated_postgres, migrated_sqlite
+
 PASSWORD = "a-long-passphrase-for-avail"
 CLIENTS = 8
 PEOPLE_HEADER = "ref,family_name,given_name,name_zh,title,organisation,sector,region,email\n"
@@ -38,13 +40,7 @@ def _postgres_url(name: str) -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return None
-    import psycopg
-
-    admin = urllib.parse.urlparse(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl()
+    return migrated_postgres(url, name)  # `init` follows: only the migrations are skipped
 
 
 def _drop_postgres(name: str) -> None:
@@ -69,6 +65,8 @@ class Home:
         self.env.pop("DATABASE_URL", None)
         if database_url:
             self.env["DATABASE_URL"] = database_url
+        else:
+            migrated_sqlite(path)  # `init` follows: only the migrations are skipped
 
     def run(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         done = subprocess.run(

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from legation.core.models import Region, Sector
+from tests.homes import migrated_sqlite
 
 
 def run_cli(*args: str, home, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -105,6 +106,7 @@ def test_the_command_line_lists_commands_and_fails_with_one_clear_line(tmp_path)
     assert help_text.returncode == 0
     for name in ("init", "demo", "serve", "createuser", "stats", "undelete"):
         assert f"    {name}\n" in help_text.stdout
+    migrated_sqlite(tmp_path)
     run_cli("init", home=tmp_path)
     bad = run_cli("stats", "--as-of", "tomorrow", home=tmp_path)
     assert bad.returncode == 1

@@ -240,10 +240,12 @@ def test_serve_behind_a_trusted_proxy_believes_only_the_proxy(tmp_path, monkeypa
     import urllib.request
 
     from tests.core.test_commands import run_cli
+    from tests.homes import migrated_sqlite
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("LEGATION_HOME", str(tmp_path))
     monkeypatch.setenv("LEGATION_SECRET_KEY", STRONG_KEY)
+    migrated_sqlite(tmp_path)
     assert run_cli("init", home=tmp_path).returncode == 0
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

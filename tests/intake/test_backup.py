@@ -14,6 +14,7 @@ from legation.demo.generator import generate
 from legation.intake.backup import BackupError, restore_backup, snapshot, write_backup
 from legation.intake.services import attachment_add
 from tests import factories
+from tests.homes import migrated_sqlite
 from tests.intake.conftest import run_cli, run_cli_python
 
 
@@ -101,6 +102,7 @@ def test_a_backup_goes_from_sqlite_to_postgresql_and_back_unchanged(tmp_path):
     if url is None:
         pytest.skip("no PostgreSQL server")
     home = tmp_path / "home"
+    migrated_sqlite(home)
     assert run_cli("init", home=home).returncode == 0
     fill = run_cli_python(
         "from legation.demo.generator import generate; generate(size='tiny', seed=3)", home=home

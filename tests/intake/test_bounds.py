@@ -8,6 +8,7 @@ import tracemalloc
 from legation.core.access import SYSTEM
 from legation.engagements.models import Engagement
 from legation.intake.sources import import_source
+from tests.homes import migrated_sqlite
 from tests.intake.test_web_import import as_client, count, send, text
 
 # ---------------------------------------------------------------------------------------------
@@ -241,6 +242,7 @@ def test_the_dry_run_shows_the_encoding_and_encoding_is_an_option(mission, tmp_p
     from tests.intake.conftest import run_cli
 
     home = tmp_path / "home"
+    migrated_sqlite(home)
     assert run_cli("init", home=home).returncode == 0
     assert (
         run_cli(

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+from tests.homes import migrated_sqlite
 from tests.intake.conftest import CONGRESS, MAPPING, run_cli, run_cli_python
 
 COUNT = "from legation.people.models import Person; from legation.core.models import Operation; print(Person.objects.count(), Person.history.count(), Operation.objects.count())"
@@ -15,6 +16,7 @@ COUNT = "from legation.people.models import Person; from legation.core.models im
 
 def test_a_killed_import_leaves_the_database_as_it_was(tmp_path):
     home = tmp_path / "home"
+    migrated_sqlite(home)
     assert run_cli("init", home=home).returncode == 0
     missions = tmp_path / "m.csv"
     missions.write_text("ref,name_en\nEMB,Embassy\n")
