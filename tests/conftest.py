@@ -93,11 +93,16 @@ def rows_for_the_group(django_db_blocker, build):
             outer.__exit__(None, None, None)
 
 
-@pytest.fixture
-def mission(seeded):
+def embassy():
+    """The mission of most tests (the `mission` fixture's), for fixtures of a wider scope."""
     return factories.MissionFactory(
         ref="EMB-US", name_en="Embassy in the United States", name_zh="驻美国大使馆"
     )
+
+
+@pytest.fixture
+def mission(seeded):
+    return embassy()
 
 
 @pytest.fixture
@@ -145,6 +150,11 @@ def outsider(other_mission):
 
 @pytest.fixture
 def ambassador_posting(mission):
+    return ambassador(mission)
+
+
+def ambassador(mission):
+    """The head of mission's posting (the `ambassador_posting` fixture's)."""
     person = factories.PersonFactory(
         mission=mission,
         family_name="Qin",

@@ -23,6 +23,7 @@ from legation.insight import handover, strength
 from legation.insight.common import day_end, instant, local_date
 from legation.people.models import Person
 from tests import factories
+from tests.conftest import ambassador, embassy, rows_for_the_group, seed
 from tests.insight.conftest import at
 
 AS_OF = dt.date(2023, 6, 30)
@@ -37,8 +38,38 @@ TITLES = [
 KINDS = ["meeting", "call", "site_visit", "letter_received", "email", "letter_sent", "other"]
 
 
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The ledger and its readers, written once for the module's tests (each runs in its own
+    transaction within): (the postings, the readers by persona)."""
+
+    def build():
+        seed()
+        mission = embassy()
+        readers = {
+            "officer": ("officer", "officer", Sensitivity.RESTRICTED),
+            "internal_officer": ("officer2", "officer", Sensitivity.INTERNAL),
+            "public_reader": ("public", "reader", Sensitivity.PUBLIC),
+        }
+        users = {
+            who: factories.user_with_role(name, role, [mission], clearance)
+            for who, (name, role, clearance) in readers.items()
+        }
+        return build_ledger(mission, ambassador(mission)), users
+
+    with rows_for_the_group(django_db_blocker, build) as built:
+        yield built
+
+
 @pytest.fixture
-def ledger(mission, ambassador_posting):
+def ledger(world):
+    return world[0]
+
+
+def build_ledger(mission, ambassador_posting):
     """Forty people engaged at random rhythms by two postings (some engagements by both), a
     quarter of the people engaged partly in restricted engagements; commitments of every status
     and sensitivity."""
@@ -126,8 +157,8 @@ def figures(rows):
 
 
 @pytest.mark.parametrize("who", ["officer", "internal_officer", "public_reader"])
-def test_the_quiet_list_is_the_plain_ranking_for_every_clearance(ledger, who, request, monkeypatch):
-    user = request.getfixturevalue(who)
+def test_the_quiet_list_is_the_plain_ranking_for_every_clearance(ledger, who, world, monkeypatch):
+    user = world[1][who]
     # Small chunks and batches: the candidates are read and examined over many rounds.
     monkeypatch.setattr(strength, "SENIORITY_CHUNK", 3)
     monkeypatch.setattr(strength, "RHYTHM_BATCH", 2)
@@ -140,8 +171,8 @@ def test_the_quiet_list_is_the_plain_ranking_for_every_clearance(ledger, who, re
 
 
 @pytest.mark.parametrize("who", ["officer", "public_reader"])
-def test_the_handover_shares_its_people_and_keeps_every_figure(ledger, who, request):
-    user = request.getfixturevalue(who)
+def test_the_handover_shares_its_people_and_keeps_every_figure(ledger, who, world):
+    user = world[1][who]
     posting = ledger[0]
     brief = handover.handover_brief(posting, user=user, as_of=AS_OF)
     assert figures(brief["quiet"]) == plain_quiet(user, posting, handover.QUIET)
