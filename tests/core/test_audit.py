@@ -159,3 +159,16 @@ def test_deleted_records_of_another_mission_are_not_listed(client, mission, offi
     assert b"Secret" not in page.content
     client.post(f"/admin/people/person/deleted/{person.pk}/restore/")
     assert not Person.objects.filter(pk=person.pk).exists()
+
+
+def test_the_history_manager_class_is_made_once(officer, mission):
+    """Reading `.history` (the library does on every save) reuses one manager class per model
+    instead of making a new one by inspection; the managers still answer for their record."""
+    from legation.people.models import Person
+    from tests import factories
+
+    assert type(Person.history) is type(Person.history)
+    one, two = factories.PersonFactory(mission=mission), factories.PersonFactory(mission=mission)
+    assert type(one.history) is type(two.history)
+    assert {h.id for h in one.history.all()} == {one.pk}
+    assert {h.id for h in Person.history.filter(id__in=[one.pk, two.pk])} == {one.pk, two.pk}
