@@ -339,3 +339,26 @@ def _answers(port: int) -> bool:
         return _get(port, "/healthz")[0] == 200
     except OSError:
         return False
+
+
+def test_serve_defaults_to_two_single_threaded_processes_per_core(monkeypatch):
+    """Threads of one process take turns at Python's lock, so the defaults are processes: two
+    per core the server may use, one thread each (the flags still say otherwise)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from legation.ops import server
+    from legation.ops.management.commands import serve as command
+
+    started = []
+    monkeypatch.setattr(command, "serve", lambda *args, **kwargs: started.append((args, kwargs)))
+    monkeypatch.setattr(command, "insecure_reasons", lambda: [])
+    monkeypatch.setattr(server, "cpu_count", lambda: 3)
+    out = StringIO()
+    call_command("serve", stdout=out)
+    assert "with 6 worker process(es) of 1 thread(s)" in out.getvalue()
+    [(args, kwargs)] = started
+    assert kwargs["workers"] == 6 and args[2] == 1
+    call_command("serve", "--workers", "2", "--threads", "3", stdout=out)
+    assert started[1][1]["workers"] == 2 and started[1][0][2] == 3

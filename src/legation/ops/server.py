@@ -32,11 +32,15 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
-# Threads per worker process. The work of a page is mostly Python (the GIL lets one thread run at a
-# time in a process), with waits for the database, files and slow clients in between: a few
-# threads fill those waits without making CPU-bound pages wait long for the GIL. Four per process
-# gives 8 requests in progress on 2 cores, and 4 database connections per process.
-DEFAULT_THREADS = 4
+# Worker processes per core, and threads per process. The work of a page is Python (the GIL lets
+# one thread of a process run at a time), so threads of one process fight over it: on 2 cores with
+# 8 users at the large size, 2 processes of 4 threads answered the engagements list at 36 req/s
+# with a p95 of 386 ms, 2 processes of 1 thread at 53 req/s and 225 ms, 4 of 1 at 47 req/s and
+# 255 ms (docs/web.md). Two single-threaded processes per core: nearly the best throughput, and
+# one slow request (a cold handover brief, an export) holds a quarter of the capacity, not half.
+# Idle keep-alive connections wait in gthread's poller, not in a thread.
+PROCESSES_PER_CORE = 2
+DEFAULT_THREADS = 1
 GRACEFUL_TIMEOUT = 20  # seconds a SIGTERM lets requests in progress finish
 # Who, when, what, the answer, its size, how long (ms), the worker process that answered (<pid>)
 # and the browser. The address is the client's as TrustedProxyMiddleware found it (behind a
@@ -52,6 +56,10 @@ def cpu_count() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+def default_workers() -> int:
+    return PROCESSES_PER_CORE * cpu_count()
 
 
 def _post_fork(server: Any, worker: Any) -> None:

@@ -146,14 +146,15 @@ def serve(
     *,
     workers: int | None = None,
 ) -> None:
-    """Serve with gunicorn (``workers`` processes of ``threads`` threads; defaults: one process
-    per core, 4 threads) and the background job worker beside it (legation.ops.server)."""
+    """Serve with gunicorn (``workers`` processes of ``threads`` threads; defaults: two
+    single-threaded processes per core) and the background job worker beside it
+    (legation.ops.server)."""
     from legation.ops import server
 
     server.run(
         host,
         port,
-        workers=workers or server.cpu_count(),
+        workers=workers or server.default_workers(),
         threads=threads or server.DEFAULT_THREADS,
         job_worker=worker,
     )
@@ -203,7 +204,7 @@ class Command(LegationCommand):
             "--workers",
             type=int,
             metavar="N",
-            help="worker processes (default: one per core this process may use)",
+            help="worker processes (default: two per core this process may use)",
         )
         parser.add_argument(
             "--threads",
@@ -228,7 +229,7 @@ class Command(LegationCommand):
     def run(self, actor: Any, **options: Any) -> None:
         from django.conf import settings
 
-        from legation.ops.server import cpu_count
+        from legation.ops.server import default_workers
 
         plain_http = getattr(settings, "PLAIN_HTTP", False)
         if options["plain_http"] and not plain_http:
@@ -245,7 +246,7 @@ class Command(LegationCommand):
         for name in ("workers", "threads"):
             if options[name] is not None and options[name] < 1:
                 raise CommandError(f"--{name} must be 1 or more.")
-        workers = options["workers"] or cpu_count()
+        workers = options["workers"] or default_workers()
         threads = options["threads"]
         for note in advisories(settings, threads):
             self.stdout.write(f"Note: {note}")
