@@ -101,3 +101,24 @@ def test_a_widget_drawn_another_way_goes_to_django():
     form.fields["c"] = field
     fast, django = both(form)
     assert fast == django and "<label><input" in fast
+
+
+def test_a_template_an_application_overrides_is_rendered_not_drawn(monkeypatch):
+    """An application's own select_option.html (say) wins: the box goes to Django's renderer."""
+    renderer = FormRenderer()
+    field = forms.ChoiceField(choices=[("a", "A")])
+    monkeypatch.setattr(DjangoTemplates, "render", lambda self, *args, **kwargs: "RENDERED")
+    assert field.widget.render("c", "a", renderer=renderer).startswith('<select name="c">')
+
+    class Overridden:
+        origin = type("Origin", (), {"name": "/srv/app/templates/select_option.html"})
+
+    real = renderer.get_template
+    monkeypatch.setattr(
+        renderer,
+        "get_template",
+        lambda name: Overridden() if name.endswith("select_option.html") else real(name),
+    )
+    renderer._own.clear()
+    assert field.widget.render("c", "a", renderer=renderer) == "RENDERED"
+    assert forms.CharField().widget.render("t", "x", renderer=renderer).startswith("<input")

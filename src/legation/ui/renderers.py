@@ -11,8 +11,10 @@ Django's renderer unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import django.forms
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -77,19 +79,42 @@ def _input(widget: dict[str, Any]) -> str:
     )
 
 
-_OPTION = "django/forms/widgets/select_option.html"
+_WIDGETS = "django/forms/widgets/"
+_OPTION = _WIDGETS + "select_option.html"
+_ATTRS = _WIDGETS + "attrs.html"
 _INPUTS = ("text", "search", "email", "url", "tel", "number", "date", "hidden", "checkbox")
-_DRAWN: dict[str, Callable[[dict[str, Any]], str | None]] = {
-    "django/forms/widgets/select.html": _select,
+# What each drawing stands for: the template and those it includes.
+_DRAWN: dict[str, tuple[Callable[[dict[str, Any]], str | None], tuple[str, ...]]] = {
+    _WIDGETS + "select.html": (_select, (_WIDGETS + "select.html", _OPTION, _ATTRS)),
     # text.html and the others hold one include of input.html (the renderer strips the ends).
-    **{f"django/forms/widgets/{n}.html": _input for n in _INPUTS},
+    **{
+        f"{_WIDGETS}{n}.html": (_input, (f"{_WIDGETS}{n}.html", _WIDGETS + "input.html", _ATTRS))
+        for n in _INPUTS
+    },
 }
 
 
+_DJANGOS = str(Path(django.forms.__file__).parent / "templates")
+
+
 class FormRenderer(DjangoTemplates):
+    def __init__(self) -> None:
+        super().__init__()
+        self._own: dict[str, bool] = {}
+
+    def _djangos(self, template_name: str, templates: tuple[str, ...]) -> bool:
+        """Whether the templates a drawing stands for are all Django's own (an application may
+        override one: then the widget is rendered, never drawn here)."""
+        own = self._own.get(template_name)
+        if own is None:
+            own = self._own[template_name] = all(
+                str(self.get_template(name).origin.name).startswith(_DJANGOS) for name in templates
+            )
+        return own
+
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
-        draw = _DRAWN.get(template_name)
-        if draw is not None and "widget" in context:
+        draw, templates = _DRAWN.get(template_name, (None, ()))
+        if draw is not None and "widget" in context and self._djangos(template_name, templates):
             html = draw(context["widget"])
             if html is not None:
                 return html
