@@ -210,3 +210,35 @@ def test_units_are_sorted_by_their_english_name(client, officer, mission, langua
     page = client.get(f"/people/organisations/{org.pk}/").content.decode()
     first, second = ("甲司", "乙司") if language == "zh-hans" else ("Alpha office", "zeta office")
     assert page.index(first) < page.index(second)
+
+
+def test_units_are_found_through_the_parent_index(client, officer, mission, other_mission):
+    """Only the visible units, read through the parent index: beside the mission filter SQLite
+    scanned every organisation when none has a parent (their NULLs make the parent index look
+    no better than the mission's in its statistics)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    org = factories.OrganisationFactory(mission=mission, name_en="Ministry")
+    factories.OrganisationFactory(mission=mission, parent=org, name_en="Visible office")
+    factories.OrganisationFactory(mission=other_mission, parent=org, name_en="Foreign office")
+    page = client.get(f"/people/organisations/{org.pk}/").content.decode()
+    assert "Visible office" in page and "Foreign office" not in page
+
+    alone = factories.OrganisationFactory.create_batch(200, mission=mission)[0]
+    type(alone).objects.filter(parent__isnull=False).update(parent=None)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/people/organisations/{alone.pk}/").status_code == 200
+    [sql] = [
+        q["sql"]
+        for q in queries.captured_queries
+        if f'"parent_id" = {alone.pk}' in q["sql"] and "name_en" in q["sql"]
+    ]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "SCAN people_organisation" not in plan and "parent_id" in plan, plan
