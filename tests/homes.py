@@ -46,6 +46,9 @@ def migrated_sqlite(home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     target = home / "legation.sqlite3"
     shutil.copyfile(_made["sqlite"], target)
+    log = Path(_made["sqlite"] + "-wal")  # folded in at exit; copied if it was not
+    if log.exists():
+        shutil.copyfile(log, str(target) + "-wal")
     return target
 
 
