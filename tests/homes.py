@@ -5,8 +5,8 @@ Applying the migrations to an empty database takes some 20 s (Django renders the
 operation by operation); a dozen tests each did it in their own home before testing something
 else. They now start from a copy of one migrated database: `legation init` on it still does all
 it does but migrate. Migrating an empty database is itself tested by every run's own test
-database and by the tests that run `init` on an empty home (tests/core/test_commands.py,
-tests/ops/test_pooling.py)."""
+database, by the restores into empty databases (tests/intake/test_backup.py) and by `init` on an
+empty PostgreSQL database through a pool (tests/ops/test_pooling.py)."""
 
 from __future__ import annotations
 
