@@ -117,29 +117,45 @@ def head(mission):
     return factories.user_with_role("head", "head_of_mission", [mission], Sensitivity.PUBLIC)
 
 
+#: the personas of the mission: fixture name -> (user name, role, clearance)
+PERSONAS = {
+    "officer": ("officer", "officer", Sensitivity.RESTRICTED),
+    "internal_officer": ("officer2", "officer", Sensitivity.INTERNAL),
+    "assistant": ("assistant", "assistant", Sensitivity.RESTRICTED),
+    "reader": ("reader", "reader", Sensitivity.RESTRICTED),
+    "public_reader": ("public", "reader", Sensitivity.PUBLIC),
+}
+
+
+def persona(name: str, mission):
+    """The persona the fixture `name` gives, for fixtures of a wider scope."""
+    username, role, clearance = PERSONAS[name]
+    return factories.user_with_role(username, role, [mission], clearance)
+
+
 @pytest.fixture
 def officer(mission):
-    return factories.user_with_role("officer", "officer", [mission], Sensitivity.RESTRICTED)
+    return persona("officer", mission)
 
 
 @pytest.fixture
 def internal_officer(mission):
-    return factories.user_with_role("officer2", "officer", [mission], Sensitivity.INTERNAL)
+    return persona("internal_officer", mission)
 
 
 @pytest.fixture
 def assistant(mission):
-    return factories.user_with_role("assistant", "assistant", [mission], Sensitivity.RESTRICTED)
+    return persona("assistant", mission)
 
 
 @pytest.fixture
 def reader(mission):
-    return factories.user_with_role("reader", "reader", [mission], Sensitivity.RESTRICTED)
+    return persona("reader", mission)
 
 
 @pytest.fixture
 def public_reader(mission):
-    return factories.user_with_role("public", "reader", [mission], Sensitivity.PUBLIC)
+    return persona("public_reader", mission)
 
 
 @pytest.fixture

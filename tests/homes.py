@@ -11,13 +11,15 @@ empty PostgreSQL database through a pool (tests/ops/test_pooling.py)."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 from pathlib import Path
+
+from tests.ops.helpers import drop_database, fresh_database
 
 _made: dict[str, str] = {}
 
@@ -52,36 +54,19 @@ def migrated_sqlite(home: Path) -> Path:
     return target
 
 
-def _admin(url: str) -> str:
-    return urllib.parse.urlparse(url)._replace(path="/postgres").geturl()
-
-
 def migrated_postgres(url: str, name: str) -> str:
     """Database `name` on the server of `url`, made anew from a migrated template; its URL."""
-    import psycopg
-
     if "postgres" not in _made:
         template = f"legation_migrated_{os.getpid()}"
-        with psycopg.connect(_admin(url), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{template}"')
-        template_url = urllib.parse.urlparse(url)._replace(path=f"/{template}").geturl()
+        template_url = fresh_database(url, template)
         folder = Path(tempfile.mkdtemp(prefix="legation-migrated-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         _migrate({**os.environ, "LEGATION_HOME": str(folder), "DATABASE_URL": template_url})
         atexit.register(_drop, url, template)
         _made["postgres"] = template
-    with psycopg.connect(_admin(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_made["postgres"]}"')
-    return urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl()
+    return fresh_database(url, name, template=_made["postgres"])
 
 
 def _drop(url: str, name: str) -> None:
-    import psycopg
-
-    try:
-        with psycopg.connect(_admin(url), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except psycopg.Error:
-        pass
+    with contextlib.suppress(Exception):  # at exit: the server may be gone already
+        drop_database(url, name)

@@ -23,7 +23,7 @@ from legation.insight import handover, strength
 from legation.insight.common import day_end, instant, local_date
 from legation.people.models import Person
 from tests import factories
-from tests.conftest import ambassador, embassy, rows_for_the_group, seed
+from tests.conftest import ambassador, embassy, persona, rows_for_the_group, seed
 from tests.insight.conftest import at
 
 AS_OF = dt.date(2023, 6, 30)
@@ -49,14 +49,8 @@ def world(django_db_setup, django_db_blocker):
     def build():
         seed()
         mission = embassy()
-        readers = {
-            "officer": ("officer", "officer", Sensitivity.RESTRICTED),
-            "internal_officer": ("officer2", "officer", Sensitivity.INTERNAL),
-            "public_reader": ("public", "reader", Sensitivity.PUBLIC),
-        }
         users = {
-            who: factories.user_with_role(name, role, [mission], clearance)
-            for who, (name, role, clearance) in readers.items()
+            who: persona(who, mission) for who in ("officer", "internal_officer", "public_reader")
         }
         return build_ledger(mission, ambassador(mission)), users
 

@@ -27,13 +27,15 @@ def postgres_url() -> str:
     return url
 
 
-def fresh_database(url: str, name: str) -> str:
+def fresh_database(url: str, name: str, template: str | None = None) -> str:
+    """Database `name` on the server of `url`, made anew (empty, or a copy of `template`)."""
     import psycopg
 
     admin = urllib.parse.urlparse(url)._replace(path="/postgres").geturl()
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     return urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl()
 
 
