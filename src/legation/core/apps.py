@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from legation.core import audit, signals  # noqa: F401  (connects receivers)
+        from legation.core.db import lists  # noqa: F401  (registers the in_list lookup)
         from legation.core.dates import bound_every_form_date
 
         bound_every_form_date()

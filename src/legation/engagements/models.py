@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from legation.core.choices import ChoiceLabels
-from legation.core.db.lists import ValueList
 from legation.core.models import Mission, Region, Sensitivity, Versioned, audited
 from legation.core.querysets import VisibleQuerySet
 from legation.core.refs import ref_per_mission
@@ -172,10 +171,11 @@ class EngagementQuerySet(VisibleQuerySet):
         links = field.remote_field.through._default_manager.filter(
             **{field.m2m_reverse_field_name(): record}
         )
-        ids = list(links.values_list("engagement_id", flat=True)[: self.WALK_FROM + 1])
-        if len(ids) > self.WALK_FROM:
+        if links.order_by().values("pk")[self.WALK_FROM : self.WALK_FROM + 1].exists():
             return self.filter(models.Exists(links.filter(engagement_id=models.OuterRef("pk"))))
-        return self.filter(pk__in=ValueList(ids))
+        # The ids as a subquery the database reads first (core.db.lists.InList): 8,400 of them
+        # read into Python and sent back cost more than the query.
+        return self.filter(pk__in_list=links.order_by().values("engagement_id"))
 
     def newest_linked_to(self, relation: str, record: Any, limit: int) -> EngagementQuerySet:
         """The newest `limit` of `linked_to(relation, record)`, newest first."""

@@ -4,7 +4,6 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from legation.core.db.lists import ValueList
 from legation.core.models import Region, Sector
 from legation.core.vocab import regions_for
 from legation.people.models import Affiliation, Organisation, Person, Tag
@@ -41,8 +40,9 @@ class PersonFilter(LinkedFilters, django_filters.FilterSet):
         def members(people, org):
             # By id (an organisation's members are a few thousand at most): a name-ordered list
             # with an EXISTS per row walked all 100,000 people for a small organisation.
-            ids = affiliations.filter(organisation=org).values_list("person_id", flat=True)
-            return people.filter(pk__in=ValueList(set(ids)))
+            return people.filter(
+                pk__in_list=affiliations.filter(organisation=org).order_by().values("person_id")
+            )
 
         self.filters["organisation"].narrow = members
 

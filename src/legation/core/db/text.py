@@ -20,7 +20,6 @@ from django.db import connection
 from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import Expression, RawSQL
 
-from legation.core.db.lists import ValueList
 from legation.core.db.setaside import SetAside
 
 TABLE = "engagements_engagement"
@@ -195,7 +194,7 @@ def few_people_by_id(people: Any) -> Any:
         return people
     most = PERSON_CANDIDATE_IDS_MAX
     ids = list(people.order_by().values_list("pk", flat=True)[: most + 1])
-    return people.filter(pk__in=ValueList(ids)) if len(ids) <= most else people
+    return people.filter(pk__in_list=ids) if len(ids) <= most else people
 
 
 def person_name_match(words: list[tuple[str, str]]) -> Q | Expression | None:

@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from legation.core.dates import day_start, days_filter
-from legation.core.db.lists import ValueList
 from legation.core.vocab import resolve_region, resolve_sector
 from legation.engagements.models import Engagement, Kind
 from legation.engagements.selectors import find_posting
@@ -180,9 +179,7 @@ def resolve_filter(text: str, user: Any, *, country: str = "US") -> Any:
             # One parameter per list, however long (a segment of 20,000 people by id): an OR
             # of one test per value fails on SQLite ("Expression tree is too large").
             ids = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
-            people = people.filter(
-                Q(ref__in=ValueList(values, text=True)) | Q(pk__in=ValueList(ids))
-            )
+            people = people.filter(Q(ref__in_list=values) | Q(pk__in_list=ids))
         elif key == "language":
             if set(values) - {"en", "zh"}:
                 raise SegmentError(_("language: give en or zh."))
