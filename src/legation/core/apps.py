@@ -12,8 +12,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from legation.core import audit, signals  # noqa: F401  (connects receivers)
-        from legation.core.db import lists  # noqa: F401  (registers the in_list lookup)
         from legation.core.dates import bound_every_form_date
+        from legation.core.db import lists  # noqa: F401  (registers the in_list lookup)
 
         bound_every_form_date()
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="legation-cache-table")

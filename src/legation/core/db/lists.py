@@ -44,7 +44,8 @@ class InList(Lookup):
         if hasattr(self.rhs, "as_sql"):
             rhs, rhs_params = self.process_rhs(compiler, connection)
             return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (SQL from the compiler)
+        return sql, [*lhs_params, json.dumps(self.rhs)]
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
