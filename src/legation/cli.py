@@ -20,7 +20,22 @@ def main(argv: list[str] | None = None) -> None:
     if argv[1] == "serve" and "--plain-http" in argv[2:]:
         # The operator's switch for plain HTTP on a private network, read with the settings.
         os.environ["LEGATION_PLAIN_HTTP"] = "1"
+    _settings_or_exit()
     execute_from_command_line(argv)
+
+
+def _settings_or_exit() -> None:
+    """The settings read once before any command: a wrong setting (an unknown time zone, a
+    DATABASE_URL of no known scheme, an unknown cache) is one line naming the variable and exit
+    status 2, not a traceback."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (reading it loads the settings)
+    except (ValueError, ImproperlyConfigured) as e:
+        sys.stderr.write(f"legation: the configuration is not valid: {e}\n")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -149,7 +150,15 @@ TEMPLATES = [
 FORM_RENDERER = "legation.ui.renderers.FormRenderer"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{LEGATION_HOME / 'legation.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError:
+    # Never the URL itself in the message: it may hold a password.
+    _scheme = DATABASE_URL.partition("://")[0] if "://" in DATABASE_URL else ""
+    raise ValueError(
+        f"DATABASE_URL: {_scheme or 'no scheme'!r} is not a database legation can use "
+        "(postgres://user@host:5432/name, or sqlite:///path)"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections kept between requests, as on PostgreSQL: a new SQLite connection parses the
     # whole schema again (470 tables, indexes and triggers: 5 ms) and starts with an empty page
@@ -328,6 +337,13 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # One date style per language in text (legation/formats/<locale>/formats.py): 6 Dec 2026, 2026年12月6日.
 FORMAT_MODULE_PATH = "legation.formats"
 TIME_ZONE = os.environ.get("LEGATION_TIME_ZONE", "America/New_York")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ValueError(
+        f"LEGATION_TIME_ZONE: unknown time zone {TIME_ZONE!r} (an IANA name: Asia/Shanghai, "
+        "America/New_York, UTC)"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 

@@ -1,0 +1,46 @@
+"""A wrong setting in the environment is one line naming the variable, and exit status 2; never a
+traceback, never the database URL's password."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _legation(tmp_path, **env):
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "legation", "stats"],
+        env={**clean, "LEGATION_HOME": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"LEGATION_TIME_ZONE": "Mars/Olympus"}, "LEGATION_TIME_ZONE: unknown time zone"),
+        ({"LEGATION_TIME_ZONE": "../../etc/passwd"}, "LEGATION_TIME_ZONE: unknown time zone"),
+        ({"DATABASE_URL": "mongo://ops:hunter2@db/x"}, "DATABASE_URL: 'mongo' is not a database"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL: 'no scheme' is not a database"),
+        ({"LEGATION_CACHE_URL": "memcached://h"}, "LEGATION_CACHE_URL: unknown cache"),
+    ],
+)
+def test_a_wrong_setting_is_one_line_and_status_2(tmp_path, env, named):
+    out = _legation(tmp_path, **env)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("legation: the configuration is not valid: " + named)
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert "hunter2" not in out.stderr + out.stdout
+    assert not list(tmp_path.glob("*.sqlite3"))  # nothing was created or touched
+
+
+def test_a_good_time_zone_is_taken(tmp_path):
+    out = _legation(tmp_path, LEGATION_TIME_ZONE="Asia/Shanghai")
+    assert "not valid" not in out.stderr
