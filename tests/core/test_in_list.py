@@ -51,5 +51,9 @@ def test_a_subquery_never_read_into_python(people):
         found = list(Person.objects.filter(pk__in_list=members).order_by("pk"))
     assert found == people[:3]
     assert len(ctx.captured_queries) == 1  # the members' ids read by the database, in one query
+    # on a foreign key too, with values or a subquery
+    assert Affiliation.objects.filter(person__in_list=[people[5].pk]).get().organisation == other
+    mine = Person.objects.filter(pk__in_list=[people[0].pk, people[1].pk]).values("pk")
+    assert Affiliation.objects.filter(person_id__in_list=mine).count() == 2
     if connection.vendor == "postgresql":
         assert "= ANY(ARRAY(SELECT" in ctx.captured_queries[0]["sql"]

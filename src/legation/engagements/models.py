@@ -325,6 +325,18 @@ class CommitmentQuerySet(VisibleQuerySet):
         """
         return self.filter(engagement_id__in=engagement_ids).cleared_for(user, ("sensitivity",))
 
+    def concerning(self, person: Any) -> CommitmentQuerySet:
+        """Raised in the engagements the person took part in, or asked for by the person.
+
+        A sub-query, not a join (no duplicate rows to remove), as `in_list` (``= ANY(ARRAY(…))``
+        on PostgreSQL): both sides of the OR are then index look-ups; with ``IN (…)`` PostgreSQL
+        read every open commitment of the mission (22,000 at the large size: 16 ms) to test each.
+        """
+        return self.filter(
+            models.Q(engagement_id__in_list=person.participations.values("engagement_id"))
+            | models.Q(requested_by=person)
+        )
+
 
 class Commitment(Versioned):
     """A follow-up promised or requested in an engagement, tracked to its resolution."""

@@ -21,10 +21,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import CharField, Field, Lookup, TextField
+from django.db.models import CharField, Field, ForeignObject, Lookup, TextField
 
 
-@Field.register_lookup
 class InList(Lookup):
     """``field__in_list=values`` (any number: one parameter) or ``=queryset.values(one field)``."""
 
@@ -54,3 +53,8 @@ class InList(Lookup):
             return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
         kind = "text" if self._text() else "bigint"
         return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, self.rhs]
+
+
+# On every field, foreign keys included (Django gives those only the lookups registered on them).
+Field.register_lookup(InList)
+ForeignObject.register_lookup(InList)

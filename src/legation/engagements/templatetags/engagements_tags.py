@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db.models import Q
 
 from legation.engagements.models import Commitment
 from legation.people.models import Person
@@ -23,12 +22,7 @@ def person_commitments(context: template.Context, person: Person) -> dict[str, A
     part in, and those the person asked for, that the user may see."""
     commitments = (
         Commitment.objects.visible_to(context["request"].user)
-        # A sub-query, not a join: no duplicate rows to remove, and PostgreSQL can use the
-        # indexes on both sides of the OR.
-        .filter(
-            Q(engagement_id__in=person.participations.values("engagement_id"))
-            | Q(requested_by=person)
-        )
+        .concerning(person)
         .filter(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
         .select_related("owner__person")
         .order_by("due")
