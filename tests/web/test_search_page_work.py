@@ -63,7 +63,12 @@ def test_search_page_reads_one_query_per_section_and_joins_nothing_unshown(
     spellings = {"zephyrine", "ZEPHYRINE", "Zephyrine"}
     name_search = 2 if connection.vendor == "postgresql" else 1
     assert len(people) == name_search + len(spellings), "\n".join(queries)
-    assert len(orgs) == 1 and len(engagements) == 1, "\n".join(queries)
+    # engagements: one query; on PostgreSQL first the date bounding the walk among the newest
+    # (engagements.search.newest_matching: one index range, the date alone), the older ones
+    # only when the newest held fewer than a page (here the mission is smaller than the bound)
+    bounds = [q for q in engagements if q.startswith('SELECT "engagements_engagement"."start"')]
+    assert len(bounds) == (1 if connection.vendor == "postgresql" else 0), "\n".join(queries)
+    assert len(orgs) == 1 and len(engagements) == 1 + len(bounds), "\n".join(queries)
     looked_up = {s for s in spellings for q in people if f"\"family_name\" = '{s}'" in q}
     assert looked_up == spellings, "\n".join(people)
     for sql in people + orgs + engagements:

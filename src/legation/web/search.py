@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from legation.core.db import text as text_index
+from legation.core import access
 from legation.engagements.models import Engagement
-from legation.engagements.search import MIN_TEXT_TERM, matching_text
+from legation.engagements.search import MIN_TEXT_TERM, newest_matching
 from legation.people import names
 from legation.people.models import Organisation, Person
 
@@ -92,10 +92,12 @@ def search_all(user: Any, query: str, limit: int = 20) -> SearchResults:
     if any(len(term) >= MIN_TEXT_TERM for term in text.split()):
         # A word in thousands of engagements ("wang", "meeting"): walk them newest first
         # rather than read and sort them all for the first twenty.
-        found = matching_text(visible, text, text_index.newest_first_plan(text.split(), limit))
+        engagements = newest_matching(
+            visible, text, limit, ENGAGEMENT_FIELDS, sorted(access.mission_ids(user))
+        )
     else:
         # Terms too short for the text index (a name in two characters, 秦刚, or initials)
         # would scan every engagement: the engagements of the people found stand in for them.
         found = visible.filter(engagementparticipant__person__in=[p.pk for p in ranked])
-    engagements = list(found.only(*ENGAGEMENT_FIELDS).order_by("-start", "-pk")[:limit])
+        engagements = list(found.only(*ENGAGEMENT_FIELDS).order_by("-start", "-pk")[:limit])
     return SearchResults(ranked, orgs, engagements)

@@ -71,9 +71,24 @@ class SetAside:
             else:
                 return self
             row = cursor.fetchone()
-            if row and row[0]:
-                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-                self.statements.append(row[0])
+            if not (row and row[0]):
+                return self
+            quoted = connection.ops.quote_name(name)
+            after = []
+            if connection.vendor == "postgresql":
+                # Statistics targets set on the index's columns (engagements 0014) are not in
+                # its definition: set again once it is built.
+                cursor.execute(
+                    "SELECT attnum, attstattarget FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attstattarget > 0 ORDER BY attnum",
+                    [name],
+                )
+                after = [
+                    f"ALTER INDEX {quoted} ALTER COLUMN {n} SET STATISTICS {int(target)}"
+                    for n, target in cursor.fetchall()
+                ]
+            cursor.execute(f"DROP INDEX {quoted}")
+            self.statements += [row[0], *after]
         return self
 
     def restore(self) -> None:
