@@ -17,7 +17,6 @@ from legation.engagements.models import (
     Kind,
     Posting,
 )
-from legation.engagements.search import matching_text
 from legation.people.models import Organisation, Person, Tag
 from legation.ui.filters import LinkedFilters, LinkedRecordFilter
 from legation.ui.forms import DateInput
@@ -104,9 +103,6 @@ class EngagementFilter(LinkedFilters, django_filters.FilterSet):
         self.filters["tag"].queryset = Tag.objects.visible_to(user)
         self.filters["person"].queryset = Person.objects.visible_to(user)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
-
-    def by_text(self, queryset, name, value):
-        return matching_text(queryset, value)
 
     def by_link(self, queryset, name, value):
         """Tagged with the tag, or with the posting among our participants: the way to read
