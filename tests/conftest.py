@@ -23,8 +23,21 @@ def _quick_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_process():
+    """In the test process, the per-process cache: most tests use no database, and the cache is
+    cleared around each (the database's cache, the default, is tested where it matters:
+    tests/core/test_cache_setting.py, tests/insight/test_figures_ahead.py)."""
+    from django.test.utils import override_settings
+
+    from legation.settings import _cache
+
+    with override_settings(CACHES={"default": _cache("locmem://")}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(_cache_in_process):
     """Each test starts with an empty cache (figures are cached across requests)."""
     from django.core.cache import cache
 

@@ -31,8 +31,11 @@ LEGATION_STORAGE_BACKEND, LEGATION_STORAGE_OPTIONS  another Django storage backe
                     and its options (a JSON object), e.g. django-storages' S3 (docs/storage.md)
 LEGATION_UPLOADS_ROOT  imports awaiting confirmation (default $LEGATION_HOME/uploads; shared by
                     several servers: docs/storage.md)
-LEGATION_CACHE_URL  the cache: "" or locmem:// (per process, the default), db:// (the database's
-                    cache table), redis://HOST:PORT/DB (docs/storage.md)
+LEGATION_CACHE_URL  the cache: db:// (the database's cache table, the default: shared by every
+                    process, so the worker's figures computed ahead reach the pages), redis://HOST:
+                    PORT/DB, locmem:// (per process: nothing computed ahead) (docs/storage.md)
+LEGATION_WARM_SECONDS  seconds between the job worker's rounds of computing figures ahead
+                    (default 20; 0: never; docs/insight.md)
 """
 
 from __future__ import annotations
@@ -245,7 +248,11 @@ def _cache(url: str) -> dict:
     raise ValueError(f"LEGATION_CACHE_URL: unknown cache {scheme!r} (locmem, db, redis)")
 
 
-CACHE_URL = os.environ.get("LEGATION_CACHE_URL", "").strip()
+# The database's by default: the job worker computes figures ahead into it (insight/warm.py),
+# and every process and server reads the same entries.
+CACHE_URL = os.environ.get("LEGATION_CACHE_URL", "db://").strip()
+#: seconds between the worker's rounds of computing figures ahead (0: never)
+WARM_SECONDS = float(os.environ.get("LEGATION_WARM_SECONDS", "20"))
 CACHES = {"default": _cache(CACHE_URL)}
 
 # Letters: every untrusted template renders in a separate process, stopped at these limits per

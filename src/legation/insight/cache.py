@@ -77,6 +77,11 @@ def key(name: str, user: Any, *parts: Any) -> str | None:
 def remembered(name: str, user: Any, parts: tuple, compute: Callable[[], T]) -> T:
     """The figure from the cache when none of the missions it reads changed since, else
     computed and kept."""
+    # The costliest figures are computed again by the worker when the ledger changes
+    # (`insight.warm`): noted whenever asked for.
+    from legation.insight import warm
+
+    warm.note(name, user, parts)
     k = key(name, user, *parts)
     if k is None:
         return compute()

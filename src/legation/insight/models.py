@@ -16,6 +16,7 @@ they reached, so that one posting's figures read one index range (migration 0002
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from legation.core.querysets import VisibleQuerySet
@@ -118,3 +119,29 @@ class PostingActivity(models.Model):
 
     def __str__(self) -> str:
         return f"posting {self.posting_id}, engagement {self.engagement_id}: {self.item_id}"
+
+
+class FigureWanted(models.Model):
+    """A figure a user asked for (`insight.cache.remembered`), so that the job worker computes it
+    again ahead of the next look whenever the ledger it reads changes (`insight.warm`).
+
+    Bookkeeping, not ledger: not audited, not in backups, no ledger version moves with it.
+    `parts` is the figure's arguments as JSON, a date that was the day it was asked written as
+    "today" (the next day's look asks for the next day)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=64)
+    parts = models.CharField(max_length=400)
+    language = models.CharField(max_length=16)
+    asked = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name", "parts", "language"], name="figure_wanted_once"
+            )
+        ]
+        indexes = [models.Index(fields=["asked"], name="figure_wanted_asked")]
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.parts} for user {self.user_id}"

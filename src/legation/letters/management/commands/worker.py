@@ -66,6 +66,11 @@ class Command(DbWorker):
         if removed and options.get("verbosity", 1):
             self.stdout.write(f"Deleted {len(removed)} file(s) that no record names.")
         options["reload"] = False
+        from django.conf import settings
+
+        from legation.insight import warm
+
+        warm.start_thread(settings.WARM_SECONDS)  # figures computed ahead (insight/warm.py)
         delay = RETRY_FIRST
         while True:
             started = time.monotonic()
