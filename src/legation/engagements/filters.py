@@ -100,7 +100,7 @@ class EngagementFilter(LinkedFilters, django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
         self.filters["staff"].queryset = Posting.objects.visible_to(user).labelled()
-        self.filters["tag"].queryset = Tag.objects.visible_to(user)
+        self.filters["tag"].queryset = Tag.objects.in_sight_of(user)
         self.filters["person"].queryset = Person.objects.visible_to(user)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
 

@@ -203,7 +203,7 @@ class SegmentForm(forms.Form):
             self.fields["mission"].widget = forms.HiddenInput()
             self.fields["mission"].initial = missions[0].pk
         self.fields["region"].queryset = regions_for(user)
-        tags = sorted(set(Tag.objects.visible_to(user).values_list("name", flat=True)))
+        tags = sorted(set(Tag.objects.in_sight_of(user).values_list("name", flat=True)))
         self.fields["tag"].choices = self.fields["not_tag"].choices = [("", "---------")] + [
             (t, t) for t in tags
         ]

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 
-from legation.core import access
 from legation.core.admin import VisibleAdmin
 from legation.core.admin_access import VisibleStackedInline, VisibleTabularInline, rows_rule
 from legation.people.models import (
@@ -21,37 +20,11 @@ from legation.people.models import (
 )
 
 
-def _tag_uses() -> list[tuple[Any, str, type]]:
-    """Every many-to-many field that tags records (people, organisations, engagements): its
-    table of links, the column naming the tagged record, and the tagged model."""
-    return [
-        (rel.through, rel.field.m2m_column_name(), rel.related_model)
-        for rel in Tag._meta.related_objects
-        if rel.many_to_many and hasattr(rel.related_model._default_manager, "visible_to")
-    ]
-
-
 @rows_rule(Tag)
 def visible_tags(user: Any, *, editable: bool = False) -> models.QuerySet:
     """Tags of the user's missions: those on records they can see, and unused ones; they may
-    change or delete only tags none of whose uses is hidden from them."""
-    tags = Tag.objects.visible_to(user)
-    if access.sees_all_missions(user):
-        return tags
-    if access.clearance(user) < 0:
-        return tags.none()
-    seen = models.Q()
-    hidden = models.Q()
-    used = models.Q()
-    for through, column, owner in _tag_uses():
-        rows = owner._default_manager.visible_to(user).values("pk")
-        seen |= models.Q(pk__in=through.objects.filter(**{f"{column}__in": rows}).values("tag_id"))
-        hidden |= models.Q(
-            pk__in=through.objects.exclude(**{f"{column}__in": rows}).values("tag_id")
-        )
-        used |= models.Q(pk__in=through.objects.values("tag_id"))
-    tags = tags.filter(seen | ~used)
-    return tags.exclude(hidden) if editable else tags
+    change or delete only tags none of whose uses is hidden from them (`TagQuerySet.in_sight_of`)."""
+    return Tag.objects.in_sight_of(user, editable=editable)
 
 
 class MissionTagsAdmin(VisibleAdmin):
@@ -59,7 +32,7 @@ class MissionTagsAdmin(VisibleAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if db_field.name == "tags":
-            kwargs["queryset"] = Tag.objects.visible_to(request.user)
+            kwargs["queryset"] = Tag.objects.in_sight_of(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

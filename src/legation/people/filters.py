@@ -33,7 +33,7 @@ class PersonFilter(LinkedFilters, django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
-        self.filters["tag"].queryset = Tag.objects.visible_to(user)
+        self.filters["tag"].queryset = Tag.objects.in_sight_of(user)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
         affiliations = Affiliation.objects.visible_to(user)
 
@@ -65,7 +65,7 @@ class OrganisationFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
-        self.filters["tag"].queryset = Tag.objects.visible_to(user)
+        self.filters["tag"].queryset = Tag.objects.in_sight_of(user)
 
     def by_name(self, queryset, name, value):
         return queryset.search(value)

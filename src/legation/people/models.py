@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
@@ -17,6 +19,33 @@ from legation.people import names
 
 class TagQuerySet(VisibleQuerySet):
     mission_path = "mission_id"
+
+    def in_sight_of(self, user: Any, *, editable: bool = False) -> TagQuerySet:
+        """The tags of the user's missions that are on a record the user may see, or on none:
+        a tag put only on a restricted engagement is not named to a user not cleared for it,
+        in a list's filter or anywhere else. With `editable`, only tags none of whose uses is
+        hidden from the user (those they may rename or delete).
+
+        One EXISTS per kind of tagged record, per tag: the first visible use ends the look (a
+        user cleared for everything skips it: every record of their missions is in sight)."""
+        from legation.core import access
+
+        tags = self.visible_to(user)
+        if access.sees_all_missions(user) or access.clearance(user) >= max(Sensitivity.values):
+            return tags
+        if access.clearance(user) < 0:
+            return tags.none()
+        seen, hidden, used = models.Q(), models.Q(), models.Q()
+        for through, column, owner in tag_uses():
+            links = through.objects.filter(tag_id=models.OuterRef("pk"))
+            in_sight = models.Exists(
+                owner._default_manager.visible_to(user).filter(pk=models.OuterRef(column))
+            )
+            seen |= models.Exists(links.filter(in_sight))
+            hidden |= models.Exists(links.filter(~in_sight))
+            used |= models.Exists(links)
+        tags = tags.filter(seen | ~used)
+        return tags.exclude(hidden) if editable else tags
 
 
 class Tag(models.Model):
@@ -414,3 +443,13 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_person} {self.get_kind_display()} {self.to_person}"
+
+
+def tag_uses() -> list[tuple[Any, str, type]]:
+    """Every many-to-many field that tags records (people, organisations, engagements): its
+    table of links, the column naming the tagged record, and the tagged model."""
+    return [
+        (rel.through, rel.field.m2m_column_name(), rel.related_model)
+        for rel in Tag._meta.related_objects
+        if rel.many_to_many and hasattr(rel.related_model._default_manager, "visible_to")
+    ]
