@@ -229,17 +229,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 
 def _cache(url: str) -> dict:
-    """The cache LEGATION_CACHE_URL names. Per process by default: every cached figure's key holds
-    the ledger's version, so a process never serves a figure an edit elsewhere made stale; a
-    shared cache (the database's table, Redis) lets several processes and servers share them."""
+    """The cache LEGATION_CACHE_URL names: the database's table by default, shared by every process
+    and server (and filled ahead by the job worker: insight/warm.py). Every cached figure's key
+    holds the ledger's version, so no process ever serves a figure an edit elsewhere made stale,
+    whichever cache it is (a per-process one, locmem://, computes each figure in each process).
+    The table keeps up to 5,000 entries (a third dropped when full; Django's default, 300, is
+    reached by an office of fifty users)."""
     scheme, _, rest = url.partition("://")
     scheme = scheme.lower()
-    if scheme in ("", "locmem"):
+    if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if scheme == "db":
+    if scheme in ("", "db"):
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": rest.strip("/") or "legation_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
@@ -250,7 +254,7 @@ def _cache(url: str) -> dict:
 
 # The database's by default: the job worker computes figures ahead into it (insight/warm.py),
 # and every process and server reads the same entries.
-CACHE_URL = os.environ.get("LEGATION_CACHE_URL", "db://").strip()
+CACHE_URL = os.environ.get("LEGATION_CACHE_URL", "").strip()
 #: seconds between the worker's rounds of computing figures ahead (0: never)
 WARM_SECONDS = float(os.environ.get("LEGATION_WARM_SECONDS", "20"))
 CACHES = {"default": _cache(CACHE_URL)}

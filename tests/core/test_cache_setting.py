@@ -1,5 +1,5 @@
-"""LEGATION_CACHE_URL: the per-process cache by default, the database's (or Redis) when several
-processes and servers should share cached figures."""
+"""LEGATION_CACHE_URL: the database's cache by default, shared by every process and server (and
+filled ahead by the job worker), Redis, or a per-process one."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from legation.settings import _cache
 
 
 def test_the_cache_url_names_the_backend():
-    assert _cache("")["BACKEND"].endswith("LocMemCache")  # the default: per process
+    assert _cache("") == _cache("db://")  # the default: the database's, shared
     assert _cache("locmem://")["BACKEND"].endswith("LocMemCache")
     assert _cache("db://") == {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "legation_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},  # Django's 300 is fifty users' figures
     }
     assert _cache("db://figures_cache")["LOCATION"] == "figures_cache"
     redis = _cache("redis://10.0.0.5:6379/1")

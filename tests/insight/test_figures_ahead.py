@@ -159,3 +159,19 @@ def test_a_mission_being_written_waits_for_a_round_it_stood_still(
     assert warm.warm_once(previous=before) == 0
     assert warm.warm_once(previous=warm.ledger_versions()) == 1  # still since: computed
     assert len(computed) == 2
+
+
+def test_only_todays_figures_and_a_few_per_user_are_noted(shared_cache, book, officer, monkeypatch):
+    hom = book["hom"].pk
+    _page(officer, f"/insight/handover/?posting={hom}&as_of=2022-12-30")  # a past day: not noted
+    assert not FigureWanted.objects.exists()
+    for posting in (hom, book["counsellor"].pk):
+        _page(officer, f"/insight/handover/?posting={posting}")
+        _page(officer, f"/insight/?posting={posting}")
+    assert FigureWanted.objects.count() == 4
+    monkeypatch.setattr(warm, "PER_USER", 2)
+    cache.clear()  # the marks that spare a note's rewriting gone too
+    _page(officer, f"/insight/?posting={hom}")
+    assert FigureWanted.objects.count() == 2  # the user's latest two
+    latest = FigureWanted.objects.order_by("-asked").first()
+    assert (latest.name, latest.parts) == ("report-tenure", f'[{hom},{{"today":true}},null]')

@@ -40,6 +40,8 @@ log = logging.getLogger("legation.insight.warm")
 KEEP = dt.timedelta(days=14)
 #: a note's "asked" is written again at most this often (seconds)
 NOTE_EVERY = 6 * 3600
+#: the most figures noted for one user (their latest): one user cannot fill the worker's rounds
+PER_USER = 8
 #: the most noted figures one round looks at, and the seconds of computing it may spend
 ROUND_LIMIT = 200
 ROUND_BUDGET = 15.0
@@ -90,12 +92,19 @@ def decode(text: str, today: dt.date) -> tuple:
 
 
 def note(name: str, user: Any, parts: tuple) -> None:
-    """Note that `user` asked for the figure `name` with `parts` (at most every NOTE_EVERY)."""
+    """Note that `user` asked for the figure `name` with `parts` (at most every NOTE_EVERY).
+
+    Only a figure as of today is noted (the look a user comes back to; a brief as of some past
+    day is computed when asked), and only the user's PER_USER latest notes are kept."""
     if name not in FIGURES or not getattr(user, "is_authenticated", False):
+        return
+    today = timezone.localdate()
+    dates = [p for p in parts if isinstance(p, dt.date)]
+    if not dates or any(d != today for d in dates):
         return
     from legation.insight.models import FigureWanted
 
-    spec = encode(parts, timezone.localdate())
+    spec = encode(parts, today)
     language = translation.get_language() or "en"
     mark = hashlib.sha256(repr((user.pk, name, spec, language)).encode()).hexdigest()
     if not cache.add(f"legation:figure-noted:{mark}", True, NOTE_EVERY):
@@ -109,6 +118,10 @@ def note(name: str, user: Any, parts: tuple) -> None:
                 language=language,
                 defaults={"asked": timezone.now()},
             )
+            mine = FigureWanted.objects.filter(user_id=user.pk).order_by("-asked", "-pk")
+            FigureWanted.objects.filter(
+                pk__in_list=list(mine.values_list("pk", flat=True)[PER_USER:])
+            ).delete()
     except IntegrityError:  # the same note written at the same moment by another process
         pass
 
