@@ -107,7 +107,7 @@ def test_organisation_page_queries_do_not_grow_with_members_or_engagements(
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("query", ["li", "Li", "LI"])
+@pytest.mark.parametrize("query", ["li", "Li", "LI", "Lǐ", "lǐ"])
 def test_a_family_name_is_found_first_even_when_the_word_is_in_hundreds_of_names(
     client, officer, mission, language, query
 ):

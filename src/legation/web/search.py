@@ -46,6 +46,8 @@ def _same_family_name(user: Any, query: str, limit: int) -> list[Person]:
     rows in name order when the word is in hundreds of names (Lisa, Olivia…). One look-up in the
     (mission, family name) index, the spellings a family name is written in."""
     word = query.strip()
+    if not word.isascii():  # pinyin with tone marks (Lǐ, Wáng): the family name is written bare
+        word = names.normalise_query(word)
     if not word or " " in word or not word.isascii():
         return []
     spellings = {word, word.lower(), word.upper(), word.capitalize()}
