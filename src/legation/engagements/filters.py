@@ -114,7 +114,7 @@ class EngagementFilter(LinkedFilters, django_filters.FilterSet):
         return queryset.filter(Exists(met))
 
 
-class CommitmentFilter(django_filters.FilterSet):
+class CommitmentFilter(LinkedFilters, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("unfinished", _("Open or in progress")), *Commitment.Status.choices],

@@ -50,7 +50,7 @@ class PersonFilter(LinkedFilters, django_filters.FilterSet):
         return queryset.search(value)
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(LinkedFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="by_name")
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())

@@ -43,14 +43,20 @@ class LinkedRecordFilter(django_filters.ModelChoiceFilter):
 
 
 class LinkedFilters:
-    """A FilterSet's mixin: no rows while a linked record is refused, and the chips of the
-    linked records (`filter.chips` in ui/_filters.html)."""
+    """A FilterSet's mixin: no rows while a linked record or any choice is refused (a tag, a
+    sector, an owner that is not one of the choices offered: the list unfiltered under an error
+    would look like its answer), and the chips of the linked records (`filter.chips` in
+    ui/_filters.html)."""
 
     def _linked(self) -> list[str]:
         return [n for n, f in self.filters.items() if isinstance(f, LinkedRecordFilter)]
 
+    def _choices(self) -> list[str]:
+        kinds = (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)
+        return [n for n, f in self.filters.items() if isinstance(f, kinds)]
+
     def filter_queryset(self, queryset: Any) -> Any:
-        if any(name in self.form.errors for name in self._linked()):
+        if any(name in self.form.errors for name in self._choices()):
             return queryset.none()
         return super().filter_queryset(queryset)
 
