@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> None:
         # The operator's switch for plain HTTP on a private network, read with the settings.
         os.environ["LEGATION_PLAIN_HTTP"] = "1"
     _settings_or_exit()
+    if argv[1] not in ("help", "--help", "-h", "version", "--version"):
+        _database_or_exit()
     execute_from_command_line(argv)
 
 
@@ -40,3 +42,20 @@ def _settings_or_exit() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _database_or_exit() -> None:
+    """The database reached once before a command that needs it: one that cannot be (a SQLite
+    file in a folder that does not exist, a PostgreSQL server down or refusing) is one line and
+    exit status 2, not a traceback. The password of the URL is never printed."""
+    import django
+    from django.db import connection
+    from django.db.utils import Error
+
+    django.setup()
+    try:
+        connection.ensure_connection()
+    except Error as e:
+        reason = " ".join(str(e).split()) or e.__class__.__name__
+        sys.stderr.write(f"legation: the database cannot be reached: {reason}\n")
+        raise SystemExit(2) from None

@@ -46,6 +46,7 @@ import os
 import secrets
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import platformdirs
@@ -63,6 +64,17 @@ LEGATION_HOME = Path(
     os.environ.get("LEGATION_HOME") or platformdirs.user_data_dir("legation", appauthor=False)
 ).expanduser()
 LEGATION_HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _number(name: str, default: str, kind: type = float) -> Any:
+    """The number the environment variable `name` holds (`default` when unset), or an error
+    naming the variable."""
+    value = os.environ.get(name, default)
+    try:
+        return kind(value)
+    except ValueError:
+        expected = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name}: {value!r} is not {expected}") from None
 
 
 def _secret_key() -> str:
@@ -177,7 +189,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # before writing); a writer waits up to LEGATION_DB_TIMEOUT seconds for the lock, then
         # the page answers 503 "try again" (legation.web.errors).
         "transaction_mode": "IMMEDIATE",
-        "timeout": float(os.environ.get("LEGATION_DB_TIMEOUT", "20")),
+        "timeout": _number("LEGATION_DB_TIMEOUT", "20"),
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
         ),
@@ -219,7 +231,7 @@ else:
         _db["OPTIONS"]["pool"] = {
             "min_size": min(2, _max),
             "max_size": _max,
-            "timeout": float(os.environ.get("LEGATION_DB_POOL_TIMEOUT", "10")),
+            "timeout": _number("LEGATION_DB_POOL_TIMEOUT", "10"),
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -256,15 +268,15 @@ def _cache(url: str) -> dict:
 # and every process and server reads the same entries.
 CACHE_URL = os.environ.get("LEGATION_CACHE_URL", "").strip()
 #: seconds between the worker's rounds of computing figures ahead (0: never)
-WARM_SECONDS = float(os.environ.get("LEGATION_WARM_SECONDS", "20"))
+WARM_SECONDS = _number("LEGATION_WARM_SECONDS", "20")
 CACHES = {"default": _cache(CACHE_URL)}
 
 # Letters: every untrusted template renders in a separate process, stopped at these limits per
 # letter (docs/letters.md, "Rendering limits").
-LETTER_RENDER_CPU_SECONDS = float(os.environ.get("LEGATION_RENDER_CPU_SECONDS", "2"))
-LETTER_RENDER_MEMORY_MB = int(os.environ.get("LEGATION_RENDER_MEMORY_MB", "256"))
-LETTER_RENDER_WALL_SECONDS = float(os.environ.get("LEGATION_RENDER_WALL_SECONDS", "10"))
-LETTER_RENDER_PROCESSES = int(os.environ.get("LEGATION_RENDER_PROCESSES", "2"))
+LETTER_RENDER_CPU_SECONDS = _number("LEGATION_RENDER_CPU_SECONDS", "2")
+LETTER_RENDER_MEMORY_MB = _number("LEGATION_RENDER_MEMORY_MB", "256", int)
+LETTER_RENDER_WALL_SECONDS = _number("LEGATION_RENDER_WALL_SECONDS", "10")
+LETTER_RENDER_PROCESSES = _number("LEGATION_RENDER_PROCESSES", "2", int)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -330,7 +342,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = (
     0
     if PLAIN_HTTP
-    else int(os.environ.get("LEGATION_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0"))
+    else _number("LEGATION_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0", int)
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

@@ -29,6 +29,9 @@ def _legation(tmp_path, **env):
         ({"DATABASE_URL": "mongo://ops:hunter2@db/x"}, "DATABASE_URL: 'mongo' is not a database"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL: 'no scheme' is not a database"),
         ({"LEGATION_CACHE_URL": "memcached://h"}, "LEGATION_CACHE_URL: unknown cache"),
+        ({"LEGATION_DB_TIMEOUT": "abc"}, "LEGATION_DB_TIMEOUT: 'abc' is not a number"),
+        ({"LEGATION_WARM_SECONDS": "soon"}, "LEGATION_WARM_SECONDS: 'soon' is not a number"),
+        ({"LEGATION_RENDER_PROCESSES": "2.5"}, "LEGATION_RENDER_PROCESSES: '2.5' is not a whole"),
     ],
 )
 def test_a_wrong_setting_is_one_line_and_status_2(tmp_path, env, named):
@@ -39,6 +42,17 @@ def test_a_wrong_setting_is_one_line_and_status_2(tmp_path, env, named):
     assert len(out.stderr.strip().splitlines()) == 1
     assert "hunter2" not in out.stderr + out.stdout
     assert not list(tmp_path.glob("*.sqlite3"))  # nothing was created or touched
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///{tmp}/no/such/folder/x.sqlite3", "postgres://ops:hunter2@127.0.0.1:1/x"]
+)
+def test_a_database_that_cannot_be_reached_is_one_line_and_status_2(tmp_path, url):
+    out = _legation(tmp_path, DATABASE_URL=url.format(tmp=tmp_path))
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("legation: the database cannot be reached: ")
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert "hunter2" not in out.stderr
 
 
 def test_a_good_time_zone_is_taken(tmp_path):
