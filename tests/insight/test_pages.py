@@ -92,3 +92,23 @@ def test_the_chinese_dashboard_names_regions_in_chinese(logged_in, book):
     page = logged_in.get("/insight/?posting=P-HOM&as_of=2022-12-30").content.decode()
     most = page.split("走访最多", 1)[1].split("</ol>", 1)[0]
     assert "得克萨斯州：5" in most and "Texas" not in most
+
+
+@pytest.mark.parametrize(
+    ("language", "overdue", "choice"),
+    [
+        ("en", " (1 overdue)", " (EMB-US, until "),
+        ("zh-hans", "（1项已逾期）", "（EMB-US，任期至"),
+    ],
+)
+def test_brackets_and_commas_are_the_languages_own(logged_in, book, language, overdue, choice):
+    import datetime as dt
+
+    counsellor = book["counsellor"]
+    counsellor.departure = dt.date(2022, 8, 31)
+    counsellor.save()
+    logged_in.post("/language/", {"language": language, "next": "/"})
+    html = logged_in.get("/insight/?posting=P-HOM&as_of=2022-12-30").content.decode()
+    assert overdue in html
+    assert choice in html  # the counsellor's posting, ended: its mission and end in brackets
+    assert ("(EMB-US" in html) == (language == "en")
