@@ -49,13 +49,14 @@ def _database_or_exit() -> None:
     file in a folder that does not exist, a PostgreSQL server down or refusing) is one line and
     exit status 2, not a traceback. The password of the URL is never printed."""
     import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.db import connection
     from django.db.utils import Error
 
-    django.setup()
     try:
+        django.setup()  # a backend whose driver is missing fails here
         connection.ensure_connection()
-    except Error as e:
+    except (Error, ImproperlyConfigured) as e:
         reason = " ".join(str(e).split()) or e.__class__.__name__
         sys.stderr.write(f"legation: the database cannot be reached: {reason}\n")
         raise SystemExit(2) from None

@@ -70,11 +70,14 @@ def _number(name: str, default: str, kind: type = float) -> Any:
     """The number the environment variable `name` holds (`default` when unset), or an error
     naming the variable."""
     value = os.environ.get(name, default)
+    expected = "a whole number" if kind is int else "a number"
     try:
-        return kind(value)
+        number = kind(value)
     except ValueError:
-        expected = "a whole number" if kind is int else "a number"
         raise ValueError(f"{name}: {value!r} is not {expected}") from None
+    if not (0 <= number < float("inf")):  # NaN fails too
+        raise ValueError(f"{name}: {value!r} is not {expected} of zero or more")
+    return number
 
 
 def _secret_key() -> str:
@@ -170,9 +173,9 @@ try:
 except ValueError:
     # Never the URL itself in the message: it may hold a password.
     _scheme = DATABASE_URL.partition("://")[0] if "://" in DATABASE_URL else ""
+    _what = f"{_scheme!r} is not a database legation can use" if _scheme else "not a URL"
     raise ValueError(
-        f"DATABASE_URL: {_scheme or 'no scheme'!r} is not a database legation can use "
-        "(postgres://user@host:5432/name, or sqlite:///path)"
+        f"DATABASE_URL: {_what} (postgres://user@host:5432/name, or sqlite:///path)"
     ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections kept between requests, as on PostgreSQL: a new SQLite connection parses the

@@ -27,11 +27,13 @@ def _legation(tmp_path, **env):
         ({"LEGATION_TIME_ZONE": "Mars/Olympus"}, "LEGATION_TIME_ZONE: unknown time zone"),
         ({"LEGATION_TIME_ZONE": "../../etc/passwd"}, "LEGATION_TIME_ZONE: unknown time zone"),
         ({"DATABASE_URL": "mongo://ops:hunter2@db/x"}, "DATABASE_URL: 'mongo' is not a database"),
-        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL: 'no scheme' is not a database"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL: not a URL"),
         ({"LEGATION_CACHE_URL": "memcached://h"}, "LEGATION_CACHE_URL: unknown cache"),
         ({"LEGATION_DB_TIMEOUT": "abc"}, "LEGATION_DB_TIMEOUT: 'abc' is not a number"),
         ({"LEGATION_WARM_SECONDS": "soon"}, "LEGATION_WARM_SECONDS: 'soon' is not a number"),
         ({"LEGATION_RENDER_PROCESSES": "2.5"}, "LEGATION_RENDER_PROCESSES: '2.5' is not a whole"),
+        ({"LEGATION_DB_TIMEOUT": "-5"}, "LEGATION_DB_TIMEOUT: '-5' is not a number of zero or"),
+        ({"LEGATION_WARM_SECONDS": "nan"}, "LEGATION_WARM_SECONDS: 'nan' is not a number of zero"),
     ],
 )
 def test_a_wrong_setting_is_one_line_and_status_2(tmp_path, env, named):
@@ -45,7 +47,12 @@ def test_a_wrong_setting_is_one_line_and_status_2(tmp_path, env, named):
 
 
 @pytest.mark.parametrize(
-    "url", ["sqlite:///{tmp}/no/such/folder/x.sqlite3", "postgres://ops:hunter2@127.0.0.1:1/x"]
+    "url",
+    [
+        "sqlite:///{tmp}/no/such/folder/x.sqlite3",
+        "postgres://ops:hunter2@127.0.0.1:1/x",
+        "mysql://ops:hunter2@127.0.0.1/x",  # a database Django knows, its driver not installed
+    ],
 )
 def test_a_database_that_cannot_be_reached_is_one_line_and_status_2(tmp_path, url):
     out = _legation(tmp_path, DATABASE_URL=url.format(tmp=tmp_path))

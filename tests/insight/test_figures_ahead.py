@@ -175,3 +175,9 @@ def test_only_todays_figures_and_a_few_per_user_are_noted(shared_cache, book, of
     assert FigureWanted.objects.count() == 2  # the user's latest two
     latest = FigureWanted.objects.order_by("-asked").first()
     assert (latest.name, latest.parts) == ("report-tenure", f'[{hom},{{"today":true}},null]')
+    # A look dropped from the notes is noted again at its next look, not six hours later.
+    monkeypatch.setattr(warm, "PER_USER", 1)
+    _page(officer, f"/insight/handover/?posting={hom}")  # the one kept; tenure's dropped
+    assert FigureWanted.objects.get().name == "report-handover"
+    _page(officer, f"/insight/?posting={hom}")
+    assert FigureWanted.objects.get().name == "report-tenure"

@@ -67,6 +67,15 @@ def test_list_filters_do_not_name_a_tag_only_on_hidden_records(
         assert ("hushhush" in html) is shown
 
 
+def test_the_admin_history_of_a_tag_out_of_sight_is_not_found(
+    client, tags, officer, internal_officer
+):
+    for user, status in ((internal_officer, 404), (officer, 200)):
+        client.force_login(user)
+        assert client.get(f"/admin/people/tag/{tags['hush'].pk}/history/").status_code == status
+        assert client.get(f"/admin/people/tag/{tags['open'].pk}/history/").status_code == 200
+
+
 def test_the_segment_form_and_the_admin_do_not_name_it(client, tags, internal_officer):
     choices = {value for value, _ in SegmentForm(user=internal_officer).fields["tag"].choices}
     assert "hushhush" not in choices and "mixed-tag" in choices

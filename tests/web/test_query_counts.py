@@ -86,3 +86,15 @@ def test_query_count_does_not_grow_with_rows(client, officer, world, template):
     add_rows(mission, posting, person, org, 6)
     many = count(client, url())
     assert many == few, f"{template}: {few} queries with few rows, {many} with more"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's cursors")
+@pytest.mark.parametrize("url", ["/engagements/", "/people/", "/engagements/commitments/"])
+def test_choice_boxes_are_read_as_lists_not_through_cursors(client, officer, mission, url):
+    factories.PostingFactory(mission=mission)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    assert "<select" in html
+    cursors = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("DECLARE")]
+    assert cursors == [], cursors

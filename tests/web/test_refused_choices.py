@@ -38,10 +38,12 @@ def test_a_refused_choice_lists_nothing(client, officer, ledger, language):
     tag, posting = ledger["tag"].pk, ledger["posting"].pk
     cases = {
         "engagements": ["", f"?tag={tag}", "?tag=abc", f"?staff={posting}", "?staff=abc",
-                        "?kind=nonsense", "?sector=999999"],
+                        "?kind=nonsense", "?sector=999999", "?since=notadate",
+                        "?until=2024-13-45", "?q=%00"],
         "people": ["", f"?tag={tag}", "?region=abc"],
         "people/organisations": ["", f"?tag={tag}", "?sector=abc"],
-        "engagements/commitments": ["", f"?owner={posting}", "?status=nonsense", "?mine=maybe"],
+        "engagements/commitments": ["", f"?owner={posting}", "?status=nonsense", "?mine=maybe",
+                                    "?due_after=x"],
     }  # fmt: skip
     for path, queries in cases.items():
         kind = {"people/organisations": "people/organisations"}.get(path, path)

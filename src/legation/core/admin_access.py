@@ -342,6 +342,11 @@ class AdminAccessMixin:
             pk = self.model._meta.pk.to_python(unquote(object_id))
         except (ValidationError, ValueError):  # "3/change": no such record, not an error
             raise Http404 from None
+        if self.model in _RULES and self.model._default_manager.filter(pk=pk).exists():
+            # A live row with a rule of its own (a tag: only when on a record the user sees)
+            if visible_rows(self.model, request.user).filter(pk=pk).exists():
+                return
+            raise Http404
         if hasattr(self.model._default_manager.all(), "visible_to"):
             if history_visible(self.model, pk, request.user):
                 return

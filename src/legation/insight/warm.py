@@ -91,6 +91,12 @@ def decode(text: str, today: dt.date) -> tuple:
     return tuple(out)
 
 
+def _mark(user_id: int, name: str, spec: str, language: str) -> str:
+    """The cache key marking a note as written in the last NOTE_EVERY seconds."""
+    digest = hashlib.sha256(repr((user_id, name, spec, language)).encode()).hexdigest()
+    return f"legation:figure-noted:{digest}"
+
+
 def note(name: str, user: Any, parts: tuple) -> None:
     """Note that `user` asked for the figure `name` with `parts` (at most every NOTE_EVERY).
 
@@ -106,8 +112,7 @@ def note(name: str, user: Any, parts: tuple) -> None:
 
     spec = encode(parts, today)
     language = translation.get_language() or "en"
-    mark = hashlib.sha256(repr((user.pk, name, spec, language)).encode()).hexdigest()
-    if not cache.add(f"legation:figure-noted:{mark}", True, NOTE_EVERY):
+    if not cache.add(_mark(user.pk, name, spec, language), True, NOTE_EVERY):
         return
     try:
         with transaction.atomic():
@@ -119,9 +124,10 @@ def note(name: str, user: Any, parts: tuple) -> None:
                 defaults={"asked": timezone.now()},
             )
             mine = FigureWanted.objects.filter(user_id=user.pk).order_by("-asked", "-pk")
-            FigureWanted.objects.filter(
-                pk__in_list=list(mine.values_list("pk", flat=True)[PER_USER:])
-            ).delete()
+            dropped = list(mine.values_list("pk", "name", "parts", "language")[PER_USER:])
+            FigureWanted.objects.filter(pk__in_list=[row[0] for row in dropped]).delete()
+        # A dropped note's mark goes with it: its next look notes it again at once.
+        cache.delete_many([_mark(user.pk, *row[1:]) for row in dropped])
     except IntegrityError:  # the same note written at the same moment by another process
         pass
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.utils.http import urlencode
 from django_filters.constants import EMPTY_VALUES
@@ -42,21 +43,42 @@ class LinkedRecordFilter(django_filters.ModelChoiceFilter):
         return self.narrow(qs, value)
 
 
+class ListedChoices(django_filters.fields.ModelChoiceIterator):
+    """A choice box's records read as one list: Django reads them through `QuerySet.iterator()`,
+    on PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE: three round trips, the rows kept
+    until the transaction ends) for a few dozen regions, tags or postings."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if getattr(self.field, "null_label", None) is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class LinkedFilters:
-    """A FilterSet's mixin: no rows while a linked record or any choice is refused (a tag, a
-    sector, an owner that is not one of the choices offered: the list unfiltered under an error
-    would look like its answer), and the chips of the linked records (`filter.chips` in
-    ui/_filters.html)."""
+    """A FilterSet's mixin: choice boxes read as lists (`ListedChoices`); no rows while any value
+    is refused (a linked record, a tag, sector or owner not among the choices offered, a date
+    that is not one: the list unfiltered under an error would look like its answer); and the
+    chips of the linked records (`filter.chips` in ui/_filters.html)."""
 
     def _linked(self) -> list[str]:
         return [n for n, f in self.filters.items() if isinstance(f, LinkedRecordFilter)]
 
-    def _choices(self) -> list[str]:
-        kinds = (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)
-        return [n for n, f in self.filters.items() if isinstance(f, kinds)]
+    @property
+    def form(self) -> Any:
+        form = super().form
+        if not getattr(form, "_listed_choices", False):
+            for field in form.fields.values():
+                if isinstance(field, forms.ModelChoiceField):
+                    field.iterator = ListedChoices
+                    field.widget.choices = field.choices  # the widget holds the iterator
+            form._listed_choices = True
+        return form
 
     def filter_queryset(self, queryset: Any) -> Any:
-        if any(name in self.form.errors for name in self._choices()):
+        if self.form.errors:  # a refused choice, date or text: nothing, never everything
             return queryset.none()
         return super().filter_queryset(queryset)
 
