@@ -130,6 +130,10 @@ def note(name: str, user: Any, parts: tuple) -> None:
         cache.delete_many([_mark(user.pk, *row[1:]) for row in dropped])
     except IntegrityError:  # the same note written at the same moment by another process
         pass
+    except OperationalError:
+        # SQLite's write lock held past the wait by a long write: the page answers all the
+        # same, and the next look notes it (its mark dropped).
+        cache.delete(_mark(user.pk, name, spec, language))
 
 
 def ledger_versions() -> dict[int, int]:
