@@ -40,10 +40,6 @@ def _settings_or_exit() -> None:
         raise SystemExit(2) from None
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _database_or_exit() -> None:
     """The database reached once before a command that needs it: one that cannot be (a SQLite
     file in a folder that does not exist, a PostgreSQL server down or refusing) is one line and
@@ -60,3 +56,7 @@ def _database_or_exit() -> None:
         reason = " ".join(str(e).split()) or e.__class__.__name__
         sys.stderr.write(f"legation: the database cannot be reached: {reason}\n")
         raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

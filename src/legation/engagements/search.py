@@ -66,8 +66,9 @@ def newest_matching(
         plan = text_index.newest_first_plan(words, limit)
         return list(matching_text(queryset, text, plan).only(*fields).order_by(*order)[:limit])
     # The latest of each mission's WALK_BOUND-th newest dates (one index range each): at least
-    # that many engagements are newer. Users of many missions (the operator) leave it to the
-    # planner.
+    # that many engagements are newer. Read from all the mission's rows whatever their
+    # sensitivity: only a date that splits the query on `queryset`, never shown. Users of many
+    # missions (the operator) leave it to the planner.
     manager = queryset.model._default_manager
     bounds = [
         manager.filter(mission_id=mission)
