@@ -105,7 +105,10 @@ def run(size: str) -> Report:
     setup_django(bench_home(size))
     from django.test import Client
 
+    from legation.ops.server import settle_heap
+
     user = officer_user()
+    settle_heap()  # as each server worker does once loaded
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     samples = int(os.environ.get("LEGATION_BENCH_FILTER_SAMPLES", "200"))

@@ -76,6 +76,27 @@ def _post_fork(server: Any, worker: Any) -> None:
     audit._current.set(None)
 
 
+def settle_heap() -> None:
+    """In each worker, once the application is loaded: load what every request would load
+    lazily (the URL patterns and the views behind them, pypinyin's dictionaries), then move every
+    object alive into the collector's permanent generation (`gc.freeze`).
+
+    Those ~350,000 objects (Django, the views' modules, pypinyin's phrase tables) live as long as
+    the process, yet each full collection walked them all: 100-190 ms, several times a minute
+    under load, landing on whichever request was running (the tail of every page's p95). Frozen,
+    a full collection walks only what requests leave behind (in process, the engagements list's
+    p95 over 100 requests: 33 -> 24 ms; no full collection of 100 ms or more was seen after)."""
+    import gc
+
+    from django.urls import get_resolver
+    from pypinyin import lazy_pinyin
+
+    get_resolver().url_patterns  # noqa: B018  (imports every view module)
+    lazy_pinyin("王芳")
+    gc.collect()
+    gc.freeze()
+
+
 class _Master(Arbiter):
     """Gunicorn's master, which also stops the job worker as soon as it is told to stop (the
     supervisor would otherwise start again a worker the same Ctrl+C or SIGTERM had stopped)."""
@@ -122,6 +143,7 @@ class LegationServer(BaseApplication):
     def load(self) -> Any:
         from legation.wsgi import application
 
+        settle_heap()
         return application
 
     def run(self) -> None:
