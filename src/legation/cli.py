@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     _settings_or_exit()
     if argv[1] not in ("help", "--help", "-h", "version", "--version"):
         _database_or_exit()
+        _storage_or_exit()
     execute_from_command_line(argv)
 
 
@@ -56,6 +57,26 @@ def _database_or_exit() -> None:
         reason = " ".join(str(e).split()) or e.__class__.__name__
         sys.stderr.write(f"legation: the database cannot be reached: {reason}\n")
         raise SystemExit(2) from None
+
+
+def _storage_or_exit() -> None:
+    """The storage of files made once before a command: a backend that cannot be found or
+    does not take its options is one line naming the variable and exit status 2, not a
+    traceback when the first file is stored (or at `legation backup`)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.files.storage import InvalidStorageError, storages
+
+    try:
+        storages["default"]
+    except InvalidStorageError as e:
+        name, reason = "LEGATION_STORAGE_BACKEND", e
+    except (TypeError, ImproperlyConfigured) as e:
+        name, reason = "LEGATION_STORAGE_BACKEND, LEGATION_STORAGE_OPTIONS", e
+    else:
+        return
+    reason = " ".join(str(reason).split()) or reason.__class__.__name__
+    sys.stderr.write(f"legation: the configuration is not valid: {name}: {reason}\n")
+    raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -65,3 +65,22 @@ def test_a_database_that_cannot_be_reached_is_one_line_and_status_2(tmp_path, ur
 def test_a_good_time_zone_is_taken(tmp_path):
     out = _legation(tmp_path, LEGATION_TIME_ZONE="Asia/Shanghai")
     assert "not valid" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"LEGATION_STORAGE_BACKEND": "storages.nowhere.S3Storage"}, "LEGATION_STORAGE_BACKEND: "),
+        (
+            {"LEGATION_STORAGE_BACKEND": "django.core.files.storage.NoSuchStorage"},
+            "LEGATION_STORAGE_BACKEND: ",
+        ),
+        ({"LEGATION_STORAGE_OPTIONS": '{"bucket": "x"}'}, "LEGATION_STORAGE_BACKEND, LEGATION_"),
+    ],
+)
+def test_a_storage_backend_that_cannot_be_made_is_one_line_and_status_2(tmp_path, env, named):
+    """Found before any command (not at the first stored file, or halfway through a backup)."""
+    out = _legation(tmp_path, **env)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("legation: the configuration is not valid: " + named)
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

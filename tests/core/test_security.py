@@ -58,8 +58,9 @@ def test_csrf_is_enforced(mission, officer):
 
 
 @pytest.fixture
-def production(settings, monkeypatch):
-    """The settings module's production values (other tests relax some for plain HTTP)."""
+def production(settings, monkeypatch, db):
+    """The settings module's production values (other tests relax some for plain HTTP), on a
+    migrated database (serve checks that no migration is pending)."""
     import importlib
 
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set by the browser tests
@@ -307,16 +308,114 @@ def test_check_only_names_what_deserves_a_second_look(production, capsys, monkey
 
     monkeypatch.delenv("LEGATION_SECRET_KEY", raising=False)
     monkeypatch.delenv("LEGATION_TIME_ZONE", raising=False)
+    from legation.ops.management.commands import serve
+
+    # The pool's settings only, not a pool (the test's connection stays what it is): the
+    # check for pending migrations, which would use the connection, is left out here.
+    monkeypatch.setattr(serve, "not_ready", lambda: [])
     options = {**(connection.settings_dict.get("OPTIONS") or {})}
     options["pool"] = {"min_size": 1, "max_size": 2}
-    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
-    call_command("serve", "--check-only", "--threads", "4")
+    saved = connection.settings_dict.get("OPTIONS")
+    connection.settings_dict["OPTIONS"] = options
+    try:
+        call_command("serve", "--check-only", "--threads", "4")
+    finally:  # before the test's transaction is rolled back
+        connection.settings_dict["OPTIONS"] = saved
     out = capsys.readouterr().out
     assert "allows 2 connection(s) per process for 4 thread(s)" in out
     assert "LEGATION_SECRET_KEY" in out and "LEGATION_TIME_ZONE is not set" in out
     assert "fit for production" in out
     monkeypatch.setenv("LEGATION_SECRET_KEY", "x")
     monkeypatch.setenv("LEGATION_TIME_ZONE", "Asia/Shanghai")
+    production.TRUSTED_PROXIES = ["10.0.0.5"]
     call_command("serve", "--check-only", "--threads", "2")
     out = capsys.readouterr().out
     assert "Note:" not in out
+
+
+def test_check_only_says_every_request_would_go_to_https_with_no_proxy(production, capsys):
+    """Neither a reverse proxy nor plain HTTP: every request is redirected to HTTPS, which
+    nothing serves. Allowed (a proxy may be added later), but said."""
+    production.TRUSTED_PROXIES = []
+    call_command("serve", "--check-only")
+    out = capsys.readouterr().out
+    assert "Note: no reverse proxy is configured (LEGATION_TRUSTED_PROXIES)" in out
+    assert "every request is redirected to HTTPS" in out
+    production.TRUSTED_PROXIES = ["10.0.0.5"]
+    call_command("serve", "--check-only")
+    assert "no reverse proxy is configured" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("setting", ["MEDIA_ROOT", "UPLOADS_ROOT"])
+def test_serve_refuses_folders_it_cannot_write_to(production, tmp_path, setting):
+    """Files could not be stored (or imports previewed): said before serving, not at the first
+    upload. (A regular file where a folder should be: even root cannot write there.)"""
+    (tmp_path / "a-file").write_text("")
+    setattr(production, setting, str(tmp_path / "a-file" / "folder"))
+    with pytest.raises(CommandError, match=f"LEGATION_{setting}: the folder .* cannot be"):
+        call_command("serve", "--check-only")
+    setattr(production, setting, str(tmp_path / "new" / "folder"))  # made when missing
+    call_command("serve", "--check-only")
+    assert (tmp_path / "new" / "folder").is_dir()
+
+
+def test_check_only_fails_while_migrations_are_pending(tmp_path, monkeypatch):
+    """A database `legation init` has not migrated: `serve` says so at start, and
+    `--check-only` fails (exit status 1) with the same line."""
+    from tests.core.test_commands import run_cli
+
+    monkeypatch.setenv("LEGATION_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("LEGATION_TRUSTED_PROXIES", "127.0.0.1")
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    done = run_cli("serve", "--check-only", home=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert re.search(
+        r"^Warning: \d+ migration\(s\) of this version are not applied", done.stdout, re.M
+    )
+    assert "run `legation init`" in done.stderr and "Traceback" not in done.stderr
+    assert "fit for production." not in done.stdout
+
+
+def test_the_job_worker_says_at_start_that_migrations_are_pending(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "LEGATION_HOME": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # a new, empty SQLite database
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "legation", "worker"], env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "migration(s)" not in log.read_text() and time.monotonic() < deadline:
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.3)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert re.search(
+        r"\d+ migration\(s\) of this version are not applied.*legation init", log.read_text()
+    )
+
+
+def test_check_only_says_the_job_worker_is_not_started_behind_pgbouncer(
+    production, capsys, monkeypatch
+):
+    """Through pgbouncer in transaction mode the job worker refuses to start: `serve` does not
+    start it (it would only fail again and again) and says how to run it instead."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pgbouncer is PostgreSQL's")
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    call_command("serve", "--check-only")
+    out = capsys.readouterr().out
+    assert "Note: the job worker is not started: the database is reached through pgbouncer" in out
+    assert "`legation worker`" in out and "direct DATABASE_URL" in out
+    assert "fit for production" in out
+    call_command("serve", "--check-only", "--no-worker")
+    assert "job worker" not in capsys.readouterr().out

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from legation.core.management.base import LegationCommand
+from legation.letters.management.commands.worker import needs_own_session
 
 # Words that make a key guessable: what people type when asked for a "secret", besides the
 # common passwords Django's validator knows.
@@ -122,6 +123,65 @@ def insecure_reasons() -> list[str]:
     return reasons
 
 
+def folder_weakness(name: str, folder: Any) -> str | None:
+    """Why the server could not store files in `folder` (created if missing, as a first upload
+    would), or None."""
+    import tempfile
+    from pathlib import Path
+
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"{name}: the folder {folder} cannot be written to ({exc.strerror or exc})"
+    return None
+
+
+def storage_weaknesses() -> list[str]:
+    """The folders of stored files and of imports awaiting confirmation must be writable."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage, storages
+
+    from legation.intake import uploads
+
+    reasons = []
+    store = storages["default"]  # the backend itself is checked before any command (cli.py)
+    location = store.location if isinstance(store, FileSystemStorage) else None
+    if location and (weakness := folder_weakness("LEGATION_MEDIA_ROOT", location)):
+        reasons.append(weakness)
+    try:
+        folder = uploads.root()  # made private (0700) when missing
+    except OSError:
+        folder = Path(settings.UPLOADS_ROOT or Path(settings.LEGATION_HOME) / "uploads")
+    if weakness := folder_weakness("LEGATION_UPLOADS_ROOT", folder):
+        reasons.append(weakness)
+    return reasons
+
+
+def pending_migrations() -> int:
+    """How many migrations of this version the database has not applied."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def not_ready() -> list[str]:
+    """What keeps a correctly configured server from answering users: said at start-up, and
+    `--check-only` fails on it."""
+    if pending := pending_migrations():
+        return [
+            f"{pending} migration(s) of this version are not applied to the database: run "
+            '`legation init` (until then /readyz answers 503 "migrations pending" and pages '
+            "may fail)"
+        ]
+    return []
+
+
 def plain_http_weakness(host: str) -> str | None:
     """Plain HTTP is for a private network: never on a public address."""
     import ipaddress
@@ -180,6 +240,14 @@ def advisories(settings: Any, threads: int) -> list[str]:
             "the secret key comes from $LEGATION_HOME/secret_key: with several servers, set "
             "LEGATION_SECRET_KEY to one value on all of them, or users are logged out when "
             "they reach another server"
+        )
+    plain_http = getattr(settings, "PLAIN_HTTP", False)
+    if settings.SECURE_SSL_REDIRECT and not plain_http and not settings.TRUSTED_PROXIES:
+        notes.append(
+            "no reverse proxy is configured (LEGATION_TRUSTED_PROXIES) and plain HTTP is not "
+            "declared (LEGATION_PLAIN_HTTP): every request is redirected to HTTPS, which this "
+            "server does not speak; set LEGATION_TRUSTED_PROXIES to the TLS proxy's address "
+            "(or LEGATION_PLAIN_HTTP=1 on a private network)"
         )
     if not os.environ.get("LEGATION_TIME_ZONE"):
         notes.append(
@@ -240,21 +308,45 @@ class Command(LegationCommand):
         if plain_http and (weakness := plain_http_weakness(options["host"])):
             reasons.append(weakness)
         if reasons:
-            raise CommandError(
-                "Refusing to serve with an insecure configuration: " + "; ".join(reasons)
-            )
+            reasons[0] = "an insecure configuration: " + reasons[0]
+        if storage := storage_weaknesses():
+            reasons.append("files cannot be stored: " + storage[0])
+            reasons.extend(storage[1:])
+        if reasons:
+            raise CommandError("Refusing to serve with " + "; ".join(reasons))
         for name in ("workers", "threads"):
             if options[name] is not None and options[name] < 1:
                 raise CommandError(f"--{name} must be 1 or more.")
         workers = options["workers"] or default_workers()
         threads = options["threads"]
-        for note in advisories(settings, threads):
+        notes = advisories(settings, threads)
+        job_worker = not options["no_worker"]
+        if job_worker and needs_own_session():
+            # Through pgbouncer in transaction mode the worker refuses to start (its merge's lock
+            # needs a session of its own): started here it would only fail again and again.
+            job_worker = False
+            notes.append(
+                "the job worker is not started: the database is reached through pgbouncer "
+                "(LEGATION_DB_PGBOUNCER, or port 6432), and the worker needs a session of its "
+                "own; run `legation worker` as a service of its own with a direct DATABASE_URL "
+                "(PostgreSQL's own port) and LEGATION_DB_PGBOUNCER=0 (docs/deployment.md, "
+                "pgbouncer), and `legation serve --no-worker`"
+            )
+        for note in notes:
             self.stdout.write(f"Note: {note}")
+        problems = not_ready()
+        for problem in problems:
+            self.stdout.write(f"Warning: {problem}")
         if options["check_only"]:
+            if problems:
+                raise CommandError(
+                    "The configuration is fit for production, but the database is not ready: "
+                    + "; ".join(problems)
+                )
             self.stdout.write("Configuration is fit for production.")
             return
         host = f"[{options['host']}]" if ":" in options["host"] else options["host"]
-        job = "no job worker" if options["no_worker"] else "the job worker"
+        job = "the job worker" if job_worker else "no job worker"
         self.stdout.write(
             f"Serving legation on http://{host}:{options['port']}/ with {workers} worker "
             f"process(es) of {threads} thread(s) and {job}; {self.transport(settings)}."
@@ -264,7 +356,7 @@ class Command(LegationCommand):
             options["host"],
             options["port"],
             threads,
-            not options["no_worker"],
+            job_worker,
             workers=workers,
         )
 
@@ -281,9 +373,5 @@ class Command(LegationCommand):
         if proxies:
             return f"HTTPS through the reverse proxy at {proxies} (LEGATION_TRUSTED_PROXIES)"
         if settings.SECURE_SSL_REDIRECT:
-            return (
-                "every request is sent to HTTPS, and no reverse proxy is configured: set "
-                "LEGATION_TRUSTED_PROXIES to the TLS proxy's address (or LEGATION_PLAIN_HTTP=1 "
-                "on a private network)"
-            )
+            return "every request is sent to HTTPS, and no reverse proxy is configured (the note above)"
         return "plain HTTP"
