@@ -6,6 +6,7 @@ LEGATION_SECRET_KEY default: generated once and kept in $LEGATION_HOME/secret_ke
 LEGATION_DEBUG      "1" to turn debug on (off by default)
 LEGATION_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 LEGATION_SECURE_COOKIES "0" to send cookies over plain HTTP outside debug (a local `legation demo`)
+LEGATION_HSTS_SECONDS   seconds of HSTS (default a year with Secure cookies); "0" for none (serve notes it)
 LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxy (default: none)
 LEGATION_PLAIN_HTTP "1" to serve plain HTTP without a TLS proxy, on a private network only: no HTTPS
                     redirect, no HSTS, cookies not Secure (`legation serve --plain-http` sets it)
@@ -346,6 +347,13 @@ SECURE_HSTS_SECONDS = (
     0
     if PLAIN_HTTP
     else _number("LEGATION_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0", int)
+)
+# LEGATION_HSTS_SECONDS=0 is the operator's word for no HSTS (`serve` accepts it, with a note);
+# HSTS off merely by default (cookies not Secure) is refused in production.
+HSTS_OFF_BY_OPERATOR = (
+    not PLAIN_HTTP
+    and os.environ.get("LEGATION_HSTS_SECONDS", "").strip() != ""
+    and SECURE_HSTS_SECONDS == 0
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

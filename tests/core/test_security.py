@@ -168,6 +168,39 @@ def test_serve_accepts_the_default_production_configuration(production, capsys):
     assert "fit for production" in capsys.readouterr().out
 
 
+def test_no_hsts_is_accepted_when_the_operator_says_0(production, capsys):
+    """LEGATION_HSTS_SECONDS=0 ("0 for none"): accepted, with a note; HSTS off merely by
+    default is still refused."""
+    production.SECURE_HSTS_SECONDS = 0
+    with pytest.raises(CommandError, match=r"security\.W004"):
+        call_command("serve", "--check-only")
+    production.HSTS_OFF_BY_OPERATOR = True
+    call_command("serve", "--check-only")
+    out = capsys.readouterr().out
+    assert "Note: LEGATION_HSTS_SECONDS=0: no Strict-Transport-Security header" in out
+    assert "fit for production" in out
+
+
+@pytest.mark.parametrize("value", ["0", "600", None])
+def test_hsts_seconds_in_a_real_process(tmp_path, monkeypatch, value):
+    """`legation serve --check-only` itself: 0 (said), a number, or the default year."""
+    from tests.core.test_commands import run_cli
+    from tests.homes import migrated_sqlite
+
+    migrated_sqlite(tmp_path)
+    monkeypatch.setenv("LEGATION_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("LEGATION_TRUSTED_PROXIES", "127.0.0.1")
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    monkeypatch.delenv("LEGATION_SECURE_COOKIES", raising=False)
+    if value is None:
+        monkeypatch.delenv("LEGATION_HSTS_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("LEGATION_HSTS_SECONDS", value)
+    done = run_cli("serve", "--check-only", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert ("LEGATION_HSTS_SECONDS=0" in done.stdout) == (value == "0")
+
+
 # -- X-Forwarded-* is believed only from a configured reverse proxy ------------------------------
 
 

@@ -115,9 +115,12 @@ def insecure_reasons() -> list[str]:
         reasons.append(f"{weakness}; set LEGATION_SECRET_KEY or delete the key file, {_GENERATE}")
     if weakness := proxy_weakness(getattr(settings, "TRUSTED_PROXIES", [])):
         reasons.append(weakness)
+    hsts_off = getattr(settings, "HSTS_OFF_BY_OPERATOR", False)
     for message in checks.run_checks(include_deployment_checks=True):
         if message.level >= checks.WARNING:
             if plain_http and message.id in PLAIN_HTTP_CHECKS:
+                continue
+            if hsts_off and message.id == "security.W004":  # said: advisories()
                 continue
             reasons.append(f"{message.id}: {message.msg}")
     return reasons
@@ -248,6 +251,12 @@ def advisories(settings: Any, threads: int) -> list[str]:
             "declared (LEGATION_PLAIN_HTTP): every request is redirected to HTTPS, which this "
             "server does not speak; set LEGATION_TRUSTED_PROXIES to the TLS proxy's address "
             "(or LEGATION_PLAIN_HTTP=1 on a private network)"
+        )
+    if getattr(settings, "HSTS_OFF_BY_OPERATOR", False):
+        notes.append(
+            "LEGATION_HSTS_SECONDS=0: no Strict-Transport-Security header, as the operator said; "
+            "browsers are not told to keep to HTTPS (a first request over plain HTTP can be "
+            "intercepted before the redirect)"
         )
     if not os.environ.get("LEGATION_TIME_ZONE"):
         notes.append(
