@@ -34,6 +34,35 @@ def _legation(tmp_path, **env):
         ({"LEGATION_RENDER_PROCESSES": "2.5"}, "LEGATION_RENDER_PROCESSES: '2.5' is not a whole"),
         ({"LEGATION_DB_TIMEOUT": "-5"}, "LEGATION_DB_TIMEOUT: '-5' is not a number of zero or"),
         ({"LEGATION_WARM_SECONDS": "nan"}, "LEGATION_WARM_SECONDS: 'nan' is not a number of zero"),
+        ({"LEGATION_DB_POOL": "abc"}, "LEGATION_DB_POOL: 'abc' is not a whole number"),
+        ({"LEGATION_DB_POOL": "-1"}, "LEGATION_DB_POOL: '-1' is not a whole number of zero or"),
+        (
+            {"LEGATION_DB_POOL": "abc", "DATABASE_URL": "postgres://ops:hunter2@127.0.0.1:1/x"},
+            "LEGATION_DB_POOL: 'abc' is not a whole number",
+        ),
+        (
+            {
+                "LEGATION_DB_PARALLEL_WORKERS": "two",
+                "DATABASE_URL": "postgres://ops:hunter2@127.0.0.1:1/x",
+            },
+            "LEGATION_DB_PARALLEL_WORKERS: 'two' is not a whole number",
+        ),
+        ({"LEGATION_STORAGE_OPTIONS": "{bad"}, "LEGATION_STORAGE_OPTIONS: not valid JSON"),
+        ({"LEGATION_STORAGE_OPTIONS": "[1]"}, "LEGATION_STORAGE_OPTIONS: not a JSON object"),
+        ({"LEGATION_LOG_LEVEL": "LOUD"}, "LEGATION_LOG_LEVEL: 'LOUD' is not a level"),
+        ({"LEGATION_LOG_FORMAT": "xml"}, "LEGATION_LOG_FORMAT: 'xml' is neither text nor json"),
+        ({"LEGATION_PLAIN_HTTP": "2"}, "LEGATION_PLAIN_HTTP: '2' is neither on nor off"),
+        ({"LEGATION_DEBUG": "maybe"}, "LEGATION_DEBUG: 'maybe' is neither on nor off"),
+        ({"LEGATION_HOME": "/proc/nowhere"}, "LEGATION_HOME: the folder /proc/nowhere cannot be"),
+        (
+            {"DATABASE_URL": "postgres://ops:hunter2@127.0.0.1:notaport/db"},
+            "DATABASE_URL: the port is not a number",
+        ),
+        (
+            {"DATABASE_URL": "mysql://ops:hunter2@127.0.0.1/x"},
+            "DATABASE_URL: 'mysql' is not a database legation can use: legation supports "
+            "SQLite and PostgreSQL only",
+        ),
     ],
 )
 def test_a_wrong_setting_is_one_line_and_status_2(tmp_path, env, named):
@@ -51,7 +80,6 @@ def test_a_wrong_setting_is_one_line_and_status_2(tmp_path, env, named):
     [
         "sqlite:///{tmp}/no/such/folder/x.sqlite3",
         "postgres://ops:hunter2@127.0.0.1:1/x",
-        "mysql://ops:hunter2@127.0.0.1/x",  # a database Django knows, its driver not installed
     ],
 )
 def test_a_database_that_cannot_be_reached_is_one_line_and_status_2(tmp_path, url):
@@ -84,3 +112,44 @@ def test_a_storage_backend_that_cannot_be_made_is_one_line_and_status_2(tmp_path
     assert out.returncode == 2, out.stderr
     assert out.stderr.startswith("legation: the configuration is not valid: " + named)
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def _serve(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    from tests.homes import migrated_sqlite
+
+    migrated_sqlite(tmp_path)
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "legation", "serve", "--plain-http", *args],
+        env={**clean, "LEGATION_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "-1", "http"])
+def test_a_port_out_of_range_is_an_error_not_a_traceback(tmp_path, port):
+    out = _serve(tmp_path, "--check-only", "--port", port)
+    assert out.returncode == 2
+    assert f"argument --port: '{port}' is not a port number (1 to 65535)" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_an_address_serve_cannot_listen_on_is_one_line_before_serving(tmp_path):
+    """A port in use, an address not on this machine: said before "Serving legation on …",
+    exit status 2, no traceback."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for host, why in [("127.0.0.1", "in use"), ("192.0.2.55", "assign requested address")]:
+            out = _serve(tmp_path, "--host", host, "--port", port)
+            assert out.returncode == 2, out.stderr
+            assert "Serving legation" not in out.stdout
+            assert "Traceback" not in out.stderr
+            assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+            assert f"--host {host} --port {port}: cannot listen there" in out.stderr
+            assert why in out.stderr

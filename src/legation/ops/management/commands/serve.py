@@ -266,6 +266,31 @@ def advisories(settings: Any, threads: int) -> list[str]:
     return notes
 
 
+def _port(value: str) -> int:
+    """--port: a TCP port number (argparse says the error, exit status 2)."""
+    import argparse
+
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1 to 65535)")
+    return port
+
+
+def address_weakness(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (in use, not an address of this machine,
+    a name that does not resolve), or None: said before "Serving legation on …"."""
+    from legation.ops.server import check_port
+
+    try:
+        check_port(host, port)
+    except OSError as exc:
+        return f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})"
+    return None
+
+
 class Command(LegationCommand):
     help = (
         "Serve the web application with a production WSGI server (gunicorn: worker processes "
@@ -276,7 +301,7 @@ class Command(LegationCommand):
         from legation.ops.server import DEFAULT_THREADS
 
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=_port, default=8000, help="1 to 65535 (default 8000)")
         parser.add_argument(
             "--workers",
             type=int,
@@ -354,6 +379,8 @@ class Command(LegationCommand):
                 )
             self.stdout.write("Configuration is fit for production.")
             return
+        if weakness := address_weakness(options["host"], options["port"]):
+            raise CommandError(weakness, returncode=2)
         host = f"[{options['host']}]" if ":" in options["host"] else options["host"]
         job = "the job worker" if job_worker else "no job worker"
         self.stdout.write(
