@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.parse
 
 import pytest
 
@@ -153,3 +154,57 @@ def test_an_address_serve_cannot_listen_on_is_one_line_before_serving(tmp_path):
             assert len(out.stderr.strip().splitlines()) == 1, out.stderr
             assert f"--host {host} --port {port}: cannot listen there" in out.stderr
             assert why in out.stderr
+
+
+def _postgres_server() -> urllib.parse.SplitResult:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("the suite runs on SQLite: no PostgreSQL server to reach")
+    return urllib.parse.urlsplit(url)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"path": "/legation_no_such_database"}, 'database "legation_no_such_database" does not'),
+        ({"user": "legation_no_such_role"}, 'role "legation_no_such_role" does not exist'),
+        ({"port": 1}, "port 1 failed: Connection refused"),
+    ],
+    ids=["database", "role", "port"],
+)
+def test_with_the_pool_a_wrong_database_url_says_why_at_once(tmp_path, change, reason):
+    """With LEGATION_DB_POOL the reason is PostgreSQL's own, at once: not "couldn't get a
+    connection after 10.00 sec" after the pool's timeout, with the reason only in its warnings."""
+    import time
+
+    server = _postgres_server()
+    user = change.get("user", server.username or "postgres")
+    port = change.get("port", server.port or 5432)
+    path = change.get("path", server.path)
+    url = f"postgres://{user}:hunter2@{server.hostname}:{port}{path}"
+    started = time.monotonic()
+    out = _legation(tmp_path, DATABASE_URL=url, LEGATION_DB_POOL="1", LEGATION_DB_POOL_TIMEOUT="60")
+    assert time.monotonic() - started < 50  # not the pool's timeout
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("legation: the database cannot be reached: ")
+    assert reason in out.stderr
+    assert "couldn't get a connection" not in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert "hunter2" not in out.stderr
+
+
+def test_with_the_pool_a_good_database_url_is_taken(tmp_path):
+    server = _postgres_server()
+    out = subprocess.run(
+        [sys.executable, "-m", "legation", "check", "--database", "default"],
+        env={
+            **os.environ,
+            "LEGATION_HOME": str(tmp_path),
+            "DATABASE_URL": server._replace(path="/postgres").geturl(),  # one that exists
+            "LEGATION_DB_POOL": "2",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
