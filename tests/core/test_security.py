@@ -242,6 +242,48 @@ def test_a_trusted_proxy_gives_the_scheme_and_the_client_address(client, officer
     assert event.remote_addr == "203.0.113.9"
 
 
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [
+        ("203.0.113.11", "203.0.113.11"),
+        ("203.0.113.11:5555", "203.0.113.11"),
+        ("192.0.2.66, 203.0.113.11:5555", "203.0.113.11"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+        ("203.0.113.11:http", "10.0.0.5"),  # garbage: the proxy's own address
+        ("[2001:db8::1]x", "10.0.0.5"),
+        ("203.0.113.11, 10.0.0.7:1234", "203.0.113.11"),  # a trusted proxy with a port
+    ],
+)
+def test_a_forwarded_address_with_a_port_is_the_address(settings, forwarded, expected):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from legation.core.middleware import TrustedProxyMiddleware
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    seen = {}
+
+    def answer(request):
+        seen.update(request.META)
+        return HttpResponse()
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+    TrustedProxyMiddleware(answer)(request)
+    assert seen["REMOTE_ADDR"] == expected
+
+
+@pytest.mark.parametrize(
+    ("proto", "status"), [("https, http", 301), ("http, https", 200), ("https", 200)]
+)
+def test_the_scheme_is_the_one_the_trusted_proxy_added(client, db, https_only, proto, status):
+    """The right-most X-Forwarded-Proto value: a client may have sent one before the proxy's."""
+    https_only.TRUSTED_PROXIES = ["10.0.0.5"]
+    page = client.get("/accounts/login/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO=proto)
+    assert page.status_code == status
+
+
 @pytest.mark.parametrize("proxies", [["0.0.0.0/0"], ["::/0"], ["10.0.0.1", "0.0.0.0/1"]])
 def test_serve_refuses_a_proxy_trusted_for_every_address(production, proxies):
     production.TRUSTED_PROXIES = proxies
