@@ -494,3 +494,66 @@ def test_check_only_says_the_job_worker_is_not_started_behind_pgbouncer(
     assert "fit for production" in out
     call_command("serve", "--check-only", "--no-worker")
     assert "job worker" not in capsys.readouterr().out
+
+
+# -- plain HTTP only on a private network ---------------------------------------------------------
+
+
+@pytest.fixture
+def plain_http(production):
+    production.PLAIN_HTTP = True
+    production.TRUSTED_PROXIES = []
+    return production
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Host names resolved as this test says (any other name as the machine resolves it)."""
+    import socket
+
+    names = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host in names:
+            return [
+                (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0))
+                for a in names[host]
+            ]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
+
+
+@pytest.mark.parametrize(
+    ("resolved", "public"),
+    [
+        (["203.0.113.50", "8.8.8.8"], "8.8.8.8"),  # 203.0.113.0/24 is documentation's
+        (["10.1.2.3", "2a00:1450:4001:81c::200e"], "2a00:1450:4001:81c::200e"),
+    ],
+)
+def test_plain_http_refuses_a_name_that_resolves_to_a_public_address(
+    plain_http, resolver, resolved, public
+):
+    resolver["ledger.example.org"] = resolved
+    with pytest.raises(
+        CommandError, match=re.escape(f"public address ledger.example.org ({public}")
+    ):
+        call_command("serve", "--check-only", "--host", "ledger.example.org")
+
+
+def test_plain_http_accepts_a_name_of_private_addresses(plain_http, resolver, capsys):
+    resolver["ledger.internal"] = ["10.1.2.3", "fd00::3"]
+    call_command("serve", "--check-only", "--host", "ledger.internal")
+    call_command("serve", "--check-only", "--host", "localhost")
+    assert capsys.readouterr().out.count("fit for production") == 2
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])  # noqa: S104  (what is tested)
+def test_plain_http_on_every_interface_is_said(plain_http, capsys, host):
+    call_command("serve", "--check-only", "--host", host)
+    out = capsys.readouterr().out
+    assert f"Note: --host {host} listens on every interface of this machine" in out
+    call_command("serve", "--check-only", "--host", "10.1.2.3")
+    assert "every interface" not in capsys.readouterr().out

@@ -185,18 +185,48 @@ def not_ready() -> list[str]:
     return []
 
 
-def plain_http_weakness(host: str) -> str | None:
-    """Plain HTTP is for a private network: never on a public address."""
+def _addresses(host: str) -> tuple[list[Any], bool]:
+    """The addresses `host` names (an address itself, or a name resolved as the server's bind
+    will resolve it), and whether it was a name; none for a name that does not resolve (the bind
+    check says so)."""
     import ipaddress
+    import socket
 
+    name = host.strip("[]")
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
+        return [ipaddress.ip_address(name)], False
     except ValueError:
-        return None  # a name: the operator's word stands
-    if address.is_global:
+        pass
+    try:
+        found = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return [], True
+    addresses = {ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found}
+    return sorted(addresses, key=lambda a: (a.version, a)), True
+
+
+def plain_http_weakness(host: str) -> str | None:
+    """Plain HTTP is for a private network: never on a public address, nor on a name that
+    resolves to one."""
+    addresses, named = _addresses(host)
+    public = [str(a) for a in addresses if a.is_global]
+    if public:
+        where = f"{host} ({', '.join(public)})" if named else host
         return (
-            f"LEGATION_PLAIN_HTTP on the public address {host}: plain HTTP is for a private "
+            f"LEGATION_PLAIN_HTTP on the public address {where}: plain HTTP is for a private "
             "network; put a reverse proxy with TLS in front (LEGATION_TRUSTED_PROXIES)"
+        )
+    return None
+
+
+def plain_http_note(host: str) -> str | None:
+    """0.0.0.0 or :: is every interface of the machine, whichever are public: said."""
+    addresses, _ = _addresses(host)
+    if any(a.is_unspecified for a in addresses):
+        return (
+            f"--host {host} listens on every interface of this machine, public ones included: "
+            "with plain HTTP make sure only the private network reaches this port (a firewall), "
+            "or give --host the machine's private address"
         )
     return None
 
@@ -366,6 +396,8 @@ class Command(LegationCommand):
                 "(PostgreSQL's own port) and LEGATION_DB_PGBOUNCER=0 (docs/deployment.md, "
                 "pgbouncer), and `legation serve --no-worker`"
             )
+        if plain_http and (note := plain_http_note(options["host"])):
+            notes.append(note)
         for note in notes:
             self.stdout.write(f"Note: {note}")
         problems = not_ready()
