@@ -380,6 +380,8 @@ def test_serve_defaults_to_two_single_threaded_processes_per_core(monkeypatch):
     started = []
     monkeypatch.setattr(command, "serve", lambda *args, **kwargs: started.append((args, kwargs)))
     monkeypatch.setattr(command, "insecure_reasons", lambda: [])
+    monkeypatch.setattr(command, "not_ready", lambda: [])  # no database here
+    monkeypatch.setattr(command, "address_weakness", lambda host, port: None)  # nothing binds
     monkeypatch.setattr(server, "cpu_count", lambda: 3)
     out = StringIO()
     call_command("serve", stdout=out)
