@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     _settings_or_exit()
     if argv[1] not in ("help", "--help", "-h", "version", "--version"):
         _database_or_exit()
+        _storage_or_exit()
     execute_from_command_line(argv)
 
 
@@ -51,11 +53,51 @@ def _database_or_exit() -> None:
 
     try:
         django.setup()  # a backend whose driver is missing fails here
+        if (connection.settings_dict.get("OPTIONS") or {}).get("pool"):
+            _direct_connection(connection)
         connection.ensure_connection()
     except (Error, ImproperlyConfigured) as e:
         reason = " ".join(str(e).split()) or e.__class__.__name__
+        if password := connection.settings_dict.get("PASSWORD"):
+            reason = reason.replace(password, "***")
         sys.stderr.write(f"legation: the database cannot be reached: {reason}\n")
         raise SystemExit(2) from None
+
+
+def _direct_connection(connection: Any) -> None:
+    """One connection made without the pool, and closed: with LEGATION_DB_POOL a database that
+    cannot be reached (missing, a wrong role, host or port) would otherwise be found only after
+    LEGATION_DB_POOL_TIMEOUT, as "couldn't get a connection", the reason itself left to the pool's
+    repeated warnings. psycopg's errors are Django's here too (a subclass of its Error)."""
+    import psycopg
+    from django.db.utils import OperationalError
+
+    params = connection.get_connection_params()
+    params.setdefault("connect_timeout", 10)
+    try:
+        psycopg.connect(**params).close()
+    except psycopg.Error as e:
+        raise OperationalError(str(e)) from None
+
+
+def _storage_or_exit() -> None:
+    """The storage of files made once before a command: a backend that cannot be found or
+    does not take its options is one line naming the variable and exit status 2, not a
+    traceback when the first file is stored (or at `legation backup`)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.files.storage import InvalidStorageError, storages
+
+    try:
+        storages["default"]
+    except InvalidStorageError as e:
+        name, reason = "LEGATION_STORAGE_BACKEND", e
+    except (TypeError, ImproperlyConfigured) as e:
+        name, reason = "LEGATION_STORAGE_BACKEND, LEGATION_STORAGE_OPTIONS", e
+    else:
+        return
+    reason = " ".join(str(reason).split()) or reason.__class__.__name__
+    sys.stderr.write(f"legation: the configuration is not valid: {name}: {reason}\n")
+    raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ LEGATION_SECRET_KEY default: generated once and kept in $LEGATION_HOME/secret_ke
 LEGATION_DEBUG      "1" to turn debug on (off by default)
 LEGATION_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 LEGATION_SECURE_COOKIES "0" to send cookies over plain HTTP outside debug (a local `legation demo`)
+LEGATION_HSTS_SECONDS   seconds of HSTS (default a year with Secure cookies); "0" for none (serve notes it)
 LEGATION_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxy (default: none)
 LEGATION_PLAIN_HTTP "1" to serve plain HTTP without a TLS proxy, on a private network only: no HTTPS
                     redirect, no HSTS, cookies not Secure (`legation serve --plain-http` sets it)
@@ -51,19 +52,42 @@ from typing import Any
 import dj_database_url
 import platformdirs
 
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off"}
+
 
 def _flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """On or off as the environment variable `name` says (`default` when unset or empty); any
+    other word is an error naming the variable, never silently "off"."""
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError(f"{name}: {value!r} is neither on nor off (1 or 0)")
+
+
+def _folder(name: str, path: Path) -> Path:
+    """Make the folder (and its parents) if missing; an error naming the variable if it cannot
+    be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(
+            f"{name}: the folder {path} cannot be made ({exc.strerror or exc})"
+        ) from None
+    return path
 
 
 BASE_DIR = Path(__file__).resolve().parent
-LEGATION_HOME = Path(
-    os.environ.get("LEGATION_HOME") or platformdirs.user_data_dir("legation", appauthor=False)
-).expanduser()
-LEGATION_HOME.mkdir(parents=True, exist_ok=True)
+LEGATION_HOME = _folder(
+    "LEGATION_HOME",
+    Path(
+        os.environ.get("LEGATION_HOME") or platformdirs.user_data_dir("legation", appauthor=False)
+    ).expanduser(),
+)
 
 
 def _number(name: str, default: str, kind: type = float) -> Any:
@@ -84,16 +108,22 @@ def _secret_key() -> str:
     if key := os.environ.get("LEGATION_SECRET_KEY"):
         return key
     path = LEGATION_HOME / "secret_key"
-    if not path.exists():
-        # Written with O_EXCL so two processes starting together do not overwrite each other.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            # Written with O_EXCL so two processes starting together do not overwrite each other.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_urlsafe(50))
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ValueError(
+            f"LEGATION_SECRET_KEY: unset, and the key file {path} cannot be read or written "
+            f"({exc.strerror or exc})"
+        ) from None
 
 
 SECRET_KEY = _secret_key()
@@ -167,16 +197,49 @@ TEMPLATES = [
 # Django's form renderer with the select boxes and inputs drawn in Python (ui/renderers.py).
 FORM_RENDERER = "legation.ui.renderers.FormRenderer"
 
+
+def _database(url: str) -> dict[str, Any]:
+    """The database DATABASE_URL names. Errors never hold the URL itself: it may hold a
+    password."""
+    import urllib.parse
+
+    usage = "(postgres://user@host:5432/name, or sqlite:///path)"
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    if not scheme:
+        raise ValueError(f"DATABASE_URL: not a URL {usage}")
+    unsupported = ValueError(
+        f"DATABASE_URL: {scheme!r} is not a database legation can use: legation supports "
+        f"SQLite and PostgreSQL only {usage}"
+    )
+    try:
+        urllib.parse.urlsplit(url).port  # noqa: B018  (reading it checks it)
+    except ValueError:
+        raise ValueError(
+            f"DATABASE_URL: the port is not a number from 1 to 65535 {usage}"
+        ) from None
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError:
+        raise unsupported from None
+    if database["ENGINE"] not in (
+        "django.db.backends.sqlite3",
+        "django.db.backends.postgresql",
+    ):
+        raise unsupported
+    return database
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{LEGATION_HOME / 'legation.sqlite3'}"
-try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-except ValueError:
-    # Never the URL itself in the message: it may hold a password.
-    _scheme = DATABASE_URL.partition("://")[0] if "://" in DATABASE_URL else ""
-    _what = f"{_scheme!r} is not a database legation can use" if _scheme else "not a URL"
-    raise ValueError(
-        f"DATABASE_URL: {_what} (postgres://user@host:5432/name, or sqlite:///path)"
-    ) from None
+DATABASES = {"default": _database(DATABASE_URL)}
+# LEGATION_DB_POOL: off, on (8 connections) or the pool's largest size; read on SQLite too
+# (where it changes nothing), so a wrong value is said before a move to PostgreSQL.
+_pool = os.environ.get("LEGATION_DB_POOL", "").strip().lower()
+if not _pool or _pool in _NO:
+    _pool_size = 0
+elif _pool in _YES:
+    _pool_size = 8
+else:
+    _pool_size = _number("LEGATION_DB_POOL", "", int)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections kept between requests, as on PostgreSQL: a new SQLite connection parses the
     # whole schema again (470 tables, indexes and triggers: 5 ms) and starts with an empty page
@@ -222,14 +285,14 @@ else:
     # behind it the database's own setting applies (docs/deployment.md, "PostgreSQL settings").
     _parallel = os.environ.get("LEGATION_DB_PARALLEL_WORKERS", "0").strip()
     if _parallel and not _pgbouncer_on:
-        _db["OPTIONS"]["options"] = f"-c max_parallel_workers_per_gather={int(_parallel)}"
+        _workers = _number("LEGATION_DB_PARALLEL_WORKERS", "0", int)
+        _db["OPTIONS"]["options"] = f"-c max_parallel_workers_per_gather={_workers}"
     # Django's connection pool (psycopg 3's psycopg_pool), one per process: a request borrows a
     # connection and gives it back at its end, instead of opening one (a PostgreSQL backend
     # process, a few milliseconds and megabytes) per thread. A pool replaces persistent
     # connections, so CONN_MAX_AGE must be 0 with it.
-    _pool = os.environ.get("LEGATION_DB_POOL", "").strip().lower()
-    if _pool and _pool not in {"0", "off", "false", "no"}:
-        _max = 8 if _pool in {"1", "on", "true", "yes"} else int(_pool)
+    if _pool_size:
+        _max = _pool_size
         _db["CONN_MAX_AGE"] = 0
         _db["OPTIONS"]["pool"] = {
             "min_size": min(2, _max),
@@ -347,6 +410,13 @@ SECURE_HSTS_SECONDS = (
     if PLAIN_HTTP
     else _number("LEGATION_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0", int)
 )
+# LEGATION_HSTS_SECONDS=0 is the operator's word for no HSTS (`serve` accepts it, with a note);
+# HSTS off merely by default (cookies not Secure) is refused in production.
+HSTS_OFF_BY_OPERATOR = (
+    not PLAIN_HTTP
+    and os.environ.get("LEGATION_HSTS_SECONDS", "").strip() != ""
+    and SECURE_HSTS_SECONDS == 0
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 # The reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
@@ -374,8 +444,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = LEGATION_HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = _folder("LEGATION_HOME", LEGATION_HOME / "static")
 # Every stored file (letters, imported messages, attachments, merge zips, emblems, the missions'
 # Word templates) goes through the default storage (legation.core.files, docs/storage.md): a
 # folder by default, shared by every server of an installation (LEGATION_MEDIA_ROOT), or any
@@ -384,9 +453,12 @@ MEDIA_ROOT = Path(os.environ.get("LEGATION_MEDIA_ROOT") or LEGATION_HOME / "medi
 STORAGE_BACKEND = (
     os.environ.get("LEGATION_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"
 )
-STORAGE_OPTIONS = json.loads(os.environ.get("LEGATION_STORAGE_OPTIONS") or "{}")
+try:
+    STORAGE_OPTIONS = json.loads(os.environ.get("LEGATION_STORAGE_OPTIONS") or "{}")
+except ValueError as exc:  # the message names a place, never the value (it may hold a key)
+    raise ValueError(f"LEGATION_STORAGE_OPTIONS: not valid JSON ({exc})") from None
 if not isinstance(STORAGE_OPTIONS, dict):
-    raise ValueError("LEGATION_STORAGE_OPTIONS must be a JSON object")
+    raise ValueError("LEGATION_STORAGE_OPTIONS: not a JSON object ({...})")
 # Imports waiting for confirmation (legation.intake.uploads): private, never in the store; with
 # several servers, a folder they share (or a load balancer that keeps a user on one server).
 # None: $LEGATION_HOME/uploads.
@@ -402,8 +474,13 @@ WHITENOISE_USE_FINDERS = True
 # LEGATION_REQUEST_LOG (on by default with JSON) every request adds one line on "legation.request"
 # (legation.core.logs): method, path without its query string (searches name people), status,
 # duration, the user's id and the client's address.
-LOG_FORMAT = os.environ.get("LEGATION_LOG_FORMAT", "text").strip().lower()
-LOG_LEVEL = os.environ.get("LEGATION_LOG_LEVEL", "INFO").strip().upper()
+LOG_FORMAT = os.environ.get("LEGATION_LOG_FORMAT", "").strip().lower() or "text"
+if LOG_FORMAT not in ("text", "json"):
+    raise ValueError(f"LEGATION_LOG_FORMAT: {LOG_FORMAT!r} is neither text nor json")
+LOG_LEVEL = os.environ.get("LEGATION_LOG_LEVEL", "").strip().upper() or "INFO"
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+if LOG_LEVEL not in _LEVELS:
+    raise ValueError(f"LEGATION_LOG_LEVEL: {LOG_LEVEL!r} is not a level ({', '.join(_LEVELS)})")
 REQUEST_LOG = _flag("LEGATION_REQUEST_LOG", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,

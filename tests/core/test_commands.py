@@ -39,6 +39,23 @@ def test_init_is_safe_to_run_twice(db):
     assert Region.objects.get(code="US-MD").name_zh == "马里兰州"
 
 
+def test_init_seeds_the_regions_of_every_missions_host_country(db):
+    """Not only the United States': a mission in Germany has Germany's regions after `init`
+    (imported or created, the mission brought them; a restore or a new install gets them
+    again), and a mission moved to France gets France's."""
+    from legation.core.access import SYSTEM
+    from legation.core.models import Mission
+    from legation.engagements.services import mission_update
+
+    mission = Mission.objects.create(ref="BERLIN", name_en="Embassy in Berlin", host_country="DE")
+    assert not Region.objects.filter(country="DE").exists()
+    call_command("init", stdout=StringIO())
+    assert Region.objects.filter(country="DE").count() == 16  # the Länder
+    assert Region.objects.filter(country="US").count() == 57
+    mission_update(actor=SYSTEM, mission=mission, host_country="FR")
+    assert Region.objects.filter(country="FR").exists()
+
+
 def test_createuser_with_a_role_mission_and_clearance(mission):
     out = StringIO()
     call_command(

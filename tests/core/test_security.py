@@ -58,8 +58,9 @@ def test_csrf_is_enforced(mission, officer):
 
 
 @pytest.fixture
-def production(settings, monkeypatch):
-    """The settings module's production values (other tests relax some for plain HTTP)."""
+def production(settings, monkeypatch, db):
+    """The settings module's production values (other tests relax some for plain HTTP), on a
+    migrated database (serve checks that no migration is pending)."""
     import importlib
 
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set by the browser tests
@@ -167,6 +168,39 @@ def test_serve_accepts_the_default_production_configuration(production, capsys):
     assert "fit for production" in capsys.readouterr().out
 
 
+def test_no_hsts_is_accepted_when_the_operator_says_0(production, capsys):
+    """LEGATION_HSTS_SECONDS=0 ("0 for none"): accepted, with a note; HSTS off merely by
+    default is still refused."""
+    production.SECURE_HSTS_SECONDS = 0
+    with pytest.raises(CommandError, match=r"security\.W004"):
+        call_command("serve", "--check-only")
+    production.HSTS_OFF_BY_OPERATOR = True
+    call_command("serve", "--check-only")
+    out = capsys.readouterr().out
+    assert "Note: LEGATION_HSTS_SECONDS=0: no Strict-Transport-Security header" in out
+    assert "fit for production" in out
+
+
+@pytest.mark.parametrize("value", ["0", "600", None])
+def test_hsts_seconds_in_a_real_process(tmp_path, monkeypatch, value):
+    """`legation serve --check-only` itself: 0 (said), a number, or the default year."""
+    from tests.core.test_commands import run_cli
+    from tests.homes import migrated_sqlite
+
+    migrated_sqlite(tmp_path)
+    monkeypatch.setenv("LEGATION_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("LEGATION_TRUSTED_PROXIES", "127.0.0.1")
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    monkeypatch.delenv("LEGATION_SECURE_COOKIES", raising=False)
+    if value is None:
+        monkeypatch.delenv("LEGATION_HSTS_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("LEGATION_HSTS_SECONDS", value)
+    done = run_cli("serve", "--check-only", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert ("LEGATION_HSTS_SECONDS=0" in done.stdout) == (value == "0")
+
+
 # -- X-Forwarded-* is believed only from a configured reverse proxy ------------------------------
 
 
@@ -206,6 +240,48 @@ def test_a_trusted_proxy_gives_the_scheme_and_the_client_address(client, officer
     assert page.status_code == 302
     event = SecurityEvent.objects.get(kind="login", username="officer")
     assert event.remote_addr == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [
+        ("203.0.113.11", "203.0.113.11"),
+        ("203.0.113.11:5555", "203.0.113.11"),
+        ("192.0.2.66, 203.0.113.11:5555", "203.0.113.11"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+        ("203.0.113.11:http", "10.0.0.5"),  # garbage: the proxy's own address
+        ("[2001:db8::1]x", "10.0.0.5"),
+        ("203.0.113.11, 10.0.0.7:1234", "203.0.113.11"),  # a trusted proxy with a port
+    ],
+)
+def test_a_forwarded_address_with_a_port_is_the_address(settings, forwarded, expected):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from legation.core.middleware import TrustedProxyMiddleware
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    seen = {}
+
+    def answer(request):
+        seen.update(request.META)
+        return HttpResponse()
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+    TrustedProxyMiddleware(answer)(request)
+    assert seen["REMOTE_ADDR"] == expected
+
+
+@pytest.mark.parametrize(
+    ("proto", "status"), [("https, http", 301), ("http, https", 200), ("https", 200)]
+)
+def test_the_scheme_is_the_one_the_trusted_proxy_added(client, db, https_only, proto, status):
+    """The right-most X-Forwarded-Proto value: a client may have sent one before the proxy's."""
+    https_only.TRUSTED_PROXIES = ["10.0.0.5"]
+    page = client.get("/accounts/login/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO=proto)
+    assert page.status_code == status
 
 
 @pytest.mark.parametrize("proxies", [["0.0.0.0/0"], ["::/0"], ["10.0.0.1", "0.0.0.0/1"]])
@@ -307,16 +383,177 @@ def test_check_only_names_what_deserves_a_second_look(production, capsys, monkey
 
     monkeypatch.delenv("LEGATION_SECRET_KEY", raising=False)
     monkeypatch.delenv("LEGATION_TIME_ZONE", raising=False)
+    from legation.ops.management.commands import serve
+
+    # The pool's settings only, not a pool (the test's connection stays what it is): the
+    # check for pending migrations, which would use the connection, is left out here.
+    monkeypatch.setattr(serve, "not_ready", lambda: [])
     options = {**(connection.settings_dict.get("OPTIONS") or {})}
     options["pool"] = {"min_size": 1, "max_size": 2}
-    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
-    call_command("serve", "--check-only", "--threads", "4")
+    saved = connection.settings_dict.get("OPTIONS")
+    connection.settings_dict["OPTIONS"] = options
+    try:
+        call_command("serve", "--check-only", "--threads", "4")
+    finally:  # before the test's transaction is rolled back
+        connection.settings_dict["OPTIONS"] = saved
     out = capsys.readouterr().out
     assert "allows 2 connection(s) per process for 4 thread(s)" in out
     assert "LEGATION_SECRET_KEY" in out and "LEGATION_TIME_ZONE is not set" in out
     assert "fit for production" in out
     monkeypatch.setenv("LEGATION_SECRET_KEY", "x")
     monkeypatch.setenv("LEGATION_TIME_ZONE", "Asia/Shanghai")
+    production.TRUSTED_PROXIES = ["10.0.0.5"]
     call_command("serve", "--check-only", "--threads", "2")
     out = capsys.readouterr().out
     assert "Note:" not in out
+
+
+def test_check_only_says_every_request_would_go_to_https_with_no_proxy(production, capsys):
+    """Neither a reverse proxy nor plain HTTP: every request is redirected to HTTPS, which
+    nothing serves. Allowed (a proxy may be added later), but said."""
+    production.TRUSTED_PROXIES = []
+    call_command("serve", "--check-only")
+    out = capsys.readouterr().out
+    assert "Note: no reverse proxy is configured (LEGATION_TRUSTED_PROXIES)" in out
+    assert "every request is redirected to HTTPS" in out
+    production.TRUSTED_PROXIES = ["10.0.0.5"]
+    call_command("serve", "--check-only")
+    assert "no reverse proxy is configured" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("setting", ["MEDIA_ROOT", "UPLOADS_ROOT"])
+def test_serve_refuses_folders_it_cannot_write_to(production, tmp_path, setting):
+    """Files could not be stored (or imports previewed): said before serving, not at the first
+    upload. (A regular file where a folder should be: even root cannot write there.)"""
+    (tmp_path / "a-file").write_text("")
+    setattr(production, setting, str(tmp_path / "a-file" / "folder"))
+    with pytest.raises(CommandError, match=f"LEGATION_{setting}: the folder .* cannot be"):
+        call_command("serve", "--check-only")
+    setattr(production, setting, str(tmp_path / "new" / "folder"))  # made when missing
+    call_command("serve", "--check-only")
+    assert (tmp_path / "new" / "folder").is_dir()
+
+
+def test_check_only_fails_while_migrations_are_pending(tmp_path, monkeypatch):
+    """A database `legation init` has not migrated: `serve` says so at start, and
+    `--check-only` fails (exit status 1) with the same line."""
+    from tests.core.test_commands import run_cli
+
+    monkeypatch.setenv("LEGATION_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("LEGATION_TRUSTED_PROXIES", "127.0.0.1")
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    done = run_cli("serve", "--check-only", home=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert re.search(
+        r"^Warning: \d+ migration\(s\) of this version are not applied", done.stdout, re.M
+    )
+    assert "run `legation init`" in done.stderr and "Traceback" not in done.stderr
+    assert "fit for production." not in done.stdout
+
+
+def test_the_job_worker_says_at_start_that_migrations_are_pending(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "LEGATION_HOME": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # a new, empty SQLite database
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "legation", "worker"], env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "migration(s)" not in log.read_text() and time.monotonic() < deadline:
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.3)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert re.search(
+        r"\d+ migration\(s\) of this version are not applied.*legation init", log.read_text()
+    )
+
+
+def test_check_only_says_the_job_worker_is_not_started_behind_pgbouncer(
+    production, capsys, monkeypatch
+):
+    """Through pgbouncer in transaction mode the job worker refuses to start: `serve` does not
+    start it (it would only fail again and again) and says how to run it instead."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pgbouncer is PostgreSQL's")
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    call_command("serve", "--check-only")
+    out = capsys.readouterr().out
+    assert "Note: the job worker is not started: the database is reached through pgbouncer" in out
+    assert "`legation worker`" in out and "direct DATABASE_URL" in out
+    assert "fit for production" in out
+    call_command("serve", "--check-only", "--no-worker")
+    assert "job worker" not in capsys.readouterr().out
+
+
+# -- plain HTTP only on a private network ---------------------------------------------------------
+
+
+@pytest.fixture
+def plain_http(production):
+    production.PLAIN_HTTP = True
+    production.TRUSTED_PROXIES = []
+    return production
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Host names resolved as this test says (any other name as the machine resolves it)."""
+    import socket
+
+    names = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host in names:
+            return [
+                (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0))
+                for a in names[host]
+            ]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
+
+
+@pytest.mark.parametrize(
+    ("resolved", "public"),
+    [
+        (["203.0.113.50", "8.8.8.8"], "8.8.8.8"),  # 203.0.113.0/24 is documentation's
+        (["10.1.2.3", "2a00:1450:4001:81c::200e"], "2a00:1450:4001:81c::200e"),
+    ],
+)
+def test_plain_http_refuses_a_name_that_resolves_to_a_public_address(
+    plain_http, resolver, resolved, public
+):
+    resolver["ledger.example.org"] = resolved
+    with pytest.raises(
+        CommandError, match=re.escape(f"public address ledger.example.org ({public}")
+    ):
+        call_command("serve", "--check-only", "--host", "ledger.example.org")
+
+
+def test_plain_http_accepts_a_name_of_private_addresses(plain_http, resolver, capsys):
+    resolver["ledger.internal"] = ["10.1.2.3", "fd00::3"]
+    call_command("serve", "--check-only", "--host", "ledger.internal")
+    call_command("serve", "--check-only", "--host", "localhost")
+    assert capsys.readouterr().out.count("fit for production") == 2
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])  # noqa: S104  (what is tested)
+def test_plain_http_on_every_interface_is_said(plain_http, capsys, host):
+    call_command("serve", "--check-only", "--host", host)
+    out = capsys.readouterr().out
+    assert f"Note: --host {host} listens on every interface of this machine" in out
+    call_command("serve", "--check-only", "--host", "10.1.2.3")
+    assert "every interface" not in capsys.readouterr().out

@@ -305,6 +305,32 @@ def test_serve_refuses_plain_http_unless_the_operator_says_so(ledger):
     assert done.returncode == 1 and "plain HTTP is for a private network" in done.stderr
 
 
+def test_behind_pgbouncer_serve_starts_no_job_worker(ledger):
+    """LEGATION_DB_PGBOUNCER (on by itself for port 6432): the job worker would refuse its
+    database session, so `serve` does not start it, and says once how to run it instead."""
+    if "DATABASE_URL" not in ledger.env:
+        pytest.skip("pgbouncer is PostgreSQL's")
+    port = _free_port()
+    server = _start(
+        ledger,
+        "serve",
+        "--port",
+        str(port),
+        env={"LEGATION_TRUSTED_PROXIES": "127.0.0.1", "LEGATION_DB_PGBOUNCER": "1"},
+    )
+    try:
+        _until(lambda: len(_web_workers(server.pid)) >= 1, what="a web worker")
+        time.sleep(8)  # the supervisor restarted a failing worker every 5 s
+        said = output(server)
+        assert said.count("Note: the job worker is not started") == 1, said
+        assert "and no job worker;" in said
+        assert "needs a database session of its own" not in said
+        assert _job_workers(server.pid) == []
+        assert _get(port, "/healthz")[0] == 200
+    finally:
+        _stop(server)
+
+
 def test_ctrl_c_stops_the_demo_and_all_its_processes(ledger):
     """`legation demo` serves the demo mission already there; Ctrl+C (SIGINT to the terminal's
     process group) stops the master, its workers and the job worker."""
@@ -354,6 +380,8 @@ def test_serve_defaults_to_two_single_threaded_processes_per_core(monkeypatch):
     started = []
     monkeypatch.setattr(command, "serve", lambda *args, **kwargs: started.append((args, kwargs)))
     monkeypatch.setattr(command, "insecure_reasons", lambda: [])
+    monkeypatch.setattr(command, "not_ready", lambda: [])  # no database here
+    monkeypatch.setattr(command, "address_weakness", lambda host, port: None)  # nothing binds
     monkeypatch.setattr(server, "cpu_count", lambda: 3)
     out = StringIO()
     call_command("serve", stdout=out)

@@ -127,3 +127,26 @@ def test_a_backup_goes_from_sqlite_to_postgresql_and_back_unchanged(tmp_path):
     a, b, c = tables("a.zip"), tables("b.zip"), tables("c.zip")
     assert a["engagements.engagement"][0] == 1_500
     assert a == b == c
+
+
+def test_the_archive_is_readable_by_its_owner_only(seeded, tmp_path):
+    """It holds every record, password hashes included: mode 0600 whatever the umask, also when
+    it replaces an older archive or a partial file an interrupted run left."""
+    import stat
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "backup.zip"
+    path.write_bytes(b"last week's")
+    path.chmod(0o644)
+    (tmp_path / ".backup.zip.partial").write_bytes(b"interrupted")
+    (tmp_path / ".backup.zip.partial").chmod(0o666)
+    old = os.umask(0o022)
+    try:
+        call_command("backup", str(path), stdout=StringIO(), stderr=StringIO())
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert zipfile.ZipFile(path).read("manifest.json")
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.zip"]

@@ -113,3 +113,35 @@ def test_health_checks_answer_plain_http_under_the_https_redirect(client, settin
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
     assert client.get("/accounts/login/").status_code == 301
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_the_servers_own_log_lines_follow_the_format(settings, capsys, log_format):
+    """Gunicorn's error and access lines are JSON too with LEGATION_LOG_FORMAT=json, so every
+    line of a server's log parses (jq, a collector); plain text otherwise."""
+    from gunicorn.config import Config
+
+    from legation.ops.server import ACCESS_LOG_FORMAT, _Logger
+
+    settings.LOG_FORMAT = log_format
+    cfg = Config()
+    for name, value in [("errorlog", "-"), ("accesslog", "-")]:
+        cfg.set(name, value)
+    cfg.set("access_log_format", ACCESS_LOG_FORMAT)
+    logger = _Logger(cfg)
+    try:
+        logger.error_log.info("Listening at: http://127.0.0.1:8000")
+        logger.access_log.info('127.0.0.1 "GET / HTTP/1.1" 500')
+    finally:
+        for log in (logger.error_log, logger.access_log):
+            for handler in [h for h in log.handlers if getattr(h, "_gunicorn", False)]:
+                log.removeHandler(handler)
+    captured = capsys.readouterr()
+    lines = (captured.err + captured.out).splitlines()
+    assert len(lines) == 2
+    if log_format == "json":
+        error, access = (json.loads(line) for line in lines)
+        assert error["logger"] == "gunicorn.error" and "Listening at" in error["message"]
+        assert access["logger"] == "gunicorn.access" and "time" in access
+    else:
+        assert not any(line.startswith("{") for line in lines)

@@ -39,8 +39,19 @@ def trusted_networks(values: list[str]) -> list[ipaddress.IPv4Network | ipaddres
 
 
 def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address an X-Forwarded-For entry (or REMOTE_ADDR) names, without the port some
+    proxies add ("203.0.113.11:5555", "[2001:db8::1]:443"); None for anything else."""
+    value = value.strip()
+    if value.startswith("["):  # an IPv6 address in brackets, with a port or not
+        value, bracket, port = value[1:].partition("]")
+        if not bracket or (port and not (port[:1] == ":" and port[1:].isdigit())):
+            return None
+    elif value.count(":") == 1:  # an IPv4 address and its port (IPv6 has two colons or more)
+        value, _, port = value.partition(":")
+        if not port.isdigit():
+            return None
     try:
-        return ipaddress.ip_address(value.strip())
+        return ipaddress.ip_address(value)
     except ValueError:
         return None
 
@@ -49,8 +60,9 @@ class TrustedProxyMiddleware:
     """Believe X-Forwarded-For and X-Forwarded-Proto only from settings.TRUSTED_PROXIES.
 
     From a trusted proxy, the client's address (REMOTE_ADDR: audit, security events, login
-    lockout) is the right-most X-Forwarded-For entry that is not itself a trusted proxy: a client
-    can prepend anything, but not what the proxy appended. From any other peer the forwarding
+    lockout) is the right-most X-Forwarded-For entry that is not itself a trusted proxy (its port,
+    if the proxy added one, left out): a client can prepend anything, but not what the proxy
+    appended. So is the scheme: the right-most X-Forwarded-Proto value. From any other peer the forwarding
     headers are dropped, so a client cannot claim HTTPS or another address."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -68,6 +80,10 @@ class TrustedProxyMiddleware:
             for header in _FORWARDED:
                 meta.pop(header, None)
             return self.get_response(request)
+        # A scheme the client sent may come first; the one the trusted proxy added is the last
+        # (Django's SECURE_PROXY_SSL_HEADER would read the first).
+        if proto := meta.get("HTTP_X_FORWARDED_PROTO"):
+            meta["HTTP_X_FORWARDED_PROTO"] = proto.rsplit(",", 1)[-1].strip()
         chain = [_address(a) for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         for address in reversed(chain):
             if address is None:

@@ -423,10 +423,15 @@ def commitment_update(
 
 def mission_update(*, actor: Any, mission: Mission, **fields: Any) -> Mission:
     with writing(actor, "core.change_mission", description=f"update mission {mission.pk}"):
+        from legation.core.vocab import seed_regions
+
         mission = Mission.objects.visible_to(actor).get(pk=mission.pk)
+        before = mission.host_country
         apply_fields(mission, fields, MISSION_FIELDS)
         mission.full_clean()
         mission.save()
+        if mission.host_country != before:  # the new host country's regions, as at creation
+            seed_regions(mission.host_country)
         return mission
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,11 @@ class Command(LegationCommand):
             raise CommandError(f"The folder {path.parent} does not exist.")
         partial = path.with_name(f".{path.name}.partial")
         try:
-            with partial.open("wb") as fh:
+            # Readable by its owner only, whatever the umask: the archive holds every record,
+            # password hashes included. A partial file left by an earlier run is made so too.
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as fh:
                 manifest = write_backup(fh)
             partial.replace(path)
         finally:

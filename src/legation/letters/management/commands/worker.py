@@ -41,21 +41,36 @@ def _patiently(fn: Callable[[], T]) -> T:
             delay = min(delay * 2, RETRY_MAX)
 
 
+def needs_own_session() -> str | None:
+    """Why the job worker cannot run on this database connection, or None: through pgbouncer in
+    transaction mode (LEGATION_DB_PGBOUNCER, on by itself for port 6432) it would hold its
+    session-level advisory lock on a pooled server connection, which outlives a killed worker,
+    and its merge would stay "running" for ever."""
+    db = connections["default"]
+    if db.vendor == "postgresql" and db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        return (
+            "The job worker needs a database session of its own: give it a direct "
+            "DATABASE_URL (PostgreSQL's own port) or a pgbouncer pool in session mode, "
+            "with LEGATION_DB_PGBOUNCER=0 (docs/deployment.md, pgbouncer)."
+        )
+    return None
+
+
 class Command(DbWorker):
     help = "Run background jobs (letter merges started from the web) from the database queue."
 
     def handle(self, *args: Any, **options: Any) -> None:
         from legation.core.files import remove_orphaned_files
 
-        db = connections["default"]
-        if db.vendor == "postgresql" and db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-            # The worker holds a session-level advisory lock on the merge it produces: through
-            # pgbouncer in transaction mode that lock would outlive a killed worker on a pooled
-            # server connection, and its merge would stay "running" for ever.
-            raise CommandError(
-                "The job worker needs a database session of its own: give it a direct "
-                "DATABASE_URL (PostgreSQL's own port) or a pgbouncer pool in session mode, "
-                "with LEGATION_DB_PGBOUNCER=0 (docs/deployment.md, pgbouncer)."
+        if refusal := needs_own_session():
+            raise CommandError(refusal)
+        from legation.ops.management.commands.serve import pending_migrations
+
+        if pending := _patiently(pending_migrations):
+            log.warning(
+                "%d migration(s) of this version are not applied to the database: run "
+                "`legation init`; jobs may fail until it has.",
+                pending,
             )
         from legation.letters.merge.jobs import recover_interrupted
 

@@ -13,8 +13,13 @@ from legation.core.vocab import seed_regions, seed_sectors
 def initialise(verbosity: int = 0) -> dict[str, int]:
     """Create or migrate the database and seed vocabularies and roles; safe to repeat."""
     call_command("migrate", interactive=False, verbosity=verbosity)
+    from legation.core.models import Mission
+
     sectors = seed_sectors()
-    regions = seed_regions("US")
+    # The United States' regions, and those of every mission's host country (a mission created
+    # or imported later brings its own: engagements.services.mission_create).
+    countries = {"US", *Mission.objects.values_list("host_country", flat=True)}
+    regions = sum(seed_regions(country) for country in sorted(countries) if country)
     sync_roles()
     refresh_statistics()
     return {"sectors": sectors, "regions": regions}

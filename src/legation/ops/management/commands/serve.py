@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from legation.core.management.base import LegationCommand
+from legation.letters.management.commands.worker import needs_own_session
 
 # Words that make a key guessable: what people type when asked for a "secret", besides the
 # common passwords Django's validator knows.
@@ -114,26 +115,118 @@ def insecure_reasons() -> list[str]:
         reasons.append(f"{weakness}; set LEGATION_SECRET_KEY or delete the key file, {_GENERATE}")
     if weakness := proxy_weakness(getattr(settings, "TRUSTED_PROXIES", [])):
         reasons.append(weakness)
+    hsts_off = getattr(settings, "HSTS_OFF_BY_OPERATOR", False)
     for message in checks.run_checks(include_deployment_checks=True):
         if message.level >= checks.WARNING:
             if plain_http and message.id in PLAIN_HTTP_CHECKS:
+                continue
+            if hsts_off and message.id == "security.W004":  # said: advisories()
                 continue
             reasons.append(f"{message.id}: {message.msg}")
     return reasons
 
 
-def plain_http_weakness(host: str) -> str | None:
-    """Plain HTTP is for a private network: never on a public address."""
-    import ipaddress
+def folder_weakness(name: str, folder: Any) -> str | None:
+    """Why the server could not store files in `folder` (created if missing, as a first upload
+    would), or None."""
+    import tempfile
+    from pathlib import Path
 
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"{name}: the folder {folder} cannot be written to ({exc.strerror or exc})"
+    return None
+
+
+def storage_weaknesses() -> list[str]:
+    """The folders of stored files and of imports awaiting confirmation must be writable."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage, storages
+
+    from legation.intake import uploads
+
+    reasons = []
+    store = storages["default"]  # the backend itself is checked before any command (cli.py)
+    location = store.location if isinstance(store, FileSystemStorage) else None
+    if location and (weakness := folder_weakness("LEGATION_MEDIA_ROOT", location)):
+        reasons.append(weakness)
+    try:
+        folder = uploads.root()  # made private (0700) when missing
+    except OSError:
+        folder = Path(settings.UPLOADS_ROOT or Path(settings.LEGATION_HOME) / "uploads")
+    if weakness := folder_weakness("LEGATION_UPLOADS_ROOT", folder):
+        reasons.append(weakness)
+    return reasons
+
+
+def pending_migrations() -> int:
+    """How many migrations of this version the database has not applied."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def not_ready() -> list[str]:
+    """What keeps a correctly configured server from answering users: said at start-up, and
+    `--check-only` fails on it."""
+    if pending := pending_migrations():
+        return [
+            f"{pending} migration(s) of this version are not applied to the database: run "
+            '`legation init` (until then /readyz answers 503 "migrations pending" and pages '
+            "may fail)"
+        ]
+    return []
+
+
+def _addresses(host: str) -> tuple[list[Any], bool]:
+    """The addresses `host` names (an address itself, or a name resolved as the server's bind
+    will resolve it), and whether it was a name; none for a name that does not resolve (the bind
+    check says so)."""
+    import ipaddress
+    import socket
+
+    name = host.strip("[]")
+    try:
+        return [ipaddress.ip_address(name)], False
     except ValueError:
-        return None  # a name: the operator's word stands
-    if address.is_global:
+        pass
+    try:
+        found = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return [], True
+    addresses = {ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found}
+    return sorted(addresses, key=lambda a: (a.version, a)), True
+
+
+def plain_http_weakness(host: str) -> str | None:
+    """Plain HTTP is for a private network: never on a public address, nor on a name that
+    resolves to one."""
+    addresses, named = _addresses(host)
+    public = [str(a) for a in addresses if a.is_global]
+    if public:
+        where = f"{host} ({', '.join(public)})" if named else host
         return (
-            f"LEGATION_PLAIN_HTTP on the public address {host}: plain HTTP is for a private "
+            f"LEGATION_PLAIN_HTTP on the public address {where}: plain HTTP is for a private "
             "network; put a reverse proxy with TLS in front (LEGATION_TRUSTED_PROXIES)"
+        )
+    return None
+
+
+def plain_http_note(host: str) -> str | None:
+    """0.0.0.0 or :: is every interface of the machine, whichever are public: said."""
+    addresses, _ = _addresses(host)
+    if any(a.is_unspecified for a in addresses):
+        return (
+            f"--host {host} listens on every interface of this machine, public ones included: "
+            "with plain HTTP make sure only the private network reaches this port (a firewall), "
+            "or give --host the machine's private address"
         )
     return None
 
@@ -181,12 +274,51 @@ def advisories(settings: Any, threads: int) -> list[str]:
             "LEGATION_SECRET_KEY to one value on all of them, or users are logged out when "
             "they reach another server"
         )
+    plain_http = getattr(settings, "PLAIN_HTTP", False)
+    if settings.SECURE_SSL_REDIRECT and not plain_http and not settings.TRUSTED_PROXIES:
+        notes.append(
+            "no reverse proxy is configured (LEGATION_TRUSTED_PROXIES) and plain HTTP is not "
+            "declared (LEGATION_PLAIN_HTTP): every request is redirected to HTTPS, which this "
+            "server does not speak; set LEGATION_TRUSTED_PROXIES to the TLS proxy's address "
+            "(or LEGATION_PLAIN_HTTP=1 on a private network)"
+        )
+    if getattr(settings, "HSTS_OFF_BY_OPERATOR", False):
+        notes.append(
+            "LEGATION_HSTS_SECONDS=0: no Strict-Transport-Security header, as the operator said; "
+            "browsers are not told to keep to HTTPS (a first request over plain HTTP can be "
+            "intercepted before the redirect)"
+        )
     if not os.environ.get("LEGATION_TIME_ZONE"):
         notes.append(
             f"LEGATION_TIME_ZONE is not set: dates are shown and days counted in "
             f"{settings.TIME_ZONE}"
         )
     return notes
+
+
+def _port(value: str) -> int:
+    """--port: a TCP port number (argparse says the error, exit status 2)."""
+    import argparse
+
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1 to 65535)")
+    return port
+
+
+def address_weakness(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (in use, not an address of this machine,
+    a name that does not resolve), or None: said before "Serving legation on …"."""
+    from legation.ops.server import check_port
+
+    try:
+        check_port(host, port)
+    except OSError as exc:
+        return f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})"
+    return None
 
 
 class Command(LegationCommand):
@@ -199,7 +331,7 @@ class Command(LegationCommand):
         from legation.ops.server import DEFAULT_THREADS
 
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=_port, default=8000, help="1 to 65535 (default 8000)")
         parser.add_argument(
             "--workers",
             type=int,
@@ -240,21 +372,49 @@ class Command(LegationCommand):
         if plain_http and (weakness := plain_http_weakness(options["host"])):
             reasons.append(weakness)
         if reasons:
-            raise CommandError(
-                "Refusing to serve with an insecure configuration: " + "; ".join(reasons)
-            )
+            reasons[0] = "an insecure configuration: " + reasons[0]
+        if storage := storage_weaknesses():
+            reasons.append("files cannot be stored: " + storage[0])
+            reasons.extend(storage[1:])
+        if reasons:
+            raise CommandError("Refusing to serve with " + "; ".join(reasons))
         for name in ("workers", "threads"):
             if options[name] is not None and options[name] < 1:
                 raise CommandError(f"--{name} must be 1 or more.")
         workers = options["workers"] or default_workers()
         threads = options["threads"]
-        for note in advisories(settings, threads):
+        notes = advisories(settings, threads)
+        job_worker = not options["no_worker"]
+        if job_worker and needs_own_session():
+            # Through pgbouncer in transaction mode the worker refuses to start (its merge's lock
+            # needs a session of its own): started here it would only fail again and again.
+            job_worker = False
+            notes.append(
+                "the job worker is not started: the database is reached through pgbouncer "
+                "(LEGATION_DB_PGBOUNCER, or port 6432), and the worker needs a session of its "
+                "own; run `legation worker` as a service of its own with a direct DATABASE_URL "
+                "(PostgreSQL's own port) and LEGATION_DB_PGBOUNCER=0 (docs/deployment.md, "
+                "pgbouncer), and `legation serve --no-worker`"
+            )
+        if plain_http and (note := plain_http_note(options["host"])):
+            notes.append(note)
+        for note in notes:
             self.stdout.write(f"Note: {note}")
+        problems = not_ready()
+        for problem in problems:
+            self.stdout.write(f"Warning: {problem}")
         if options["check_only"]:
+            if problems:
+                raise CommandError(
+                    "The configuration is fit for production, but the database is not ready: "
+                    + "; ".join(problems)
+                )
             self.stdout.write("Configuration is fit for production.")
             return
+        if weakness := address_weakness(options["host"], options["port"]):
+            raise CommandError(weakness, returncode=2)
         host = f"[{options['host']}]" if ":" in options["host"] else options["host"]
-        job = "no job worker" if options["no_worker"] else "the job worker"
+        job = "the job worker" if job_worker else "no job worker"
         self.stdout.write(
             f"Serving legation on http://{host}:{options['port']}/ with {workers} worker "
             f"process(es) of {threads} thread(s) and {job}; {self.transport(settings)}."
@@ -264,7 +424,7 @@ class Command(LegationCommand):
             options["host"],
             options["port"],
             threads,
-            not options["no_worker"],
+            job_worker,
             workers=workers,
         )
 
@@ -281,9 +441,5 @@ class Command(LegationCommand):
         if proxies:
             return f"HTTPS through the reverse proxy at {proxies} (LEGATION_TRUSTED_PROXIES)"
         if settings.SECURE_SSL_REDIRECT:
-            return (
-                "every request is sent to HTTPS, and no reverse proxy is configured: set "
-                "LEGATION_TRUSTED_PROXIES to the TLS proxy's address (or LEGATION_PLAIN_HTTP=1 "
-                "on a private network)"
-            )
+            return "every request is sent to HTTPS, and no reverse proxy is configured (the note above)"
         return "plain HTTP"
