@@ -1,0 +1,184 @@
+"""Writes through the API: the services' rules, versions (ETag, If-Match: 428 without, 412 on
+an older one, never a silent overwrite), problem details naming the field, in the caller's
+language; the person's lists (emails…) replaced as sent; cursor pages that neither skip nor
+repeat."""
+
+from __future__ import annotations
+
+import pytest
+
+from legation.engagements.models import Engagement
+from legation.people.models import Person
+from tests import factories
+from tests.api.helpers import api_as, every_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def carter(mission):
+    return factories.PersonFactory(mission=mission, family_name="Carter", given_name="Jimmy")
+
+
+def _meeting(**extra):
+    return {
+        "kind": "meeting",
+        "start": "2026-03-04T09:30:00+08:00",
+        "subject": "Port visit",
+        **extra,
+    }
+
+
+def test_an_engagement_is_created_read_changed_and_deleted_with_its_version(officer, carter):
+    api = api_as(officer)
+    created = api.post(
+        "/api/v1/engagements/", _meeting(people=[carter.pk], tags=["ports"], region="CA")
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert created["ETag"] == '"1"' and body["version"] == 1
+    assert created["Location"].endswith(f"/api/v1/engagements/{body['id']}/")
+    assert body["people"] == [carter.pk] and body["tags"] == ["ports"] and body["region"] == "US-CA"
+    url = f"/api/v1/engagements/{body['id']}/"
+    assert api.get(url, if_none_match='"1"').status_code == 304
+    # No If-Match: refused, nothing changed.
+    missing = api.patch(url, {"subject": "Harbour visit"})
+    assert missing.status_code == 428
+    assert missing.json()["type"] == "urn:legation:problem:precondition_required"
+    changed = api.patch(url, {"subject": "Harbour visit"}, if_match='"1"')
+    assert changed.status_code == 200 and changed["ETag"] == '"2"'
+    # Another client still holding version 1 is refused and told the current version.
+    stale = api.patch(url, {"subject": "Lost update"}, if_match='"1"')
+    assert stale.status_code == 412
+    assert stale.json()["current_version"] == 2
+    assert Engagement.objects.get(pk=body["id"]).subject == "Harbour visit"
+    assert api.delete(url, if_match='"1"').status_code == 412
+    assert api.delete(url, if_match='W/"2"').status_code == 204
+    assert api.get(url).status_code == 404
+
+
+def test_every_refused_field_is_named_in_one_problem(officer, carter):
+    api = api_as(officer)
+    answer = api.post(
+        "/api/v1/engagements/",
+        {"kind": "lunch", "start": "yesterday", "subject": "x", "people": [carter.pk]},
+    )
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["type"] == "urn:legation:problem:validation"
+    assert problem["status"] == 400 and problem["instance"] == "/api/v1/engagements/"
+    assert {e["field"] for e in problem["errors"]} == {"kind", "start"}
+    # The services' own rules come back the same way: an engagement meets someone.
+    nobody = api.post("/api/v1/engagements/", _meeting())
+    assert nobody.status_code == 400
+    assert nobody.json()["errors"][0]["message"]
+    assert not Engagement.objects.exists()
+
+
+def test_problems_speak_the_callers_language(officer, carter):
+    api = api_as(officer, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    answer = api.post("/api/v1/engagements/", _meeting(people=[carter.pk], start="not a date"))
+    problem = answer.json()
+    assert problem["title"] == "部分数值未被接受。"
+    assert problem["errors"][0]["field"] == "start"
+    assert "日期" in problem["errors"][0]["message"] or "格式" in problem["errors"][0]["message"]
+    url = f"/api/v1/people/{carter.pk}/"
+    assert api.patch(url, {"office": "x"}).json()["detail"].startswith("请在 If-Match")
+
+
+def test_a_person_with_lists_is_created_and_their_emails_replaced_as_sent(officer):
+    api = api_as(officer)
+    created = api.post(
+        "/api/v1/people/",
+        {"family_name": "Li", "given_name": "Hua", "name_zh": "李华", "tags": ["alumni"],
+         "emails": [{"email": "Li.Hua@Example.org", "primary": True}],
+         "phones": [{"number": "+1 202 555 0143", "label": "office"}]},
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    person = created.json()
+    assert person["pinyin"] == "Li Hua"
+    assert [e["email"] for e in person["emails"]] == ["Li.Hua@example.org"]
+    assert person["phones"][0]["number"] == "+12025550143"
+    url = f"/api/v1/people/{person['id']}/"
+    kept = person["emails"][0]
+    changed = api.patch(
+        url, {"emails": [kept, {"email": "hua@example.org"}], "office": "Dean"}, if_match='"1"'
+    )
+    assert changed.status_code == 200, changed.content
+    assert sorted(e["email"] for e in changed.json()["emails"]) == [
+        "Li.Hua@example.org",
+        "hua@example.org",
+    ]
+    assert changed.json()["phones"] == person["phones"]  # a list not sent stays
+    refused = api.patch(url, {"emails": [{"email": "not-an-address"}]}, if_match=changed["ETag"])
+    assert refused.status_code == 400
+    assert Person.objects.get(pk=person["id"]).emails.count() == 2
+
+
+def test_names_are_searchable_in_characters_pinyin_and_latin(officer, mission):
+    factories.PersonFactory(mission=mission, family_name="Wang", given_name="Fang", name_zh="王芳")
+    factories.PersonFactory(mission=mission, family_name="Smith", given_name="Anna")
+    api = api_as(officer, scope="read")
+    for query in ("王芳", "wang fang", "Wang"):
+        names = [p["family_name"] for p in every_page(api, "/api/v1/people/", {"q": query})]
+        assert names == ["Wang"], query
+
+
+def test_the_cursor_neither_skips_nor_repeats_rows_added_between_pages(officer, carter):
+    api = api_as(officer)
+    for day in range(1, 8):
+        factories.EngagementFactory(
+            mission=carter.mission, people=[carter], subject=f"day {day}",
+            start=f"2026-01-{day:02d}T10:00:00Z",
+        )  # fmt: skip
+    first = api.get("/api/v1/engagements/", {"page_size": 3}).json()
+    assert [e["subject"] for e in first["results"]] == ["day 7", "day 6", "day 5"]
+    factories.EngagementFactory(
+        mission=carter.mission, people=[carter], subject="newest", start="2026-02-01T10:00:00Z"
+    )
+    rest = []
+    url = first["next"]
+    while url:
+        page = api.client.get(url, secure=True).json()
+        rest += [e["subject"] for e in page["results"]]
+        url = page["next"]
+    assert rest == ["day 4", "day 3", "day 2", "day 1"]
+    oldest = every_page(api, "/api/v1/engagements/", {"sort": "start", "page_size": 5})
+    assert [e["subject"] for e in oldest][:2] == ["day 1", "day 2"]
+
+
+def test_a_session_write_needs_the_csrf_token(client, officer, carter):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(officer)
+    assert browser.get("/api/v1/people/", secure=True).status_code == 200
+    refused = browser.post(
+        "/api/v1/people/", {"family_name": "Forged"}, content_type="application/json", secure=True
+    )
+    assert refused.status_code == 403
+    assert not Person.objects.filter(family_name="Forged").exists()
+
+
+def test_the_rate_limit_answers_429_with_retry_after(officer, settings):
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    cache.clear()
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "api": "3/minute"}
+    original = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = rates
+    try:
+        api = api_as(officer, scope="read")
+        codes = [api.get("/api/v1/missions/").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        limited = api.get("/api/v1/missions/")
+        assert 0 < int(limited["Retry-After"]) <= 60
+        assert limited.json()["type"] == "urn:legation:problem:throttled"
+        # Another token has its own count.
+        assert api_as(officer, scope="read").get("/api/v1/missions/").status_code == 200
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = original
+        cache.clear()
