@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import zoneinfo
 from pathlib import Path
@@ -281,6 +282,11 @@ CACHES = {"default": _cache(CACHE_URL)}
 # The REST API (legation.api, docs/api.md): tokens or the browser's session, the same
 # permissions as the pages, problem details (RFC 9457) for every error, a rate per token.
 API_RATE = os.environ.get("LEGATION_API_RATE", "1200/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day|[smhd])", API_RATE.strip()):
+    raise ValueError(
+        f"LEGATION_API_RATE: {API_RATE!r} is not a count per second, minute, hour or day "
+        "(1200/minute)"
+    )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "legation.api.auth.TokenAuthentication",
@@ -288,7 +294,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["legation.api.auth.TokenScope"],
     "DEFAULT_THROTTLE_CLASSES": ["legation.api.auth.PerTokenRate"],
-    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
     "DEFAULT_PAGINATION_CLASS": "legation.api.pagination.Cursor",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

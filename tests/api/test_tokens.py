@@ -131,3 +131,21 @@ def test_revoking_twice_records_one_event(officer):
     token_revoke(actor=officer, token=row)
     token_revoke(actor=officer, token=row)
     assert SecurityEvent.objects.filter(kind="token_revoked").count() == 1
+
+
+def test_a_wrong_rate_setting_is_one_line_and_status_2(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "legation", "stats"],
+        env={**env, "LEGATION_HOME": str(tmp_path), "LEGATION_API_RATE": "fast"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "legation: the configuration is not valid: LEGATION_API_RATE: 'fast' is not a count "
+        "per second, minute, hour or day (1200/minute)"
+    )

@@ -116,7 +116,8 @@ class LedgerViewSet(
     def shown(self, pk: Any, status_code: int = 200) -> Response:
         """The record as read back after a write, with its new ETag."""
         instance = self.get_queryset().get(pk=pk)
-        response = Response(self.serializer_class(instance).data, status=status_code)
+        data = self.serializer_class(instance, context=self.get_serializer_context()).data
+        response = Response(data, status=status_code)
         response["ETag"] = etag(instance)
         return response
 
@@ -225,7 +226,7 @@ class PersonViewSet(LedgerViewSet):
     filterset_class = PersonFilter
     ordering_fields = ("family_name", "given_name", "pinyin", "created", "id")
     ordering = ("family_name", "given_name")
-    related = ("mission", "sector", "region")
+    related = ("sector", "region")
 
     def get_prefetch(self) -> tuple[Any, ...]:
         return (
@@ -277,7 +278,7 @@ class OrganisationViewSet(LedgerViewSet):
     filterset_class = OrganisationFilter
     ordering_fields = ("name_en", "id")
     ordering = ("name_en",)
-    related = ("mission", "sector", "region")
+    related = ("sector", "region")
     prefetch = ("tags",)
 
     def _parent(self, data: dict[str, Any]) -> None:
@@ -312,7 +313,7 @@ class EngagementViewSet(LedgerViewSet):
     filterset_class = EngagementFilter
     ordering_fields = ("start", "kind", "subject", "id")
     ordering = ("-start",)
-    related = ("mission", "region")
+    related = ("region",)
     prefetch = ("people", "organisations", "staff", "tags")
 
     def _links(self, data: dict[str, Any]) -> None:
@@ -406,7 +407,7 @@ class TagViewSet(ReadOnly):
     serializer_class = s.TagSerializer
 
     def get_queryset(self) -> Any:
-        return Tag.objects.in_sight_of(self.request.user).select_related("mission").order_by("pk")
+        return Tag.objects.in_sight_of(self.request.user).order_by("pk")
 
 
 @extend_schema_view(list=extend_schema(summary="The sectors (a shared vocabulary)"))
