@@ -175,3 +175,37 @@ def test_the_rate_limit_answers_429_with_retry_after(officer, settings):
     # Another token has its own count.
     assert api_as(officer, scope="read").get("/api/v1/missions/").status_code == 200
     cache.clear()
+
+
+def test_a_deleted_record_is_restored_with_what_its_deletion_took(officer, reader, carter):
+    from legation.core.models import SecurityEvent
+
+    api = api_as(officer)
+    person = api.get(f"/api/v1/people/{carter.pk}/")
+    engagement = api.post("/api/v1/engagements/", _meeting(people=[carter.pk])).json()
+    assert api.delete(f"/api/v1/people/{carter.pk}/", if_match=person["ETag"]).status_code == 204
+    assert api.get(f"/api/v1/engagements/{engagement['id']}/").json()["people"] == []
+    # A reader may not restore (their role), and a record that exists is not restored twice.
+    assert api_as(reader).post(f"/api/v1/people/{carter.pk}/restore/", None).status_code == 403
+    back = api.post(f"/api/v1/people/{carter.pk}/restore/", None)
+    assert back.status_code == 200, back.content
+    assert back.json()["family_name"] == "Carter" and back["ETag"]
+    assert api.get(f"/api/v1/engagements/{engagement['id']}/").json()["people"] == [carter.pk]
+    again = api.post(f"/api/v1/people/{carter.pk}/restore/", None)
+    assert again.status_code == 409
+    assert again.json()["type"] == "urn:legation:problem:restore_refused"
+    assert SecurityEvent.objects.filter(kind="restore", source="api").count() == 1
+    assert api.post("/api/v1/people/999999/restore/", None).status_code == 404
+
+
+def test_a_restricted_deletion_is_not_found_for_someone_not_cleared(
+    officer, internal_officer, carter
+):
+    api = api_as(officer)
+    secret = api.post("/api/v1/engagements/", _meeting(people=[carter.pk], sensitivity=2)).json()
+    assert api.delete(f"/api/v1/engagements/{secret['id']}/", if_match='"1"').status_code == 204
+    other = api_as(internal_officer)
+    answer = other.post(f"/api/v1/engagements/{secret['id']}/restore/", None)
+    assert answer.status_code == 404
+    assert "Port visit" not in answer.content.decode()
+    assert not Engagement.objects.filter(pk=secret["id"]).exists()

@@ -36,6 +36,11 @@ class PreconditionRequired(exceptions.APIException):
     default_code = "precondition_required"
 
 
+class RestoreRefused(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "restore_refused"
+
+
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "version_conflict"

@@ -14,17 +14,21 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from legation.api import serializers as s
-from legation.api.problems import PreconditionFailed, PreconditionRequired
+from legation.api.problems import PreconditionFailed, PreconditionRequired, RestoreRefused
 from legation.core import access
-from legation.core.models import Mission, Sector
+from legation.core.audit import RestoreError, history_visible, restore_deleted
+from legation.core.models import Mission, Sector, SecurityEvent
+from legation.core.signals import security_event
 from legation.core.vocab import regions_for
 from legation.engagements import services as engagement_services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
@@ -161,6 +165,32 @@ class LedgerViewSet(
                 )
             self.service_delete(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        summary="Bring back a deleted record",
+        description="With everything its deletion took with it (a person's emails, their place "
+        "on engagements…), as the record's history page does; refused (409) if it would bring "
+        "back a record you are not cleared for.",
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: Any = None) -> Response:
+        user = request.user
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if not history_visible(self.model, pk, user):
+            raise Http404
+        access.require(user, f"{self.model._meta.app_label}.delete_{self.model._meta.model_name}")
+        try:
+            restore_deleted(self.model, pk, actor=user, source="api")
+        except RestoreError as exc:
+            raise RestoreRefused(str(exc)) from None
+        security_event(
+            SecurityEvent.Kind.RESTORE, user=user, source="api", model=self.model._meta.label, pk=pk
+        )
+        return self.shown(pk)
 
     def validated(self, request: Request) -> dict[str, Any]:
         serializer = self.write_serializer_class(data=request.data, partial=self.action != "create")
@@ -347,6 +377,7 @@ class CommitmentViewSet(LedgerViewSet):
     engagement (`engagement`), never moved to another; closed by changing `status`."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    restore = None  # closed, never deleted
     model = Commitment
     serializer_class = s.CommitmentSerializer
     write_serializer_class = s.CommitmentWriteSerializer
