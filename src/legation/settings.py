@@ -294,7 +294,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["legation.api.auth.TokenScope"],
     "DEFAULT_THROTTLE_CLASSES": ["legation.api.auth.PerTokenRate"],
-    "DEFAULT_PAGINATION_CLASS": "legation.api.pagination.Cursor",
+    "DEFAULT_PAGINATION_CLASS": "legation.api.pagination.Keyset",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "legation.api.problems.handler",

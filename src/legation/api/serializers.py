@@ -7,6 +7,7 @@ participants, versions) are the services' own, the same as for a form or an impo
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -24,6 +25,15 @@ from legation.people.models import (
     PostalAddress,
     Tag,
 )
+
+#: the largest id a database holds (a bigger number is refused as a value, not a crash)
+MAX_ID = 2**63 - 1
+
+
+def Id(**kwargs: Any) -> serializers.IntegerField:
+    """A record's id in a request."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 # --------------------------------------------------------------------------------------------
 # Shared vocabularies and the user's missions: read only.
@@ -69,13 +79,13 @@ class PostingSerializer(serializers.ModelSerializer):
 class SectorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Sector
-        fields = ("code", "label_en", "label_zh")
+        fields = ("id", "code", "label_en", "label_zh")
 
 
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
-        fields = ("code", "country", "name_en", "name_zh", "kind", "is_state")
+        fields = ("id", "code", "country", "name_en", "name_zh", "kind", "is_state")
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -191,7 +201,7 @@ class Row(serializers.Serializer):
     becomes the person's list of that kind: a row with an `id` changes that row, a row without
     one is added, a row left out is removed; a list not sent stays as it is."""
 
-    id = serializers.IntegerField(required=False)
+    id = Id(required=False)
 
 
 class EmailRow(Row):
@@ -215,7 +225,7 @@ class AddressRow(Row):
 
 
 class AffiliationRow(Row):
-    organisation = serializers.IntegerField()
+    organisation = Id()
     role = serializers.CharField(required=False, allow_blank=True, max_length=150)
     start = serializers.DateField(required=False, allow_null=True)
     end = serializers.DateField(required=False, allow_null=True)
@@ -290,7 +300,7 @@ class OrganisationWriteSerializer(serializers.Serializer):
     name_zh = serializers.CharField(required=False, allow_blank=True, max_length=200)
     sector = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     region = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = Id(required=False, allow_null=True)
     website = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     tags = TagNames(required=False)
@@ -326,7 +336,9 @@ class EngagementWriteSerializer(serializers.Serializer):
     ref = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     kind = serializers.ChoiceField(Engagement._meta.get_field("kind").choices, required=False)
     start = serializers.DateTimeField(required=False)
-    duration = serializers.DurationField(required=False)
+    duration = serializers.DurationField(
+        required=False, min_value=dt.timedelta(0), max_value=dt.timedelta(days=366)
+    )
     region = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     city = serializers.CharField(required=False, allow_blank=True, max_length=100)
     site_type = serializers.ChoiceField(
@@ -338,9 +350,9 @@ class EngagementWriteSerializer(serializers.Serializer):
     sensitivity = serializers.ChoiceField(
         Engagement._meta.get_field("sensitivity").choices, required=False
     )
-    people = serializers.ListField(child=serializers.IntegerField(), required=False)
-    organisations = serializers.ListField(child=serializers.IntegerField(), required=False)
-    staff = serializers.ListField(child=serializers.IntegerField(), required=False)
+    people = serializers.ListField(child=Id(), required=False)
+    organisations = serializers.ListField(child=Id(), required=False)
+    staff = serializers.ListField(child=Id(), required=False)
     tags = TagNames(required=False)
 
 
@@ -361,13 +373,13 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 
 class CommitmentWriteSerializer(serializers.Serializer):
-    engagement = serializers.IntegerField(required=False, help_text="On creation only.")
+    engagement = Id(required=False, help_text="On creation only.")
     description = serializers.CharField(required=False)
     direction = serializers.ChoiceField(
         Commitment._meta.get_field("direction").choices, required=False
     )
-    requested_by = serializers.IntegerField(required=False, allow_null=True)
-    owner = serializers.IntegerField(required=False, allow_null=True)
+    requested_by = Id(required=False, allow_null=True)
+    owner = Id(required=False, allow_null=True)
     due = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(Commitment._meta.get_field("status").choices, required=False)
     resolution = serializers.CharField(required=False, allow_blank=True)
@@ -375,3 +387,33 @@ class CommitmentWriteSerializer(serializers.Serializer):
     sensitivity = serializers.ChoiceField(
         Commitment._meta.get_field("sensitivity").choices, required=False
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk creation: the importers' rows and report
+
+
+class BulkSerializer(serializers.Serializer):
+    mission = serializers.CharField(required=False)
+    rows = serializers.ListField(
+        child=serializers.DictField(
+            child=serializers.JSONField(), help_text="A row of the CSV import of this kind."
+        ),
+        min_length=1,
+        max_length=20_000,
+    )
+    dry_run = serializers.BooleanField(default=False)
+
+
+class ImportReportSerializer(serializers.Serializer):
+    """The importers' report (docs/intake.md): what each row became, and every refusal."""
+
+    kind = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField()
+    operation = serializers.CharField(allow_null=True)
+    counts = serializers.DictField(child=serializers.IntegerField())
+    rows = serializers.ListField(child=serializers.DictField())
+    rejected = serializers.ListField(child=serializers.DictField())
+    notes = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())

@@ -15,17 +15,24 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from legation.api import serializers as s
-from legation.api.problems import PreconditionFailed, PreconditionRequired, RestoreRefused
-from legation.core import access
+from legation.api.pagination import Keyset
+from legation.api.problems import (
+    PreconditionFailed,
+    PreconditionRequired,
+    RestoreRefused,
+    problem,
+)
+from legation.core import access, audit
 from legation.core.audit import RestoreError, history_visible, restore_deleted
 from legation.core.models import Mission, Sector, SecurityEvent
 from legation.core.signals import security_event
@@ -33,6 +40,8 @@ from legation.core.vocab import regions_for
 from legation.engagements import services as engagement_services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
 from legation.engagements.models import Commitment, Engagement, Posting
+from legation.intake.importers import ImportError_, importer_for
+from legation.intake.importers import run as run_import
 from legation.people import services as people_services
 from legation.people.filters import OrganisationFilter, PersonFilter
 from legation.people.models import Organisation, Person, PersonNote, Tag
@@ -56,11 +65,6 @@ class UserFilters(DjangoFilterBackend):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
-
-
-class Ordering(filters.OrderingFilter):
-    ordering_param = "sort"
-    ordering_description = "Order by one of the listed fields; a leading - reverses."
 
 
 def etag(instance: Any) -> str:
@@ -97,7 +101,11 @@ class LedgerViewSet(
     """A record type of the ledger: list, read, create, change, delete through its services."""
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    filter_backends = [UserFilters, Ordering]
+    filter_backends = [UserFilters]
+    pagination_class = Keyset
+    #: ?sort= name -> the fields ordered by (never NULL; the id is added last)
+    sorts: dict[str, tuple[str, ...]] = {"id": ()}
+    default_sort = "id"
     model: Any = None
     write_serializer_class: Any = None
     related: tuple[str, ...] = ()
@@ -192,6 +200,52 @@ class LedgerViewSet(
         )
         return self.shown(pk)
 
+    import_kind = ""
+
+    def bulk(self, request: Request) -> Response:
+        """Many records at once through the importer of their kind: every row checked first,
+        then all written in one audited operation, or none; the importer's report."""
+        data = s.BulkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = dict(data.validated_data)
+        importer = importer_for(self.import_kind, actor=request.user, mission=self.mission(data))
+        importer.audit_source = "api"
+        rows = [
+            (n, {k: "" if v is None else str(v) for k, v in row.items()})
+            for n, row in enumerate(data["rows"], start=1)
+        ]
+        header = list(dict.fromkeys(k for _, row in rows for k in row))
+        ctx = audit.current()
+        token = (
+            ctx.description.rpartition(" (token ")[2]
+            if ctx and "(token " in ctx.description
+            else ""
+        )
+        try:
+            report = run_import(
+                importer,
+                rows,
+                source=f"api{' (token ' + token if token else ''}",
+                header=header,
+                dry_run=data["dry_run"],
+            )
+        except ImportError_ as exc:
+            raise ValidationError({"rows": [str(exc)]}) from None
+        body = report.as_dict()
+        if report.count("rejected"):
+            return problem(
+                request,
+                400,
+                "rows_rejected",
+                _("Some rows were refused: nothing was written."),
+                "; ".join(
+                    f"row {i['line']}, {i['column'] or 'row'}: {i['reason']}"
+                    for i in body["rejected"][:20]
+                ),
+                report=body,
+            )
+        return Response(body, status=200 if data["dry_run"] else status.HTTP_201_CREATED)
+
     def validated(self, request: Request) -> dict[str, Any]:
         serializer = self.write_serializer_class(data=request.data, partial=self.action != "create")
         serializer.is_valid(raise_exception=True)
@@ -227,6 +281,17 @@ class LedgerViewSet(
         raise NotImplementedError
 
 
+BULK_SCHEMA = extend_schema(
+    request=s.BulkSerializer,
+    responses={201: s.ImportReportSerializer, 200: s.ImportReportSerializer},
+    summary="Create many at once, as an import does",
+    description="The rows are those of the CSV import of this kind (docs/intake.md: the same "
+    "columns, values as text), checked first: if any is refused nothing is written and the "
+    "answer is a 400 problem (`rows_rejected`) carrying the report; else all are written in "
+    "one audited operation (201). `dry_run` checks and rehearses without keeping anything.",
+)
+
+
 def _ledger_schema(name: str, deletable: bool = True) -> Any:
     """Each endpoint's OpenAPI words: the If-Match header on writes, the write body."""
     views = {
@@ -254,8 +319,13 @@ class PersonViewSet(LedgerViewSet):
     serializer_class = s.PersonSerializer
     write_serializer_class = s.PersonWriteSerializer
     filterset_class = PersonFilter
-    ordering_fields = ("family_name", "given_name", "pinyin", "created", "id")
-    ordering = ("family_name", "given_name")
+    sorts = {
+        "name": ("family_name", "given_name"),
+        "pinyin": ("pinyin",),
+        "created": ("created",),
+        "id": (),
+    }
+    default_sort = "name"
     related = ("sector", "region")
 
     def get_prefetch(self) -> tuple[Any, ...]:
@@ -276,6 +346,12 @@ class PersonViewSet(LedgerViewSet):
         )
 
     ROWS = ("emails", "phones", "addresses", "affiliations")
+    import_kind = "people"
+
+    @BULK_SCHEMA
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk_create(self, request: Request) -> Response:
+        return self.bulk(request)
 
     def _save(self, data: dict[str, Any], **target: Any) -> Any:
         rows = {k: data.pop(k) for k in self.ROWS if k in data}
@@ -306,8 +382,8 @@ class OrganisationViewSet(LedgerViewSet):
     serializer_class = s.OrganisationSerializer
     write_serializer_class = s.OrganisationWriteSerializer
     filterset_class = OrganisationFilter
-    ordering_fields = ("name_en", "id")
-    ordering = ("name_en",)
+    sorts = {"name": ("name_en",), "id": ()}
+    default_sort = "name"
     related = ("sector", "region")
     prefetch = ("tags",)
 
@@ -341,10 +417,17 @@ class EngagementViewSet(LedgerViewSet):
     serializer_class = s.EngagementSerializer
     write_serializer_class = s.EngagementWriteSerializer
     filterset_class = EngagementFilter
-    ordering_fields = ("start", "kind", "subject", "id")
-    ordering = ("-start",)
+    sorts = {"start": ("start",), "kind": ("kind", "start"), "subject": ("subject",), "id": ()}
+    default_sort = "-start"
     related = ("region",)
     prefetch = ("people", "organisations", "staff", "tags")
+
+    import_kind = "engagements"
+
+    @BULK_SCHEMA
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk_create(self, request: Request) -> Response:
+        return self.bulk(request)
 
     def _links(self, data: dict[str, Any]) -> None:
         data["people"] = self.visible(Person, data.get("people"), "people")
@@ -382,8 +465,8 @@ class CommitmentViewSet(LedgerViewSet):
     serializer_class = s.CommitmentSerializer
     write_serializer_class = s.CommitmentWriteSerializer
     filterset_class = CommitmentFilter
-    ordering_fields = ("due", "status", "id")
-    ordering = ("due",)
+    sorts = {"status": ("status",), "id": ()}
+    default_sort = "id"
 
     def _links(self, data: dict[str, Any]) -> None:
         if data.get("requested_by") is not None:
@@ -411,6 +494,9 @@ class CommitmentViewSet(LedgerViewSet):
 
 class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "head", "options"]
+    pagination_class = Keyset
+    sorts: dict[str, tuple[str, ...]] = {"id": ()}
+    default_sort = "id"
 
 
 @extend_schema_view(list=extend_schema(summary="The missions you belong to"))
