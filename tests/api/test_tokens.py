@@ -93,6 +93,7 @@ def test_the_page_creates_shows_once_lists_and_revokes(officer, language, headin
         "/accounts/tokens/",
         {"name": "calendar sync", "scope": "read", "expires": "2099-01-31"},
         secure=True,
+        follow=True,
     )
     html = created.content.decode()
     assert once in html
@@ -149,3 +150,29 @@ def test_a_wrong_rate_setting_is_one_line_and_status_2(tmp_path):
         "legation: the configuration is not valid: LEGATION_API_RATE: 'fast' is not a count "
         "per second, minute, hour or day (1200/minute)"
     )
+
+
+def test_reloading_the_page_after_creating_never_makes_a_second_token(officer):
+    client = Client()
+    client.force_login(officer)
+    created = client.post(
+        "/accounts/tokens/", {"name": "sync", "scope": "read", "expires": ""}, secure=True
+    )
+    assert created.status_code == 302  # to the page that shows it, once
+    shown = client.get("/accounts/tokens/", secure=True)
+    assert TOKEN.search(shown.content.decode())
+    assert "no-store" in shown["Cache-Control"]
+    again = client.get("/accounts/tokens/", secure=True).content.decode()
+    assert not TOKEN.search(again)
+    assert ApiToken.objects.filter(user=officer).count() == 1
+
+
+def test_the_docs_page_sends_a_visitor_to_the_login(officer):
+    answer = Client().get("/api/docs/", secure=True)
+    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+
+
+def test_a_long_token_name_is_refused_on_the_command_line(officer):
+    with pytest.raises(CommandError, match="at most 100"):
+        call_command("token", "create", officer.username, "--name", "n" * 101)
+    assert not ApiToken.objects.exists()

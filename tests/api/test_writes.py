@@ -297,3 +297,53 @@ def test_ids_and_durations_out_of_range_are_refused_not_a_crash(officer, carter)
         api.post("/api/v1/commitments/", {"engagement": huge, "description": "x"}).status_code
         == 400
     )
+
+
+def test_a_field_that_cannot_be_set_is_refused_not_ignored(officer, carter):
+    api = api_as(officer)
+    read = api.get(f"/api/v1/people/{carter.pk}/")
+    answer = api.patch(
+        f"/api/v1/people/{carter.pk}/", {"office": "Dean", "pinyin": "x", "colour": "red"},
+        if_match=read["ETag"],
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert {e["field"] for e in answer.json()["errors"]} == {"pinyin", "colour"}
+    assert Person.objects.get(pk=carter.pk).office != "Dean"
+
+
+def test_a_persons_list_errors_name_the_row_and_its_field(officer, carter):
+    api = api_as(officer)
+    read = api.get(f"/api/v1/people/{carter.pk}/")
+    answer = api.patch(
+        f"/api/v1/people/{carter.pk}/",
+        {"emails": [{"email": "a@example.org", "primary": True},
+                    {"email": "A@example.org", "primary": True}, {"email": "nope"}],
+         "tags": ["x" * 61]},
+        if_match=read["ETag"],
+    )  # fmt: skip
+    assert answer.status_code == 400
+    fields = [e["field"] for e in answer.json()["errors"]]
+    assert "emails.2.email" in fields and "emails" in fields
+    messages = " ".join(e["message"] for e in answer.json()["errors"])
+    assert "Only one email can be the primary one." in messages
+    assert "listed twice" in messages
+    assert not carter.emails.exists()
+
+
+def test_an_unknown_api_address_and_a_crash_are_problems_too(officer):
+    api = api_as(officer, scope="read")
+    for path in ("/api/v1/", "/api/v1/nothing/", "/api/v2/people/"):
+        answer = api.get(path)
+        assert answer.status_code == 404, path
+        assert answer["Content-Type"] == "application/problem+json"
+        assert answer.json()["type"] == "urn:legation:problem:not_found"
+
+
+def test_a_malformed_if_match_and_a_stale_one_are_explained_in_chinese(officer, carter):
+    api = api_as(officer, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    url = f"/api/v1/people/{carter.pk}/"
+    malformed = api.patch(url, {"office": "x"}, if_match="yesterday")
+    assert malformed.status_code == 428 and malformed.json()["detail"].startswith("If-Match 必须")
+    assert api.patch(url, {"office": "x"}, if_match='"1"').status_code == 200
+    stale = api.patch(url, {"office": "y"}, if_match='"1"').json()
+    assert stale["detail"].startswith("该记录现为第 2 版") and "下方" not in stale["detail"]

@@ -11,6 +11,7 @@ Messages follow the request's language (Accept-Language) as the pages do."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -50,12 +51,18 @@ class PreconditionFailed(exceptions.APIException):
         self.current_version = current_version
 
 
+def _path(key: str) -> str:
+    """A service's row key (`emails-0-email`, the form's) as the API's dotted path."""
+    match = re.fullmatch(r"([a-z_]+)-(\d+)(?:-(\w+))?", key)
+    return ".".join(p for p in match.groups() if p) if match else key
+
+
 def _field_errors(data: Any, prefix: str = "") -> list[dict[str, Any]]:
     """DRF's nested error structure, flat: one entry per message, the field as a dotted path."""
     out: list[dict[str, Any]] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            name = None if key in ("non_field_errors", "__all__") else str(key)
+            name = None if key in ("non_field_errors", "__all__") else _path(str(key))
             path = ".".join(p for p in (prefix, name) if p) or None
             out.extend(_field_errors(value, path or ""))
     elif isinstance(data, list):
@@ -67,6 +74,13 @@ def _field_errors(data: Any, prefix: str = "") -> list[dict[str, Any]]:
     else:
         out.append({"field": prefix or None, "message": str(data)})
     return out
+
+
+def stale_version(mine: int, theirs: int) -> str:
+    return _(
+        "The record is at version %(theirs)s, not %(mine)s: nothing was changed. Read it again, "
+        "then redo your change."
+    ) % {"theirs": theirs, "mine": mine}
 
 
 def problem(
@@ -91,7 +105,7 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
             412,
             "version_conflict",
             _("The record changed since you read it."),
-            str(exc.messages[0]),
+            stale_version(exc.expected, exc.current.version),
             current_version=exc.current.version,
         )
     if isinstance(exc, PreconditionFailed):

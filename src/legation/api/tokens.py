@@ -44,6 +44,8 @@ def token_create(
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [gettext("Name the token (what script or system uses it).")]
+    elif len(name) > ApiToken._meta.get_field("name").max_length:
+        errors["name"] = [gettext("A token's name has at most 100 characters.")]
     if scope not in ApiToken.Scope.values:
         errors["scope"] = [gettext("The scope is read or write.")]
     if expires is not None and expires <= timezone.now():

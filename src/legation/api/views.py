@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -27,10 +29,12 @@ from rest_framework.response import Response
 from legation.api import serializers as s
 from legation.api.pagination import Keyset
 from legation.api.problems import (
+    CONTENT_TYPE,
     PreconditionFailed,
     PreconditionRequired,
     RestoreRefused,
     problem,
+    stale_version,
 )
 from legation.core import access, audit
 from legation.core.audit import RestoreError, history_visible, restore_deleted
@@ -79,7 +83,9 @@ def expected_version(request: Request) -> int:
     value = header.removeprefix("W/").strip('"')
     if not value.isdigit():
         raise PreconditionRequired(
-            'If-Match must be the ETag of the record as you read it (its version), for example "3".'
+            _(
+                'If-Match must be the ETag of the record as you read it (its version), for example "3".'
+            )
         )
     return int(value)
 
@@ -167,10 +173,7 @@ class LedgerViewSet(
             current = self.model._base_manager.select_for_update().filter(pk=instance.pk)
             current_version = current.values_list("version", flat=True).first()
             if current_version != version:
-                raise PreconditionFailed(
-                    f"The record is at version {current_version}, not {version}: read it again.",
-                    current_version,
-                )
+                raise PreconditionFailed(stale_version(version, current_version), current_version)
             self.service_delete(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -248,6 +251,12 @@ class LedgerViewSet(
 
     def validated(self, request: Request) -> dict[str, Any]:
         serializer = self.write_serializer_class(data=request.data, partial=self.action != "create")
+        if isinstance(request.data, dict):
+            unknown = sorted(set(request.data) - set(serializer.fields))
+            if unknown:  # a typo, or a field only shown: never silently ignored
+                raise ValidationError(
+                    {key: [_("This field cannot be set here.")] for key in unknown}
+                )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
@@ -545,3 +554,37 @@ class RegionViewSet(ReadOnly):
 
     def get_queryset(self) -> Any:
         return regions_for(self.request.user).order_by("code")
+
+
+_swagger = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+
+
+@login_required
+def docs(request: HttpRequest) -> HttpResponse:
+    """The browsable reference (Swagger UI, from our own static files), for a logged-in user.
+    Its page carries one inline <style>: the policy of this page alone allows inline styles
+    (scripts stay our own files only)."""
+    from django.conf import settings
+
+    response = _swagger(request)
+    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+    )
+    return response
+
+
+def no_such_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "type": "urn:legation:problem:not_found",
+            "title": _("Not found."),
+            "status": 404,
+            "detail": _("No such address in the API: see /api/docs/."),
+            "instance": request.path,
+        },
+        status=404,
+        content_type=CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from legation.api import tokens as service
@@ -37,9 +38,15 @@ class TokenForm(forms.Form):
     )
 
 
+SHOWN_ONCE = "legation-new-api-token"
+
+
+@never_cache
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    created = None
+    # A new token is shown on the page the creation redirects to, once: read from the session
+    # and removed, so that reloading shows nothing and never creates a second token.
+    created = request.session.pop(SHOWN_ONCE, None)
     if request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():
@@ -60,7 +67,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                form = TokenForm()
+                request.session[SHOWN_ONCE] = created
+                return redirect("tokens")
     else:
         form = TokenForm()
     return render(
