@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import zoneinfo
 from pathlib import Path
@@ -146,6 +147,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "legation.core",
     "legation.ui",
     "legation.people",
@@ -156,6 +160,7 @@ INSTALLED_APPS = [
     "legation.insight",
     "legation.web",
     "legation.ops",
+    "legation.api",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +341,49 @@ CACHE_URL = os.environ.get("LEGATION_CACHE_URL", "").strip()
 #: seconds between the worker's rounds of computing figures ahead (0: never)
 WARM_SECONDS = _number("LEGATION_WARM_SECONDS", "20")
 CACHES = {"default": _cache(CACHE_URL)}
+
+# The REST API (legation.api, docs/api.md): tokens or the browser's session, the same
+# permissions as the pages, problem details (RFC 9457) for every error, a rate per token.
+API_RATE = os.environ.get("LEGATION_API_RATE", "1200/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day|[smhd])", API_RATE.strip()):
+    raise ValueError(
+        f"LEGATION_API_RATE: {API_RATE!r} is not a count per second, minute, hour or day "
+        "(1200/minute)"
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "legation.api.auth.TokenAuthentication",
+        "legation.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["legation.api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["legation.api.auth.PerTokenRate"],
+    "DEFAULT_PAGINATION_CLASS": "legation.api.pagination.Keyset",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "legation.api.problems.handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "legation API",
+    "DESCRIPTION": "The ledger of a mission: people, organisations, engagements and "
+    "commitments, with the permissions of the web pages (docs/api.md).",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["legation.api.auth.TokenScope"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EngagementKindEnum": "legation.engagements.models.Kind",
+        "MissionKindEnum": "legation.core.models.Mission.Kind",
+    },
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
 
 # Letters: every untrusted template renders in a separate process, stopped at these limits per
 # letter (docs/letters.md, "Rendering limits").

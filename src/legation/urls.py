@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from legation.api import web as api_web
 from legation.intake import urls as intake_urls
 from legation.people import urls as people_urls
 from legation.web import history, views
@@ -41,6 +42,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
         name="password_change_done",
     ),
+    # The user's API tokens: a page of the web application (the API itself is under /api/).
+    path("accounts/tokens/", api_web.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", api_web.revoke, name="token_revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
@@ -49,6 +53,7 @@ urlpatterns = [
     path("intake/", include("legation.intake.urls")),
     path("letters/", include("legation.letters.urls")),
     path("insight/", include("legation.insight.urls")),
+    path("api/", include("legation.api.urls")),
 ]
 
 # A busy or unreachable database answers 503 "try again", never a bare 500.

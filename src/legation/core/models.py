@@ -264,6 +264,8 @@ class SecurityEvent(models.Model):
         MERGE = "merge", _("letter merge")
         RESTORE = "restore", _("record restored")
         WORD_TEMPLATE = "word_template", _("Word template changed")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
     created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -108,7 +108,13 @@ def tags_from(values: Iterable[str | Tag], mission: Any) -> list[Tag]:
                 )
             out.append(value)
         elif value and value.strip():
-            out.append(Tag.objects.get_or_create(mission_id=mission_id, name=value.strip()[:60])[0])
+            name = value.strip()
+            if len(name) > Tag._meta.get_field("name").max_length:
+                raise ValidationError(
+                    {"tags": gettext("A tag has at most 60 characters: %(tag)s")
+                     % {"tag": name[:60] + "…"}}
+                )  # fmt: skip
+            out.append(Tag.objects.get_or_create(mission_id=mission_id, name=name)[0])
     return out
 
 
@@ -356,6 +362,23 @@ def _plan_rows(
     return to_save, [r for pk, r in existing.items() if pk not in kept]
 
 
+def _check_email_list(rows: Sequence[dict[str, Any]], errors: dict[str, list[str]]) -> None:
+    """A person's emails as a list: one primary at most, no address twice."""
+    if sum(1 for r in rows if r.get("primary")) > 1:
+        errors.setdefault("emails", []).append(gettext("Only one email can be the primary one."))
+    seen = set()
+    for row in rows:
+        try:
+            key = normalise_email(row.get("email") or "").casefold()
+        except ValidationError:
+            continue  # reported with its row
+        if key in seen:
+            errors.setdefault("emails", []).append(
+                gettext("The email %(email)s is listed twice.") % {"email": row.get("email")}
+            )
+        seen.add(key)
+
+
 def person_save(
     *,
     actor: Any,
@@ -419,6 +442,8 @@ def person_save(
         ):
             if rows is not None:
                 plans[kind] = _plan_rows(kind, person, rows, actor, country, errors)
+        if emails:
+            _check_email_list(emails, errors)
         if creating and emails and "emails" in plans:
             saved = plans["emails"][0]
             if saved and not any(r.primary for r in saved):

@@ -132,6 +132,8 @@ class Importer:
     needs_mission = True
     #: outcomes written at once by `write_all` (the bulk path) rather than row by row
     bulk = False
+    #: the audited operation's source: "import", or "api" for the API's bulk creation
+    audit_source = "import"
 
     def __init__(self, *, actor: Any, mission: Any = None, **options: Any) -> None:
         self.actor = actor
@@ -193,16 +195,19 @@ class Importer:
 
 
 @contextmanager
-def import_operation(actor: Any, description: str) -> Iterator[AuditContext]:
-    """One Operation for the whole batch, with source "import", even inside a command's context."""
+def import_operation(
+    actor: Any, description: str, source: str = Operation.Source.IMPORT
+) -> Iterator[AuditContext]:
+    """One Operation for the whole batch, with source "import" (or the API's bulk creation's
+    "api"), even inside a command's or a request's context."""
     with audit(
         actor=None if actor is access.SYSTEM else actor,
-        source=Operation.Source.IMPORT,
+        source=source,
         description=description,
     ) as ctx:
         saved = (ctx.description, ctx.source)
         with new_operation(ctx):
-            ctx.description, ctx.source = description[:300], Operation.Source.IMPORT
+            ctx.description, ctx.source = description[:300], source
             try:
                 yield ctx
             finally:
@@ -317,7 +322,9 @@ def _run(
             # A rehearsal (dry run, preview) or a failure rolls back: files kept for the rows
             # (mail messages) go with them.
             removed_if_rolled_back(),
-            import_operation(importer.actor, f"import {importer.kind} {source}") as ctx,
+            import_operation(
+                importer.actor, f"import {importer.kind} {source}", importer.audit_source
+            ) as ctx,
             transaction.atomic(),
         ):
             if importer.bulk:

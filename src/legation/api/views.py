@@ -1,0 +1,590 @@
+"""The API's endpoints (`/api/v1/`): the ledger's records through the same querysets and
+services as the pages.
+
+Reading goes through `<Model>.objects.visible_to(user)`: a record the user may not see is "not
+found" (404), exactly as on its page, and lists hold only what the user may see. Writing goes
+through the app's services: the same checks, the same audit trail (source `api`, the token named
+in the operation), the same clearance rules. Every record carries its version: reads send it as
+the ETag, updates and deletes must send it back as If-Match (428 without, 412 with an older one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from legation.api import serializers as s
+from legation.api.pagination import Keyset
+from legation.api.problems import (
+    CONTENT_TYPE,
+    PreconditionFailed,
+    PreconditionRequired,
+    RestoreRefused,
+    problem,
+    stale_version,
+)
+from legation.core import access, audit
+from legation.core.audit import RestoreError, history_visible, restore_deleted
+from legation.core.models import Mission, Sector, SecurityEvent
+from legation.core.signals import security_event
+from legation.core.vocab import regions_for
+from legation.engagements import services as engagement_services
+from legation.engagements.filters import CommitmentFilter, EngagementFilter
+from legation.engagements.models import Commitment, Engagement, Posting
+from legation.intake.importers import ImportError_, importer_for
+from legation.intake.importers import run as run_import
+from legation.people import services as people_services
+from legation.people.filters import OrganisationFilter, PersonFilter
+from legation.people.models import Organisation, Person, PersonNote, Tag
+
+
+class UserFilters(DjangoFilterBackend):
+    """The pages' own filter sets (`?q=`, `?tag=`, `?since=`…), built for the user (their
+    choices are what the user may see). A value refused is a 400 naming it, never the list
+    unfiltered."""
+
+    def get_filterset_kwargs(self, request: Any, queryset: Any, view: Any) -> dict[str, Any]:
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs.pop("request", None)
+        kwargs["user"] = request.user
+        return kwargs
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs
+
+
+def etag(instance: Any) -> str:
+    return f'"{instance.version}"'
+
+
+def expected_version(request: Request) -> int:
+    """The version the client last read, from If-Match (`"7"` or `W/"7"`): required."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise PreconditionRequired(
+            _(
+                'If-Match must be the ETag of the record as you read it (its version), for example "3".'
+            )
+        )
+    return int(value)
+
+
+VERSION_HEADER = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The record's ETag (its version) as you read it. 412 if it changed since.",
+)
+
+
+class LedgerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A record type of the ledger: list, read, create, change, delete through its services."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filter_backends = [UserFilters]
+    pagination_class = Keyset
+    #: ?sort= name -> the fields ordered by (never NULL; the id is added last)
+    sorts: dict[str, tuple[str, ...]] = {"id": ()}
+    default_sort = "id"
+    model: Any = None
+    write_serializer_class: Any = None
+    related: tuple[str, ...] = ()
+    prefetch: tuple[Any, ...] = ()
+
+    def get_queryset(self) -> Any:
+        qs = self.model.objects.visible_to(self.request.user)
+        if self.related:
+            qs = qs.select_related(*self.related)
+        return qs.prefetch_related(*self.get_prefetch())
+
+    def get_prefetch(self) -> tuple[Any, ...]:
+        return self.prefetch
+
+    def get_serializer_class(self) -> Any:
+        if self.action in ("create", "partial_update") and self.write_serializer_class:
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def shown(self, pk: Any, status_code: int = 200) -> Response:
+        """The record as read back after a write, with its new ETag."""
+        instance = self.get_queryset().get(pk=pk)
+        data = self.serializer_class(instance, context=self.get_serializer_context()).data
+        response = Response(data, status=status_code)
+        response["ETag"] = etag(instance)
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        tag = etag(instance)
+        if request.headers.get("If-None-Match", "").removeprefix("W/") == tag:
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            response = Response(self.get_serializer(instance).data)
+        response["ETag"] = tag
+        return response
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.validated(request)
+        instance = self.service_create(data)
+        response = self.shown(instance.pk, status.HTTP_201_CREATED)
+        response["Location"] = request.build_absolute_uri(
+            f"{request.path.rstrip('/')}/{instance.pk}/"
+        )
+        return response
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        version = expected_version(request)
+        instance = self.get_object()
+        data = self.validated(request)
+        data.pop("mission", None)
+        self.service_update(instance, data, version)
+        return self.shown(instance.pk)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        version = expected_version(request)
+        instance = self.get_object()
+        with transaction.atomic():
+            current = self.model._base_manager.select_for_update().filter(pk=instance.pk)
+            current_version = current.values_list("version", flat=True).first()
+            if current_version != version:
+                raise PreconditionFailed(stale_version(version, current_version), current_version)
+            self.service_delete(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=None,
+        summary="Bring back a deleted record",
+        description="With everything its deletion took with it (a person's emails, their place "
+        "on engagements…), as the record's history page does; refused (409) if it would bring "
+        "back a record you are not cleared for.",
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: Any = None) -> Response:
+        user = request.user
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if not history_visible(self.model, pk, user):
+            raise Http404
+        access.require(user, f"{self.model._meta.app_label}.delete_{self.model._meta.model_name}")
+        try:
+            restore_deleted(self.model, pk, actor=user, source="api")
+        except RestoreError as exc:
+            raise RestoreRefused(str(exc)) from None
+        security_event(
+            SecurityEvent.Kind.RESTORE, user=user, source="api", model=self.model._meta.label, pk=pk
+        )
+        return self.shown(pk)
+
+    import_kind = ""
+
+    def bulk(self, request: Request) -> Response:
+        """Many records at once through the importer of their kind: every row checked first,
+        then all written in one audited operation, or none; the importer's report."""
+        data = s.BulkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = dict(data.validated_data)
+        importer = importer_for(self.import_kind, actor=request.user, mission=self.mission(data))
+        importer.audit_source = "api"
+        rows = [
+            (n, {k: "" if v is None else str(v) for k, v in row.items()})
+            for n, row in enumerate(data["rows"], start=1)
+        ]
+        header = list(dict.fromkeys(k for _, row in rows for k in row))
+        ctx = audit.current()
+        token = (
+            ctx.description.rpartition(" (token ")[2]
+            if ctx and "(token " in ctx.description
+            else ""
+        )
+        try:
+            report = run_import(
+                importer,
+                rows,
+                source=f"api{' (token ' + token if token else ''}",
+                header=header,
+                dry_run=data["dry_run"],
+            )
+        except ImportError_ as exc:
+            raise ValidationError({"rows": [str(exc)]}) from None
+        body = report.as_dict()
+        if report.count("rejected"):
+            return problem(
+                request,
+                400,
+                "rows_rejected",
+                _("Some rows were refused: nothing was written."),
+                "; ".join(
+                    f"row {i['line']}, {i['column'] or 'row'}: {i['reason']}"
+                    for i in body["rejected"][:20]
+                ),
+                report=body,
+            )
+        return Response(body, status=200 if data["dry_run"] else status.HTTP_201_CREATED)
+
+    def validated(self, request: Request) -> dict[str, Any]:
+        serializer = self.write_serializer_class(data=request.data, partial=self.action != "create")
+        if isinstance(request.data, dict):
+            unknown = sorted(set(request.data) - set(serializer.fields))
+            if unknown:  # a typo, or a field only shown: never silently ignored
+                raise ValidationError(
+                    {key: [_("This field cannot be set here.")] for key in unknown}
+                )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def mission(self, data: dict[str, Any]) -> Mission:
+        return access.mission_for(self.request.user, data.pop("mission", None))
+
+    def visible(self, model: Any, ids: list[int] | None, field: str) -> list[Any] | None:
+        """The records `ids` names, each one the user may see; else a 400 naming those
+        that are not (unknown and invisible alike: nothing tells them apart)."""
+        if ids is None:
+            return None
+        found = {o.pk: o for o in model.objects.visible_to(self.request.user).filter(pk__in=ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ValidationError(
+                {
+                    field: [
+                        f"No such record among those you may see: {', '.join(map(str, missing))}."
+                    ]
+                }
+            )
+        return [found[i] for i in dict.fromkeys(ids)]
+
+    def service_create(self, data: dict[str, Any]) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def service_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def service_delete(self, instance: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+BULK_SCHEMA = extend_schema(
+    request=s.BulkSerializer,
+    responses={201: s.ImportReportSerializer, 200: s.ImportReportSerializer},
+    summary="Create many at once, as an import does",
+    description="The rows are those of the CSV import of this kind (docs/intake.md: the same "
+    "columns, values as text), checked first: if any is refused nothing is written and the "
+    "answer is a 400 problem (`rows_rejected`) carrying the report; else all are written in "
+    "one audited operation (201). `dry_run` checks and rehearses without keeping anything.",
+)
+
+
+def _ledger_schema(name: str, deletable: bool = True) -> Any:
+    """Each endpoint's OpenAPI words: the If-Match header on writes, the write body."""
+    views = {
+        "list": extend_schema(summary=f"List the {name} you may see"),
+        "retrieve": extend_schema(summary=f"Read one of the {name}"),
+        "create": extend_schema(summary=f"Create one of the {name}"),
+        "partial_update": extend_schema(
+            summary=f"Change one of the {name}", parameters=[VERSION_HEADER]
+        ),
+    }
+    if deletable:
+        views["destroy"] = extend_schema(
+            summary=f"Delete one of the {name} (restorable)", parameters=[VERSION_HEADER]
+        )
+    return extend_schema_view(**views)
+
+
+@_ledger_schema("people")
+class PersonViewSet(LedgerViewSet):
+    """People of your missions: names in Latin script and characters (search `q` matches
+    either and pinyin), their emails, phones, addresses and affiliations (each list sent on a
+    change replaces theirs), tags, and the notes you are cleared for."""
+
+    model = Person
+    serializer_class = s.PersonSerializer
+    write_serializer_class = s.PersonWriteSerializer
+    filterset_class = PersonFilter
+    sorts = {
+        "name": ("family_name", "given_name"),
+        "pinyin": ("pinyin",),
+        "created": ("created",),
+        "id": (),
+    }
+    default_sort = "name"
+    related = ("sector", "region")
+
+    def get_prefetch(self) -> tuple[Any, ...]:
+        return (
+            "tags",
+            "emails",
+            "phones",
+            Prefetch(
+                "addresses",
+                queryset=self.model.addresses.rel.related_model.objects.select_related("region"),
+            ),
+            "affiliations",
+            Prefetch(
+                "notes",
+                queryset=PersonNote.objects.visible_to(self.request.user).order_by("-created"),
+                to_attr="visible_notes",
+            ),
+        )
+
+    ROWS = ("emails", "phones", "addresses", "affiliations")
+    import_kind = "people"
+
+    @BULK_SCHEMA
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk_create(self, request: Request) -> Response:
+        return self.bulk(request)
+
+    def _save(self, data: dict[str, Any], **target: Any) -> Any:
+        rows = {k: data.pop(k) for k in self.ROWS if k in data}
+        tags = data.pop("tags", None)
+        for row in rows.get("affiliations", []):
+            row["organisation"] = self.visible(Organisation, [row["organisation"]], "affiliations")[
+                0
+            ]
+        return people_services.person_save(
+            actor=self.request.user, fields=data, tags=tags, **rows, **target
+        )
+
+    def service_create(self, data: dict[str, Any]) -> Any:
+        return self._save(data, mission=self.mission(data))
+
+    def service_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
+        return self._save(data, person=instance, expected_version=version)
+
+    def service_delete(self, instance: Any) -> None:
+        people_services.person_delete(actor=self.request.user, person=instance)
+
+
+@_ledger_schema("organisations")
+class OrganisationViewSet(LedgerViewSet):
+    """Organisations of your missions, with their sector, region, parent and tags."""
+
+    model = Organisation
+    serializer_class = s.OrganisationSerializer
+    write_serializer_class = s.OrganisationWriteSerializer
+    filterset_class = OrganisationFilter
+    sorts = {"name": ("name_en",), "id": ()}
+    default_sort = "name"
+    related = ("sector", "region")
+    prefetch = ("tags",)
+
+    def _parent(self, data: dict[str, Any]) -> None:
+        if data.get("parent") is not None:
+            data["parent"] = self.visible(Organisation, [data["parent"]], "parent")[0]
+
+    def service_create(self, data: dict[str, Any]) -> Any:
+        mission = self.mission(data)
+        self._parent(data)
+        return people_services.organisation_create(actor=self.request.user, mission=mission, **data)
+
+    def service_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
+        self._parent(data)
+        return people_services.organisation_update(
+            actor=self.request.user, organisation=instance, expected_version=version, **data
+        )
+
+    def service_delete(self, instance: Any) -> None:
+        people_services.organisation_delete(actor=self.request.user, organisation=instance)
+
+
+@_ledger_schema("engagements")
+class EngagementViewSet(LedgerViewSet):
+    """Meetings, calls, visits, events, letters and emails, with the people met (`people`),
+    the organisations, our participants (`staff`: postings) and tags. Newest first by default.
+    Filters as on the engagements page: `q` (subject), `kind`, `region`, `sector`, `tag`,
+    `staff`, `person`, `organisation`, `since`, `until` (days in the mission's time zone)."""
+
+    model = Engagement
+    serializer_class = s.EngagementSerializer
+    write_serializer_class = s.EngagementWriteSerializer
+    filterset_class = EngagementFilter
+    sorts = {"start": ("start",), "kind": ("kind", "start"), "subject": ("subject",), "id": ()}
+    default_sort = "-start"
+    related = ("region",)
+    prefetch = ("people", "organisations", "staff", "tags")
+
+    import_kind = "engagements"
+
+    @BULK_SCHEMA
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk_create(self, request: Request) -> Response:
+        return self.bulk(request)
+
+    def _links(self, data: dict[str, Any]) -> None:
+        data["people"] = self.visible(Person, data.get("people"), "people")
+        data["organisations"] = self.visible(
+            Organisation, data.get("organisations"), "organisations"
+        )
+        data["staff"] = self.visible(Posting, data.get("staff"), "staff")
+
+    def service_create(self, data: dict[str, Any]) -> Any:
+        mission = self.mission(data)
+        self._links(data)
+        links = {k: data.pop(k) or () for k in ("people", "organisations", "staff")}
+        return engagement_services.engagement_create(
+            actor=self.request.user, mission=mission, **links, **data
+        )
+
+    def service_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
+        self._links(data)
+        return engagement_services.engagement_update(
+            actor=self.request.user, engagement=instance, expected_version=version, **data
+        )
+
+    def service_delete(self, instance: Any) -> None:
+        engagement_services.engagement_delete(actor=self.request.user, engagement=instance)
+
+
+@_ledger_schema("commitments", deletable=False)
+class CommitmentViewSet(LedgerViewSet):
+    """Follow-ups promised or requested in an engagement, until done. Created on an
+    engagement (`engagement`), never moved to another; closed by changing `status`."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    restore = None  # closed, never deleted
+    model = Commitment
+    serializer_class = s.CommitmentSerializer
+    write_serializer_class = s.CommitmentWriteSerializer
+    filterset_class = CommitmentFilter
+    sorts = {"status": ("status",), "id": ()}
+    default_sort = "id"
+
+    def _links(self, data: dict[str, Any]) -> None:
+        if data.get("requested_by") is not None:
+            data["requested_by"] = self.visible(Person, [data["requested_by"]], "requested_by")[0]
+        if data.get("owner") is not None:
+            data["owner"] = self.visible(Posting, [data["owner"]], "owner")[0]
+
+    def service_create(self, data: dict[str, Any]) -> Any:
+        if data.get("engagement") is None:
+            raise ValidationError({"engagement": ["The engagement the commitment was made in."]})
+        engagement = self.visible(Engagement, [data.pop("engagement")], "engagement")[0]
+        self._links(data)
+        return engagement_services.commitment_create(
+            actor=self.request.user, engagement=engagement, **data
+        )
+
+    def service_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
+        if "engagement" in data:
+            raise ValidationError({"engagement": ["A commitment stays with its engagement."]})
+        self._links(data)
+        return engagement_services.commitment_update(
+            actor=self.request.user, commitment=instance, expected_version=version, **data
+        )
+
+
+class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "head", "options"]
+    pagination_class = Keyset
+    sorts: dict[str, tuple[str, ...]] = {"id": ()}
+    default_sort = "id"
+
+
+@extend_schema_view(list=extend_schema(summary="The missions you belong to"))
+class MissionViewSet(ReadOnly):
+    serializer_class = s.MissionSerializer
+
+    def get_queryset(self) -> Any:
+        return Mission.objects.filter(pk__in=access.mission_ids(self.request.user)).order_by("pk")
+
+
+@extend_schema_view(list=extend_schema(summary="The postings of your missions"))
+class PostingViewSet(ReadOnly):
+    serializer_class = s.PostingSerializer
+
+    def get_queryset(self) -> Any:
+        return (
+            Posting.objects.visible_to(self.request.user)
+            .select_related("mission", "person")
+            .order_by("pk")
+        )
+
+
+@extend_schema_view(list=extend_schema(summary="The tags you may see"))
+class TagViewSet(ReadOnly):
+    serializer_class = s.TagSerializer
+
+    def get_queryset(self) -> Any:
+        return Tag.objects.in_sight_of(self.request.user).order_by("pk")
+
+
+@extend_schema_view(list=extend_schema(summary="The sectors (a shared vocabulary)"))
+class SectorViewSet(ReadOnly):
+    serializer_class = s.SectorSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return Sector.objects.order_by("position", "code")
+
+
+@extend_schema_view(list=extend_schema(summary="The regions of your missions' countries"))
+class RegionViewSet(ReadOnly):
+    serializer_class = s.RegionSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return regions_for(self.request.user).order_by("code")
+
+
+_swagger = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+
+
+@login_required
+def docs(request: HttpRequest) -> HttpResponse:
+    """The browsable reference (Swagger UI, from our own static files), for a logged-in user.
+    Its page carries one inline <style>: the policy of this page alone allows inline styles
+    (scripts stay our own files only)."""
+    from django.conf import settings
+
+    response = _swagger(request)
+    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+    )
+    return response
+
+
+def no_such_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "type": "urn:legation:problem:not_found",
+            "title": _("Not found."),
+            "status": 404,
+            "detail": _("No such address in the API: see /api/docs/."),
+            "instance": request.path,
+        },
+        status=404,
+        content_type=CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
