@@ -117,19 +117,13 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
             str(exc.detail),
             current_version=exc.current_version,
         )
-    if isinstance(exc, DjangoValidationError):
-        data = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        errors = _field_errors(data)
-        return problem(
-            request,
-            400,
-            "validation",
-            _("Some values were refused."),
-            " ".join(e["message"] for e in errors)[:500],
-            errors=errors,
-        )
-    if isinstance(exc, exceptions.ValidationError):
-        errors = _field_errors(exc.detail)
+    if isinstance(exc, DjangoValidationError | exceptions.ValidationError):
+        if isinstance(exc, exceptions.ValidationError):
+            errors = _field_errors(exc.detail)
+        else:  # a service's refusal
+            errors = _field_errors(
+                exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            )
         return problem(
             request,
             400,

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from legation.core.models import Mission, Region, Sector, Sensitivity
 from legation.engagements.models import Commitment, Engagement, Posting
+from legation.engagements.services import COMMITMENT_FIELDS, ENGAGEMENT_FIELDS
 from legation.people.models import (
     Affiliation,
     EmailAddress,
@@ -25,6 +26,7 @@ from legation.people.models import (
     PostalAddress,
     Tag,
 )
+from legation.people.services import ORGANISATION_FIELDS, PERSON_FIELDS
 
 #: the largest id a database holds (a bigger number is refused as a value, not a crash)
 MAX_ID = 2**63 - 1
@@ -166,11 +168,7 @@ class NoteSerializer(serializers.ModelSerializer):
 # People
 
 
-PERSON_WRITABLE = (
-    "ref", "family_name", "given_name", "name_zh", "name_order", "gender", "title", "office",
-    "former", "preferred_language", "salutation_en", "salutation_zh", "address_block_en",
-    "address_block_zh", "sector", "region",
-)  # fmt: skip
+PERSON_WRITABLE = PERSON_FIELDS  # what the service accepts
 
 
 class PersonSerializer(VersionedSerializer):
@@ -271,16 +269,7 @@ class PersonWriteSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------------------------
 # Organisations
 
-ORGANISATION_WRITABLE = (
-    "ref",
-    "name_en",
-    "name_zh",
-    "sector",
-    "region",
-    "parent",
-    "website",
-    "notes",
-)
+ORGANISATION_WRITABLE = ORGANISATION_FIELDS  # what the service accepts
 
 
 class OrganisationSerializer(VersionedSerializer):
@@ -309,10 +298,7 @@ class OrganisationWriteSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------------------------
 # Engagements and commitments
 
-ENGAGEMENT_WRITABLE = (
-    "ref", "kind", "start", "duration", "region", "city", "site_type", "subject", "summary",
-    "notes", "sensitivity",
-)  # fmt: skip
+ENGAGEMENT_WRITABLE = ENGAGEMENT_FIELDS  # what the service accepts
 
 
 class EngagementSerializer(VersionedSerializer):
@@ -356,10 +342,7 @@ class EngagementWriteSerializer(serializers.Serializer):
     tags = TagNames(required=False)
 
 
-COMMITMENT_WRITABLE = (
-    "description", "direction", "requested_by", "owner", "due", "status", "resolution",
-    "closed_on", "sensitivity",
-)  # fmt: skip
+COMMITMENT_WRITABLE = COMMITMENT_FIELDS  # what the service accepts
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
