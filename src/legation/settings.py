@@ -370,7 +370,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "legation API",
     "DESCRIPTION": "The ledger of a mission: people, organisations, engagements and "
-    "commitments, with the permissions of the web pages (docs/api.md).",
+    "commitments, with the permissions of the web pages. Authorize with a personal token "
+    "(the user menu, API tokens); the guide is docs/api.md in legation's documentation.",
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
