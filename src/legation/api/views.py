@@ -10,14 +10,18 @@ the ETag, updates and deletes must send it back as If-Match (428 without, 412 wi
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, status, viewsets
@@ -25,6 +29,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from legation.api import serializers as s
 from legation.api.pagination import Keyset
@@ -36,7 +41,7 @@ from legation.api.problems import (
     problem,
     stale_version,
 )
-from legation.core import access, audit
+from legation.core import access, audit, dates
 from legation.core.audit import RestoreError, history_visible, restore_deleted
 from legation.core.models import Mission, Sector, SecurityEvent
 from legation.core.signals import security_event
@@ -44,6 +49,9 @@ from legation.core.vocab import regions_for
 from legation.engagements import services as engagement_services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
 from legation.engagements.models import Commitment, Engagement, Posting
+from legation.engagements.selectors import default_posting
+from legation.insight import reports
+from legation.insight.cache import remembered
 from legation.intake.importers import ImportError_, importer_for
 from legation.intake.importers import run as run_import
 from legation.people import services as people_services
@@ -588,3 +596,89 @@ def no_such_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
         content_type=CONTENT_TYPE,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Figures: the insight reports as the pages and `legation report --format json` give them
+
+
+FIGURE_PARAMETERS = [
+    OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(reports.KINDS)),
+    OpenApiParameter(
+        "posting",
+        str,
+        description="A posting's id or ref; `all` for the whole mission (coverage, quiet). "
+        "Default: your own posting, else the head of mission's.",
+    ),
+    OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day of the figures (today)."),
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="The start of the period (coverage, handover)."
+    ),
+]
+
+
+class FiguresView(APIView):
+    """Tenure, coverage, quiet relationships and the handover brief (with relationship
+    strength), computed as the caller: only what they may see counts. The same figures, and the
+    same cache, as the insight pages."""
+
+    @extend_schema(
+        summary="A report's figures",
+        parameters=FIGURE_PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, kind: str) -> Response:
+        if kind not in reports.KINDS:
+            raise Http404
+        user = request.user
+        as_of = self._date(request, "as_of") or timezone.localdate()
+        start = self._date(request, "from")
+        if start and start > as_of:
+            raise ValidationError({"from": [_("The period starts after its end (as_of).")]})
+        value = request.query_params.get("posting", "").strip()
+        if value == "all":
+            if kind in ("tenure", "handover"):
+                raise ValidationError({"posting": [_("This report is about one posting.")]})
+            posting = None
+        elif value:
+            postings = Posting.objects.visible_to(user).labelled()
+            found = (
+                postings.filter(pk=int(value)) if value.isdigit() else postings.filter(ref=value)
+            )
+            posting = found.first()
+            if posting is None:
+                raise Http404
+        else:
+            posting = default_posting(user)
+            if posting is None and kind in ("tenure", "handover"):
+                raise ValidationError({"posting": [_("Name a posting: you hold none here.")]})
+        try:
+            data = remembered(
+                f"report-{kind}",
+                user,
+                (posting.pk if posting else None, as_of, start),
+                lambda: reports.build(kind, user=user, posting=posting, as_of=as_of, start=start),
+            )
+        except reports.ReportError as exc:
+            raise ValidationError({"posting": [str(exc)]}) from None
+        security_event(
+            SecurityEvent.Kind.EXPORT,
+            user=user,
+            source="api",
+            what=f"insight-{kind}",
+            format="json",
+        )
+        return Response(json.loads(reports.to_json(data)))
+
+    @staticmethod
+    def _date(request: Request, name: str) -> dt.date | None:
+        value = request.query_params.get(name, "").strip()
+        if not value:
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError({name: [_("A date, YYYY-MM-DD.")]}) from None
+        if not dates.within(day):
+            raise ValidationError({name: [_("The date is out of range.")]})
+        return day
