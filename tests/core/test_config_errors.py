@@ -119,7 +119,9 @@ def _serve(tmp_path, *args: str) -> subprocess.CompletedProcess:
     from tests.homes import migrated_sqlite
 
     migrated_sqlite(tmp_path)
-    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; `serve` refuses it.
+    unset = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-m", "legation", "serve", "--plain-http", *args],
         env={**clean, "LEGATION_HOME": str(tmp_path)},

@@ -8,7 +8,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from legation.core.models import Profile
+from legation.core.schema import pending_migrations
 from legation.engagements.models import Commitment, Engagement, Posting
 from legation.engagements.selectors import default_posting
 from legation.insight.cache import remembered
@@ -142,10 +142,9 @@ def _unapplied_migrations() -> int:
     global _migrations_applied
     if _migrations_applied:
         return 0
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    _migrations_applied = not plan
-    return len(plan)
+    pending = pending_migrations()
+    _migrations_applied = not pending
+    return pending
 
 
 def readyz(request: HttpRequest) -> HttpResponse:

@@ -64,7 +64,7 @@ class Command(DbWorker):
 
         if refusal := needs_own_session():
             raise CommandError(refusal)
-        from legation.ops.management.commands.serve import pending_migrations
+        from legation.core.schema import pending_migrations
 
         if pending := _patiently(pending_migrations):
             log.warning(

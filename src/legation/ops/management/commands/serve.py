@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from legation.core.management.base import LegationCommand
+from legation.core.schema import pending_migrations
 from legation.letters.management.commands.worker import needs_own_session
 
 # Words that make a key guessable: what people type when asked for a "secret", besides the
@@ -162,15 +163,6 @@ def storage_weaknesses() -> list[str]:
     if weakness := folder_weakness("LEGATION_UPLOADS_ROOT", folder):
         reasons.append(weakness)
     return reasons
-
-
-def pending_migrations() -> int:
-    """How many migrations of this version the database has not applied."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def not_ready() -> list[str]:
