@@ -7,13 +7,15 @@ from __future__ import annotations
 import gc
 import sys
 
-from legation.ops.server import settle_heap
+from legation.ops.server import GC_THRESHOLDS, settle_heap
 
 
 def test_the_loaded_application_is_frozen_out_of_full_collections():
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     try:
         settle_heap()
+        assert gc.get_threshold() == GC_THRESHOLDS
         frozen = gc.get_freeze_count()
         # The views' modules and pypinyin's tables are loaded, and frozen with the rest.
         assert "legation.web.views" in sys.modules and "pypinyin.phrases_dict" in sys.modules
@@ -22,3 +24,4 @@ def test_the_loaded_application_is_frozen_out_of_full_collections():
         assert tracked < frozen / 2
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)

@@ -190,8 +190,18 @@ class PersonSerializer(VersionedSerializer):
 
     @extend_schema_field(NoteSerializer(many=True))
     def get_notes(self, person: Person) -> list[dict[str, Any]]:
-        # Prefetched by the view as the notes the user is cleared for (`visible_notes`).
-        return NoteSerializer(getattr(person, "visible_notes", []), many=True).data
+        # Prefetched by the view as the notes the user is cleared for (`visible_notes`); written
+        # out here, not through a serializer made per person (its copied fields, per row, were
+        # most of the list's garbage).
+        return [
+            {
+                "id": n.pk,
+                "text": n.text,
+                "sensitivity": n.sensitivity,
+                "created": serializers.DateTimeField().to_representation(n.created),
+            }
+            for n in getattr(person, "visible_notes", [])
+        ]
 
 
 class Row(serializers.Serializer):

@@ -345,9 +345,13 @@ class PersonViewSet(LedgerViewSet):
     default_sort = "name"
     related = ("sector", "region")
 
+    def get_queryset(self) -> Any:
+        # Not the search index's own columns (never shown).
+        return super().get_queryset().defer("search_keys", "search_grams")
+
     def get_prefetch(self) -> tuple[Any, ...]:
         return (
-            "tags",
+            Prefetch("tags", Tag.objects.only("pk", "name")),
             "emails",
             "phones",
             Prefetch(
@@ -437,7 +441,19 @@ class EngagementViewSet(LedgerViewSet):
     sorts = {"start": ("start",), "kind": ("kind", "start"), "subject": ("subject",), "id": ()}
     default_sort = "-start"
     related = ("region",)
-    prefetch = ("people", "organisations", "staff", "tags")
+
+    def get_queryset(self) -> Any:
+        # Only what is shown: the engagement without its text index's columns, its links as ids.
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("people", Person.objects.only("pk")),
+                Prefetch("organisations", Organisation.objects.only("pk")),
+                Prefetch("staff", Posting.objects.only("pk")),
+                Prefetch("tags", Tag.objects.only("pk", "name")),
+            )
+        )
 
     import_kind = "engagements"
 

@@ -85,7 +85,8 @@ class Command(DbWorker):
 
         from legation.insight import warm
 
-        warm.start_thread(settings.WARM_SECONDS)  # figures computed ahead (insight/warm.py)
+        if not options.get("batch"):  # a batch runs the queue once and exits: no rounds
+            warm.start_thread(settings.WARM_SECONDS)  # figures computed ahead (insight/warm.py)
         delay = RETRY_FIRST
         while True:
             started = time.monotonic()
