@@ -410,3 +410,31 @@ class ImportReportSerializer(serializers.Serializer):
     rejected = serializers.ListField(child=serializers.DictField())
     notes = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
+
+
+# --------------------------------------------------------------------------------------------
+# Letters
+
+
+class LetterRenderSerializer(serializers.Serializer):
+    template = serializers.CharField(
+        max_length=80, help_text="The template's name: farewell, or farewell.zh for Chinese."
+    )
+    to = Id(help_text="The recipient (a person's id).")
+    posting = serializers.CharField(
+        required=False, help_text="The sender's posting (id or ref); default: the head of mission."
+    )
+    date = serializers.DateField(required=False, help_text="The letter's date (today).")
+    format = serializers.ChoiceField(["pdf", "docx", "txt"], default="pdf")
+    personal = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="The personal sentence."
+    )
+    draft = serializers.BooleanField(
+        default=False, help_text="A draft is not recorded on the recipient's timeline."
+    )
+
+
+class ClaimCheckSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=100_000, help_text="The draft, English or Chinese.")
+    posting = serializers.CharField(required=False, help_text="The sender's posting (id or ref).")
+    date = serializers.DateField(required=False, help_text="The letter's date (else found in it).")

@@ -19,6 +19,8 @@ router.register("regions", views.RegionViewSet, basename="region")
 app_name = "api"
 urlpatterns = [
     path("v1/figures/<str:kind>/", views.FiguresView.as_view(), name="figures"),
+    path("v1/letters/render/", views.LetterView.as_view(), name="letter_render"),
+    path("v1/letters/check/", views.ClaimCheckView.as_view(), name="claim_check"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -26,12 +29,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legation.api import serializers as s
+from legation.api.models import ApiToken
 from legation.api.pagination import Keyset
 from legation.api.problems import (
     CONTENT_TYPE,
@@ -698,3 +703,154 @@ class FiguresView(APIView):
         if not dates.within(day):
             raise ValidationError({name: [_("The date is out of range.")]})
         return day
+
+
+# --------------------------------------------------------------------------------------------
+# Letters: one rendered (and recorded on the recipient's timeline unless a draft), a draft's
+# claims checked against the ledger
+
+
+class Authenticated(BasePermission):
+    """Logged in, with any token: an action sent by POST that changes nothing (a draft, a
+    check). Whether it may record anything is decided by the view (a read token may not)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            raise NotAuthenticated()
+        return True
+
+
+TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}(\.[a-z]{2}(-[a-z]+)?)?")
+LETTER_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def _sender(user: Any, value: Any, mission: Any = None) -> Posting:
+    """The posting named (id or ref) among those the user may see, else the default sender."""
+    if value not in (None, ""):
+        postings = Posting.objects.visible_to(user).labelled()
+        key = str(value)
+        found = (
+            postings.filter(pk=int(key)) if key.isdigit() else postings.filter(ref=key)
+        ).first()
+        if found is None:
+            raise ValidationError({"posting": [_("No such posting among those you may see.")]})
+        return found
+    posting = default_posting(user, mission=mission)
+    if posting is None:
+        raise ValidationError({"posting": [_("Name the sender's posting: none is on record.")]})
+    return posting
+
+
+class LetterView(APIView):
+    """One letter to one person on the mission's letterhead (PDF, Word or text), as
+    `legation letters render` makes it: recorded on the recipient's timeline unless `draft`
+    (a read token may render drafts only)."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(
+        summary="Render a letter",
+        request=s.LetterRenderSerializer,
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ): OpenApiTypes.BINARY,
+            (200, "text/plain"): OpenApiTypes.STR,
+        },
+    )
+    def post(self, request: Request) -> HttpResponse:
+        from legation.letters.compose import library
+        from legation.letters.compose.sandbox import LetterTemplateError
+        from legation.letters.merge import production
+        from legation.letters.render.pdf import PdfError
+        from legation.letters.render.word import DocxError
+
+        data = s.LetterRenderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = data.validated_data
+        token = request.auth
+        if not data["draft"] and isinstance(token, ApiToken) and not token.writes:
+            raise PermissionDenied(_("This token may only read (its scope is read)."))
+        if not TEMPLATE_NAME.fullmatch(data["template"]):
+            raise ValidationError(
+                {"template": [_("A template's name, e.g. farewell or farewell.zh.")]}
+            )
+        person = self.visible(data["to"])
+        posting = _sender(request.user, data.get("posting"), mission=person.mission)
+        letter_date = data.get("date") or timezone.localdate()
+        fmt = data["format"]
+        try:
+            template = library.find_for(request.user, posting.mission, data["template"])
+            with tempfile.TemporaryDirectory(prefix="legation-api-letter-") as folder:
+                out = Path(folder) / f"letter.{fmt}"
+                done, engagement = production.render_one(
+                    actor=request.user,
+                    template=template,
+                    person=person,
+                    posting=posting,
+                    letter_date=letter_date,
+                    fmt=fmt,
+                    out=out,
+                    personal=data.get("personal"),
+                    draft=data["draft"],
+                )
+                if done.error:
+                    raise ValidationError({"template": [done.error]})
+                body = out.read_bytes()
+        except (LetterTemplateError, PdfError, DocxError) as exc:
+            raise ValidationError({"template": [str(exc)]}) from None
+        response = HttpResponse(body, content_type=LETTER_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="letter-{person.pk}.{fmt}"'
+        if engagement is not None:
+            response["Legation-Engagement"] = str(engagement.pk)
+        if done.warnings:
+            response["Legation-Warnings"] = " | ".join(done.warnings)[:2000]
+        return response
+
+    def visible(self, pk: int) -> Person:
+        person = Person.objects.visible_to(self.request.user).filter(pk=pk).first()
+        if person is None:
+            raise ValidationError({"to": [_("No such person among those you may see.")]})
+        return person
+
+
+class ClaimCheckView(APIView):
+    """Every figure, date and duration of a draft checked against the ledger, as the caller
+    sees it: supported, contradicted (with the ledger's value) or unverifiable
+    (docs/claims.md). Nothing is written: a read token may check."""
+
+    permission_classes = [Authenticated]
+
+    @extend_schema(
+        summary="Check a draft's claims",
+        request=s.ClaimCheckSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        from legation.claims.verify import CheckError, check_text
+
+        data = s.ClaimCheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = data.validated_data
+        posting = _sender(request.user, data.get("posting"))
+        try:
+            result = check_text(
+                data["text"], user=request.user, posting=posting, letter_date=data.get("date")
+            )
+        except CheckError as exc:
+            raise ValidationError({"text": [str(exc)]}) from None
+        claims = [c.to_json() for c in result.claims]
+        return Response(
+            {
+                "letter_date": result.letter_date.isoformat(),
+                "posting": posting.pk,
+                "contradicted": len(result.contradicted),
+                "claims": claims,
+            }
+        )
