@@ -113,6 +113,10 @@ class TagNames(serializers.Field):
     def to_internal_value(self, data: Any) -> list[str]:
         if not isinstance(data, list) or not all(isinstance(v, str) for v in data):
             raise serializers.ValidationError("A list of tag names.")
+        if any(
+            "\x00" in v for v in data
+        ):  # as DRF's text fields refuse (PostgreSQL cannot hold it)
+            raise serializers.ValidationError("Null characters are not allowed.")
         return [v.strip() for v in data if v.strip()]
 
 
@@ -137,7 +141,7 @@ class PhoneSerializer(serializers.ModelSerializer):
 
 
 class AddressSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = PostalAddress
@@ -172,8 +176,8 @@ PERSON_WRITABLE = PERSON_FIELDS  # what the service accepts
 
 
 class PersonSerializer(VersionedSerializer):
-    sector = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     tags = TagNames(read_only=True)
     emails = EmailSerializer(many=True, read_only=True)
     phones = PhoneSerializer(many=True, read_only=True)
@@ -283,8 +287,8 @@ ORGANISATION_WRITABLE = ORGANISATION_FIELDS  # what the service accepts
 
 
 class OrganisationSerializer(VersionedSerializer):
-    sector = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     tags = TagNames(read_only=True)
 
     class Meta:
@@ -313,7 +317,7 @@ ENGAGEMENT_WRITABLE = ENGAGEMENT_FIELDS  # what the service accepts
 
 class EngagementSerializer(VersionedSerializer):
     sensitivity = _level()
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     people = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     organisations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     staff = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -396,6 +400,19 @@ class BulkSerializer(serializers.Serializer):
         max_length=20_000,
     )
     dry_run = serializers.BooleanField(default=False)
+
+    def validate_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for n, row in enumerate(rows, start=1):
+            for key, value in row.items():
+                if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+                    raise serializers.ValidationError(
+                        f"Row {n}, {key!r}: null characters are not allowed."
+                    )
+                if value is not None and not isinstance(value, str | int | float | bool):
+                    raise serializers.ValidationError(
+                        f"Row {n}, {key!r}: a value is text, a number or empty."
+                    )
+        return rows
 
 
 class ImportReportSerializer(serializers.Serializer):
