@@ -61,7 +61,6 @@ def run(size: str) -> Report:
     from django.test import Client
 
     from legation.api.tokens import token_create
-
     from legation.ops.server import settle_heap
 
     user = officer_user()
