@@ -64,3 +64,18 @@ def test_another_missions_posting_is_not_found_and_bad_values_are_named(
         )
         assert answer.status_code == 200, (kind, answer.content)
         assert answer.json()["kind"] == kind
+
+
+def test_the_whole_missions_coverage_is_on_its_host_countrys_regions():
+    from legation.core.models import Region, Sensitivity
+    from tests import factories
+
+    mexico = factories.MissionFactory(ref="EMB-MX", host_country="MX")
+    Region.objects.get_or_create(
+        code="MX-JAL", defaults={"country": "MX", "name_en": "Jalisco", "kind": "State"}
+    )
+    officer = factories.user_with_role("mx", "officer", [mexico], Sensitivity.RESTRICTED)
+    answer = api_as(officer, scope="read").get("/api/v1/figures/coverage/", {"posting": "all"})
+    assert answer.status_code == 200, answer.content
+    codes = {r["code"] for r in answer.json()["regions"]}
+    assert "MX-JAL" in codes and not any(code.startswith("US-") for code in codes)

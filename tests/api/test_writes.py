@@ -364,3 +364,21 @@ def test_a_null_character_or_a_nested_value_is_refused_not_a_crash(officer, path
     answer = api_as(officer).post(path, body)
     assert answer.status_code == 400, answer.content
     assert not Person.objects.filter(family_name="Null").exists()
+
+
+def test_dates_outside_the_ledgers_range_are_refused(officer, carter):
+    api = api_as(officer)
+    answer = api.post(
+        "/api/v1/engagements/", _meeting(people=[carter.pk], start="2300-01-01T10:00:00Z")
+    )
+    assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "start"
+    assert not Engagement.objects.exists()
+
+
+def test_a_write_to_an_address_that_is_not_there_is_a_problem_not_a_csrf_page(officer):
+    api = api_as(officer)
+    for method in ("post", "patch"):
+        answer = getattr(api, method)("/api/v1/nothing/", {"x": 1})
+        assert answer.status_code == 404, method
+        assert answer["Content-Type"] == "application/problem+json"
+    assert api.delete("/api/v1/commitments/1/restore/").status_code == 404

@@ -75,3 +75,18 @@ def test_a_drafts_figures_are_checked_against_the_ledger(letters_officer, farewe
     assert result["contradicted"] >= 1
     states = [c for c in result["claims"] if c["verdict"] == "contradicted"]
     assert any("30" in c["text"] for c in states), states
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "1700-01-01"])
+def test_a_letter_date_out_of_range_is_refused(letters_officer, farewell_world, date):
+    api = api_as(letters_officer)
+    before = Engagement.objects.count()
+    answer = _render(api, farewell_world, date=date)
+    assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "date"
+    check = api.post("/api/v1/letters/check/", {"text": "I visited 5 states.", "date": date})
+    assert check.status_code == 400
+    in_text = api.post(
+        "/api/v1/letters/check/", {"text": "December 31, 9999\n\nI visited 5 states."}
+    )
+    assert in_text.status_code == 400 and in_text.json()["errors"][0]["field"] == "text"
+    assert Engagement.objects.count() == before

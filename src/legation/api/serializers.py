@@ -433,6 +433,14 @@ class ImportReportSerializer(serializers.Serializer):
 # Letters
 
 
+def _in_range(value: dt.date) -> dt.date:
+    from legation.core import dates
+
+    if not dates.within(value):
+        raise serializers.ValidationError(dates.message(value))
+    return value
+
+
 class LetterRenderSerializer(serializers.Serializer):
     template = serializers.CharField(
         max_length=80, help_text="The template's name: farewell, or farewell.zh for Chinese."
@@ -442,6 +450,10 @@ class LetterRenderSerializer(serializers.Serializer):
         required=False, help_text="The sender's posting (id or ref); default: the head of mission."
     )
     date = serializers.DateField(required=False, help_text="The letter's date (today).")
+
+    def validate_date(self, value: dt.date) -> dt.date:
+        return _in_range(value)
+
     format = serializers.ChoiceField(["pdf", "docx", "txt"], default="pdf")
     personal = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, help_text="The personal sentence."
@@ -455,3 +467,6 @@ class ClaimCheckSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=100_000, help_text="The draft, English or Chinese.")
     posting = serializers.CharField(required=False, help_text="The sender's posting (id or ref).")
     date = serializers.DateField(required=False, help_text="The letter's date (else found in it).")
+
+    def validate_date(self, value: dt.date) -> dt.date:
+        return _in_range(value)

@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -82,6 +83,14 @@ class UserFilters(DjangoFilterBackend):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
+
+
+def refuse_unknown(serializer: Any, data: Any) -> None:
+    """A field the request may not set (a typo, or one only shown) is refused, never ignored."""
+    if isinstance(data, dict):
+        unknown = sorted(set(data) - set(serializer.fields))
+        if unknown:
+            raise ValidationError({key: [_("This field cannot be set here.")] for key in unknown})
 
 
 def etag(instance: Any) -> str:
@@ -217,11 +226,15 @@ class LedgerViewSet(
         return self.shown(pk)
 
     import_kind = ""
+    #: rows a bulk request may carry: what the database's write lock can be held for (people,
+    #: with their names, contacts and notes, take ~7 ms a row; engagements ~0.5 ms)
+    bulk_limit = 20_000
 
     def bulk(self, request: Request) -> Response:
         """Many records at once through the importer of their kind: every row checked first,
         then all written in one audited operation, or none; the importer's report."""
         data = s.BulkSerializer(data=request.data)
+        refuse_unknown(data, request.data)
         data.is_valid(raise_exception=True)
         data = dict(data.validated_data)
         importer = importer_for(self.import_kind, actor=request.user, mission=self.mission(data))
@@ -230,6 +243,10 @@ class LedgerViewSet(
             (n, {k: "" if v is None else str(v) for k, v in row.items()})
             for n, row in enumerate(data["rows"], start=1)
         ]
+        if len(rows) > self.bulk_limit:
+            raise ValidationError(
+                {"rows": [_("At most %(n)s rows a request here.") % {"n": f"{self.bulk_limit:,}"}]}
+            )
         header = list(dict.fromkeys(k for _, row in rows for k in row))
         ctx = audit.current()
         token = (
@@ -255,7 +272,8 @@ class LedgerViewSet(
                 "rows_rejected",
                 _("Some rows were refused: nothing was written."),
                 "; ".join(
-                    f"row {i['line']}, {i['column'] or 'row'}: {i['reason']}"
+                    _("row %(line)s, %(column)s: %(reason)s")
+                    % {"line": i["line"], "column": i["column"] or "—", "reason": i["reason"]}
                     for i in body["rejected"][:20]
                 ),
                 report=body,
@@ -373,6 +391,7 @@ class PersonViewSet(LedgerViewSet):
 
     ROWS = ("emails", "phones", "addresses", "affiliations")
     import_kind = "people"
+    bulk_limit = 2_000
 
     @BULK_SCHEMA
     @action(detail=False, methods=["post"], url_path="bulk")
@@ -602,6 +621,7 @@ def docs(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@csrf_exempt  # it changes nothing; a write to a wrong address is told so, not refused for CSRF
 def no_such_endpoint(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     from django.http import JsonResponse
 
@@ -772,6 +792,7 @@ class LetterView(APIView):
         from legation.letters.render.word import DocxError
 
         data = s.LetterRenderSerializer(data=request.data)
+        refuse_unknown(data, request.data)
         data.is_valid(raise_exception=True)
         data = data.validated_data
         token = request.auth
@@ -836,6 +857,7 @@ class ClaimCheckView(APIView):
         from legation.claims.verify import CheckError, check_text
 
         data = s.ClaimCheckSerializer(data=request.data)
+        refuse_unknown(data, request.data)
         data.is_valid(raise_exception=True)
         data = data.validated_data
         posting = _sender(request.user, data.get("posting"))

@@ -17,6 +17,7 @@ from legation.claims import linking
 from legation.claims.dates import FUTURE, DateMention, resolve
 from legation.claims.extraction import Claim, Draft, extract, sentences
 from legation.claims.ledger import Ledger, completed, elapsed
+from legation.core import dates
 from legation.engagements.models import Posting
 
 SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
@@ -77,8 +78,11 @@ def check_text(
     draft = extract(text, letter_date=letter_date)
     if draft.letter_date is None:
         raise CheckError(
-            "The draft has no date on a line of its own: give the letter's date with --date."
+            "The draft has no date on a line of its own: give the letter's date "
+            "(--date on the command line, `date` in the API)."
         )
+    if not dates.within(draft.letter_date):  # the figures of 9999 cannot be computed
+        raise CheckError(dates.message(draft.letter_date, "the letter's date"))
     ledger = Ledger(user=user, posting=posting, as_of=draft.letter_date)
     judge = _Judge(draft, ledger)
     checked = [v for v in (judge.claim(c) for c in draft.claims) if v is not None]

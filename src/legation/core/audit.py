@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.http import Http404
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from legation.core.models import Operation
@@ -313,7 +313,10 @@ def restore_deleted(model: type, pk: Any, *, actor: Any = None, source: str = "c
     if deleted is None or not checker.row_visible(deleted):
         raise RestoreError(not_found)
     if model._default_manager.filter(pk=pk).exists():
-        raise RestoreError(f"{model._meta.verbose_name} {pk} exists; nothing to restore.")
+        raise RestoreError(
+            gettext("%(record)s %(pk)s exists; nothing to restore.")
+            % {"record": model._meta.verbose_name, "pk": pk}
+        )
     rows = [deleted]
     if deleted.operation_id is not None:
         for hist in historical_models():

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from legation.core import access
+from legation.core import access, dates
 from legation.core.audit import link_new
 from legation.core.deletion import refuse_hidden_dependants
 from legation.core.models import Mission, Sensitivity
@@ -143,6 +143,8 @@ def _check_engagement(engagement: Engagement, actor: Any) -> None:
         engagement.start = dt.datetime.combine(engagement.start, dt.time(12, 0))
     if isinstance(engagement.start, dt.datetime) and timezone.is_naive(engagement.start):
         engagement.start = timezone.make_aware(engagement.start)
+    if isinstance(engagement.start, dt.datetime) and not dates.within(engagement.start):
+        raise ValidationError({"start": dates.message(engagement.start)})
     engagement.full_clean(exclude=["mission"])
     check_ref(engagement)
     if engagement.sensitivity > access.clearance(actor):

@@ -126,7 +126,18 @@ def coverage(
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=365)
     if country is None:
-        country = posting.mission.host_country if posting is not None else "US"
+        if posting is not None:
+            country = posting.mission.host_country
+        else:  # the whole of the user's missions: their host country (the first's, if several)
+            from legation.core.models import Mission
+
+            country = (
+                Mission.objects.visible_to(user)
+                .order_by("pk")
+                .values_list("host_country", flat=True)
+                .first()
+                or "US"
+            )
     sectors = list(Sector.objects.order_by("position", "code"))
     regions = list(Region.objects.filter(country=country).order_by("name_en"))
     region_code = {r.pk: r.code for r in regions}
