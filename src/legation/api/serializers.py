@@ -113,9 +113,7 @@ class TagNames(serializers.Field):
     def to_internal_value(self, data: Any) -> list[str]:
         if not isinstance(data, list) or not all(isinstance(v, str) for v in data):
             raise serializers.ValidationError("A list of tag names.")
-        if any(
-            "\x00" in v for v in data
-        ):  # as DRF's text fields refuse (PostgreSQL cannot hold it)
+        if any("\x00" in v for v in data):  # as DRF's text fields (PostgreSQL cannot hold it)
             raise serializers.ValidationError("Null characters are not allowed.")
         return [v.strip() for v in data if v.strip()]
 
@@ -172,7 +170,7 @@ class NoteSerializer(serializers.ModelSerializer):
 # People
 
 
-PERSON_WRITABLE = PERSON_FIELDS  # what the service accepts
+_TIMESTAMP = serializers.DateTimeField()
 
 
 class PersonSerializer(VersionedSerializer):
@@ -188,7 +186,7 @@ class PersonSerializer(VersionedSerializer):
     class Meta:
         model = Person
         fields = (
-            "id", "version", "mission", *PERSON_WRITABLE, "pinyin", "tags", "emails", "phones",
+            "id", "version", "mission", *PERSON_FIELDS, "pinyin", "tags", "emails", "phones",
             "addresses", "affiliations", "notes", "created",
         )  # fmt: skip
 
@@ -202,7 +200,7 @@ class PersonSerializer(VersionedSerializer):
                 "id": n.pk,
                 "text": n.text,
                 "sensitivity": n.sensitivity,
-                "created": serializers.DateTimeField().to_representation(n.created),
+                "created": _TIMESTAMP.to_representation(n.created),
             }
             for n in getattr(person, "visible_notes", [])
         ]
@@ -283,8 +281,6 @@ class PersonWriteSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------------------------
 # Organisations
 
-ORGANISATION_WRITABLE = ORGANISATION_FIELDS  # what the service accepts
-
 
 class OrganisationSerializer(VersionedSerializer):
     sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -293,7 +289,7 @@ class OrganisationSerializer(VersionedSerializer):
 
     class Meta:
         model = Organisation
-        fields = ("id", "version", "mission", *ORGANISATION_WRITABLE, "tags")
+        fields = ("id", "version", "mission", *ORGANISATION_FIELDS, "tags")
 
 
 class OrganisationWriteSerializer(serializers.Serializer):
@@ -312,8 +308,6 @@ class OrganisationWriteSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------------------------
 # Engagements and commitments
 
-ENGAGEMENT_WRITABLE = ENGAGEMENT_FIELDS  # what the service accepts
-
 
 class EngagementSerializer(VersionedSerializer):
     sensitivity = _level()
@@ -326,7 +320,7 @@ class EngagementSerializer(VersionedSerializer):
     class Meta:
         model = Engagement
         fields = (
-            "id", "version", "mission", *ENGAGEMENT_WRITABLE, "people", "organisations",
+            "id", "version", "mission", *ENGAGEMENT_FIELDS, "people", "organisations",
             "staff", "tags",
         )  # fmt: skip
 
@@ -356,16 +350,13 @@ class EngagementWriteSerializer(serializers.Serializer):
     tags = TagNames(required=False)
 
 
-COMMITMENT_WRITABLE = COMMITMENT_FIELDS  # what the service accepts
-
-
 class CommitmentSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(read_only=True)
     sensitivity = _level()
 
     class Meta:
         model = Commitment
-        fields = ("id", "version", "engagement", *COMMITMENT_WRITABLE)
+        fields = ("id", "version", "engagement", *COMMITMENT_FIELDS)
         read_only_fields = fields
 
 

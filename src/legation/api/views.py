@@ -47,22 +47,23 @@ from legation.api.problems import (
     problem,
     stale_version,
 )
-from legation.core import access, audit, dates
+from legation.core import access, dates
 from legation.core.audit import RestoreError, history_visible, restore_deleted
 from legation.core.models import Mission, Sector, SecurityEvent
+from legation.core.refs import NotFound
 from legation.core.signals import security_event
 from legation.core.vocab import regions_for
 from legation.engagements import services as engagement_services
 from legation.engagements.filters import CommitmentFilter, EngagementFilter
 from legation.engagements.models import Commitment, Engagement, Posting
-from legation.engagements.selectors import default_posting
+from legation.engagements.selectors import default_posting, find_posting
 from legation.insight import reports
 from legation.insight.cache import remembered
 from legation.intake.importers import ImportError_, importer_for
 from legation.intake.importers import run as run_import
 from legation.people import services as people_services
 from legation.people.filters import OrganisationFilter, PersonFilter
-from legation.people.models import Organisation, Person, PersonNote, Tag
+from legation.people.models import Organisation, Person, PersonNote, PostalAddress, Tag
 
 
 class UserFilters(DjangoFilterBackend):
@@ -91,6 +92,32 @@ def refuse_unknown(serializer: Any, data: Any) -> None:
         unknown = sorted(set(data) - set(serializer.fields))
         if unknown:
             raise ValidationError({key: [_("This field cannot be set here.")] for key in unknown})
+
+
+def visible_records(user: Any, model: Any, ids: list[int], field: str) -> list[Any]:
+    """The records `ids` names, each one `user` may see, in that order; else a 400 on `field`
+    naming those that are not (unknown and invisible alike: nothing tells them apart)."""
+    found = {o.pk: o for o in model.objects.visible_to(user).filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError(
+            {
+                field: [
+                    _("No such record among those you may see: %(ids)s.")
+                    % {"ids": ", ".join(map(str, missing))}
+                ]
+            }
+        )
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+def posting_named(user: Any, value: Any) -> Posting | None:
+    """The posting an id, ref or staff email names among those `user` may see, or None
+    (`engagements.selectors.find_posting`, the commands' own lookup)."""
+    try:
+        return find_posting(str(value), user)
+    except NotFound:
+        return None
 
 
 def etag(instance: Any) -> str:
@@ -239,26 +266,23 @@ class LedgerViewSet(
         data = dict(data.validated_data)
         importer = importer_for(self.import_kind, actor=request.user, mission=self.mission(data))
         importer.audit_source = "api"
+        if len(data["rows"]) > self.bulk_limit:
+            raise ValidationError(
+                {"rows": [_("At most %(n)s rows a request here.") % {"n": f"{self.bulk_limit:,}"}]}
+            )
         rows = [
             (n, {k: "" if v is None else str(v) for k, v in row.items()})
             for n, row in enumerate(data["rows"], start=1)
         ]
-        if len(rows) > self.bulk_limit:
-            raise ValidationError(
-                {"rows": [_("At most %(n)s rows a request here.") % {"n": f"{self.bulk_limit:,}"}]}
-            )
         header = list(dict.fromkeys(k for _, row in rows for k in row))
-        ctx = audit.current()
-        token = (
-            ctx.description.rpartition(" (token ")[2]
-            if ctx and "(token " in ctx.description
-            else ""
-        )
+        token = request.auth
         try:
             report = run_import(
                 importer,
                 rows,
-                source=f"api{' (token ' + token if token else ''}",
+                source=f"api (token {token.name} lgn_{token.prefix})"
+                if isinstance(token, ApiToken)
+                else "api",
                 header=header,
                 dry_run=data["dry_run"],
             )
@@ -282,12 +306,7 @@ class LedgerViewSet(
 
     def validated(self, request: Request) -> dict[str, Any]:
         serializer = self.write_serializer_class(data=request.data, partial=self.action != "create")
-        if isinstance(request.data, dict):
-            unknown = sorted(set(request.data) - set(serializer.fields))
-            if unknown:  # a typo, or a field only shown: never silently ignored
-                raise ValidationError(
-                    {key: [_("This field cannot be set here.")] for key in unknown}
-                )
+        refuse_unknown(serializer, request.data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
@@ -299,17 +318,10 @@ class LedgerViewSet(
         that are not (unknown and invisible alike: nothing tells them apart)."""
         if ids is None:
             return None
-        found = {o.pk: o for o in model.objects.visible_to(self.request.user).filter(pk__in=ids)}
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise ValidationError(
-                {
-                    field: [
-                        f"No such record among those you may see: {', '.join(map(str, missing))}."
-                    ]
-                }
-            )
-        return [found[i] for i in dict.fromkeys(ids)]
+        return visible_records(self.request.user, model, ids, field)
+
+    def visible_one(self, model: Any, pk: int, field: str) -> Any:
+        return visible_records(self.request.user, model, [pk], field)[0]
 
     def service_create(self, data: dict[str, Any]) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -377,10 +389,7 @@ class PersonViewSet(LedgerViewSet):
             Prefetch("tags", Tag.objects.only("pk", "name")),
             "emails",
             "phones",
-            Prefetch(
-                "addresses",
-                queryset=self.model.addresses.rel.related_model.objects.select_related("region"),
-            ),
+            Prefetch("addresses", PostalAddress.objects.select_related("region")),
             "affiliations",
             Prefetch(
                 "notes",
@@ -402,9 +411,9 @@ class PersonViewSet(LedgerViewSet):
         rows = {k: data.pop(k) for k in self.ROWS if k in data}
         tags = data.pop("tags", None)
         for row in rows.get("affiliations", []):
-            row["organisation"] = self.visible(Organisation, [row["organisation"]], "affiliations")[
-                0
-            ]
+            row["organisation"] = self.visible_one(
+                Organisation, row["organisation"], "affiliations"
+            )
         return people_services.person_save(
             actor=self.request.user, fields=data, tags=tags, **rows, **target
         )
@@ -434,7 +443,7 @@ class OrganisationViewSet(LedgerViewSet):
 
     def _parent(self, data: dict[str, Any]) -> None:
         if data.get("parent") is not None:
-            data["parent"] = self.visible(Organisation, [data["parent"]], "parent")[0]
+            data["parent"] = self.visible_one(Organisation, data["parent"], "parent")
 
     def service_create(self, data: dict[str, Any]) -> Any:
         mission = self.mission(data)
@@ -527,14 +536,14 @@ class CommitmentViewSet(LedgerViewSet):
 
     def _links(self, data: dict[str, Any]) -> None:
         if data.get("requested_by") is not None:
-            data["requested_by"] = self.visible(Person, [data["requested_by"]], "requested_by")[0]
+            data["requested_by"] = self.visible_one(Person, data["requested_by"], "requested_by")
         if data.get("owner") is not None:
-            data["owner"] = self.visible(Posting, [data["owner"]], "owner")[0]
+            data["owner"] = self.visible_one(Posting, data["owner"], "owner")
 
     def service_create(self, data: dict[str, Any]) -> Any:
         if data.get("engagement") is None:
-            raise ValidationError({"engagement": ["The engagement the commitment was made in."]})
-        engagement = self.visible(Engagement, [data.pop("engagement")], "engagement")[0]
+            raise ValidationError({"engagement": [_("The engagement the commitment was made in.")]})
+        engagement = self.visible_one(Engagement, data.pop("engagement"), "engagement")
         self._links(data)
         return engagement_services.commitment_create(
             actor=self.request.user, engagement=engagement, **data
@@ -542,7 +551,7 @@ class CommitmentViewSet(LedgerViewSet):
 
     def service_update(self, instance: Any, data: dict[str, Any], version: int) -> Any:
         if "engagement" in data:
-            raise ValidationError({"engagement": ["A commitment stays with its engagement."]})
+            raise ValidationError({"engagement": [_("A commitment stays with its engagement.")]})
         self._links(data)
         return engagement_services.commitment_update(
             actor=self.request.user, commitment=instance, expected_version=version, **data
@@ -561,7 +570,7 @@ class MissionViewSet(ReadOnly):
     serializer_class = s.MissionSerializer
 
     def get_queryset(self) -> Any:
-        return Mission.objects.filter(pk__in=access.mission_ids(self.request.user)).order_by("pk")
+        return Mission.objects.visible_to(self.request.user).order_by("pk")
 
 
 @extend_schema_view(list=extend_schema(summary="The postings of your missions"))
@@ -682,11 +691,7 @@ class FiguresView(APIView):
                 raise ValidationError({"posting": [_("This report is about one posting.")]})
             posting = None
         elif value:
-            postings = Posting.objects.visible_to(user).labelled()
-            found = (
-                postings.filter(pk=int(value)) if value.isdigit() else postings.filter(ref=value)
-            )
-            posting = found.first()
+            posting = posting_named(user, value)
             if posting is None:
                 raise Http404
         else:
@@ -721,7 +726,7 @@ class FiguresView(APIView):
         except ValueError:
             raise ValidationError({name: [_("A date, YYYY-MM-DD.")]}) from None
         if not dates.within(day):
-            raise ValidationError({name: [_("The date is out of range.")]})
+            raise ValidationError({name: [dates.message(day, name)]})
         return day
 
 
@@ -751,11 +756,7 @@ LETTER_TYPES = {
 def _sender(user: Any, value: Any, mission: Any = None) -> Posting:
     """The posting named (id or ref) among those the user may see, else the default sender."""
     if value not in (None, ""):
-        postings = Posting.objects.visible_to(user).labelled()
-        key = str(value)
-        found = (
-            postings.filter(pk=int(key)) if key.isdigit() else postings.filter(ref=key)
-        ).first()
+        found = posting_named(user, value)
         if found is None:
             raise ValidationError({"posting": [_("No such posting among those you may see.")]})
         return found
@@ -802,7 +803,7 @@ class LetterView(APIView):
             raise ValidationError(
                 {"template": [_("A template's name, e.g. farewell or farewell.zh.")]}
             )
-        person = self.visible(data["to"])
+        person = visible_records(request.user, Person, [data["to"]], "to")[0]
         posting = _sender(request.user, data.get("posting"), mission=person.mission)
         letter_date = data.get("date") or timezone.localdate()
         fmt = data["format"]
@@ -833,12 +834,6 @@ class LetterView(APIView):
         if done.warnings:
             response["Legation-Warnings"] = " | ".join(done.warnings)[:2000]
         return response
-
-    def visible(self, pk: int) -> Person:
-        person = Person.objects.visible_to(self.request.user).filter(pk=pk).first()
-        if person is None:
-            raise ValidationError({"to": [_("No such person among those you may see.")]})
-        return person
 
 
 class ClaimCheckView(APIView):
